@@ -1,0 +1,101 @@
+//! `lading demo`: the journey that exists so far, end to end, in a scratch
+//! directory: keys → documents → validate → sign → verify → tamper → reject.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+use lading_crypto::{Algorithm, Envelope, verify_statement};
+use lading_model::Kind;
+use serde_json::json;
+
+use crate::cli::DemoArgs;
+use crate::cmd::document::now_seconds;
+use crate::cmd::key::{generate_to, key_paths};
+use crate::cmd::sign::{envelope_text, sign_bytes};
+use crate::{fsio, output};
+
+pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
+    let temp;
+    let dir: &Path = match &args.keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            dir
+        }
+        None => {
+            temp = tempfile::tempdir().context("cannot create a temporary directory")?;
+            temp.path()
+        }
+    };
+    let say = |text: String| -> Result<()> { if json_out { Ok(()) } else { output::line(&text) } };
+    say(format!("Lading demo in {}", dir.display()))?;
+
+    say("\n1. A provider generates signing keys (PKCS#8 PEM, mode 0600; SPKI PEM public keys).".into())?;
+    let mut keys = Vec::new();
+    for alg in Algorithm::ALL {
+        let prefix = dir.join(format!("provider-{alg}"));
+        let key = generate_to(alg, &prefix, true)?;
+        say(format!("   {alg:<8} key id {}", key.verifying_key().key_id()))?;
+        keys.push((key, key_paths(&prefix).1));
+    }
+
+    say("\n2. It writes one document of each kind and validates it (schema + consistency).".into())?;
+    let mut signed = 0usize;
+    let mut envelopes = Vec::new();
+    for kind in Kind::ALL {
+        let value = lading_model::example(kind, uuid::Uuid::new_v4(), now_seconds());
+        let path = dir.join(format!("{kind}.json"));
+        let text = serde_json::to_string_pretty(&value)?;
+        fsio::write_output(&path, text.as_bytes())?;
+        let document = lading_model::parse_document(text.as_bytes()).map_err(|problems| {
+            anyhow::anyhow!("example {kind} is invalid: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        })?;
+        say(format!("   {kind:<20} {} valid ({} bytes)", document.meta().id, text.len()))?;
+
+        for (key, public_path) in &keys {
+            let envelope = sign_bytes(&path.display().to_string(), text.as_bytes(), key)?;
+            let out = dir.join(format!("{kind}.{}.dsse.json", key.algorithm()));
+            fsio::write_output(&out, envelope_text(&envelope).as_bytes())?;
+            let public = fsio::read_public_key(public_path)?;
+            let reread = Envelope::from_json_bytes(&fsio::read_limited(&out, fsio::MAX_DOCUMENT_BYTES)?)?;
+            verify_statement(&reread, &public).with_context(|| format!("verifying {}", out.display()))?;
+            signed += 1;
+            envelopes.push((out, reread, public));
+        }
+    }
+    say(format!("\n3. It signed each as a DSSE envelope of an in-toto Statement v1 with each key: {signed} envelopes, all verified."))?;
+
+    say("\n4. A client rejects what was tampered with or signed by someone else.".into())?;
+    let Some((path, envelope, public)) = envelopes.first() else { bail!("no envelope was made") };
+    let mut tampered = envelope.clone();
+    if let Some(byte) = tampered.payload.iter_mut().rev().find(|b| b.is_ascii_digit()) {
+        *byte = if *byte == b'9' { b'0' } else { *byte + 1 };
+    }
+    let tamper_reason = match verify_statement(&tampered, public) {
+        Ok(_) => bail!("a tampered envelope verified; this is a bug"),
+        Err(e) => e.to_string(),
+    };
+    say(format!("   one digit changed in {}: {tamper_reason}", path.display()))?;
+    let (_, _, other_public) = &envelopes[1];
+    let wrong_key_reason = match verify_statement(envelope, other_public) {
+        Ok(_) => bail!("an envelope verified under another key; this is a bug"),
+        Err(e) => e.to_string(),
+    };
+    say(format!("   checked with another provider key: {wrong_key_reason}"))?;
+
+    say("\nNext: `lading verify-signature FILE --pubkey KEY.pub` checks any of these envelopes;".into())?;
+    say("the transparency log, certificates, white lists and evidence bundles are not built yet (see README).".into())?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true,
+            "dir": dir,
+            "kept": args.keep.is_some(),
+            "keys": keys.iter().map(|(k, _)| json!({"algorithm": k.algorithm().name(), "keyid": k.verifying_key().key_id().as_str()})).collect::<Vec<_>>(),
+            "documents": Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>(),
+            "envelopes_verified": signed,
+            "tampered_rejected": tamper_reason,
+            "wrong_key_rejected": wrong_key_reason,
+        }))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

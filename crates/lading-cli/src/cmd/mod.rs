@@ -1,0 +1,49 @@
+//! One module per group of commands; `run` dispatches.
+
+mod demo;
+mod document;
+mod key;
+mod sign;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{AlgArg, Cli, Command, KeyCommand, KindArg};
+
+/// Runs a parsed command line; `Ok` carries the exit code of a completed check.
+pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
+    let json = cli.json;
+    match cli.command {
+        Command::Key(KeyCommand::Generate(args)) => key::generate(&args, json),
+        Command::Key(KeyCommand::Show(args)) => key::show(&args, json),
+        Command::New(args) => document::new(&args),
+        Command::Validate(args) => document::validate(&args, json),
+        Command::Canonicalize(args) => document::canonicalize(&args),
+        Command::Schema(args) => document::schema(&args),
+        Command::Sign(args) => sign::sign(&args, json),
+        Command::VerifySignature(args) => sign::verify_signature(&args, json),
+        Command::Demo(args) => demo::run(&args, json),
+    }
+}
+
+impl From<AlgArg> for lading_crypto::Algorithm {
+    fn from(a: AlgArg) -> Self {
+        match a {
+            AlgArg::Ed25519 => lading_crypto::Algorithm::Ed25519,
+            AlgArg::P256 => lading_crypto::Algorithm::P256,
+            AlgArg::Sm2 => lading_crypto::Algorithm::Sm2,
+        }
+    }
+}
+
+impl From<KindArg> for lading_model::Kind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::InspectionReport => lading_model::Kind::InspectionReport,
+            KindArg::MaintenanceEvent => lading_model::Kind::MaintenanceEvent,
+            KindArg::MaintenanceSegment => lading_model::Kind::MaintenanceSegment,
+            KindArg::SaasRelease => lading_model::Kind::SaasRelease,
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! `lading sign` and `lading verify-signature`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, anyhow};
+use lading_crypto::{Envelope, sign_document, verify_statement};
+use lading_model::json;
+use serde_json::json;
+
+use crate::cli::{SignArgs, VerifySignatureArgs};
+use crate::{fsio, output};
+
+/// Signs the document in `bytes` (named `name` in errors) with `key`.
+pub(crate) fn sign_bytes(name: &str, bytes: &[u8], key: &lading_crypto::SigningKey) -> Result<Envelope> {
+    let value = json::parse_strict(bytes).map_err(|e| anyhow!("{name}: {e}"))?;
+    sign_document(&value, key).with_context(|| format!("cannot sign {name}"))
+}
+
+/// The envelope's JSON text, as written to files.
+pub(crate) fn envelope_text(envelope: &Envelope) -> String {
+    let mut text = serde_json::to_string_pretty(&envelope.to_json()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+pub(crate) fn sign(args: &SignArgs, json_out: bool) -> Result<ExitCode> {
+    let key = fsio::read_private_key(&args.key)?;
+    let name = args.file.display().to_string();
+    let bytes = fsio::read_limited(&args.file, fsio::MAX_DOCUMENT_BYTES)?;
+    let envelope = sign_bytes(&name, &bytes, &key)?;
+    let text = envelope_text(&envelope);
+    match &args.out {
+        Some(out) => {
+            fsio::write_output(out, text.as_bytes())?;
+            let keyid = key.verifying_key().key_id();
+            if json_out {
+                output::json_line(&json!({
+                    "ok": true, "envelope": out, "keyid": keyid.as_str(), "algorithm": key.algorithm().name(),
+                }))?;
+            } else {
+                output::line(&format!("signed {name} with {} key {keyid} → {}", key.algorithm(), out.display()))?;
+            }
+        }
+        None => output::line(text.trim_end())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn verify_signature(args: &VerifySignatureArgs, json_out: bool) -> Result<ExitCode> {
+    let key = fsio::read_public_key(&args.pubkey)?;
+    let name = args.envelope.display().to_string();
+    let bytes = fsio::read_limited(&args.envelope, fsio::MAX_DOCUMENT_BYTES)?;
+    let result = Envelope::from_json_bytes(&bytes)
+        .map_err(lading_crypto::StatementError::from)
+        .and_then(|envelope| verify_statement(&envelope, &key));
+    let keyid = key.key_id().to_string();
+    match result {
+        Ok(v) => {
+            let meta = v.document.meta();
+            if json_out {
+                output::json_line(&json!({
+                    "ok": true, "valid": true, "envelope": name, "keyid": keyid, "algorithm": key.algorithm().name(),
+                    "kind": meta.kind.name(), "document_id": meta.id, "predicate_type": v.statement.predicate_type,
+                    "subjects": v.statement.subject.len(),
+                }))?;
+            } else {
+                output::line(&format!(
+                    "OK: {name}: valid {} signature by {keyid} over {} {} ({} subjects)",
+                    key.algorithm(),
+                    meta.kind,
+                    meta.id,
+                    v.statement.subject.len()
+                ))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if json_out {
+                output::json_line(&json!({
+                    "ok": false, "valid": false, "envelope": name, "keyid": keyid, "reason": e.to_string(),
+                }))?;
+            }
+            eprintln!("FAIL: {name}: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}

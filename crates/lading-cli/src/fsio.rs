@@ -1,0 +1,94 @@
+//! File reading with size limits and key files with safe modes.
+
+use std::fs::{self, OpenOptions};
+use std::io::{Read as _, Write as _};
+use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
+
+/// Largest document or envelope read (64 MiB).
+pub(crate) const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
+/// Largest key file read (64 KiB).
+pub(crate) const MAX_KEY_BYTES: u64 = 64 << 10;
+
+/// Reads `path` (or stdin for `-`), refusing more than `limit` bytes.
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let name = path.display();
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().take(limit + 1).read_to_end(&mut bytes).context("reading standard input")?;
+    } else {
+        let file = fs::File::open(path).with_context(|| format!("cannot open {name}"))?;
+        let meta = file.metadata().with_context(|| format!("cannot stat {name}"))?;
+        if meta.is_dir() {
+            bail!("{name} is a directory, not a file");
+        }
+        if meta.len() > limit {
+            bail!("{name} is {} bytes; the limit is {limit} bytes", meta.len());
+        }
+        file.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+    }
+    if bytes.len() as u64 > limit {
+        bail!("{name} is larger than the limit of {limit} bytes");
+    }
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 text file of at most `limit` bytes.
+pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String> {
+    let bytes = read_limited(path, limit)?;
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// Writes `bytes` to `path` with `mode`, via a temporary file renamed into
+/// place, so a crash never leaves a half-written file. Refuses to replace an
+/// existing file unless `force`.
+pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<()> {
+    let name = path.display();
+    if !force && path.exists() {
+        bail!("{name} already exists (use --force to replace it)");
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file_name = path.file_name().with_context(|| format!("{name} has no file name"))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", file_name.to_string_lossy(), std::process::id()));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&tmp)
+        .with_context(|| format!("cannot create {}", tmp.display()))?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", tmp.display()));
+    }
+    fs::rename(&tmp, path).with_context(|| format!("cannot rename {} to {name}", tmp.display()))
+}
+
+/// Writes an output file (mode 0644), replacing any existing one.
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_new(path, bytes, 0o644, true)
+}
+
+/// Reads a private key file, warning when others may read it.
+pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
+    let pem = read_text(path, MAX_KEY_BYTES)?;
+    if let Ok(meta) = fs::metadata(path) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "warning: private key {} is readable by group or others (mode {:o}); chmod 600 it",
+                path.display(),
+                meta.permissions().mode() & 0o777
+            );
+        }
+    }
+    lading_crypto::SigningKey::from_pkcs8_pem(&pem).with_context(|| format!("cannot read private key {}", path.display()))
+}
+
+/// Reads a public key file.
+pub(crate) fn read_public_key(path: &Path) -> Result<lading_crypto::VerifyingKey> {
+    let pem = read_text(path, MAX_KEY_BYTES)?;
+    lading_crypto::VerifyingKey::from_spki_pem(&pem).with_context(|| format!("cannot read public key {}", path.display()))
+}

@@ -1,0 +1,41 @@
+//! The `lading` command: argument parsing, the composition root, exit codes.
+//!
+//! Exit codes: 0 success; 1 the answer is no (invalid document, bad
+//! signature) or the input could not be used; 2 the command line is wrong.
+
+// Only this crate talks to the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+mod cmd;
+mod fsio;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let json = cli.json;
+    match cmd::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            if json {
+                let chain: Vec<String> = err.chain().map(ToString::to_string).collect();
+                println!("{}", serde_json::json!({ "ok": false, "error": format!("{err:#}"), "causes": chain }));
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

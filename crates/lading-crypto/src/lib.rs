@@ -1,0 +1,29 @@
+//! # lading-crypto
+//!
+//! Keys and signatures for Lading: Ed25519 (default), ECDSA P-256 and SM2
+//! (with SM3 and the GB/T 32918 default user id), PKCS#8 / SPKI PEM keys with
+//! key id = hex SHA-256 of the SPKI DER, DSSE envelopes, and in-toto
+//! Statement v1 carrying a Lading document.
+//!
+//! This crate does no I/O: it turns bytes into keys and envelopes and back.
+//! Reading files and choosing file modes is the caller's business.
+//!
+//! ```
+//! use lading_crypto::{Algorithm, SigningKey, sign_document, verify_statement};
+//! use chrono::TimeZone;
+//!
+//! let key = SigningKey::generate(Algorithm::Ed25519).unwrap();
+//! let now = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+//! let doc = lading_model::example(lading_model::Kind::MaintenanceEvent, uuid::Uuid::nil(), now);
+//! let envelope = sign_document(&doc, &key).unwrap();
+//! let verified = verify_statement(&envelope, &key.verifying_key()).unwrap();
+//! assert_eq!(verified.statement.predicate_type, "urn:lading:maintenance-event:v1");
+//! ```
+
+pub mod dsse;
+pub mod key;
+pub mod statement;
+
+pub use dsse::{Envelope, EnvelopeError, IN_TOTO_PAYLOAD_TYPE, pae};
+pub use key::{Algorithm, KeyError, KeyId, SM2_DEFAULT_ID, SignatureError, SigningKey, VerifyingKey};
+pub use statement::{Statement, StatementError, Subject, VerifiedStatement, sign_document, verify_statement};

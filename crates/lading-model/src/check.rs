@@ -1,0 +1,228 @@
+//! Consistency checks a JSON Schema cannot express.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::inspection::{Inspection, InspectionReport, LotDecision, Verdict};
+use crate::maintenance::{MaintenanceEvent, MaintenanceSegment};
+use crate::release::{Artefact, SaasRelease};
+use crate::{Kind, Pointer};
+
+/// One thing wrong with a document, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// JSON pointer of the offending value.
+    pub pointer: Pointer,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `pointer`.
+    pub fn new(pointer: Pointer, message: impl Into<String>) -> Self {
+        Self { pointer, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn at(&mut self, pointer: &str, message: impl Into<String>) {
+        self.0.push(Problem::new(Pointer::from(pointer), message));
+    }
+}
+
+fn meta_kind(p: &mut Problems, found: Kind, expected: Kind) {
+    if found != expected {
+        p.at("/meta/kind", format!("is {found} but the document is a {expected}"));
+    }
+}
+
+pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
+    let mut p = Problems(Vec::new());
+    meta_kind(&mut p, r.meta.kind, Kind::InspectionReport);
+    if r.lot.ended_at < r.lot.started_at {
+        p.at("/lot/ended_at", "is before /lot/started_at");
+    }
+    let classes: BTreeSet<&str> = match &r.inspection {
+        Inspection::Sampling(plan) => {
+            if plan.sample_size > r.lot.lot_size {
+                p.at("/inspection/sample_size", format!("{} exceeds the lot size {}", plan.sample_size, r.lot.lot_size));
+            }
+            let n = r.items.len() as u64;
+            if n != plan.sample_size.min(r.lot.lot_size) {
+                p.at("/items", format!("holds {n} items but the plan's sample size is {}", plan.sample_size));
+            }
+            for (i, c) in plan.classes.iter().enumerate() {
+                if c.accept >= c.reject {
+                    p.at(&format!("/inspection/classes/{i}/reject"), format!("Re {} must exceed Ac {}", c.reject, c.accept));
+                }
+            }
+            plan.classes.iter().map(|c| c.class.as_str()).collect()
+        }
+        Inspection::Full { classes } => {
+            if r.items.len() as u64 != r.lot.lot_size {
+                p.at("/items", format!("100 % inspection of a lot of {} holds {} items", r.lot.lot_size, r.items.len()));
+            }
+            classes.iter().map(|c| c.class.as_str()).collect()
+        }
+    };
+    let mut seen_indices = BTreeSet::new();
+    for (i, c) in r.model.class_map.iter().enumerate() {
+        if !seen_indices.insert(c.index) {
+            p.at(&format!("/model/class_map/{i}/index"), format!("output index {} is mapped twice", c.index));
+        }
+        if let Some(dc) = &c.defect_class {
+            if !classes.contains(dc.as_str()) {
+                p.at(&format!("/model/class_map/{i}/defect_class"), format!("{dc:?} is not a defect class of the inspection plan"));
+            }
+        }
+    }
+    let mut counted: BTreeMap<&str, u64> = classes.iter().map(|c| (*c, 0)).collect();
+    for (i, item) in r.items.iter().enumerate() {
+        if item.acquired_at < r.lot.started_at || item.acquired_at > r.lot.ended_at {
+            p.at(&format!("/items/{i}/acquired_at"), "lies outside the lot's inspection window");
+        }
+        let found_defects = !item.defect_classes.is_empty();
+        if found_defects != (item.verdict == Verdict::Fail) {
+            p.at(&format!("/items/{i}/verdict"), "must be `fail` exactly when defect_classes is not empty");
+        }
+        if let Some(review) = &item.review {
+            if review.defect_classes.is_empty() != (review.verdict == Verdict::Pass) {
+                p.at(&format!("/items/{i}/review/verdict"), "must be `fail` exactly when the review's defect_classes is not empty");
+            }
+            if review.at < item.acquired_at {
+                p.at(&format!("/items/{i}/review/at"), "is before the image was acquired");
+            }
+        }
+        for d in &item.detections {
+            if !r.model.class_map.iter().any(|c| c.index == d.category_id) {
+                p.at(&format!("/items/{i}/detections"), format!("category_id {} is not in the class map", d.category_id));
+            }
+        }
+        let effective: BTreeSet<&str> = item.effective_defect_classes().iter().map(String::as_str).collect();
+        for class in effective {
+            match counted.get_mut(class) {
+                Some(count) => *count += 1,
+                None => p.at(&format!("/items/{i}"), format!("defect class {class:?} is not a defect class of the inspection plan")),
+            }
+        }
+    }
+    if r.summary.inspected != r.items.len() as u64 {
+        p.at("/summary/inspected", format!("is {} but the report holds {} items", r.summary.inspected, r.items.len()));
+    }
+    let summary: BTreeMap<&str, u64> = r.summary.defects_by_class.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    if summary != counted {
+        p.at("/summary/defects_by_class", format!("disagrees with the item verdicts, which give {counted:?}"));
+    }
+    let accept = match &r.inspection {
+        Inspection::Sampling(plan) => plan.classes.iter().all(|c| counted.get(c.class.as_str()).copied().unwrap_or(0) <= c.accept),
+        Inspection::Full { classes } => {
+            classes.iter().all(|c| counted.get(c.class.as_str()).copied().unwrap_or(0) <= c.max_nonconforming)
+        }
+    };
+    let expected = if accept { LotDecision::Accept } else { LotDecision::Reject };
+    if r.summary.decision != expected {
+        p.at("/summary/decision", format!("is {:?} but the defect counts give {expected:?}", r.summary.decision));
+    }
+    p.0
+}
+
+pub(crate) fn maintenance_event(e: &MaintenanceEvent) -> Vec<Problem> {
+    let mut p = Problems(Vec::new());
+    meta_kind(&mut p, e.meta.kind, Kind::MaintenanceEvent);
+    if let (Some(before), Some(after)) = (&e.asset.firmware_before, &e.asset.firmware_after) {
+        if before.is_empty() || after.is_empty() {
+            p.at("/asset", "firmware versions must not be empty strings");
+        }
+    }
+    p.0
+}
+
+pub(crate) fn maintenance_segment(s: &MaintenanceSegment) -> Vec<Problem> {
+    let mut p = Problems(Vec::new());
+    meta_kind(&mut p, s.meta.kind, Kind::MaintenanceSegment);
+    if s.last_sequence < s.first_sequence {
+        p.at("/last_sequence", format!("{} is before first_sequence {}", s.last_sequence, s.first_sequence));
+    } else if s.event_count != s.last_sequence - s.first_sequence + 1 {
+        p.at(
+            "/event_count",
+            format!("is {} but sequences {}..={} hold {}", s.event_count, s.first_sequence, s.last_sequence, s.last_sequence - s.first_sequence + 1),
+        );
+    }
+    if s.time_range.to < s.time_range.from {
+        p.at("/time_range/to", "is before /time_range/from");
+    }
+    if s.retention_until < s.time_range.to {
+        p.at("/retention_until", "is before the last event of the segment");
+    }
+    if s.checkpoint.tree_size <= s.last_sequence {
+        p.at("/checkpoint/tree_size", format!("{} does not cover last_sequence {}", s.checkpoint.tree_size, s.last_sequence));
+    }
+    p.0
+}
+
+/// Why `path` is not a normalised relative path, or `None` when it is.
+///
+/// Normalised: `/`-separated, not empty, no leading or trailing `/`, no empty,
+/// `.` or `..` component, no backslash, no control character.
+pub fn relative_path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        Some("is empty")
+    } else if path.starts_with('/') {
+        Some("is absolute")
+    } else if path.ends_with('/') {
+        Some("ends with `/`")
+    } else if path.contains('\\') {
+        Some("contains a backslash; use `/`")
+    } else if path.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if path.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        Some("has an empty, `.` or `..` component")
+    } else {
+        None
+    }
+}
+
+pub(crate) fn saas_release(r: &SaasRelease) -> Vec<Problem> {
+    let mut p = Problems(Vec::new());
+    meta_kind(&mut p, r.meta.kind, Kind::SaasRelease);
+    let version = semver::Version::parse(&r.version);
+    if let Err(e) = &version {
+        p.at("/version", format!("is not a semantic version: {e}"));
+    }
+    if let Some(prev) = &r.previous {
+        match (semver::Version::parse(&prev.version), &version) {
+            (Err(e), _) => p.at("/previous/version", format!("is not a semantic version: {e}")),
+            (Ok(prev_v), Ok(v)) if prev_v >= *v => {
+                p.at("/previous/version", format!("{prev_v} is not older than this release {v}"));
+            }
+            _ => {}
+        }
+    }
+    let mut files: BTreeMap<&str, &crate::Sha256Digest> = BTreeMap::new();
+    for (i, a) in r.artefacts.iter().enumerate() {
+        if let Artefact::File { path, sha256, .. } = a {
+            if let Some(why) = relative_path_problem(path) {
+                p.at(&format!("/artefacts/{i}/path"), format!("{path:?} {why}"));
+            }
+            if files.insert(path.as_str(), sha256).is_some() {
+                p.at(&format!("/artefacts/{i}/path"), format!("{path:?} is listed twice"));
+            }
+        }
+    }
+    for (i, s) in r.sboms.iter().enumerate() {
+        match files.get(s.path.as_str()) {
+            None => p.at(&format!("/sboms/{i}/path"), format!("{:?} is not among the file artefacts", s.path)),
+            Some(d) if **d != s.sha256 => p.at(&format!("/sboms/{i}/sha256"), "differs from the artefact's digest"),
+            Some(_) => {}
+        }
+    }
+    p.0
+}
