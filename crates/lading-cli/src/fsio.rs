@@ -75,20 +75,22 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Reads a private key file, warning when others may read it.
 pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
     let pem = read_text(path, MAX_KEY_BYTES)?;
-    if let Ok(meta) = fs::metadata(path) {
-        if meta.permissions().mode() & 0o077 != 0 {
-            eprintln!(
-                "warning: private key {} is readable by group or others (mode {:o}); chmod 600 it",
-                path.display(),
-                meta.permissions().mode() & 0o777
-            );
-        }
+    if let Ok(meta) = fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        eprintln!(
+            "warning: private key {} is readable by group or others (mode {:o}); chmod 600 it",
+            path.display(),
+            meta.permissions().mode() & 0o777
+        );
     }
-    lading_crypto::SigningKey::from_pkcs8_pem(&pem).with_context(|| format!("cannot read private key {}", path.display()))
+    lading_crypto::SigningKey::from_pkcs8_pem(&pem)
+        .with_context(|| format!("cannot read private key {}", path.display()))
 }
 
 /// Reads a public key file.
 pub(crate) fn read_public_key(path: &Path) -> Result<lading_crypto::VerifyingKey> {
     let pem = read_text(path, MAX_KEY_BYTES)?;
-    lading_crypto::VerifyingKey::from_spki_pem(&pem).with_context(|| format!("cannot read public key {}", path.display()))
+    lading_crypto::VerifyingKey::from_spki_pem(&pem)
+        .with_context(|| format!("cannot read public key {}", path.display()))
 }

@@ -159,7 +159,8 @@ impl Envelope {
         }
         let mut signatures = Vec::with_capacity(wire.signatures.len());
         for (i, s) in wire.signatures.into_iter().enumerate() {
-            let sig = decode_base64(&s.sig).map_err(|e| malformed(&format!("/signatures/{i}/sig"), format!("bad base64: {e}")))?;
+            let sig = decode_base64(&s.sig)
+                .map_err(|e| malformed(&format!("/signatures/{i}/sig"), format!("bad base64: {e}")))?;
             signatures.push(EnvelopeSignature { keyid: s.keyid, sig });
         }
         Ok(Envelope { payload_type: wire.payload_type, payload, signatures })
@@ -197,6 +198,9 @@ impl Envelope {
                 Err(source) => last = Some(EnvelopeError::BadSignature { index, keyid: s.keyid.clone(), source }),
             }
         }
-        Err(last.unwrap_or_else(|| EnvelopeError::NoSignatureForKey { keyid: KeyId::of_spki_der(&key.to_spki_der()).to_string(), present: String::new() }))
+        Err(last.unwrap_or_else(|| EnvelopeError::NoSignatureForKey {
+            keyid: KeyId::of_spki_der(&key.to_spki_der()).to_string(),
+            present: String::new(),
+        }))
     }
 }

@@ -170,9 +170,9 @@ impl SigningKey {
             let key = match algorithm {
                 Algorithm::Ed25519 => Some(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&bytes))),
                 Algorithm::P256 => p256::ecdsa::SigningKey::from_slice(&bytes).ok().map(SigningKey::P256),
-                Algorithm::Sm2 => sm2::dsa::SigningKey::from_slice(SM2_DEFAULT_ID, &bytes)
-                    .ok()
-                    .map(|k| SigningKey::Sm2(Box::new(k))),
+                Algorithm::Sm2 => {
+                    sm2::dsa::SigningKey::from_slice(SM2_DEFAULT_ID, &bytes).ok().map(|k| SigningKey::Sm2(Box::new(k)))
+                }
             };
             if let Some(key) = key {
                 return Ok(key);
@@ -250,7 +250,8 @@ impl SigningKey {
                 .map(SigningKey::P256)
                 .map_err(|e| malformed("P-256 private key")(e.to_string())),
             Algorithm::Sm2 => {
-                let secret = sm2::SecretKey::from_pkcs8_der(der).map_err(|e| malformed("SM2 private key")(e.to_string()))?;
+                let secret =
+                    sm2::SecretKey::from_pkcs8_der(der).map_err(|e| malformed("SM2 private key")(e.to_string()))?;
                 sm2::dsa::SigningKey::new(SM2_DEFAULT_ID, &secret)
                     .map(|k| SigningKey::Sm2(Box::new(k)))
                     .map_err(|e| malformed("SM2 private key")(e.to_string()))
@@ -315,9 +316,7 @@ impl VerifyingKey {
     /// SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`).
     pub fn to_spki_pem(&self) -> String {
         // PEM-encoding DER we just produced cannot fail.
-        Document::try_from(self.to_spki_der())
-            .and_then(|d| d.to_pem("PUBLIC KEY", LineEnding::LF))
-            .unwrap_or_default()
+        Document::try_from(self.to_spki_der()).and_then(|d| d.to_pem("PUBLIC KEY", LineEnding::LF)).unwrap_or_default()
     }
 
     /// The key id: hex SHA-256 of the SPKI DER.
@@ -347,7 +346,8 @@ impl VerifyingKey {
                 .map(VerifyingKey::P256)
                 .map_err(|e| malformed("P-256 public key")(e.to_string())),
             Algorithm::Sm2 => {
-                let public = sm2::PublicKey::from_public_key_der(der).map_err(|e| malformed("SM2 public key")(e.to_string()))?;
+                let public =
+                    sm2::PublicKey::from_public_key_der(der).map_err(|e| malformed("SM2 public key")(e.to_string()))?;
                 sm2::dsa::VerifyingKey::new(SM2_DEFAULT_ID, public)
                     .map(|k| VerifyingKey::Sm2(Box::new(k)))
                     .map_err(|e| malformed("SM2 public key")(e.to_string()))

@@ -103,7 +103,9 @@ pub fn artefact_subjects(document: &Document) -> Vec<Subject> {
             .iter()
             .map(|a| match a {
                 Artefact::File { path, sha256, .. } => subject(path.clone(), *sha256),
-                Artefact::OciImage { repository, sha256, .. } => subject(format!("{repository}@sha256:{}", sha256.to_hex()), *sha256),
+                Artefact::OciImage { repository, sha256, .. } => {
+                    subject(format!("{repository}@sha256:{}", sha256.to_hex()), *sha256)
+                }
             })
             .collect(),
         Document::MaintenanceEvent(_) | Document::MaintenanceSegment(_) => Vec::new(),
@@ -133,7 +135,8 @@ pub fn statement_for(document: &Document, value: &Value, algorithm: Algorithm) -
 
 /// Validates `value` as a document and signs its statement with `key`.
 pub fn sign_document(value: &Value, key: &SigningKey) -> Result<Envelope, StatementError> {
-    let document = lading_model::validate_value(value).map_err(|problems| StatementError::InvalidDocument { problems })?;
+    let document =
+        lading_model::validate_value(value).map_err(|problems| StatementError::InvalidDocument { problems })?;
     let statement = statement_for(&document, value, key.algorithm());
     // The payload is the statement's canonical JSON: these bytes are signed
     // once and carried as they are from here on.
@@ -161,12 +164,19 @@ pub fn verify_statement(envelope: &Envelope, key: &VerifyingKey) -> Result<Verif
     let value = json::parse_strict(&envelope.payload).map_err(|e| StatementError::NotAStatement(e.to_string()))?;
     let statement = Statement::deserialize(&value).map_err(|e| StatementError::NotAStatement(e.to_string()))?;
     if statement.type_ != STATEMENT_TYPE {
-        return Err(StatementError::NotAStatement(format!("_type is {:?}, expected {STATEMENT_TYPE:?}", statement.type_)));
+        return Err(StatementError::NotAStatement(format!(
+            "_type is {:?}, expected {STATEMENT_TYPE:?}",
+            statement.type_
+        )));
     }
     let Some(kind) = Kind::from_type_uri(&statement.predicate_type) else {
-        return Err(StatementError::PredicateType { found: statement.predicate_type, detail: "not a Lading document type".into() });
+        return Err(StatementError::PredicateType {
+            found: statement.predicate_type,
+            detail: "not a Lading document type".into(),
+        });
     };
-    let document = lading_model::validate_value(&statement.predicate).map_err(|problems| StatementError::InvalidDocument { problems })?;
+    let document = lading_model::validate_value(&statement.predicate)
+        .map_err(|problems| StatementError::InvalidDocument { problems })?;
     if document.kind() != kind {
         return Err(StatementError::PredicateType {
             found: statement.predicate_type,

@@ -53,7 +53,10 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
     let classes: BTreeSet<&str> = match &r.inspection {
         Inspection::Sampling(plan) => {
             if plan.sample_size > r.lot.lot_size {
-                p.at("/inspection/sample_size", format!("{} exceeds the lot size {}", plan.sample_size, r.lot.lot_size));
+                p.at(
+                    "/inspection/sample_size",
+                    format!("{} exceeds the lot size {}", plan.sample_size, r.lot.lot_size),
+                );
             }
             let n = r.items.len() as u64;
             if n != plan.sample_size.min(r.lot.lot_size) {
@@ -61,14 +64,20 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
             }
             for (i, c) in plan.classes.iter().enumerate() {
                 if c.accept >= c.reject {
-                    p.at(&format!("/inspection/classes/{i}/reject"), format!("Re {} must exceed Ac {}", c.reject, c.accept));
+                    p.at(
+                        &format!("/inspection/classes/{i}/reject"),
+                        format!("Re {} must exceed Ac {}", c.reject, c.accept),
+                    );
                 }
             }
             plan.classes.iter().map(|c| c.class.as_str()).collect()
         }
         Inspection::Full { classes } => {
             if r.items.len() as u64 != r.lot.lot_size {
-                p.at("/items", format!("100 % inspection of a lot of {} holds {} items", r.lot.lot_size, r.items.len()));
+                p.at(
+                    "/items",
+                    format!("100 % inspection of a lot of {} holds {} items", r.lot.lot_size, r.items.len()),
+                );
             }
             classes.iter().map(|c| c.class.as_str()).collect()
         }
@@ -78,10 +87,13 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
         if !seen_indices.insert(c.index) {
             p.at(&format!("/model/class_map/{i}/index"), format!("output index {} is mapped twice", c.index));
         }
-        if let Some(dc) = &c.defect_class {
-            if !classes.contains(dc.as_str()) {
-                p.at(&format!("/model/class_map/{i}/defect_class"), format!("{dc:?} is not a defect class of the inspection plan"));
-            }
+        if let Some(dc) = &c.defect_class
+            && !classes.contains(dc.as_str())
+        {
+            p.at(
+                &format!("/model/class_map/{i}/defect_class"),
+                format!("{dc:?} is not a defect class of the inspection plan"),
+            );
         }
     }
     let mut counted: BTreeMap<&str, u64> = classes.iter().map(|c| (*c, 0)).collect();
@@ -95,7 +107,10 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
         }
         if let Some(review) = &item.review {
             if review.defect_classes.is_empty() != (review.verdict == Verdict::Pass) {
-                p.at(&format!("/items/{i}/review/verdict"), "must be `fail` exactly when the review's defect_classes is not empty");
+                p.at(
+                    &format!("/items/{i}/review/verdict"),
+                    "must be `fail` exactly when the review's defect_classes is not empty",
+                );
             }
             if review.at < item.acquired_at {
                 p.at(&format!("/items/{i}/review/at"), "is before the image was acquired");
@@ -103,14 +118,20 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
         }
         for d in &item.detections {
             if !r.model.class_map.iter().any(|c| c.index == d.category_id) {
-                p.at(&format!("/items/{i}/detections"), format!("category_id {} is not in the class map", d.category_id));
+                p.at(
+                    &format!("/items/{i}/detections"),
+                    format!("category_id {} is not in the class map", d.category_id),
+                );
             }
         }
         let effective: BTreeSet<&str> = item.effective_defect_classes().iter().map(String::as_str).collect();
         for class in effective {
             match counted.get_mut(class) {
                 Some(count) => *count += 1,
-                None => p.at(&format!("/items/{i}"), format!("defect class {class:?} is not a defect class of the inspection plan")),
+                None => p.at(
+                    &format!("/items/{i}"),
+                    format!("defect class {class:?} is not a defect class of the inspection plan"),
+                ),
             }
         }
     }
@@ -122,7 +143,9 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
         p.at("/summary/defects_by_class", format!("disagrees with the item verdicts, which give {counted:?}"));
     }
     let accept = match &r.inspection {
-        Inspection::Sampling(plan) => plan.classes.iter().all(|c| counted.get(c.class.as_str()).copied().unwrap_or(0) <= c.accept),
+        Inspection::Sampling(plan) => {
+            plan.classes.iter().all(|c| counted.get(c.class.as_str()).copied().unwrap_or(0) <= c.accept)
+        }
         Inspection::Full { classes } => {
             classes.iter().all(|c| counted.get(c.class.as_str()).copied().unwrap_or(0) <= c.max_nonconforming)
         }
@@ -137,11 +160,6 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
 pub(crate) fn maintenance_event(e: &MaintenanceEvent) -> Vec<Problem> {
     let mut p = Problems(Vec::new());
     meta_kind(&mut p, e.meta.kind, Kind::MaintenanceEvent);
-    if let (Some(before), Some(after)) = (&e.asset.firmware_before, &e.asset.firmware_after) {
-        if before.is_empty() || after.is_empty() {
-            p.at("/asset", "firmware versions must not be empty strings");
-        }
-    }
     p.0
 }
 
@@ -153,7 +171,13 @@ pub(crate) fn maintenance_segment(s: &MaintenanceSegment) -> Vec<Problem> {
     } else if s.event_count != s.last_sequence - s.first_sequence + 1 {
         p.at(
             "/event_count",
-            format!("is {} but sequences {}..={} hold {}", s.event_count, s.first_sequence, s.last_sequence, s.last_sequence - s.first_sequence + 1),
+            format!(
+                "is {} but sequences {}..={} hold {}",
+                s.event_count,
+                s.first_sequence,
+                s.last_sequence,
+                s.last_sequence - s.first_sequence + 1
+            ),
         );
     }
     if s.time_range.to < s.time_range.from {
@@ -163,7 +187,10 @@ pub(crate) fn maintenance_segment(s: &MaintenanceSegment) -> Vec<Problem> {
         p.at("/retention_until", "is before the last event of the segment");
     }
     if s.checkpoint.tree_size <= s.last_sequence {
-        p.at("/checkpoint/tree_size", format!("{} does not cover last_sequence {}", s.checkpoint.tree_size, s.last_sequence));
+        p.at(
+            "/checkpoint/tree_size",
+            format!("{} does not cover last_sequence {}", s.checkpoint.tree_size, s.last_sequence),
+        );
     }
     p.0
 }

@@ -30,7 +30,9 @@ pub enum Kind {
 
 /// A kind name that Lading does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown document kind {0:?}; expected one of inspection-report, maintenance-event, maintenance-segment, saas-release")]
+#[error(
+    "unknown document kind {0:?}; expected one of inspection-report, maintenance-event, maintenance-segment, saas-release"
+)]
 pub struct UnknownKind(pub String);
 
 impl Kind {

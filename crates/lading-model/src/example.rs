@@ -69,7 +69,11 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
         .collect();
     InspectionReport {
         meta: meta(Kind::InspectionReport, id, now, "SJ3", "8676"),
-        client: Client { name: "Example Automotive GmbH".into(), country: "DE".into(), reference: Some("PO-77812".into()) },
+        client: Client {
+            name: "Example Automotive GmbH".into(),
+            country: "DE".into(),
+            reference: Some("PO-77812".into()),
+        },
         lot: Lot {
             id: "LOT-2026-1127-A".into(),
             part_number: "BRK-4410".into(),
@@ -93,7 +97,10 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
         acquisition: Acquisition {
             camera: Camera { make: "Hikrobot".into(), model: "MV-CS050-10GC".into(), serial: "K12345678".into() },
             lighting_recipe: "ring-white-70pct".into(),
-            calibration: Calibration { id: "CAL-AOI1-2026-11".into(), date: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default() },
+            calibration: Calibration {
+                id: "CAL-AOI1-2026-11".into(),
+                date: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default(),
+            },
         },
         model: ModelInfo {
             id: "brake-pad-surface-classifier".into(),
@@ -195,7 +202,10 @@ fn saas_release(id: Uuid, now: DateTime<Utc>) -> SaasRelease {
         version: "2.4.0".into(),
         channel: "stable".into(),
         released_at: now,
-        previous: Some(PreviousRelease { version: "2.3.1".into(), manifest_sha256: Sha256Digest::of(b"example previous manifest") }),
+        previous: Some(PreviousRelease {
+            version: "2.3.1".into(),
+            manifest_sha256: Sha256Digest::of(b"example previous manifest"),
+        }),
         artefacts: vec![
             Artefact::File {
                 path: "bin/mes-server".into(),

@@ -37,20 +37,12 @@ pub enum JsonError {
 /// otherwise silently resolve.
 pub fn parse_strict(bytes: &[u8]) -> Result<Value, JsonError> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(JsonError::Encoding(
-            "input starts with a UTF-8 byte order mark, which JSON forbids".into(),
-        ));
+        return Err(JsonError::Encoding("input starts with a UTF-8 byte order mark, which JSON forbids".into()));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        JsonError::Encoding(format!(
-            "input is not UTF-8: invalid byte at offset {}",
-            e.valid_up_to()
-        ))
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| JsonError::Encoding(format!("input is not UTF-8: invalid byte at offset {}", e.valid_up_to())))?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = StrictSeed { pointer: Pointer::root() }
-        .deserialize(&mut de)
-        .map_err(syntax)?;
+    let value = StrictSeed { pointer: Pointer::root() }.deserialize(&mut de).map_err(syntax)?;
     de.end().map_err(syntax)?;
     Ok(value)
 }
@@ -168,9 +160,9 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
         // serde_json already rejects literals beyond the double range, so `v`
         // is finite here; stay defensive all the same.
-        Number::from_f64(v).map(Value::Number).ok_or_else(|| {
-            E::custom(format!("number at {} is not a finite IEEE 754 double", self.pointer))
-        })
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("number at {} is not a finite IEEE 754 double", self.pointer)))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {

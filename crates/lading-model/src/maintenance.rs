@@ -149,9 +149,11 @@ pub struct Asset {
     pub model: String,
     /// Firmware before the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 128))]
     pub firmware_before: Option<String>,
     /// Firmware after the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 128))]
     pub firmware_after: Option<String>,
     /// Site.
     pub site: String,

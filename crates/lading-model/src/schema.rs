@@ -50,6 +50,7 @@ pub fn generate(kind: Kind) -> Value {
         Kind::SaasRelease => generator.into_root_schema_for::<SaasRelease>(),
     };
     let mut value = schema.to_value();
+    tagged_one_of_to_if_then(&mut value);
     if let Some(root) = value.as_object_mut() {
         root.insert("$id".into(), json!(schema_id(kind)));
         root.insert("title".into(), json!(format!("Lading {} v1", kind.name())));
@@ -67,6 +68,82 @@ pub fn generate(kind: Kind) -> Value {
         }
     }
     value
+}
+
+/// Rewrites `oneOf` over string constants into `enum`, and `oneOf` over
+/// internally tagged alternatives (each an object whose
+/// tag property is a `const`) into `if`/`then` per tag value.
+///
+/// Both forms accept the same documents, but with `oneOf` a validator can
+/// only say "matches none of the alternatives" about the whole object; with
+/// `if`/`then` it names the offending field inside the chosen alternative.
+fn tagged_one_of_to_if_then(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(tagged_one_of_to_if_then),
+        Value::Object(map) => {
+            map.values_mut().for_each(tagged_one_of_to_if_then);
+            let Some(Value::Array(alternatives)) = map.get("oneOf") else { return };
+            if let Some(values) = unit_consts(alternatives) {
+                // A plain enum: `enum` makes the validator list the allowed values.
+                let descriptions: Vec<String> = alternatives
+                    .iter()
+                    .filter_map(|a| {
+                        Some(format!("`{}`: {}", a.get("const")?.as_str()?, a.get("description")?.as_str()?))
+                    })
+                    .collect();
+                map.remove("oneOf");
+                map.insert("type".into(), json!("string"));
+                map.insert("enum".into(), Value::Array(values));
+                if !descriptions.is_empty() {
+                    let head =
+                        map.get("description").and_then(Value::as_str).map(|d| format!("{d} ")).unwrap_or_default();
+                    map.insert("description".into(), json!(format!("{head}{}", descriptions.join("; "))));
+                }
+                return;
+            }
+            let Some(tag) = common_const_tag(alternatives) else { return };
+            let tags: Vec<Value> =
+                alternatives.iter().filter_map(|a| a.pointer(&format!("/properties/{tag}/const")).cloned()).collect();
+            let mut all_of = vec![json!({
+                "type": "object",
+                "required": [tag],
+                "properties": { tag.clone(): { "enum": tags } }
+            })];
+            for alternative in alternatives {
+                let tag_value = alternative.pointer(&format!("/properties/{tag}/const")).cloned();
+                all_of.push(json!({
+                    "if": { "properties": { tag.clone(): { "const": tag_value } }, "required": [tag] },
+                    "then": alternative
+                }));
+            }
+            map.remove("oneOf");
+            map.insert("allOf".into(), Value::Array(all_of));
+        }
+        _ => {}
+    }
+}
+
+/// The values of `oneOf` alternatives that are each a lone string `const`.
+fn unit_consts(alternatives: &[Value]) -> Option<Vec<Value>> {
+    alternatives
+        .iter()
+        .map(|a| {
+            let object = a.as_object()?;
+            let only_const = object.keys().all(|k| matches!(k.as_str(), "const" | "description" | "type"));
+            let value = object.get("const")?;
+            (only_const && value.is_string()).then(|| value.clone())
+        })
+        .collect()
+}
+
+/// The property name that every alternative pins with a `const`, if any.
+fn common_const_tag(alternatives: &[Value]) -> Option<String> {
+    let first = alternatives.first()?.get("properties")?.as_object()?;
+    first
+        .iter()
+        .filter(|(_, schema)| schema.get("const").is_some())
+        .map(|(name, _)| name.clone())
+        .find(|name| alternatives.iter().all(|a| a.pointer(&format!("/properties/{name}/const")).is_some()))
 }
 
 /// Pretty JSON text of a generated schema, as committed (with a final newline).
@@ -104,6 +181,18 @@ fn validator(kind: Kind) -> &'static jsonschema::Validator {
 pub fn validate(kind: Kind, value: &Value) -> Vec<Problem> {
     validator(kind)
         .iter_errors(value)
-        .map(|e| Problem::new(Pointer::from(e.instance_path().as_str()), e.to_string()))
+        .map(|e| Problem::new(Pointer::from(e.instance_path().as_str()), shorten(e.to_string())))
         .collect()
+}
+
+/// Keeps messages readable: a validator error quotes the offending instance,
+/// which may be a whole sub-document.
+fn shorten(message: String) -> String {
+    const LIMIT: usize = 300;
+    if message.chars().count() <= LIMIT {
+        return message;
+    }
+    let mut short: String = message.chars().take(LIMIT).collect();
+    short.push('…');
+    short
 }

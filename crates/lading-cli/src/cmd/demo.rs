@@ -48,7 +48,10 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
         let text = serde_json::to_string_pretty(&value)?;
         fsio::write_output(&path, text.as_bytes())?;
         let document = lading_model::parse_document(text.as_bytes()).map_err(|problems| {
-            anyhow::anyhow!("example {kind} is invalid: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+            anyhow::anyhow!(
+                "example {kind} is invalid: {}",
+                problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            )
         })?;
         say(format!("   {kind:<20} {} valid ({} bytes)", document.meta().id, text.len()))?;
 
@@ -63,7 +66,9 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
             envelopes.push((out, reread, public));
         }
     }
-    say(format!("\n3. It signed each as a DSSE envelope of an in-toto Statement v1 with each key: {signed} envelopes, all verified."))?;
+    say(format!(
+        "\n3. It signed each as a DSSE envelope of an in-toto Statement v1 with each key: {signed} envelopes, all verified."
+    ))?;
 
     say("\n4. A client rejects what was tampered with or signed by someone else.".into())?;
     let Some((path, envelope, public)) = envelopes.first() else { bail!("no envelope was made") };

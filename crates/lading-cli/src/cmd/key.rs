@@ -69,7 +69,12 @@ pub(crate) fn show(args: &KeyShowArgs, json: bool) -> Result<ExitCode> {
             "public_key_pem": public.to_spki_pem(),
         }))?;
     } else {
-        output::line(&format!("{} {} key {}", public.algorithm(), if private { "private" } else { "public" }, public.key_id()))?;
+        output::line(&format!(
+            "{} {} key {}",
+            public.algorithm(),
+            if private { "private" } else { "public" },
+            public.key_id()
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }
