@@ -9,7 +9,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::key::{KeyId, SignatureError, SigningKey, VerifyingKey};
+use crate::key::{SignatureError, SigningKey, VerifyingKey};
 
 /// The in-toto payload type.
 pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
@@ -83,15 +83,16 @@ pub enum EnvelopeError {
     },
 }
 
+// DSSE envelope.md: `keyid` is optional (unset means empty) and consumers
+// MUST ignore unrecognised fields, so neither wire type denies unknown ones.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct WireSignature {
+    #[serde(default)]
     keyid: String,
     sig: String,
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct WireEnvelope {
     payload: String,
     #[serde(rename = "payloadType")]
@@ -166,41 +167,31 @@ impl Envelope {
         Ok(Envelope { payload_type: wire.payload_type, payload, signatures })
     }
 
-    /// Verifies the signature made by `key` (matched by key id).
+    /// Verifies the signature made by `key`.
     ///
-    /// Returns the index of the verified signature.
+    /// Signatures carrying the key's id are tried first, then those with no
+    /// key id (DSSE makes `keyid` an optional, unauthenticated hint);
+    /// signatures naming another key are skipped. Returns the index of the
+    /// verified signature.
     pub fn verify(&self, key: &VerifyingKey) -> Result<usize, EnvelopeError> {
         let keyid = key.key_id();
         let message = pae(&self.payload_type, &self.payload);
         let mut found = None;
-        for (index, s) in self.signatures.iter().enumerate() {
-            if s.keyid == keyid.as_str() {
-                match key.verify(&message, &s.sig) {
-                    Ok(()) => return Ok(index),
-                    Err(source) => found = Some(EnvelopeError::BadSignature { index, keyid: s.keyid.clone(), source }),
-                }
+        let candidates = self
+            .signatures
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.keyid == keyid.as_str())
+            .chain(self.signatures.iter().enumerate().filter(|(_, s)| s.keyid.is_empty()));
+        for (index, s) in candidates {
+            match key.verify(&message, &s.sig) {
+                Ok(()) => return Ok(index),
+                Err(source) => found = Some(EnvelopeError::BadSignature { index, keyid: s.keyid.clone(), source }),
             }
         }
         Err(found.unwrap_or_else(|| EnvelopeError::NoSignatureForKey {
             keyid: keyid.to_string(),
             present: self.signatures.iter().map(|s| s.keyid.as_str()).collect::<Vec<_>>().join(", "),
-        }))
-    }
-
-    /// Verifies a signature with `key` ignoring key ids, for envelopes made by
-    /// tools that leave `keyid` empty (such as the DSSE specification example).
-    pub fn verify_any_keyid(&self, key: &VerifyingKey) -> Result<usize, EnvelopeError> {
-        let message = pae(&self.payload_type, &self.payload);
-        let mut last = None;
-        for (index, s) in self.signatures.iter().enumerate() {
-            match key.verify(&message, &s.sig) {
-                Ok(()) => return Ok(index),
-                Err(source) => last = Some(EnvelopeError::BadSignature { index, keyid: s.keyid.clone(), source }),
-            }
-        }
-        Err(last.unwrap_or_else(|| EnvelopeError::NoSignatureForKey {
-            keyid: KeyId::of_spki_der(&key.to_spki_der()).to_string(),
-            present: String::new(),
         }))
     }
 }

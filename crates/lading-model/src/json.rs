@@ -11,8 +11,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-/// Largest integer magnitude an IEEE 754 double represents exactly (2^53).
-pub const MAX_EXACT_INTEGER: u64 = 1 << 53;
+/// Largest integer magnitude I-JSON (RFC 7493 §2.2) allows: 2^53 − 1.
+pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
 
 /// Why a byte string is not acceptable I-JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -130,7 +130,7 @@ impl StrictVisitor {
     fn integer<E: de::Error>(&self, magnitude: u64, value: Number) -> Result<Value, E> {
         if magnitude > MAX_EXACT_INTEGER {
             return Err(E::custom(format!(
-                "integer at {} is outside the range an IEEE 754 double holds exactly (±2^53)",
+                "integer at {} is outside the I-JSON range ±(2^53 − 1) that an IEEE 754 double holds exactly",
                 self.pointer
             )));
         }
@@ -228,9 +228,9 @@ mod tests {
     #[test]
     fn numbers_outside_the_double_range_are_rejected() {
         assert!(err("[1e400]").contains("out of range"));
-        assert!(err(r#"{"n": 9007199254740993}"#).contains("/n"));
-        assert!(err("[-9007199254740993]").contains("/0"));
-        assert!(parse_strict(b"[9007199254740992, -9007199254740992, 1e308]").is_ok());
+        assert!(err(r#"{"n": 9007199254740992}"#).contains("/n"));
+        assert!(err("[-9007199254740992]").contains("/0"));
+        assert!(parse_strict(b"[9007199254740991, -9007199254740991, 1e308]").is_ok());
     }
 
     #[test]

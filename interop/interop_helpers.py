@@ -1,0 +1,113 @@
+"""Helpers shared by the interop tests.
+
+Everything here is written from the public specifications (DSSE protocol,
+in-toto Statement v1, RFC 8785, RFC 5280 SPKI) using third-party libraries, so
+that nothing in a check depends on lading's own code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+import rfc8785
+from cryptography.hazmat.primitives import serialization
+
+PAYLOAD_TYPE = "application/vnd.in-toto+json"
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+
+DOC_KINDS = (
+    "inspection-report",
+    "maintenance-event",
+    "maintenance-segment",
+    "saas-release",
+)
+
+# Fixed ids and timestamps keep `lading new` output deterministic.
+DOC_IDS = {
+    "inspection-report": "0b7f2a3c-1d4e-4f5a-8b6c-7d8e9f0a1b2c",
+    "maintenance-event": "1c8a3b4d-2e5f-4a6b-9c7d-8e9f0a1b2c3d",
+    "maintenance-segment": "2d9b4c5e-3f6a-4b7c-8d8e-9f0a1b2c3d4e",
+    "saas-release": "3e0c5d6f-4a7b-4c8d-9e9f-0a1b2c3d4e5f",
+}
+CREATED_AT = "2025-03-14T09:26:53Z"
+
+SM2_DEFAULT_ID = "1234567812345678"
+
+
+def pae(payload_type: str | bytes, payload: bytes) -> bytes:
+    """DSSE v1 Pre-Authentication Encoding, as written in the DSSE protocol."""
+    if isinstance(payload_type, str):
+        payload_type = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type, len(payload), payload)
+
+
+def b64d(text: str) -> bytes:
+    return base64.b64decode(text, validate=True)
+
+
+def b64e(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def flip_byte(data: bytes, index: int, mask: int = 0x01) -> bytes:
+    """Returns `data` with one bit of byte `index` flipped (the result differs)."""
+    out = bytearray(data)
+    out[index] ^= mask
+    assert bytes(out) != data
+    return bytes(out)
+
+
+def spki_keyid_from_pem(pem: bytes) -> str:
+    """Key id = lowercase hex SHA-256 of the SPKI DER, computed with `cryptography`."""
+    key = serialization.load_pem_public_key(pem)
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(der).hexdigest()
+
+
+def spki_pem(public_key) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def pkcs8_pem(private_key) -> bytes:
+    return private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def build_statement(doc: dict, extra_digests: dict[str, str] | None = None) -> dict:
+    """An in-toto Statement v1 over a lading document, built independently.
+
+    subject[0] names the document (`KIND/ID`) with the SHA-256 of the RFC 8785
+    form of the document (computed by the `rfc8785` package).
+    """
+    kind = doc["meta"]["kind"]
+    digest = {"sha256": hashlib.sha256(rfc8785.dumps(doc)).hexdigest()}
+    if extra_digests:
+        digest.update(extra_digests)
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": [{"name": f"{kind}/{doc['meta']['id']}", "digest": digest}],
+        "predicateType": f"urn:lading:{kind}:v1",
+        "predicate": doc,
+    }
+
+
+def envelope_json(payload: bytes, sigs: list[tuple[str | None, bytes]], payload_type: str = PAYLOAD_TYPE) -> dict:
+    """A DSSE envelope in its JSON form; a keyid of None leaves the field out."""
+    signatures = []
+    for keyid, sig in sigs:
+        entry = {"sig": b64e(sig)}
+        if keyid is not None:
+            entry["keyid"] = keyid
+        signatures.append(entry)
+    return {"payload": b64e(payload), "payloadType": payload_type, "signatures": signatures}
+
+
+def write_json(path: Path, value) -> Path:
+    path.write_text(json.dumps(value, indent=2), encoding="utf-8")
+    return path
