@@ -59,8 +59,12 @@ impl Checkpoint {
             return Err(bad(format!("line {} is empty", i + 1)));
         }
         let size_text = lines[1];
-        let canonical = size_text.bytes().all(|b| b.is_ascii_digit()) && (size_text == "0" || !size_text.starts_with('0'));
-        let size = canonical.then(|| size_text.parse::<u64>().ok()).flatten().ok_or_else(|| bad(format!("tree size {size_text:?} is not a decimal without leading zeroes")))?;
+        let canonical =
+            size_text.bytes().all(|b| b.is_ascii_digit()) && (size_text == "0" || !size_text.starts_with('0'));
+        let size = canonical
+            .then(|| size_text.parse::<u64>().ok())
+            .flatten()
+            .ok_or_else(|| bad(format!("tree size {size_text:?} is not a decimal without leading zeroes")))?;
         let root = Hash::from_base64(lines[2]).map_err(|e| bad(format!("root hash: {e}")))?;
         Ok(Checkpoint {
             origin: lines[0].to_owned(),
@@ -73,7 +77,10 @@ impl Checkpoint {
     /// Signs the checkpoint with the log's key; the key name must be the origin.
     pub fn sign(&self, log: &NoteSigner) -> Result<Note, CheckpointError> {
         if log.verifier().name() != self.origin {
-            return Err(CheckpointError::OriginMismatch { origin: self.origin.clone(), key_name: log.verifier().name().to_owned() });
+            return Err(CheckpointError::OriginMismatch {
+                origin: self.origin.clone(),
+                key_name: log.verifier().name().to_owned(),
+            });
         }
         let text = self.to_text();
         let signature = log.sign(&text);
@@ -106,7 +113,12 @@ impl SignedCheckpoint {
         let verified = note.verify(&verifiers)?;
         if !verified.iter().any(|v| v.name == log.name() && v.key_id == log.key_id()) {
             return Err(CheckpointError::Note(NoteError::NoKnownSignature {
-                signers: note.signatures.iter().map(|s| format!("{}/{:08x}", s.name, s.key_id)).collect::<Vec<_>>().join(", "),
+                signers: note
+                    .signatures
+                    .iter()
+                    .map(|s| format!("{}/{:08x}", s.name, s.key_id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }));
         }
         Ok(Self { checkpoint, note, verified })

@@ -29,10 +29,10 @@ pub mod tile;
 mod tree;
 
 pub use checkpoint::{Checkpoint, CheckpointError, SignedCheckpoint};
+pub use hash::{Hash, HashParseError, leaf_hash, node_hash};
 pub use note::{KeyKind, Note, NoteError, NoteSignature, NoteSigner, NoteVerifier};
 pub use policy::{Policy, PolicyError};
 pub use receipt::{RECEIPT_HEADER, Receipt, ReceiptError};
-pub use hash::{Hash, HashParseError, leaf_hash, node_hash};
 pub use tile::{TileId, TileKind, TileReader};
 pub use tree::{
     CompletedNode, Frontier, HashReader, MemoryTree, TreeError, consistency_proof, consistency_proof_len,

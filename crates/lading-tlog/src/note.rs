@@ -111,12 +111,16 @@ impl Note {
             if signatures.len() == MAX_SIGNATURES {
                 return Err(NoteError::Malformed(format!("more than {MAX_SIGNATURES} signatures")));
             }
-            let rest = line.strip_prefix("\u{2014} ").ok_or_else(|| bad("signature line does not start with an em dash and a space"))?;
+            let rest = line
+                .strip_prefix("\u{2014} ")
+                .ok_or_else(|| bad("signature line does not start with an em dash and a space"))?;
             let (name, b64) = rest.split_once(' ').ok_or_else(|| bad("signature line has no signature"))?;
             if !valid_key_name(name) {
                 return Err(NoteError::Malformed(format!("invalid key name {name:?}")));
             }
-            let decoded = STANDARD.decode(b64).map_err(|e| NoteError::Malformed(format!("signature of {name}: bad base64: {e}")))?;
+            let decoded = STANDARD
+                .decode(b64)
+                .map_err(|e| NoteError::Malformed(format!("signature of {name}: bad base64: {e}")))?;
             if decoded.len() < 5 {
                 return Err(NoteError::Malformed(format!("signature of {name} is too short")));
             }
@@ -149,7 +153,12 @@ impl Note {
         }
         if verified.is_empty() {
             return Err(NoteError::NoKnownSignature {
-                signers: self.signatures.iter().map(|s| format!("{}/{:08x}", s.name, s.key_id)).collect::<Vec<_>>().join(", "),
+                signers: self
+                    .signatures
+                    .iter()
+                    .map(|s| format!("{}/{:08x}", s.name, s.key_id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         Ok(verified)
@@ -231,10 +240,12 @@ impl NoteVerifier {
 
     /// Parses a vkey: `name+hex(key id)+base64(type ‖ public key)`.
     pub fn from_vkey(vkey: &str) -> Result<Self, NoteError> {
-        let bad = |reason: &str| NoteError::BadVkey { vkey: vkey.chars().take(200).collect(), reason: reason.to_owned() };
+        let bad =
+            |reason: &str| NoteError::BadVkey { vkey: vkey.chars().take(200).collect(), reason: reason.to_owned() };
         let vkey = vkey.trim_end_matches(['\n', '\r']);
         let mut parts = vkey.split('+');
-        let (Some(name), Some(id_hex), Some(b64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(name), Some(id_hex), Some(b64), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(bad("expected name+keyid+key"));
         };
         if id_hex.len() != 8 || !id_hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {

@@ -115,7 +115,8 @@ impl Policy {
                     witnesses.push(((*name).to_owned(), v));
                 }
                 "group" => {
-                    let (Some(name), Some(k), members) = (args.first(), args.get(1), args.get(2..).unwrap_or(&[])) else {
+                    let (Some(name), Some(k), members) = (args.first(), args.get(1), args.get(2..).unwrap_or(&[]))
+                    else {
                         return Err(err("group needs a name, a threshold and members".into()));
                     };
                     if *name == "none" || defined(name, &witnesses, &groups) {
@@ -138,14 +139,20 @@ impl Policy {
                         "any" => 1,
                         n => {
                             let canonical = n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0');
-                            let k = canonical.then(|| n.parse::<usize>().ok()).flatten().ok_or_else(|| err(format!("threshold {n:?} is not all, any or a decimal")))?;
+                            let k = canonical
+                                .then(|| n.parse::<usize>().ok())
+                                .flatten()
+                                .ok_or_else(|| err(format!("threshold {n:?} is not all, any or a decimal")))?;
                             if !(1..=members.len()).contains(&k) {
                                 return Err(err(format!("threshold {k} is not between 1 and {}", members.len())));
                             }
                             k
                         }
                     };
-                    groups.insert((*name).to_owned(), Group { threshold, members: members.iter().map(|m| (*m).to_owned()).collect() });
+                    groups.insert(
+                        (*name).to_owned(),
+                        Group { threshold, members: members.iter().map(|m| (*m).to_owned()).collect() },
+                    );
                 }
                 "quorum" => {
                     let [name] = args else { return Err(err("quorum takes exactly one name".into())) };
@@ -193,7 +200,11 @@ impl Policy {
     pub fn verify_checkpoint(&self, note_bytes: &[u8]) -> Result<SignedCheckpoint, PolicyError> {
         let note = Note::parse(note_bytes).map_err(CheckpointError::from)?;
         let checkpoint = Checkpoint::parse_text(&note.text)?;
-        let log = self.logs.iter().find(|l| l.name() == checkpoint.origin).ok_or_else(|| PolicyError::UnknownLog(checkpoint.origin.clone()))?;
+        let log = self
+            .logs
+            .iter()
+            .find(|l| l.name() == checkpoint.origin)
+            .ok_or_else(|| PolicyError::UnknownLog(checkpoint.origin.clone()))?;
         let signed = SignedCheckpoint::verify(note_bytes, log, &self.witness_verifiers())?;
         let cosigned: HashSet<&str> = self
             .witnesses

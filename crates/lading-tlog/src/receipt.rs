@@ -65,7 +65,8 @@ impl Receipt {
     /// Parses a receipt strictly (the checkpoint is checked by [`Receipt::verify`]).
     pub fn parse(text: &str) -> Result<Self, ReceiptError> {
         let bad = |line: usize, reason: String| ReceiptError::Malformed { line, reason };
-        let (head, checkpoint) = text.split_once("\n\n").ok_or_else(|| bad(1, "no blank line before the checkpoint".into()))?;
+        let (head, checkpoint) =
+            text.split_once("\n\n").ok_or_else(|| bad(1, "no blank line before the checkpoint".into()))?;
         let mut lines = head.split('\n').enumerate().map(|(i, l)| (i + 1, l));
         match lines.next() {
             Some((_, RECEIPT_HEADER)) => {}
@@ -81,8 +82,13 @@ impl Receipt {
         }
         let (n, index_line) = next.ok_or_else(|| bad(2, "no index line".into()))?;
         let index_text = index_line.strip_prefix("index ").ok_or_else(|| bad(n, "expected `index N`".into()))?;
-        let canonical = !index_text.is_empty() && index_text.bytes().all(|b| b.is_ascii_digit()) && (index_text == "0" || !index_text.starts_with('0'));
-        let index = canonical.then(|| index_text.parse::<u64>().ok()).flatten().ok_or_else(|| bad(n, format!("index {index_text:?} is not a decimal without leading zeroes")))?;
+        let canonical = !index_text.is_empty()
+            && index_text.bytes().all(|b| b.is_ascii_digit())
+            && (index_text == "0" || !index_text.starts_with('0'));
+        let index = canonical
+            .then(|| index_text.parse::<u64>().ok())
+            .flatten()
+            .ok_or_else(|| bad(n, format!("index {index_text:?} is not a decimal without leading zeroes")))?;
         let mut proof = Vec::new();
         for (n, line) in lines {
             if proof.len() >= 64 {
