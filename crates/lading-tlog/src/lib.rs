@@ -32,10 +32,10 @@ pub use checkpoint::{Checkpoint, CheckpointError, SignedCheckpoint};
 pub use hash::{Hash, HashParseError, leaf_hash, node_hash};
 pub use note::{KeyKind, Note, NoteError, NoteSignature, NoteSigner, NoteVerifier};
 pub use policy::{Policy, PolicyError};
-pub use receipt::{RECEIPT_HEADER, Receipt, ReceiptError};
-pub use tile::{TileId, TileKind, TileReader};
+pub use receipt::{CheckpointCache, RECEIPT_HEADER, Receipt, ReceiptError};
+pub use tile::{ExpandedTile, TileId, TileKind, TileReader, TileSet, tiles_for_nodes};
 pub use tree::{
-    CompletedNode, Frontier, HashReader, MemoryTree, TreeError, consistency_proof, consistency_proof_len,
-    inclusion_proof, inclusion_proof_len, range_hash, root_from_inclusion_proof, tree_hash, verify_consistency,
-    verify_inclusion,
+    CompletedNode, Frontier, HashReader, MemoryTree, RecordingReader, TreeError, consistency_proof,
+    consistency_proof_len, consistency_proof_nodes, inclusion_proof, inclusion_proof_len, inclusion_proof_nodes,
+    range_hash, root_from_inclusion_proof, tree_hash, tree_hash_nodes, verify_consistency, verify_inclusion,
 };

@@ -99,6 +99,26 @@ impl Receipt {
         Ok(Receipt { extra, index, proof, checkpoint: checkpoint.to_owned() })
     }
 
+    /// Like [`Receipt::verify`], but checks each distinct checkpoint's
+    /// signatures and quorum only once, remembering it in `cache`: a client
+    /// verifying many receipts under one checkpoint then pays for one
+    /// signature check and a few dozen hashes per receipt.
+    pub fn verify_cached(&self, leaf: &Hash, policy: &Policy, cache: &mut CheckpointCache) -> Result<(), ReceiptError> {
+        let cp = match cache.verified.get(&self.checkpoint) {
+            Some(cp) => cp.clone(),
+            None => {
+                let signed = policy.verify_checkpoint(self.checkpoint.as_bytes())?;
+                if cache.verified.len() >= CheckpointCache::CAPACITY {
+                    cache.verified.clear();
+                }
+                cache.verified.insert(self.checkpoint.clone(), signed.checkpoint.clone());
+                signed.checkpoint
+            }
+        };
+        verify_inclusion(leaf, self.index, cp.size, &self.proof, &cp.root)?;
+        Ok(())
+    }
+
     /// Verifies that the entry with leaf hash `leaf` is included under a
     /// checkpoint that satisfies `policy`.
     pub fn verify(&self, leaf: &Hash, policy: &Policy) -> Result<SignedCheckpoint, ReceiptError> {
@@ -106,5 +126,21 @@ impl Receipt {
         let cp = &signed.checkpoint;
         verify_inclusion(leaf, self.index, cp.size, &self.proof, &cp.root)?;
         Ok(signed)
+    }
+}
+
+/// Checkpoints already verified against one policy, by their exact note text.
+#[derive(Debug, Default)]
+pub struct CheckpointCache {
+    verified: std::collections::HashMap<String, crate::checkpoint::Checkpoint>,
+}
+
+impl CheckpointCache {
+    /// Most checkpoints remembered before the cache starts over.
+    pub const CAPACITY: usize = 1024;
+
+    /// An empty cache. Use one cache per policy.
+    pub fn new() -> Self {
+        Self::default()
     }
 }

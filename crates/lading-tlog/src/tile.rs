@@ -267,6 +267,92 @@ impl<T: TileReader + ?Sized> HashReader for TileHashReader<'_, T> {
     }
 }
 
+/// A hash tile with every level inside it computed: `levels[0]` are the
+/// tile's hashes, `levels[k]` the hashes of its complete aligned runs of
+/// `2^k` of them. Reading any node inside the tile is then a lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandedTile {
+    id: TileId,
+    levels: Vec<Vec<Hash>>,
+}
+
+impl ExpandedTile {
+    /// Expands a tile from its bytes (`32 · width`).
+    pub fn new(id: TileId, bytes: &[u8]) -> Result<Self, TreeError> {
+        Ok(Self::from_hashes(id, tile_hashes(id, bytes)?))
+    }
+
+    /// Expands a tile from its hashes.
+    pub fn from_hashes(id: TileId, hashes: Vec<Hash>) -> Self {
+        let mut levels = vec![hashes];
+        while let Some(last) = levels.last() {
+            if last.len() < 2 {
+                break;
+            }
+            let next: Vec<Hash> = last.chunks_exact(2).map(|p| node_hash(&p[0], &p[1])).collect();
+            levels.push(next);
+        }
+        Self { id, levels }
+    }
+
+    /// The tile.
+    pub fn id(&self) -> TileId {
+        self.id
+    }
+
+    /// The tile's own hashes.
+    pub fn hashes(&self) -> &[Hash] {
+        &self.levels[0]
+    }
+
+    /// The hash `within` levels above the tile's base, at `offset` in that level.
+    pub fn node(&self, within: u8, offset: usize) -> Option<Hash> {
+        self.levels.get(usize::from(within)).and_then(|l| l.get(offset)).copied()
+    }
+}
+
+/// The tiles holding `nodes` in a tree of `size` leaves.
+pub fn tiles_for_nodes(nodes: &[(u8, u64)], size: u64) -> Vec<TileId> {
+    let mut out: Vec<TileId> = nodes
+        .iter()
+        .map(|&(level, index)| TileId::for_node(level / TILE_HEIGHT, index << (level % TILE_HEIGHT), size))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A [`HashReader`] over a set of expanded tiles of a tree of `size` leaves.
+#[derive(Debug, Clone, Default)]
+pub struct TileSet {
+    size: u64,
+    tiles: std::collections::HashMap<TileId, std::sync::Arc<ExpandedTile>>,
+}
+
+impl TileSet {
+    /// An empty set for a tree of `size` leaves.
+    pub fn new(size: u64) -> Self {
+        Self { size, tiles: Default::default() }
+    }
+
+    /// Adds a tile.
+    pub fn insert(&mut self, tile: std::sync::Arc<ExpandedTile>) {
+        self.tiles.insert(tile.id(), tile);
+    }
+}
+
+impl HashReader for TileSet {
+    fn node_hash(&self, level: u8, index: u64) -> Result<Hash, TreeError> {
+        let missing = |why: String| TreeError::Storage { level, index, source: why.into() };
+        let first =
+            index.checked_shl(u32::from(level % TILE_HEIGHT)).ok_or_else(|| missing("index overflow".into()))?;
+        let id = TileId::for_node(level / TILE_HEIGHT, first, self.size);
+        let tile = self.tiles.get(&id).ok_or_else(|| missing(format!("tile {id} not loaded")))?;
+        let offset = ((first % TILE_WIDTH) >> (level % TILE_HEIGHT)) as usize;
+        tile.node(level % TILE_HEIGHT, offset).ok_or_else(|| missing(format!("tile {id} does not hold it")))
+    }
+}
+
 /// Encodes entries as a bundle: each a big-endian uint16 length, then the bytes.
 pub fn encode_bundle<'a>(entries: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<u8>, BundleError> {
     let mut out = Vec::new();
@@ -308,7 +394,16 @@ pub enum BundleError {
 
 /// Splits a bundle into its entries, checking it holds exactly `expected`.
 pub fn decode_bundle(bytes: &[u8], expected: usize) -> Result<Vec<&[u8]>, BundleError> {
-    let mut out = Vec::with_capacity(expected);
+    let out = decode_bundle_prefix(bytes)?;
+    if out.len() != expected {
+        return Err(BundleError::WrongCount { found: out.len(), expected });
+    }
+    Ok(out)
+}
+
+/// Splits a bundle into all its entries, however many.
+pub fn decode_bundle_prefix(bytes: &[u8]) -> Result<Vec<&[u8]>, BundleError> {
+    let mut out = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {
         let index = out.len();
@@ -317,9 +412,6 @@ pub fn decode_bundle(bytes: &[u8], expected: usize) -> Result<Vec<&[u8]>, Bundle
         let (entry, tail) = tail.split_at_checked(len).ok_or(BundleError::Truncated { index })?;
         out.push(entry);
         rest = tail;
-    }
-    if out.len() != expected {
-        return Err(BundleError::WrongCount { found: out.len(), expected });
     }
     Ok(out)
 }
@@ -381,6 +473,44 @@ mod tests {
         assert!(changed.contains(&TileId { kind: TileKind::Hashes(1), index: 0, width: 1 }));
         assert_eq!(changed.len(), 5);
         assert!(tiles_to_write(300, 300).is_empty());
+    }
+
+    #[test]
+    fn tile_sets_answer_like_the_tree_they_were_cut_from() {
+        use crate::tree::{
+            MemoryTree, consistency_proof, consistency_proof_nodes, inclusion_proof, inclusion_proof_nodes,
+        };
+        let mut tree = MemoryTree::new();
+        for i in 0..70_000u32 {
+            tree.push(&i.to_be_bytes());
+        }
+        let size = tree.size();
+        // Cut every tile of the tree out of the in-memory levels.
+        let mut set = TileSet::new(size);
+        for id in tiles_for_size(size) {
+            let TileKind::Hashes(level) = id.kind else { continue };
+            let hashes = (0..u64::from(id.width))
+                .map(|i| tree.node_hash(level * TILE_HEIGHT, id.index * TILE_WIDTH + i).expect("node"))
+                .collect();
+            set.insert(std::sync::Arc::new(ExpandedTile::from_hashes(id, hashes)));
+        }
+        for index in [0, 1, 255, 256, 65_535, 65_536, 69_999] {
+            let nodes = inclusion_proof_nodes(index, size).expect("nodes");
+            assert!(tiles_for_nodes(&nodes, size).len() <= 6);
+            assert_eq!(
+                inclusion_proof(&set, index, size).expect("from tiles"),
+                inclusion_proof(&tree, index, size).expect("from tree")
+            );
+        }
+        for old in [1, 300, 65_536, 69_000] {
+            let nodes = consistency_proof_nodes(old, size).expect("nodes");
+            assert!(!tiles_for_nodes(&nodes, size).is_empty());
+            assert_eq!(
+                consistency_proof(&set, old, size).expect("tiles"),
+                consistency_proof(&tree, old, size).expect("tree")
+            );
+        }
+        assert_eq!(crate::tree::tree_hash(&set, size).expect("root"), tree.root());
     }
 
     #[test]

@@ -434,6 +434,47 @@ impl HashReader for MemoryTree {
     }
 }
 
+/// A [`HashReader`] that records which nodes an algorithm reads and answers
+/// with placeholder hashes: the way to learn which tiles a proof needs before
+/// fetching them from asynchronous storage.
+#[derive(Debug, Default)]
+pub struct RecordingReader {
+    nodes: std::cell::RefCell<Vec<(u8, u64)>>,
+}
+
+impl RecordingReader {
+    /// The nodes read so far.
+    pub fn into_nodes(self) -> Vec<(u8, u64)> {
+        self.nodes.into_inner()
+    }
+}
+
+impl HashReader for RecordingReader {
+    fn node_hash(&self, level: u8, index: u64) -> Result<Hash, TreeError> {
+        self.nodes.borrow_mut().push((level, index));
+        Ok(Hash::default())
+    }
+}
+
+/// The nodes the inclusion proof of `index` in a tree of `size` reads.
+pub fn inclusion_proof_nodes(index: u64, size: u64) -> Result<Vec<(u8, u64)>, TreeError> {
+    let r = RecordingReader::default();
+    inclusion_proof(&r, index, size)?;
+    Ok(r.into_nodes())
+}
+
+/// The nodes the consistency proof from `old` to `new` reads.
+pub fn consistency_proof_nodes(old: u64, new: u64) -> Result<Vec<(u8, u64)>, TreeError> {
+    let r = RecordingReader::default();
+    consistency_proof(&r, old, new)?;
+    Ok(r.into_nodes())
+}
+
+/// The nodes the root hash of a tree of `size` reads.
+pub fn tree_hash_nodes(size: u64) -> Vec<(u8, u64)> {
+    range_nodes(0, size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,224 @@
+//! The conformance suite every [`LogStore`] backend runs.
+//!
+//! A backend's tests implement [`Harness`] (how to make a fresh store and how
+//! to open one again, as after a restart) and call [`run_all`], or the
+//! checks one by one. Each check panics with a message on failure.
+
+// A test suite asserts by panicking.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::future::Future;
+
+use ed25519_dalek::SigningKey;
+use lading_tlog::{
+    Checkpoint, Hash, KeyKind, NoteSigner, Policy, SignedCheckpoint, TileId, TileKind, leaf_hash, verify_consistency,
+};
+
+use crate::log::{BatchConfig, Log, LogError};
+use crate::store::{LogStore, StateUpdate, StoreError};
+
+/// How the suite makes and reopens stores of one backend.
+pub trait Harness: Send + Sync {
+    /// The backend.
+    type Store: LogStore;
+    /// Where a store lives (a directory, a database schema…).
+    type Location: Clone + Send + Sync;
+    /// A new, empty location.
+    fn fresh(&self) -> Self::Location;
+    /// Opens the store at `at` (again, as a restarted process would).
+    fn open(&self, at: &Self::Location) -> impl Future<Output = Self::Store> + Send;
+}
+
+/// The origin of the suite's logs.
+pub const ORIGIN: &str = "conformance.lading.example/log";
+
+/// The suite's log key (fixed, so failures reproduce).
+pub fn signer() -> NoteSigner {
+    NoteSigner::new(ORIGIN, KeyKind::Ed25519, SigningKey::from_bytes(&[42; 32])).unwrap()
+}
+
+fn config() -> BatchConfig {
+    BatchConfig { max_batch: 1000, max_wait: std::time::Duration::from_millis(2) }
+}
+
+async fn open<H: Harness>(h: &H, at: &H::Location) -> Log<H::Store> {
+    Log::open(h.open(at).await, signer(), config()).await.unwrap()
+}
+
+fn entry(i: u64) -> Vec<u8> {
+    format!("conformance entry {i}").into_bytes()
+}
+
+fn checkpoint_of<S: LogStore>(log: &Log<S>) -> Checkpoint {
+    let (_, text) = log.checkpoint();
+    SignedCheckpoint::verify(text.as_bytes(), signer().verifier(), &[]).unwrap().checkpoint
+}
+
+/// Runs every check.
+pub async fn run_all<H: Harness>(h: &H) {
+    new_log_has_a_signed_empty_checkpoint(h).await;
+    appends_get_consecutive_indices_and_verifiable_receipts(h).await;
+    identical_entries_are_deduplicated(h).await;
+    reopened_log_continues_consistently(h).await;
+    crash_between_tiles_and_state_loses_nothing_acknowledged(h).await;
+    conflicting_state_update_is_refused(h).await;
+    another_key_is_refused(h).await;
+    oversized_entries_are_refused(h).await;
+}
+
+/// A new log has a signed checkpoint of size 0 with the empty root.
+pub async fn new_log_has_a_signed_empty_checkpoint<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let log = open(h, &at).await;
+    let cp = checkpoint_of(&log);
+    assert_eq!((cp.origin.as_str(), cp.size, cp.root), (ORIGIN, 0, Hash::empty()));
+    assert!(matches!(log.prove(0).await, Err(LogError::OutOfRange(_))));
+}
+
+/// Concurrent appends of uneven sizes across tile boundaries get every index
+/// exactly once, and receipts and entries read back verify.
+pub async fn appends_get_consecutive_indices_and_verifiable_receipts<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let log = open(h, &at).await;
+    let total: u64 = 66_000;
+    let mut tasks = Vec::new();
+    let mut start = 0u64;
+    let mut step = 1u64;
+    while start < total {
+        let end = (start + step).min(total);
+        let log = log.clone();
+        tasks.push(tokio::spawn(
+            async move { (start, log.append_many((start..end).map(entry).collect()).await.unwrap()) },
+        ));
+        start = end;
+        step = step * 7 % 3001 + 1;
+    }
+    let mut seen = vec![false; total as usize];
+    for t in tasks {
+        let (_, results) = t.await.unwrap();
+        for r in results {
+            assert!(!r.duplicate);
+            assert!(!seen[r.index as usize], "index {} assigned twice", r.index);
+            seen[r.index as usize] = true;
+        }
+    }
+    assert!(seen.iter().all(|s| *s), "indices are not exactly 0..{total}");
+    let cp = checkpoint_of(&log);
+    assert_eq!(cp.size, total);
+    let policy = Policy::single_log(signer().verifier().clone());
+    for index in [0, 1, 255, 256, 65_535, 65_536, total - 1] {
+        let stored = log.entry(index).await.unwrap();
+        let receipt = log.prove(index).await.unwrap();
+        let parsed = lading_tlog::Receipt::parse(&receipt.to_text()).unwrap();
+        parsed.verify(&leaf_hash(&stored), &policy).unwrap();
+        assert!(parsed.verify(&leaf_hash(b"not logged"), &policy).is_err());
+    }
+}
+
+/// Re-submitting an entry returns its existing index, in one request, across
+/// requests and after a restart.
+pub async fn identical_entries_are_deduplicated<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let log = open(h, &at).await;
+    let r = log.append_many(vec![b"a".to_vec(), b"b".to_vec(), b"a".to_vec()]).await.unwrap();
+    assert_eq!((r[0].index, r[1].index, r[2].index), (0, 1, 0));
+    assert_eq!((r[0].duplicate, r[2].duplicate), (false, true));
+    let again = log.append(b"b".to_vec()).await.unwrap();
+    assert_eq!((again.index, again.duplicate), (1, true));
+    assert_eq!(checkpoint_of(&log).size, 2);
+    drop(log);
+    let log = open(h, &at).await;
+    let after = log.append_many(vec![b"a".to_vec(), b"c".to_vec()]).await.unwrap();
+    assert_eq!((after[0].index, after[0].duplicate, after[1].index), (0, true, 2));
+}
+
+/// After a restart the log goes on, and every later checkpoint is consistent
+/// with every earlier one.
+pub async fn reopened_log_continues_consistently<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let mut seen: Vec<Checkpoint> = Vec::new();
+    let mut next = 0u64;
+    for round in 0..4u64 {
+        let log = open(h, &at).await;
+        for _ in 0..3 {
+            let n = 100 + round * 97;
+            log.append_many((next..next + n).map(entry).collect()).await.unwrap();
+            next += n;
+            seen.push(checkpoint_of(&log));
+        }
+    }
+    let log = open(h, &at).await;
+    let last = checkpoint_of(&log);
+    assert_eq!(last.size, next);
+    for old in &seen {
+        let proof = log.consistency(old.size, last.size).await.unwrap();
+        verify_consistency(old.size, last.size, &proof, &old.root, &last.root).unwrap();
+    }
+}
+
+/// A crash after the tiles of a batch were written but before its state was
+/// committed: the log reopens at the old state, overwrites the stray tiles,
+/// and stays consistent with what it had published.
+pub async fn crash_between_tiles_and_state_loses_nothing_acknowledged<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let log = open(h, &at).await;
+    log.append_many((0..1000).map(entry).collect()).await.unwrap();
+    let before = checkpoint_of(&log);
+    drop(log);
+    // The interrupted batch: tiles for sizes up to 1300 with other content.
+    let store = h.open(&at).await;
+    let junk_tiles = vec![
+        (TileId { kind: TileKind::Hashes(0), index: 3, width: 256 }, vec![7u8; 256 * 32]),
+        (TileId { kind: TileKind::Hashes(0), index: 5, width: 20 }, vec![7u8; 20 * 32]),
+        (TileId { kind: TileKind::Entries, index: 5, width: 20 }, vec![0u8; 40]),
+    ];
+    store.write_tiles(junk_tiles).await.unwrap();
+    drop(store);
+
+    let log = open(h, &at).await;
+    assert_eq!(checkpoint_of(&log), before);
+    log.append_many((1000..1500).map(entry).collect()).await.unwrap();
+    let after = checkpoint_of(&log);
+    let proof = log.consistency(before.size, after.size).await.unwrap();
+    verify_consistency(before.size, after.size, &proof, &before.root, &after.root).unwrap();
+    let policy = Policy::single_log(signer().verifier().clone());
+    for index in [999, 1000, 1023, 1024, 1299, 1499] {
+        assert_eq!(log.entry(index).await.unwrap(), entry(index));
+        log.prove(index).await.unwrap().verify(&leaf_hash(&entry(index)), &policy).unwrap();
+    }
+}
+
+/// A state update that does not extend the stored size is refused and
+/// changes nothing.
+pub async fn conflicting_state_update_is_refused<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let log = open(h, &at).await;
+    log.append_many((0..10).map(entry).collect()).await.unwrap();
+    let before = checkpoint_of(&log);
+    let store = h.open(&at).await;
+    let mut state = store.load().await.unwrap().unwrap();
+    state.size = 99;
+    let err = store.commit(StateUpdate { old_size: 5, leaves: Vec::new(), state }).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { stored: 10, expected: 5 }), "{err}");
+    drop(store);
+    drop(log);
+    assert_eq!(checkpoint_of(&open(h, &at).await), before);
+}
+
+/// A log refuses to open with a key other than the one that signed its checkpoint.
+pub async fn another_key_is_refused<H: Harness>(h: &H) {
+    let at = h.fresh();
+    drop(open(h, &at).await);
+    let other = NoteSigner::new(ORIGIN, KeyKind::Ed25519, SigningKey::from_bytes(&[7; 32])).unwrap();
+    let err = Log::open(h.open(&at).await, other, config()).await.err().expect("opening with another key must fail");
+    assert!(matches!(err, LogError::Inconsistent(_)), "{err}");
+}
+
+/// Entries over 65,535 bytes are refused before anything is written.
+pub async fn oversized_entries_are_refused<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let log = open(h, &at).await;
+    let err = log.append_many(vec![vec![1], vec![0; 65_536]]).await.unwrap_err();
+    assert!(matches!(err, LogError::EntryTooLarge { position: 1, len: 65_536 }), "{err}");
+    assert_eq!(checkpoint_of(&log).size, 0);
+}

@@ -1,0 +1,474 @@
+//! A running log: the batching sequencer, checkpoint signing, proofs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use lading_tlog::tile::{MAX_ENTRY_BYTES, decode_bundle, decode_bundle_prefix, tile_hashes};
+use lading_tlog::{
+    Checkpoint, ExpandedTile, Hash, NoteSigner, NoteVerifier, Receipt, SignedCheckpoint, TileId, TileKind, TileSet,
+    consistency_proof, consistency_proof_nodes, inclusion_proof, inclusion_proof_nodes, leaf_hash, tiles_for_nodes,
+    tree_hash, tree_hash_nodes, verify_consistency, verify_inclusion,
+};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::integrate::Integrator;
+use crate::store::{LogStore, StateUpdate, StoreError, StoredState};
+
+/// How a log batches appends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchConfig {
+    /// Most entries integrated in one durable step.
+    pub max_batch: usize,
+    /// Longest time the first entry of a batch waits for more.
+    pub max_wait: Duration,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        Self { max_batch: 4096, max_wait: Duration::from_millis(5) }
+    }
+}
+
+/// Where an entry landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// Its index in the log.
+    pub index: u64,
+    /// Whether an identical entry was already logged (the index is the earlier one's).
+    pub duplicate: bool,
+}
+
+/// Why a log operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LogError {
+    /// The backend failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An entry is too large for a tlog-tiles bundle.
+    #[error("entry {position} is {len} bytes; entries are at most {MAX_ENTRY_BYTES} bytes")]
+    EntryTooLarge {
+        /// Position in the submitted list.
+        position: usize,
+        /// Its size.
+        len: usize,
+    },
+    /// The stored log does not match its own checkpoint, key or tiles.
+    #[error("log is inconsistent: {0}")]
+    Inconsistent(String),
+    /// A requested index or size is outside the log.
+    #[error("{0}")]
+    OutOfRange(String),
+    /// The sequencer stopped (after an earlier storage failure).
+    #[error("the log's sequencer has stopped: {0}")]
+    Stopped(String),
+}
+
+struct Published {
+    size: u64,
+    root: Hash,
+    checkpoint: String,
+}
+
+struct Shared<S> {
+    store: S,
+    verifier: NoteVerifier,
+    published: RwLock<Published>,
+    full_tiles: quick_cache::sync::Cache<TileId, Arc<ExpandedTile>>,
+}
+
+type Reply = oneshot::Sender<Result<Vec<Appended>, LogError>>;
+
+/// A log over a backend `S`. Cheap to clone; all clones share one sequencer.
+pub struct Log<S: LogStore> {
+    shared: Arc<Shared<S>>,
+    requests: mpsc::Sender<(Vec<Vec<u8>>, Reply)>,
+}
+
+impl<S: LogStore> Clone for Log<S> {
+    fn clone(&self) -> Self {
+        Self { shared: Arc::clone(&self.shared), requests: self.requests.clone() }
+    }
+}
+
+/// Full tiles cached for proofs (each ~16 KiB expanded): 64 MiB at most.
+const TILE_CACHE_ENTRIES: usize = 4096;
+
+impl<S: LogStore> Log<S> {
+    /// Opens the log in `store`, creating it (an empty, signed checkpoint)
+    /// when the store is new. Checks the stored state against its checkpoint
+    /// and the signer's key before anything is appended.
+    pub async fn open(store: S, signer: NoteSigner, config: BatchConfig) -> Result<Self, LogError> {
+        let verifier = signer.verifier().clone();
+        let (integrator, published) = match store.load().await? {
+            None => {
+                let integrator = Integrator::new();
+                let checkpoint = sign(&signer, &integrator)?;
+                let state = StoredState { size: 0, frontier: Vec::new(), checkpoint: checkpoint.clone() };
+                store.commit(StateUpdate { old_size: 0, leaves: Vec::new(), state }).await?;
+                let root = integrator.root();
+                (integrator, Published { size: 0, root, checkpoint })
+            }
+            Some(state) => resume(&store, &verifier, state).await?,
+        };
+        let shared = Arc::new(Shared {
+            store,
+            verifier,
+            published: RwLock::new(published),
+            full_tiles: quick_cache::sync::Cache::new(TILE_CACHE_ENTRIES),
+        });
+        let (tx, rx) = mpsc::channel(1024);
+        tokio::spawn(sequence(Arc::clone(&shared), signer, integrator, config, rx));
+        Ok(Self { shared, requests: tx })
+    }
+
+    /// The log's verifier key.
+    pub fn verifier(&self) -> &NoteVerifier {
+        &self.shared.verifier
+    }
+
+    /// The backend.
+    pub fn store(&self) -> &S {
+        &self.shared.store
+    }
+
+    /// Appends entries; returns where each landed once the batch holding
+    /// them is durable and its checkpoint is signed and stored.
+    pub async fn append_many(&self, entries: Vec<Vec<u8>>) -> Result<Vec<Appended>, LogError> {
+        if let Some((position, e)) = entries.iter().enumerate().find(|(_, e)| e.len() > MAX_ENTRY_BYTES) {
+            return Err(LogError::EntryTooLarge { position, len: e.len() });
+        }
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (tx, rx) = oneshot::channel();
+        self.requests.send((entries, tx)).await.map_err(|_| LogError::Stopped("request channel closed".into()))?;
+        rx.await.map_err(|_| LogError::Stopped("no reply".into()))?
+    }
+
+    /// Appends one entry.
+    pub async fn append(&self, entry: Vec<u8>) -> Result<Appended, LogError> {
+        let mut out = self.append_many(vec![entry]).await?;
+        out.pop().ok_or_else(|| LogError::Stopped("empty reply".into()))
+    }
+
+    /// The latest signed checkpoint (signed-note text) and its size.
+    pub fn checkpoint(&self) -> (u64, String) {
+        let p = self.shared.published.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (p.size, p.checkpoint.clone())
+    }
+
+    fn published(&self) -> (u64, Hash, String) {
+        let p = self.shared.published.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (p.size, p.root, p.checkpoint.clone())
+    }
+
+    /// Loads the tiles holding `nodes` of the tree of `size`.
+    async fn tile_set(&self, nodes: &[(u8, u64)], size: u64) -> Result<TileSet, LogError> {
+        let current = self.published().0;
+        let mut set = TileSet::new(size);
+        for id in tiles_for_nodes(nodes, size) {
+            set.insert(self.expanded_tile(id, current).await?);
+        }
+        Ok(set)
+    }
+
+    /// A hash tile, from the cache for full tiles; a partial tile that was
+    /// not written for exactly this size is cut from a wider one.
+    async fn expanded_tile(&self, id: TileId, current_size: u64) -> Result<Arc<ExpandedTile>, LogError> {
+        if let Some(t) = self.shared.full_tiles.get(&id) {
+            return Ok(t);
+        }
+        let bytes = self.read_tile_or_wider(id, current_size).await?;
+        let tile = Arc::new(ExpandedTile::new(id, &bytes).map_err(|e| LogError::Inconsistent(e.to_string()))?);
+        if id.is_full() {
+            self.shared.full_tiles.insert(id, Arc::clone(&tile));
+        }
+        Ok(tile)
+    }
+
+    async fn read_tile_or_wider(&self, id: TileId, current_size: u64) -> Result<Vec<u8>, LogError> {
+        let unit = match id.kind {
+            TileKind::Hashes(_) => 32,
+            TileKind::Entries => 0,
+        };
+        let mut candidates = vec![id];
+        if !id.is_full() {
+            candidates.push(TileId { width: 256, ..id });
+            if let Some(wider) = lading_tlog::tile::tiles_for_size(current_size)
+                .into_iter()
+                .find(|t| t.kind == id.kind && t.index == id.index)
+            {
+                candidates.push(wider);
+            }
+        }
+        for c in candidates {
+            if let Some(mut bytes) = self.shared.store.read_tile(c).await? {
+                if unit > 0 {
+                    let want = usize::from(id.width) * unit;
+                    if bytes.len() < want {
+                        return Err(LogError::Inconsistent(format!(
+                            "tile {c} has {} bytes, expected at least {want}",
+                            bytes.len()
+                        )));
+                    }
+                    bytes.truncate(want);
+                }
+                return Ok(bytes);
+            }
+        }
+        Err(LogError::Inconsistent(format!("tile {id} is missing from storage")))
+    }
+
+    /// A `c2sp.org/tlog-proof@v1` receipt for entry `index` under the latest
+    /// checkpoint. The proof is checked against the checkpoint before it is
+    /// returned, so damaged tiles give an error, never a wrong receipt.
+    pub async fn prove(&self, index: u64) -> Result<Receipt, LogError> {
+        let (size, root, checkpoint) = self.published();
+        if index >= size {
+            return Err(LogError::OutOfRange(format!("index {index} is not below the log size {size}")));
+        }
+        let nodes = inclusion_proof_nodes(index, size).map_err(|e| LogError::OutOfRange(e.to_string()))?;
+        let mut all_nodes = nodes.clone();
+        all_nodes.push((0, index));
+        let set = self.tile_set(&all_nodes, size).await?;
+        let proof = inclusion_proof(&set, index, size).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        let leaf =
+            lading_tlog::HashReader::node_hash(&set, 0, index).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        verify_inclusion(&leaf, index, size, &proof, &root).map_err(|e| {
+            LogError::Inconsistent(format!("stored tiles do not match the checkpoint (damaged tile?): {e}"))
+        })?;
+        Ok(Receipt { extra: None, index, proof, checkpoint })
+    }
+
+    /// The entry at `index`, checked against its leaf hash in the tiles.
+    pub async fn entry(&self, index: u64) -> Result<Vec<u8>, LogError> {
+        let (size, ..) = self.published();
+        if index >= size {
+            return Err(LogError::OutOfRange(format!("index {index} is not below the log size {size}")));
+        }
+        let width = (size - index / 256 * 256).min(256) as u16;
+        let id = TileId { kind: TileKind::Entries, index: index / 256, width };
+        let bytes = self.read_tile_or_wider(id, size).await?;
+        let entries =
+            decode_bundle_prefix(&bytes).map_err(|e| LogError::Inconsistent(format!("entry bundle {id}: {e}")))?;
+        let entry = entries
+            .get((index % 256) as usize)
+            .ok_or_else(|| LogError::Inconsistent(format!("entry bundle {id} is short")))?
+            .to_vec();
+        let tile = TileId { kind: TileKind::Hashes(0), index: index / 256, width };
+        let hashes = tile_hashes(tile, &self.read_tile_or_wider(tile, size).await?)
+            .map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        if hashes.get((index % 256) as usize) != Some(&leaf_hash(&entry)) {
+            return Err(LogError::Inconsistent(format!(
+                "entry {index} in bundle {id} does not match its leaf hash (damaged bundle?)"
+            )));
+        }
+        Ok(entry)
+    }
+
+    /// The root hash of the tree at `size` (up to the latest checkpoint).
+    pub async fn root_at(&self, size: u64) -> Result<Hash, LogError> {
+        let current = self.published().0;
+        if size > current {
+            return Err(LogError::OutOfRange(format!("size {size} is beyond the log size {current}")));
+        }
+        let set = self.tile_set(&tree_hash_nodes(size), size).await?;
+        tree_hash(&set, size).map_err(|e| LogError::Inconsistent(e.to_string()))
+    }
+
+    /// A consistency proof from `old` to `new` (both at most the latest
+    /// size), checked against the roots computed from the tiles and, when
+    /// `new` is the latest size, the signed checkpoint.
+    pub async fn consistency(&self, old: u64, new: u64) -> Result<Vec<Hash>, LogError> {
+        let (size, root, _) = self.published();
+        if old == 0 || old > new || new > size {
+            return Err(LogError::OutOfRange(format!(
+                "cannot prove consistency from {old} to {new} in a log of size {size}"
+            )));
+        }
+        let mut nodes = consistency_proof_nodes(old, new).map_err(|e| LogError::OutOfRange(e.to_string()))?;
+        nodes.extend(tree_hash_nodes(old));
+        nodes.extend(tree_hash_nodes(new));
+        let set = self.tile_set(&nodes, new).await?;
+        let proof = consistency_proof(&set, old, new).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        let old_root = tree_hash(&set, old).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        let new_root = tree_hash(&set, new).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        if new == size && new_root != root {
+            return Err(LogError::Inconsistent("stored tiles do not match the checkpoint root (damaged tile?)".into()));
+        }
+        verify_consistency(old, new, &proof, &old_root, &new_root)
+            .map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        Ok(proof)
+    }
+}
+
+fn sign(signer: &NoteSigner, integrator: &Integrator) -> Result<String, LogError> {
+    let cp = Checkpoint {
+        origin: signer.verifier().name().to_owned(),
+        size: integrator.size(),
+        root: integrator.root(),
+        extensions: Vec::new(),
+    };
+    Ok(cp.sign(signer).map_err(|e| LogError::Inconsistent(e.to_string()))?.to_text())
+}
+
+/// Rebuilds the integrator from storage and checks it against the stored
+/// checkpoint and the signer's key.
+async fn resume<S: LogStore>(
+    store: &S,
+    verifier: &NoteVerifier,
+    state: StoredState,
+) -> Result<(Integrator, Published), LogError> {
+    let signed = SignedCheckpoint::verify(state.checkpoint.as_bytes(), verifier, &[])
+        .map_err(|e| LogError::Inconsistent(format!("stored checkpoint does not verify with this log's key: {e}")))?;
+    let cp = &signed.checkpoint;
+    if cp.size != state.size {
+        return Err(LogError::Inconsistent(format!("stored size {} but the checkpoint says {}", state.size, cp.size)));
+    }
+    let mut open_hashes = Vec::new();
+    let mut open_entries = Vec::new();
+    for id in Integrator::partial_tiles(state.size) {
+        let bytes = store
+            .read_tile(id)
+            .await?
+            .ok_or_else(|| LogError::Inconsistent(format!("partial tile {id} of the current checkpoint is missing")))?;
+        match id.kind {
+            TileKind::Hashes(level) => {
+                open_hashes.push((level, tile_hashes(id, &bytes).map_err(|e| LogError::Inconsistent(e.to_string()))?));
+            }
+            TileKind::Entries => {
+                open_entries = decode_bundle(&bytes, usize::from(id.width))
+                    .map_err(|e| LogError::Inconsistent(format!("partial bundle {id}: {e}")))?
+                    .into_iter()
+                    .map(<[u8]>::to_vec)
+                    .collect();
+            }
+        }
+    }
+    let integrator = Integrator::resume(state.size, state.frontier, open_hashes, open_entries)
+        .map_err(|e| LogError::Inconsistent(e.to_string()))?;
+    if integrator.root() != cp.root {
+        return Err(LogError::Inconsistent(format!(
+            "the stored tree's root {} is not the checkpoint's root {}; refusing to sign anything inconsistent with it",
+            integrator.root(),
+            cp.root
+        )));
+    }
+    Ok((integrator, Published { size: state.size, root: cp.root, checkpoint: state.checkpoint }))
+}
+
+/// The sequencer: one task, one writer. Collects requests into batches (up
+/// to `max_batch` entries or `max_wait` after the first), deduplicates,
+/// integrates, signs a checkpoint and commits the batch in one durable step
+/// before answering anyone.
+async fn sequence<S: LogStore>(
+    shared: Arc<Shared<S>>,
+    signer: NoteSigner,
+    mut integrator: Integrator,
+    config: BatchConfig,
+    mut rx: mpsc::Receiver<(Vec<Vec<u8>>, Reply)>,
+) {
+    let mut failed: Option<String> = None;
+    while let Some(first) = rx.recv().await {
+        let mut requests = vec![first];
+        let mut count = requests[0].0.len();
+        let deadline = tokio::time::Instant::now() + config.max_wait;
+        while count < config.max_batch {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(r)) => {
+                    count += r.0.len();
+                    requests.push(r);
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        if let Some(why) = &failed {
+            for (_, reply) in requests {
+                let _ = reply.send(Err(LogError::Stopped(why.clone())));
+            }
+            continue;
+        }
+        match integrate_batch(&shared, &signer, &mut integrator, &requests).await {
+            Ok(results) => {
+                for ((_, reply), result) in requests.into_iter().zip(results) {
+                    let _ = reply.send(Ok(result));
+                }
+            }
+            Err(e) => {
+                // The integrator may now be ahead of storage: stop taking
+                // appends rather than sign anything from an unknown state.
+                let why = e.to_string();
+                failed = Some(why.clone());
+                let mut first_error = Some(e);
+                for (_, reply) in requests {
+                    let err = first_error.take().unwrap_or_else(|| LogError::Stopped(why.clone()));
+                    let _ = reply.send(Err(err));
+                }
+            }
+        }
+    }
+}
+
+async fn integrate_batch<S: LogStore>(
+    shared: &Shared<S>,
+    signer: &NoteSigner,
+    integrator: &mut Integrator,
+    requests: &[(Vec<Vec<u8>>, Reply)],
+) -> Result<Vec<Vec<Appended>>, LogError> {
+    let old_size = integrator.size();
+    // Leaf hashes, and the first position of each distinct one in the batch.
+    let all: Vec<(&Vec<u8>, Hash)> = requests.iter().flat_map(|(e, _)| e.iter()).map(|e| (e, leaf_hash(e))).collect();
+    let mut first_at: HashMap<Hash, usize> = HashMap::with_capacity(all.len());
+    let mut distinct: Vec<Hash> = Vec::new();
+    for (i, (_, h)) in all.iter().enumerate() {
+        if let std::collections::hash_map::Entry::Vacant(v) = first_at.entry(*h) {
+            v.insert(i);
+            distinct.push(*h);
+        }
+    }
+    let existing = shared.store.lookup(distinct.clone()).await?;
+    let known: HashMap<Hash, u64> = distinct.iter().zip(existing).filter_map(|(h, i)| i.map(|i| (*h, i))).collect();
+
+    let mut new_entries: Vec<Vec<u8>> = Vec::new();
+    let mut new_leaves: Vec<Hash> = Vec::new();
+    let mut assigned: HashMap<Hash, u64> = HashMap::new();
+    let mut results: Vec<Appended> = Vec::with_capacity(all.len());
+    for (entry, h) in &all {
+        if let Some(&index) = known.get(h) {
+            results.push(Appended { index, duplicate: true });
+        } else if let Some(&index) = assigned.get(h) {
+            results.push(Appended { index, duplicate: true });
+        } else {
+            let index = old_size + new_entries.len() as u64;
+            assigned.insert(*h, index);
+            new_entries.push((*entry).clone());
+            new_leaves.push(*h);
+            results.push(Appended { index, duplicate: false });
+        }
+    }
+    if !new_entries.is_empty() {
+        let tiles = integrator.append(&new_entries, &new_leaves);
+        let checkpoint = sign(signer, integrator)?;
+        let state = StoredState {
+            size: integrator.size(),
+            frontier: integrator.frontier().roots().to_vec(),
+            checkpoint: checkpoint.clone(),
+        };
+        let leaves = new_leaves.iter().zip(old_size..).map(|(h, i)| (*h, i)).collect();
+        shared.store.write_tiles(tiles).await?;
+        shared.store.commit(StateUpdate { old_size, leaves, state }).await?;
+        let mut p = shared.published.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *p = Published { size: integrator.size(), root: integrator.root(), checkpoint };
+    }
+    // Split the flat results back per request.
+    let mut out = Vec::with_capacity(requests.len());
+    let mut rest = results.as_slice();
+    for (entries, _) in requests {
+        let (mine, tail) = rest.split_at(entries.len());
+        out.push(mine.to_vec());
+        rest = tail;
+    }
+    Ok(out)
+}
