@@ -50,6 +50,55 @@ impl Integrator {
         out
     }
 
+    /// The current partial tiles and bundle with their contents, as stored
+    /// with the state.
+    pub fn partial_contents(&self) -> Vec<(TileId, Vec<u8>)> {
+        let size = self.size();
+        Self::partial_tiles(size)
+            .into_iter()
+            .map(|id| {
+                let bytes = match id.kind {
+                    TileKind::Hashes(level) => self.open[usize::from(level)].iter().flat_map(|h| h.0).collect(),
+                    TileKind::Entries => self.bundle(),
+                };
+                (id, bytes)
+            })
+            .collect()
+    }
+
+    /// Resumes from a stored frontier and the partial tiles stored with it
+    /// (exactly those [`Integrator::partial_tiles`] lists for `size`).
+    pub fn resume_from_partial(
+        size: u64,
+        frontier: Vec<Hash>,
+        partial: &[(TileId, Vec<u8>)],
+    ) -> Result<Self, ResumeError> {
+        let err = |reason: String| ResumeError { size, reason };
+        let expected = Self::partial_tiles(size);
+        let found: Vec<TileId> = partial.iter().map(|(id, _)| *id).collect();
+        if found != expected {
+            return Err(err(format!("stored partial tiles are {found:?}, expected {expected:?}")));
+        }
+        let mut open_hashes = Vec::new();
+        let mut open_entries = Vec::new();
+        for (id, bytes) in partial {
+            match id.kind {
+                TileKind::Hashes(level) => {
+                    open_hashes
+                        .push((level, lading_tlog::tile::tile_hashes(*id, bytes).map_err(|e| err(e.to_string()))?));
+                }
+                TileKind::Entries => {
+                    open_entries = lading_tlog::tile::decode_bundle(bytes, usize::from(id.width))
+                        .map_err(|e| err(format!("partial bundle {id}: {e}")))?
+                        .into_iter()
+                        .map(<[u8]>::to_vec)
+                        .collect();
+                }
+            }
+        }
+        Self::resume(size, frontier, open_hashes, open_entries)
+    }
+
     /// Resumes from a stored frontier and the contents of the partial tiles
     /// listed by [`Integrator::partial_tiles`] (hashes per tile level, entries).
     pub fn resume(
@@ -252,6 +301,9 @@ mod tests {
         }
         let mut b = Integrator::resume(size, a.frontier().roots().to_vec(), open_hashes, open_entries).expect("resume");
         assert_eq!(b, a);
+        let c = Integrator::resume_from_partial(size, a.frontier().roots().to_vec(), &a.partial_contents())
+            .expect("resume");
+        assert_eq!(c, a);
         let (e2, h2) = entries(66_000..70_000);
         assert_eq!(b.append(&e2, &h2), a.append(&e2, &h2));
         assert!(Integrator::resume(size, vec![], vec![], vec![]).is_err());

@@ -22,4 +22,4 @@ mod store;
 
 pub use integrate::{Integrator, ResumeError};
 pub use log::{Appended, BatchConfig, Log, LogError};
-pub use store::{LogStore, StateUpdate, StoreError, StoredState};
+pub use store::{Batch, LogStore, StoreError, StoredState};

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use lading_tlog::tile::{MAX_ENTRY_BYTES, decode_bundle, decode_bundle_prefix, tile_hashes};
+use lading_tlog::tile::{MAX_ENTRY_BYTES, decode_bundle_prefix, tile_hashes};
 use lading_tlog::{
     Checkpoint, ExpandedTile, Hash, NoteSigner, NoteVerifier, Receipt, SignedCheckpoint, TileId, TileKind, TileSet,
     consistency_proof, consistency_proof_nodes, inclusion_proof, inclusion_proof_nodes, leaf_hash, tiles_for_nodes,
@@ -13,7 +13,7 @@ use lading_tlog::{
 use tokio::sync::{mpsc, oneshot};
 
 use crate::integrate::Integrator;
-use crate::store::{LogStore, StateUpdate, StoreError, StoredState};
+use crate::store::{Batch, LogStore, StoreError, StoredState};
 
 /// How a log batches appends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,7 @@ struct Published {
 }
 
 struct Shared<S> {
+    sequencer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     store: S,
     verifier: NoteVerifier,
     published: RwLock<Published>,
@@ -105,22 +106,38 @@ impl<S: LogStore> Log<S> {
             None => {
                 let integrator = Integrator::new();
                 let checkpoint = sign(&signer, &integrator)?;
-                let state = StoredState { size: 0, frontier: Vec::new(), checkpoint: checkpoint.clone() };
-                store.commit(StateUpdate { old_size: 0, leaves: Vec::new(), state }).await?;
+                let state =
+                    StoredState { size: 0, frontier: Vec::new(), checkpoint: checkpoint.clone(), partial: Vec::new() };
+                store.commit(Batch { old_size: 0, leaves: Vec::new(), full_tiles: Vec::new(), state }).await?;
                 let root = integrator.root();
                 (integrator, Published { size: 0, root, checkpoint })
             }
-            Some(state) => resume(&store, &verifier, state).await?,
+            Some(state) => resume(&verifier, state)?,
         };
         let shared = Arc::new(Shared {
+            sequencer: std::sync::Mutex::new(None),
             store,
             verifier,
             published: RwLock::new(published),
             full_tiles: quick_cache::sync::Cache::new(TILE_CACHE_ENTRIES),
         });
         let (tx, rx) = mpsc::channel(1024);
-        tokio::spawn(sequence(Arc::clone(&shared), signer, integrator, config, rx));
+        let handle = tokio::spawn(sequence(Arc::clone(&shared), signer, integrator, config, rx));
+        *shared.sequencer.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
         Ok(Self { shared, requests: tx })
+    }
+
+    /// Stops taking appends, waits for the batch in flight to finish and
+    /// releases the store once no other clone of this log holds it.
+    pub async fn shutdown(self) {
+        let Self { shared, requests } = self;
+        drop(requests);
+        let handle = shared.sequencer.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(handle) = handle {
+            // The sequencer ends when every sender is gone; other clones may
+            // still hold one, in which case this only waits for them.
+            let _ = handle.await;
+        }
     }
 
     /// The log's verifier key.
@@ -314,40 +331,16 @@ fn sign(signer: &NoteSigner, integrator: &Integrator) -> Result<String, LogError
     Ok(cp.sign(signer).map_err(|e| LogError::Inconsistent(e.to_string()))?.to_text())
 }
 
-/// Rebuilds the integrator from storage and checks it against the stored
-/// checkpoint and the signer's key.
-async fn resume<S: LogStore>(
-    store: &S,
-    verifier: &NoteVerifier,
-    state: StoredState,
-) -> Result<(Integrator, Published), LogError> {
+/// Rebuilds the integrator from the stored state and checks it against the
+/// stored checkpoint and the signer's key.
+fn resume(verifier: &NoteVerifier, state: StoredState) -> Result<(Integrator, Published), LogError> {
     let signed = SignedCheckpoint::verify(state.checkpoint.as_bytes(), verifier, &[])
         .map_err(|e| LogError::Inconsistent(format!("stored checkpoint does not verify with this log's key: {e}")))?;
     let cp = &signed.checkpoint;
     if cp.size != state.size {
         return Err(LogError::Inconsistent(format!("stored size {} but the checkpoint says {}", state.size, cp.size)));
     }
-    let mut open_hashes = Vec::new();
-    let mut open_entries = Vec::new();
-    for id in Integrator::partial_tiles(state.size) {
-        let bytes = store
-            .read_tile(id)
-            .await?
-            .ok_or_else(|| LogError::Inconsistent(format!("partial tile {id} of the current checkpoint is missing")))?;
-        match id.kind {
-            TileKind::Hashes(level) => {
-                open_hashes.push((level, tile_hashes(id, &bytes).map_err(|e| LogError::Inconsistent(e.to_string()))?));
-            }
-            TileKind::Entries => {
-                open_entries = decode_bundle(&bytes, usize::from(id.width))
-                    .map_err(|e| LogError::Inconsistent(format!("partial bundle {id}: {e}")))?
-                    .into_iter()
-                    .map(<[u8]>::to_vec)
-                    .collect();
-            }
-        }
-    }
-    let integrator = Integrator::resume(state.size, state.frontier, open_hashes, open_entries)
+    let integrator = Integrator::resume_from_partial(state.size, state.frontier, &state.partial)
         .map_err(|e| LogError::Inconsistent(e.to_string()))?;
     if integrator.root() != cp.root {
         return Err(LogError::Inconsistent(format!(
@@ -449,16 +442,18 @@ async fn integrate_batch<S: LogStore>(
         }
     }
     if !new_entries.is_empty() {
-        let tiles = integrator.append(&new_entries, &new_leaves);
+        let mut tiles = integrator.append(&new_entries, &new_leaves);
+        // Partial tiles travel with the state; only full ones need their own durable write.
+        tiles.retain(|(id, _)| id.is_full());
         let checkpoint = sign(signer, integrator)?;
         let state = StoredState {
             size: integrator.size(),
             frontier: integrator.frontier().roots().to_vec(),
             checkpoint: checkpoint.clone(),
+            partial: integrator.partial_contents(),
         };
         let leaves = new_leaves.iter().zip(old_size..).map(|(h, i)| (*h, i)).collect();
-        shared.store.write_tiles(tiles).await?;
-        shared.store.commit(StateUpdate { old_size, leaves, state }).await?;
+        shared.store.commit(Batch { old_size, leaves, full_tiles: tiles, state }).await?;
         let mut p = shared.published.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         *p = Published { size: integrator.size(), root: integrator.root(), checkpoint };
     }

@@ -13,17 +13,25 @@ pub struct StoredState {
     pub frontier: Vec<Hash>,
     /// The latest signed checkpoint (signed-note text) for `size`.
     pub checkpoint: String,
+    /// The partial (rightmost, not full) hash tiles and entry bundle of
+    /// `size`. They are part of the durable state, so only *full* tiles need
+    /// a durable write of their own; a backend may publish partial tiles as
+    /// files or rows without fsync and restore them from here after a crash.
+    pub partial: Vec<(TileId, Vec<u8>)>,
 }
 
-/// The state step of a batch: new leaves and the new state, applied atomically.
+/// One durable step of a log: the new leaves, the full tiles and entry
+/// bundles they completed, and the new state (with its partial tiles).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateUpdate {
-    /// The size the batch extends; the backend refuses the update unless its
+pub struct Batch {
+    /// The size the batch extends; the backend refuses the batch unless its
     /// stored size is exactly this (optimistic concurrency between writers).
     pub old_size: u64,
     /// Leaf hash and index of every new entry, for deduplication.
     pub leaves: Vec<(Hash, u64)>,
-    /// The state after the batch, checkpoint included.
+    /// Full hash tiles and entry bundles completed by the batch.
+    pub full_tiles: Vec<(TileId, Vec<u8>)>,
+    /// The state after the batch, checkpoint and partial tiles included.
     pub state: StoredState,
 }
 
@@ -47,13 +55,16 @@ pub enum StoreError {
     Backend(String),
 }
 
-/// A log backend. A batch is made durable in two steps: [`LogStore::write_tiles`]
-/// (hash tiles and entry bundles, each written atomically and durably), then
-/// [`LogStore::commit`] (the new state and leaf index, atomically and
-/// durably). A crash between or inside them leaves the old state; tiles
-/// written beyond the stored size may remain and are overwritten by later
-/// batches, as no checkpoint covers them. The conformance suite
-/// ([`crate::conformance`]) checks exactly this.
+/// A log backend.
+///
+/// [`LogStore::commit`] is the one durable step of a batch: when it returns,
+/// the batch (state, full tiles, partial tiles, leaves) survives a crash at
+/// any later moment; if it fails or the process dies inside it, the stored
+/// state is the old one. How a backend gets there is its own business (the
+/// SQLite backend makes it one WAL fsync). After `commit` returns,
+/// [`LogStore::read_tile`] serves every tile of the new state, and
+/// [`LogStore::lookup`] answers exactly for every committed leaf. The
+/// conformance suite ([`crate::conformance`]) checks all of this.
 pub trait LogStore: Send + Sync + 'static {
     /// The stored state, or `None` for a log that has never committed.
     fn load(&self) -> impl Future<Output = Result<Option<StoredState>, StoreError>> + Send;
@@ -61,12 +72,9 @@ pub trait LogStore: Send + Sync + 'static {
     /// The index of each leaf hash already in the log, if any.
     fn lookup(&self, leaves: Vec<Hash>) -> impl Future<Output = Result<Vec<Option<u64>>, StoreError>> + Send;
 
-    /// Durably writes tiles and entry bundles, replacing any at the same paths.
-    fn write_tiles(&self, tiles: Vec<(TileId, Vec<u8>)>) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Durably and atomically applies a state update; fails with
-    /// [`StoreError::Conflict`] unless the stored size is `update.old_size`.
-    fn commit(&self, update: StateUpdate) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Durably and atomically applies a batch; fails with
+    /// [`StoreError::Conflict`] unless the stored size is `batch.old_size`.
+    fn commit(&self, batch: Batch) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The bytes of a tile or entry bundle, or `None` when it does not exist.
     fn read_tile(&self, tile: TileId) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;

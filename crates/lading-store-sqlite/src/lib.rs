@@ -3,46 +3,89 @@
 //! The embedded [`LogStore`] backend, the default. One directory per log:
 //!
 //! ```text
-//! DIR/log.db         SQLite (WAL, synchronous=FULL): state (size, frontier,
-//!                    signed checkpoint) and the leaf-hash → index table
-//! DIR/checkpoint     the latest checkpoint, refreshed after every commit
-//! DIR/tile/…         C2SP tlog-tiles hash tiles and entry bundles
+//! DIR/log.db       SQLite (WAL, synchronous=FULL): the state — size, frontier,
+//!                  signed checkpoint and the partial tiles of that size
+//! DIR/index.db     SQLite: leaf hash → index, for deduplication (derived data)
+//! DIR/checkpoint   the latest checkpoint
+//! DIR/tile/…       C2SP tlog-tiles hash tiles and entry bundles
+//! DIR/log.lock     held while a process has the log open
 //! ```
 //!
-//! The `tile/` tree and `checkpoint` are exactly the tlog-tiles layout, so
-//! any static file server can serve the log. Every tile file is written to a
-//! temporary name, fsynced and renamed into place, and its directory fsynced;
-//! the state is committed after the tiles, in one SQLite transaction, so a
-//! crash at any moment leaves the last committed state intact.
+//! The `tile/` tree and `checkpoint` are exactly the tlog-tiles layout, so any
+//! static file server can serve the log.
+//!
+//! Durability, per batch: one SQLite transaction in `log.db` (one WAL fsync)
+//! holds the new state, its partial tiles, and the full tiles the batch
+//! completed (table `unsynced_tiles`). The tile files are then written
+//! without waiting for the disk; a background thread fsyncs them (and their
+//! directories) every [`SYNC_INTERVAL`] and only then drops their rows, and
+//! the same thread publishes the partial tiles and `checkpoint` file of the
+//! latest state. Opening the log rewrites, with fsync, every tile still in
+//! `unsynced_tiles`, and republishes the partial tiles and checkpoint, so a
+//! crash at any moment loses nothing that was acknowledged.
+//!
+//! The leaf index is built by another background thread from committed
+//! batches; until a leaf is indexed it is answered from memory, and on open
+//! the index catches up from the level-0 tiles. Memory stays bounded: at most
+//! [`MAX_UNINDEXED`] leaves wait in memory (appends wait beyond that).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use lading_log::{LogStore, StateUpdate, StoreError, StoredState};
-use lading_tlog::{Hash, TileId};
+use lading_log::{Batch, LogStore, StoreError, StoredState};
+use lading_tlog::tile::tile_hashes;
+use lading_tlog::{Hash, TileId, TileKind};
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-/// The database file inside a log directory.
+/// The state database inside a log directory.
 pub const DB_FILE: &str = "log.db";
+/// The leaf index database inside a log directory.
+pub const INDEX_FILE: &str = "index.db";
+/// Most committed leaves that may wait for the background indexer.
+pub const MAX_UNINDEXED: usize = 1 << 20;
+/// Leaves the indexer writes per transaction.
+const INDEX_CHUNK: usize = 65_536;
+/// How often the background thread fsyncs tile files and republishes.
+pub const SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
 
-const SCHEMA: &str = "
+const STATE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS state (
     id INTEGER PRIMARY KEY CHECK (id = 0),
     size INTEGER NOT NULL,
     frontier BLOB NOT NULL,
-    checkpoint TEXT NOT NULL
+    checkpoint TEXT NOT NULL,
+    partial BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS leaves (
-    hash BLOB PRIMARY KEY,
-    idx INTEGER NOT NULL
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS unsynced_tiles (path TEXT PRIMARY KEY, data BLOB NOT NULL);
 ";
 
-/// A log stored in a directory.
+const INDEX_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS leaves (hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS indexed (id INTEGER PRIMARY KEY CHECK (id = 0), size INTEGER NOT NULL);
+";
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn db_error(file: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            StoreError::Corrupt(format!("{file}: {e}"))
+        }
+        _ => StoreError::Backend(format!("{file}: {e}")),
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A log stored in a directory. Cheap to clone.
 #[derive(Clone)]
 pub struct SqliteStore {
     inner: Arc<Inner>,
@@ -50,43 +93,163 @@ pub struct SqliteStore {
 
 struct Inner {
     dir: PathBuf,
-    db: Mutex<Connection>,
+    state_db: Mutex<Connection>,
+    index_reader: Mutex<Connection>,
+    index: Arc<IndexShared>,
+    publication: Arc<PublishShared>,
     temp_counter: AtomicU64,
+    _lock: File,
 }
 
-fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
+/// Shared with the background sync thread, which must not keep [`Inner`]
+/// (and so the directory lock) alive while it waits.
+#[derive(Default)]
+struct PublishShared {
+    state: Mutex<Publication>,
+    signal: Condvar,
+    /// Serialises publication steps, so an older step never writes after a newer one.
+    step: Mutex<()>,
 }
 
-fn db_error(e: rusqlite::Error) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
-            StoreError::Corrupt(format!("{DB_FILE}: {e}"))
-        }
-        _ => StoreError::Backend(format!("{DB_FILE}: {e}")),
+/// What the background thread still has to make durable or publish.
+#[derive(Default)]
+struct Publication {
+    /// Full tile files written since the last sync.
+    unsynced: Vec<TileId>,
+    /// Partial tiles of the latest state, served from memory until published.
+    partial: HashMap<TileId, Vec<u8>>,
+    /// The latest checkpoint, if not yet written to `checkpoint`.
+    checkpoint: Option<String>,
+    partial_dirty: bool,
+    closed: bool,
+    failed: Option<String>,
+}
+
+/// Leaves committed but not yet in `index.db`, shared with the indexer thread.
+#[derive(Default)]
+struct IndexShared {
+    pending: Mutex<Pending>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Pending {
+    map: HashMap<Hash, u64>,
+    queue: VecDeque<(Hash, u64)>,
+    closed: bool,
+    failed: Option<String>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        lock(&self.index.pending).closed = true;
+        self.index.changed.notify_all();
+        lock(&self.publication.state).closed = true;
+        self.publication.signal.notify_all();
     }
+}
+
+/// Holds the store's inner state only weakly between steps, so dropping the
+/// last [`SqliteStore`] releases the directory at once and ends the thread.
+fn run_publisher(shared: &PublishShared, inner: &std::sync::Weak<Inner>) {
+    loop {
+        {
+            let guard = lock(&shared.state);
+            let (guard, _) = shared.signal.wait_timeout(guard, SYNC_INTERVAL).unwrap_or_else(PoisonError::into_inner);
+            if guard.closed {
+                return;
+            }
+        }
+        let Some(strong) = inner.upgrade() else { return };
+        if let Err(e) = strong.sync_and_publish() {
+            lock(&shared.state).failed = Some(e.to_string());
+            return;
+        }
+    }
+}
+
+fn open_db(path: &Path, file: &'static str, synchronous: &str, schema: &str) -> Result<Connection, StoreError> {
+    let err = db_error(file);
+    let conn = Connection::open(path).map_err(&err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(&err)?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(&err)?;
+    conn.pragma_update(None, "synchronous", synchronous).map_err(&err)?;
+    conn.pragma_update(None, "cache_size", -65_536).map_err(&err)?;
+    conn.execute_batch(schema).map_err(&err)?;
+    Ok(conn)
+}
+
+fn quick_check(conn: &Connection, file: &'static str) -> Result<(), StoreError> {
+    let s: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(db_error(file))?;
+    if s == "ok" { Ok(()) } else { Err(StoreError::Corrupt(format!("{file}: {s}"))) }
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the store in `dir`, which must exist.
+    ///
+    /// Takes an exclusive lock on the directory: a second process (or a
+    /// second open in this one) gets an error until the first is dropped.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         if !dir.is_dir() {
             return Err(StoreError::Backend(format!("{} is not a directory", dir.display())));
         }
-        let conn = Connection::open(dir.join(DB_FILE)).map_err(db_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_error)?;
-        // FULL: the WAL is fsynced at every commit, so an acknowledged batch
-        // survives power loss, not only a process crash.
-        conn.pragma_update(None, "synchronous", "FULL").map_err(db_error)?;
-        conn.pragma_update(None, "cache_size", -65_536).map_err(db_error)?;
-        conn.execute_batch(SCHEMA).map_err(db_error)?;
-        // A truncated or foreign file fails here rather than later.
-        conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
-            .map_err(db_error)
-            .and_then(|s| if s == "ok" { Ok(()) } else { Err(StoreError::Corrupt(format!("{DB_FILE}: {s}"))) })?;
-        Ok(Self {
-            inner: Arc::new(Inner { dir: dir.to_owned(), db: Mutex::new(conn), temp_counter: AtomicU64::new(0) }),
-        })
+        let lock_path = dir.join("log.lock");
+        let lock_file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| backend(format!("opening {}: {e}", lock_path.display())))?;
+        lock_file.try_lock().map_err(|e| backend(format!("{} is in use by another process ({e})", dir.display())))?;
+
+        let state_db = open_db(&dir.join(DB_FILE), DB_FILE, "FULL", STATE_SCHEMA)?;
+        quick_check(&state_db, DB_FILE)?;
+        // The index is derived data: if it is damaged, start it again.
+        let index_path = dir.join(INDEX_FILE);
+        let index_writer = match open_db(&index_path, INDEX_FILE, "NORMAL", INDEX_SCHEMA)
+            .and_then(|c| quick_check(&c, INDEX_FILE).map(|()| c))
+        {
+            Ok(c) => c,
+            Err(_) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = fs::remove_file(dir.join(format!("{INDEX_FILE}{suffix}")));
+                }
+                open_db(&index_path, INDEX_FILE, "NORMAL", INDEX_SCHEMA)?
+            }
+        };
+        let index_reader = open_db(&index_path, INDEX_FILE, "NORMAL", INDEX_SCHEMA)?;
+        let store = Self {
+            inner: Arc::new(Inner {
+                dir: dir.to_owned(),
+                state_db: Mutex::new(state_db),
+                index_reader: Mutex::new(index_reader),
+                index: Arc::new(IndexShared::default()),
+                publication: Arc::new(PublishShared::default()),
+                temp_counter: AtomicU64::new(0),
+                _lock: lock_file,
+            }),
+        };
+        store.inner.restore_unsynced_tiles()?;
+        store.inner.restore_published_files()?;
+        store.inner.queue_unindexed(&index_writer)?;
+        let index = Arc::clone(&store.inner.index);
+        std::thread::Builder::new()
+            .name("lading-indexer".into())
+            .spawn(move || run_indexer(&index, index_writer))
+            .map_err(|e| backend(format!("starting the indexer thread: {e}")))?;
+        let weak = Arc::downgrade(&store.inner);
+        let shared = Arc::clone(&store.inner.publication);
+        std::thread::Builder::new()
+            .name("lading-tile-sync".into())
+            .spawn(move || run_publisher(&shared, &weak))
+            .map_err(|e| backend(format!("starting the tile sync thread: {e}")))?;
+        Ok(store)
+    }
+
+    /// Makes every written tile durable and publishes the latest partial
+    /// tiles and `checkpoint` file now, instead of at the next interval.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.inner.sync_and_publish()
     }
 
     /// The log directory.
@@ -94,9 +257,16 @@ impl SqliteStore {
         &self.inner.dir
     }
 
-    /// The file path of a tile.
-    pub fn tile_path(&self, tile: TileId) -> PathBuf {
-        self.inner.dir.join(tile.path())
+    /// Waits until every committed leaf is in `index.db` (for tests and tools).
+    pub fn wait_indexed(&self) -> Result<(), StoreError> {
+        let mut p = lock(&self.inner.index.pending);
+        while !p.queue.is_empty() {
+            if let Some(why) = &p.failed {
+                return Err(backend(why.clone()));
+            }
+            p = self.inner.index.changed.wait(p).unwrap_or_else(PoisonError::into_inner);
+        }
+        Ok(())
     }
 
     async fn blocking<T: Send + 'static>(
@@ -108,12 +278,54 @@ impl SqliteStore {
     }
 }
 
+fn encode_frontier(frontier: &[Hash]) -> Vec<u8> {
+    frontier.iter().flat_map(|h| h.0).collect()
+}
+
+fn decode_frontier(bytes: &[u8]) -> Result<Vec<Hash>, StoreError> {
+    if !bytes.len().is_multiple_of(32) {
+        return Err(StoreError::Corrupt(format!("stored frontier is {} bytes, not a multiple of 32", bytes.len())));
+    }
+    Ok(bytes.chunks_exact(32).map(|c| Hash(c.try_into().unwrap_or([0; 32]))).collect())
+}
+
+/// `u16 path length ‖ path ‖ u32 length ‖ bytes`, per tile.
+fn encode_partial(partial: &[(TileId, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (id, bytes) in partial {
+        let path = id.path();
+        out.extend_from_slice(&(path.len() as u16).to_be_bytes());
+        out.extend_from_slice(path.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+fn decode_partial(mut bytes: &[u8]) -> Result<Vec<(TileId, Vec<u8>)>, StoreError> {
+    let bad = |m: &str| StoreError::Corrupt(format!("stored partial tiles: {m}"));
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let (len, rest) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated"))?;
+        let (path, rest) =
+            rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]]))).ok_or_else(|| bad("truncated"))?;
+        let path = std::str::from_utf8(path).map_err(|_| bad("path is not UTF-8"))?;
+        let id = TileId::parse_path(path).map_err(|e| bad(&e.to_string()))?;
+        let (len, rest) = rest.split_at_checked(4).ok_or_else(|| bad("truncated"))?;
+        let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (data, rest) = rest.split_at_checked(n).ok_or_else(|| bad("truncated"))?;
+        out.push((id, data.to_vec()));
+        bytes = rest;
+    }
+    Ok(out)
+}
+
 impl Inner {
-    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn tile_path(&self, id: TileId) -> PathBuf {
+        self.dir.join(id.path())
     }
 
-    /// Writes `bytes` to `path` atomically: temporary file, fsync, rename.
+    /// Writes `bytes` to `path` atomically: temporary file, optional fsync, rename.
     fn write_atomic(&self, path: &Path, bytes: &[u8], sync: bool) -> Result<(), StoreError> {
         let dir = path.parent().ok_or_else(|| backend(format!("{} has no parent", path.display())))?;
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
@@ -131,114 +343,304 @@ impl Inner {
             backend(format!("writing {}: {e}", path.display()))
         })
     }
-}
 
-fn encode_frontier(frontier: &[Hash]) -> Vec<u8> {
-    frontier.iter().flat_map(|h| h.0).collect()
-}
-
-fn decode_frontier(bytes: &[u8]) -> Result<Vec<Hash>, StoreError> {
-    if !bytes.len().is_multiple_of(32) {
-        return Err(StoreError::Corrupt(format!("stored frontier is {} bytes, not a multiple of 32", bytes.len())));
+    /// Writes tile files (creating directories), without waiting for the disk.
+    fn write_tile_files(&self, tiles: &[(TileId, Vec<u8>)]) -> Result<(), StoreError> {
+        let mut dirs = BTreeSet::new();
+        for (id, bytes) in tiles {
+            let path = self.tile_path(*id);
+            if let Some(dir) = path.parent()
+                && dirs.insert(dir.to_path_buf())
+            {
+                fs::create_dir_all(dir).map_err(|e| backend(format!("creating {}: {e}", dir.display())))?;
+            }
+            self.write_atomic(&path, bytes, false)?;
+        }
+        Ok(())
     }
-    Ok(bytes.chunks_exact(32).map(|c| Hash(c.try_into().unwrap_or([0; 32]))).collect())
+
+    /// fsyncs tile files and then their directories.
+    fn sync_tile_files(&self, tiles: &[TileId]) -> Result<(), StoreError> {
+        let mut dirs = BTreeSet::new();
+        for id in tiles {
+            let path = self.tile_path(*id);
+            File::open(&path)
+                .and_then(|f| f.sync_data())
+                .map_err(|e| backend(format!("syncing {}: {e}", path.display())))?;
+            if let Some(dir) = path.parent() {
+                dirs.insert(dir.to_path_buf());
+            }
+        }
+        for dir in dirs {
+            File::open(&dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| backend(format!("syncing {}: {e}", dir.display())))?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites, durably, every tile a crash may have kept off the disk.
+    fn restore_unsynced_tiles(&self) -> Result<(), StoreError> {
+        let rows: Vec<(String, Vec<u8>)> = {
+            let db = lock(&self.state_db);
+            let mut stmt = db.prepare("SELECT path, data FROM unsynced_tiles").map_err(db_error(DB_FILE))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db_error(DB_FILE))?;
+            rows.collect::<Result<_, _>>().map_err(db_error(DB_FILE))?
+        };
+        let mut tiles = Vec::with_capacity(rows.len());
+        for (path, data) in rows {
+            let id = TileId::parse_path(&path).map_err(|e| StoreError::Corrupt(format!("unsynced_tiles: {e}")))?;
+            tiles.push((id, data));
+        }
+        self.write_tile_files(&tiles)?;
+        let ids: Vec<TileId> = tiles.iter().map(|(id, _)| *id).collect();
+        self.sync_tile_files(&ids)?;
+        lock(&self.state_db).execute("DELETE FROM unsynced_tiles", []).map_err(db_error(DB_FILE))?;
+        Ok(())
+    }
+
+    /// The background step: fsync the tile files written since the last
+    /// step, forget their rows, publish the latest partial tiles and checkpoint.
+    fn sync_and_publish(&self) -> Result<(), StoreError> {
+        let _step = lock(&self.publication.step);
+        let (unsynced, partial, checkpoint) = {
+            let mut p = lock(&self.publication.state);
+            if let Some(why) = &p.failed {
+                return Err(backend(why.clone()));
+            }
+            let partial: Vec<(TileId, Vec<u8>)> =
+                if p.partial_dirty { p.partial.iter().map(|(k, v)| (*k, v.clone())).collect() } else { Vec::new() };
+            p.partial_dirty = false;
+            (std::mem::take(&mut p.unsynced), partial, p.checkpoint.take())
+        };
+        if !unsynced.is_empty() {
+            self.sync_tile_files(&unsynced)?;
+            let mut db = lock(&self.state_db);
+            let tx = db.transaction().map_err(db_error(DB_FILE))?;
+            {
+                let mut delete =
+                    tx.prepare_cached("DELETE FROM unsynced_tiles WHERE path = ?1").map_err(db_error(DB_FILE))?;
+                for id in &unsynced {
+                    delete.execute([id.path()]).map_err(db_error(DB_FILE))?;
+                }
+            }
+            tx.commit().map_err(db_error(DB_FILE))?;
+        }
+        self.write_tile_files(&partial)?;
+        if let Some(cp) = checkpoint {
+            self.write_atomic(&self.dir.join("checkpoint"), cp.as_bytes(), false)?;
+        }
+        Ok(())
+    }
+
+    fn load_state(&self) -> Result<Option<StoredState>, StoreError> {
+        let row = lock(&self.state_db)
+            .query_row("SELECT size, frontier, checkpoint, partial FROM state WHERE id = 0", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?))
+            })
+            .optional()
+            .map_err(db_error(DB_FILE))?;
+        row.map(|(size, frontier, checkpoint, partial)| {
+            let size =
+                u64::try_from(size).map_err(|_| StoreError::Corrupt(format!("stored size {size} is negative")))?;
+            Ok(StoredState {
+                size,
+                frontier: decode_frontier(&frontier)?,
+                checkpoint,
+                partial: decode_partial(&partial)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// After a crash the partial tile files and `checkpoint` may be missing
+    /// or stale: rewrite them from the committed state.
+    fn restore_published_files(&self) -> Result<(), StoreError> {
+        if let Some(state) = self.load_state()? {
+            self.write_tile_files(&state.partial)?;
+            lock(&self.publication.state).partial = state.partial.iter().cloned().collect();
+            self.write_atomic(&self.dir.join("checkpoint"), state.checkpoint.as_bytes(), false)?;
+        }
+        Ok(())
+    }
+
+    /// Queues the committed leaves that `index.db` does not hold yet, read
+    /// from the level-0 tiles.
+    fn queue_unindexed(&self, index: &Connection) -> Result<(), StoreError> {
+        let Some(state) = self.load_state()? else { return Ok(()) };
+        let indexed: u64 = index
+            .query_row("SELECT size FROM indexed WHERE id = 0", [], |r| r.get::<_, i64>(0))
+            .optional()
+            .map_err(db_error(INDEX_FILE))?
+            .map_or(0, |s| s as u64)
+            .min(state.size);
+        let mut p = lock(&self.index.pending);
+        let mut at = indexed;
+        while at < state.size {
+            let tile_index = at / 256;
+            let width = (state.size - tile_index * 256).min(256) as u16;
+            let id = TileId { kind: TileKind::Hashes(0), index: tile_index, width };
+            let bytes = match state.partial.iter().find(|(t, _)| *t == id) {
+                Some((_, b)) => b.clone(),
+                None => fs::read(self.tile_path(id))
+                    .map_err(|e| StoreError::Corrupt(format!("tile {id} needed to index leaves: {e}")))?,
+            };
+            let hashes = tile_hashes(id, &bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            for (i, h) in hashes.iter().enumerate().skip((at % 256) as usize) {
+                let index = tile_index * 256 + i as u64;
+                p.map.entry(*h).or_insert(index);
+                p.queue.push_back((*h, index));
+            }
+            at = tile_index * 256 + u64::from(width);
+        }
+        Ok(())
+    }
+}
+
+fn run_indexer(shared: &IndexShared, mut conn: Connection) {
+    loop {
+        let chunk: Vec<(Hash, u64)> = {
+            let mut p = lock(&shared.pending);
+            while p.queue.is_empty() && !p.closed {
+                p = shared.changed.wait(p).unwrap_or_else(PoisonError::into_inner);
+            }
+            if p.queue.is_empty() {
+                return;
+            }
+            p.queue.iter().take(INDEX_CHUNK).copied().collect()
+        };
+        let written = (|| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            {
+                let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO leaves (hash, idx) VALUES (?1, ?2)")?;
+                for (h, i) in &chunk {
+                    insert.execute(params![&h.0[..], *i as i64])?;
+                }
+            }
+            let end = chunk.last().map_or(0, |(_, i)| i + 1);
+            tx.execute(
+                "INSERT INTO indexed (id, size) VALUES (0, ?1) ON CONFLICT (id) DO UPDATE SET size = excluded.size",
+                [end as i64],
+            )?;
+            tx.commit()
+        })();
+        let mut p = lock(&shared.pending);
+        match written {
+            Ok(()) => {
+                for (h, i) in &chunk {
+                    if p.map.get(h) == Some(i) {
+                        p.map.remove(h);
+                    }
+                }
+                p.queue.drain(..chunk.len());
+            }
+            Err(e) => {
+                p.failed = Some(format!("{INDEX_FILE}: {e}"));
+                shared.changed.notify_all();
+                return;
+            }
+        }
+        shared.changed.notify_all();
+    }
 }
 
 impl LogStore for SqliteStore {
     async fn load(&self) -> Result<Option<StoredState>, StoreError> {
-        self.blocking(|inner| {
-            let row = inner
-                .db()
-                .query_row("SELECT size, frontier, checkpoint FROM state WHERE id = 0", [], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?))
-                })
-                .optional()
-                .map_err(db_error)?;
-            row.map(|(size, frontier, checkpoint)| {
-                let size =
-                    u64::try_from(size).map_err(|_| StoreError::Corrupt(format!("stored size {size} is negative")))?;
-                Ok(StoredState { size, frontier: decode_frontier(&frontier)?, checkpoint })
-            })
-            .transpose()
-        })
-        .await
+        self.blocking(Inner::load_state).await
     }
 
     async fn lookup(&self, leaves: Vec<Hash>) -> Result<Vec<Option<u64>>, StoreError> {
         self.blocking(move |inner| {
-            let db = inner.db();
-            let mut stmt = db.prepare_cached("SELECT idx FROM leaves WHERE hash = ?1").map_err(db_error)?;
-            leaves
-                .iter()
-                .map(|h| {
-                    stmt.query_row([&h.0[..]], |r| r.get::<_, i64>(0))
+            // Pending first, then the index: a leaf leaves `pending` only
+            // after its index transaction has committed.
+            let mut out: Vec<Option<u64>> = {
+                let p = lock(&inner.index.pending);
+                leaves.iter().map(|h| p.map.get(h).copied()).collect()
+            };
+            let db = lock(&inner.index_reader);
+            let mut stmt = db.prepare_cached("SELECT idx FROM leaves WHERE hash = ?1").map_err(db_error(INDEX_FILE))?;
+            for (slot, h) in out.iter_mut().zip(&leaves) {
+                if slot.is_none() {
+                    *slot = stmt
+                        .query_row([&h.0[..]], |r| r.get::<_, i64>(0))
                         .optional()
-                        .map_err(db_error)
-                        .map(|i| i.map(|i| i as u64))
-                })
-                .collect()
+                        .map_err(db_error(INDEX_FILE))?
+                        .map(|i| i as u64);
+                }
+            }
+            Ok(out)
         })
         .await
     }
 
-    async fn write_tiles(&self, tiles: Vec<(TileId, Vec<u8>)>) -> Result<(), StoreError> {
+    async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         self.blocking(move |inner| {
-            let mut dirs = BTreeSet::new();
-            for (id, bytes) in &tiles {
-                let path = inner.dir.join(id.path());
-                let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| inner.dir.clone());
-                if dirs.insert(dir.clone()) {
-                    fs::create_dir_all(&dir).map_err(|e| backend(format!("creating {}: {e}", dir.display())))?;
-                }
-                inner.write_atomic(&path, bytes, true)?;
+            if let Some(why) = &lock(&inner.publication.state).failed {
+                return Err(backend(format!("tile sync stopped: {why}")));
             }
-            // Make the renames themselves durable.
-            for dir in dirs {
-                File::open(&dir)
-                    .and_then(|d| d.sync_all())
-                    .map_err(|e| backend(format!("syncing {}: {e}", dir.display())))?;
+            {
+                let mut db = lock(&inner.state_db);
+                let err = db_error(DB_FILE);
+                let tx = db.transaction().map_err(&err)?;
+                let stored: u64 = tx
+                    .query_row("SELECT size FROM state WHERE id = 0", [], |r| r.get::<_, i64>(0))
+                    .optional()
+                    .map_err(&err)?
+                    .map_or(0, |s| s as u64);
+                if stored != batch.old_size {
+                    return Err(StoreError::Conflict { stored, expected: batch.old_size });
+                }
+                {
+                    let mut insert = tx
+                        .prepare_cached("INSERT OR REPLACE INTO unsynced_tiles (path, data) VALUES (?1, ?2)")
+                        .map_err(&err)?;
+                    for (id, bytes) in &batch.full_tiles {
+                        insert.execute(params![id.path(), bytes]).map_err(&err)?;
+                    }
+                }
+                let s = &batch.state;
+                tx.execute(
+                    "INSERT INTO state (id, size, frontier, checkpoint, partial) VALUES (0, ?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier,
+                         checkpoint = excluded.checkpoint, partial = excluded.partial",
+                    params![s.size as i64, encode_frontier(&s.frontier), s.checkpoint, encode_partial(&s.partial)],
+                )
+                .map_err(&err)?;
+                // The one fsync of the batch (synchronous=FULL).
+                tx.commit().map_err(&err)?;
+            }
+            // Durable from here; the files follow, synced in the background.
+            inner.write_tile_files(&batch.full_tiles)?;
+            {
+                let mut p = lock(&inner.publication.state);
+                p.unsynced.extend(batch.full_tiles.iter().map(|(id, _)| *id));
+                p.partial = batch.state.partial.into_iter().collect();
+                p.partial_dirty = true;
+                p.checkpoint = Some(batch.state.checkpoint);
+            }
+            // Hand the new leaves to the indexer; wait if it is far behind.
+            let mut p = lock(&inner.index.pending);
+            for (h, i) in &batch.leaves {
+                p.map.entry(*h).or_insert(*i);
+                p.queue.push_back((*h, *i));
+            }
+            inner.index.changed.notify_all();
+            while p.queue.len() > MAX_UNINDEXED {
+                if let Some(why) = &p.failed {
+                    return Err(backend(format!("leaf indexer stopped: {why}")));
+                }
+                p = inner.index.changed.wait(p).unwrap_or_else(PoisonError::into_inner);
             }
             Ok(())
         })
         .await
     }
 
-    async fn commit(&self, update: StateUpdate) -> Result<(), StoreError> {
-        self.blocking(move |inner| {
-            {
-                let mut db = inner.db();
-                let tx = db.transaction().map_err(db_error)?;
-                let stored: u64 = tx
-                    .query_row("SELECT size FROM state WHERE id = 0", [], |r| r.get::<_, i64>(0))
-                    .optional()
-                    .map_err(db_error)?
-                    .map_or(0, |s| s as u64);
-                if stored != update.old_size {
-                    return Err(StoreError::Conflict { stored, expected: update.old_size });
-                }
-                {
-                    let mut insert = tx.prepare_cached("INSERT INTO leaves (hash, idx) VALUES (?1, ?2)").map_err(db_error)?;
-                    for (hash, index) in &update.leaves {
-                        insert.execute(params![&hash.0[..], *index as i64]).map_err(db_error)?;
-                    }
-                }
-                tx.execute(
-                    "INSERT INTO state (id, size, frontier, checkpoint) VALUES (0, ?1, ?2, ?3)
-                     ON CONFLICT (id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier, checkpoint = excluded.checkpoint",
-                    params![update.state.size as i64, encode_frontier(&update.state.frontier), update.state.checkpoint],
-                )
-                .map_err(db_error)?;
-                tx.commit().map_err(db_error)?;
-            }
-            // The static `checkpoint` file follows the database; the database
-            // is the truth and `open` rewrites it.
-            inner.write_atomic(&inner.dir.join("checkpoint"), update.state.checkpoint.as_bytes(), false)
-        })
-        .await
-    }
-
     async fn read_tile(&self, tile: TileId) -> Result<Option<Vec<u8>>, StoreError> {
-        let path = self.tile_path(tile);
+        if let Some(bytes) = lock(&self.inner.publication.state).partial.get(&tile) {
+            return Ok(Some(bytes.clone()));
+        }
+        let path = self.inner.tile_path(tile);
         tokio::task::spawn_blocking(move || match fs::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
