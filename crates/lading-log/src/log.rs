@@ -76,7 +76,7 @@ struct Shared<S> {
     store: S,
     verifier: NoteVerifier,
     published: RwLock<Published>,
-    full_tiles: quick_cache::sync::Cache<TileId, Arc<ExpandedTile>>,
+    tiles: quick_cache::sync::Cache<TileId, Arc<ExpandedTile>>,
 }
 
 type Reply = oneshot::Sender<Result<Vec<Appended>, LogError>>;
@@ -93,7 +93,7 @@ impl<S: LogStore> Clone for Log<S> {
     }
 }
 
-/// Full tiles cached for proofs (each ~16 KiB expanded): 64 MiB at most.
+/// Tiles cached for proofs (each at most ~16 KiB expanded): 64 MiB at most.
 const TILE_CACHE_ENTRIES: usize = 4096;
 
 impl<S: LogStore> Log<S> {
@@ -119,7 +119,7 @@ impl<S: LogStore> Log<S> {
             store,
             verifier,
             published: RwLock::new(published),
-            full_tiles: quick_cache::sync::Cache::new(TILE_CACHE_ENTRIES),
+            tiles: quick_cache::sync::Cache::new(TILE_CACHE_ENTRIES),
         });
         let (tx, rx) = mpsc::channel(1024);
         let handle = tokio::spawn(sequence(Arc::clone(&shared), signer, integrator, config, rx));
@@ -191,17 +191,17 @@ impl<S: LogStore> Log<S> {
         Ok(set)
     }
 
-    /// A hash tile, from the cache for full tiles; a partial tile that was
+    /// A hash tile, from the cache when it is there; a partial tile that was
     /// not written for exactly this size is cut from a wider one.
     async fn expanded_tile(&self, id: TileId, current_size: u64) -> Result<Arc<ExpandedTile>, LogError> {
-        if let Some(t) = self.shared.full_tiles.get(&id) {
+        if let Some(t) = self.shared.tiles.get(&id) {
             return Ok(t);
         }
         let bytes = self.read_tile_or_wider(id, current_size).await?;
         let tile = Arc::new(ExpandedTile::new(id, &bytes).map_err(|e| LogError::Inconsistent(e.to_string()))?);
-        if id.is_full() {
-            self.shared.full_tiles.insert(id, Arc::clone(&tile));
-        }
+        // A tile id names its width, and a tile of a given width never changes
+        // (partial tiles are prefixes of the full one), so partial ones cache too.
+        self.shared.tiles.insert(id, Arc::clone(&tile));
         Ok(tile)
     }
 
