@@ -243,9 +243,9 @@ impl NoteVerifier {
         let bad =
             |reason: &str| NoteError::BadVkey { vkey: vkey.chars().take(200).collect(), reason: reason.to_owned() };
         let vkey = vkey.trim_end_matches(['\n', '\r']);
-        let mut parts = vkey.split('+');
-        let (Some(name), Some(id_hex), Some(b64), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // The name and key id hold no `+`; the base64 key may.
+        let mut parts = vkey.splitn(3, '+');
+        let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad("expected name+keyid+key"));
         };
         if id_hex.len() != 8 || !id_hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
@@ -388,6 +388,15 @@ mod tests {
         let mut tampered = parsed.clone();
         tampered.text = tampered.text.replace("\n1\n", "\n2\n");
         assert!(matches!(tampered.verify(&[log.verifier().clone()]), Err(NoteError::BadSignature { .. })));
+    }
+
+    #[test]
+    fn vkeys_whose_base64_holds_a_plus_parse() {
+        // Regression: found by the crash test, whose random key encoded with a `+`.
+        for seed in 0..=255u8 {
+            let v = signer("example.com/log", KeyKind::Ed25519, seed).verifier().clone();
+            assert_eq!(NoteVerifier::from_vkey(&v.to_vkey()).expect("parses"), v);
+        }
     }
 
     #[test]

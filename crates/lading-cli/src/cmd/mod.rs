@@ -1,15 +1,17 @@
 //! One module per group of commands; `run` dispatches.
 
+mod bench;
 mod demo;
 mod document;
 mod key;
+mod log;
 mod sign;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::{AlgArg, Cli, Command, KeyCommand, KindArg};
+use crate::cli::{AlgArg, BenchCommand, Cli, Command, KeyCommand, KindArg, LogCommand};
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
@@ -24,6 +26,15 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sign(args) => sign::sign(&args, json),
         Command::VerifySignature(args) => sign::verify_signature(&args, json),
         Command::Demo(args) => demo::run(&args, json),
+        Command::Log(LogCommand::Init(args)) => log::init(&args, json),
+        Command::Log(LogCommand::Append(args)) => log::append(&args, json),
+        Command::Log(LogCommand::Checkpoint(args)) => log::checkpoint(&args, json),
+        Command::Log(LogCommand::Prove(args)) => log::prove(&args, json),
+        Command::Log(LogCommand::Get(args)) => log::get(&args),
+        Command::Log(LogCommand::VerifyProof(args)) => log::verify_proof(&args, json),
+        Command::Log(LogCommand::Consistency(args)) => log::consistency(&args, json),
+        Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
+        Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
     }
 }
 

@@ -1,0 +1,154 @@
+//! `lading bench log`: the log's figures on this machine, each next to a
+//! baseline measured in the same run.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use lading_log::{BatchConfig, Log};
+use lading_store_sqlite::SqliteStore;
+use lading_tlog::{CheckpointCache, KeyKind, NoteSigner, Policy, Receipt, leaf_hash};
+use serde_json::json;
+
+use crate::cli::BenchLogArgs;
+use crate::cmd::log::runtime;
+use crate::output;
+
+fn signer() -> Result<NoteSigner> {
+    let key = lading_crypto::SigningKey::generate(lading_crypto::Algorithm::Ed25519)?;
+    let lading_crypto::SigningKey::Ed25519(k) = key else { anyhow::bail!("generated a non-Ed25519 key") };
+    Ok(NoteSigner::new("bench.lading.invalid/log", KeyKind::Ed25519, k)?)
+}
+
+/// A 100-byte entry, unique per counter value.
+fn entry(n: u64) -> Vec<u8> {
+    let mut e = format!("bench entry {n:020}").into_bytes();
+    e.resize(100, b'.');
+    e
+}
+
+/// Runs `step` (which does `per_step` operations) until `seconds` pass; operations per second.
+fn rate(seconds: f64, per_step: u64, mut step: impl FnMut() -> Result<()>) -> Result<f64> {
+    let start = Instant::now();
+    let mut ops = 0u64;
+    while start.elapsed().as_secs_f64() < seconds || ops == 0 {
+        step()?;
+        ops += per_step;
+    }
+    Ok(ops as f64 / start.elapsed().as_secs_f64())
+}
+
+/// The disk's raw durable write rate: 100 bytes appended and fdatasync'd.
+fn fsync_rate(dir: &std::path::Path, seconds: f64) -> Result<f64> {
+    let path = dir.join("fsync-baseline");
+    let mut f = std::fs::File::create(&path).context("creating the fsync baseline file")?;
+    let r = rate(seconds, 1, || {
+        f.write_all(&[b'x'; 100])?;
+        f.sync_data()?;
+        Ok(())
+    });
+    let _ = std::fs::remove_file(&path);
+    r
+}
+
+pub(crate) fn log(args: &BenchLogArgs, json_out: bool) -> Result<ExitCode> {
+    let temp;
+    let base = match &args.dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            d.clone()
+        }
+        None => {
+            temp = tempfile::tempdir()?;
+            temp.path().to_owned()
+        }
+    };
+    let rt = runtime()?;
+    let secs = args.seconds;
+    let say = |s: String| if json_out { Ok(()) } else { output::line(&s) };
+    say(format!("lading bench log: {secs} s per figure, logs under {}", base.display()))?;
+
+    let fsyncs = fsync_rate(&base, secs)?;
+    say(format!("baseline: {fsyncs:.0} fdatasync/s of 100 bytes on this disk"))?;
+
+    let mut appends = Vec::new();
+    for batch in [1u64, 64, 1024] {
+        let dir = base.join(format!("append-{batch}"));
+        std::fs::create_dir_all(&dir)?;
+        let config = BatchConfig { max_batch: batch as usize, max_wait: Duration::from_micros(200) };
+        let log = rt.block_on(Log::open(SqliteStore::open(&dir)?, signer()?, config))?;
+        let mut next = 0u64;
+        let r = rate(secs, batch, || {
+            let entries = (next..next + batch).map(entry).collect();
+            next += batch;
+            rt.block_on(log.append_many(entries))?;
+            Ok(())
+        })?;
+        rt.block_on(log.shutdown());
+        say(format!("durable appends, batch {batch:>4}: {r:>10.0}/s  ({:.1}× the raw fsync rate)", r / fsyncs))?;
+        appends.push(json!({ "batch": batch, "per_second": r, "ratio_to_fsync": r / fsyncs }));
+    }
+
+    let dir = base.join("receipts");
+    std::fs::create_dir_all(&dir)?;
+    let signer = signer()?;
+    let policy = Policy::single_log(signer.verifier().clone());
+    let config = BatchConfig { max_batch: 65_536, max_wait: Duration::from_millis(1) };
+    let log = rt.block_on(Log::open(SqliteStore::open(&dir)?, signer, config))?;
+    let size = args.receipt_log_size.max(1);
+    let fill_start = Instant::now();
+    for start in (0..size).step_by(65_536) {
+        rt.block_on(log.append_many((start..(start + 65_536).min(size)).map(entry).collect()))?;
+    }
+    let fill = size as f64 / fill_start.elapsed().as_secs_f64();
+    say(format!("filled a {size}-entry log at {fill:.0} entries/s (batches of 65,536)"))?;
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let generated = rate(secs, 1, || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        rt.block_on(log.prove(x % size))?;
+        Ok(())
+    })?;
+    say(format!("receipts generated (random index):  {generated:>10.0}/s"))?;
+    let samples: Vec<(String, lading_tlog::Hash)> = (0..1000u64)
+        .map(|i| {
+            let index = i.wrapping_mul(7919) % size;
+            Ok((rt.block_on(log.prove(index))?.to_text(), leaf_hash(&entry(index))))
+        })
+        .collect::<Result<_>>()?;
+    rt.block_on(log.shutdown());
+    let mut i = 0usize;
+    let uncached = rate(secs, 1, || {
+        let (text, leaf) = &samples[i % samples.len()];
+        i += 1;
+        Receipt::parse(text)?.verify(leaf, &policy)?;
+        Ok(())
+    })?;
+    let mut cache = CheckpointCache::new();
+    let cached = rate(secs, 1, || {
+        let (text, leaf) = &samples[i % samples.len()];
+        i += 1;
+        Receipt::parse(text)?.verify_cached(leaf, &policy, &mut cache)?;
+        Ok(())
+    })?;
+    say(format!(
+        "receipts verified, cached checkpoint: {cached:>10.0}/s  ({:.1}× verifying the checkpoint signature each time: {uncached:.0}/s)",
+        cached / uncached
+    ))?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true,
+            "seconds_per_figure": secs,
+            "fsync_per_second": fsyncs,
+            "durable_appends": appends,
+            "receipt_log_size": size,
+            "fill_per_second": fill,
+            "receipts_generated_per_second": generated,
+            "receipts_verified_cached_per_second": cached,
+            "receipts_verified_uncached_per_second": uncached,
+        }))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

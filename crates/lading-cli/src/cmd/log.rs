@@ -1,0 +1,364 @@
+//! `lading log …`: transparency logs on the embedded store.
+
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use lading_log::{BatchConfig, Log};
+use lading_store_sqlite::SqliteStore;
+use lading_tlog::{
+    Hash, KeyKind, NoteSigner, NoteVerifier, Policy, Receipt, SignedCheckpoint, leaf_hash,
+};
+use serde_json::json;
+
+use crate::cli::{
+    LogAppendArgs, LogConsistencyArgs, LogDirArgs, LogGetArgs, LogInitArgs, LogProveArgs, LogVerifyConsistencyArgs,
+    LogVerifyProofArgs,
+};
+use crate::{fsio, output};
+
+/// The log's private key inside its directory.
+const KEY_FILE: &str = "log.key";
+/// The log's vkey inside its directory.
+const VKEY_FILE: &str = "log.vkey";
+/// The largest receipt, checkpoint or proof file read.
+const MAX_NOTE_FILE: u64 = 1 << 20;
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("starting the async runtime")
+}
+
+/// The log's note signer from an Ed25519 PKCS#8 key.
+fn note_signer(origin: &str, key: &lading_crypto::SigningKey) -> Result<NoteSigner> {
+    let lading_crypto::SigningKey::Ed25519(k) = key else {
+        bail!("a log key must be Ed25519 (C2SP checkpoints are signed with Ed25519); this key is {}", key.algorithm());
+    };
+    NoteSigner::new(origin, KeyKind::Ed25519, k.clone()).map_err(|e| anyhow!("origin {origin:?}: {e}"))
+}
+
+/// An open log and its store (kept to flush published files on exit).
+pub(crate) struct OpenLog {
+    pub(crate) log: Log<SqliteStore>,
+    pub(crate) store: SqliteStore,
+}
+
+impl OpenLog {
+    pub(crate) async fn close(self) -> Result<()> {
+        self.log.shutdown().await;
+        self.store.flush().context("publishing the log's files")
+    }
+}
+
+fn origin_of(dir: &Path) -> Result<String> {
+    let vkey = fsio::read_text(&dir.join(VKEY_FILE), fsio::MAX_KEY_BYTES)
+        .with_context(|| format!("{} is not a log directory (run `lading log init`)", dir.display()))?;
+    Ok(NoteVerifier::from_vkey(vkey.trim()).with_context(|| format!("{}/{VKEY_FILE}", dir.display()))?.name().to_owned())
+}
+
+pub(crate) async fn open_log(dir: &Path, config: BatchConfig) -> Result<OpenLog> {
+    let origin = origin_of(dir)?;
+    let key = fsio::read_private_key(&dir.join(KEY_FILE))?;
+    let signer = note_signer(&origin, &key)?;
+    let store = SqliteStore::open(dir).with_context(|| format!("opening the log in {}", dir.display()))?;
+    let log = Log::open(store.clone(), signer, config).await.with_context(|| format!("opening the log in {}", dir.display()))?;
+    Ok(OpenLog { log, store })
+}
+
+pub(crate) fn init(args: &LogInitArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = &args.dir;
+    if dir.exists() && std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_some() {
+        bail!("{} exists and is not empty", dir.display());
+    }
+    let key = fsio::read_private_key(&args.key)?;
+    let signer = note_signer(&args.origin, &key)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    fsio::write_new(&dir.join(KEY_FILE), key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+    let vkey = signer.verifier().to_vkey();
+    fsio::write_new(&dir.join(VKEY_FILE), format!("{vkey}\n").as_bytes(), 0o644, false)?;
+    let rt = runtime()?;
+    rt.block_on(async { open_log(dir, BatchConfig::default()).await?.close().await })?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "dir": dir, "origin": args.origin, "vkey": vkey }))?;
+    } else {
+        output::line(&vkey)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress(total: Option<u64>) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} entries appended ({per_sec}) {wide_bar}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+pub(crate) fn append(args: &LogAppendArgs, json_out: bool) -> Result<ExitCode> {
+    if !args.lines && args.files.is_empty() {
+        bail!("give FILEs to append, or --lines to read entries from stdin");
+    }
+    if args.batch == 0 {
+        bail!("--batch must be at least 1");
+    }
+    let config = BatchConfig { max_batch: args.batch, max_wait: Duration::from_millis(args.max_wait_ms) };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let open = open_log(&args.dir, config).await?;
+        let result = if args.lines { append_lines(&open.log, args.batch, json_out).await } else { append_files(&open.log, &args.files, json_out).await };
+        let closed = open.close().await;
+        result.and(closed)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_appended(out: &mut impl std::io::Write, json_out: bool, source: &str, a: lading_log::Appended) -> Result<()> {
+    if json_out {
+        serde_json::to_writer(&mut *out, &json!({ "source": source, "index": a.index, "duplicate": a.duplicate }))?;
+        out.write_all(b"\n")?;
+    } else if a.duplicate {
+        writeln!(out, "{} (duplicate of an existing entry)", a.index)?;
+    } else {
+        writeln!(out, "{}", a.index)?;
+    }
+    Ok(())
+}
+
+async fn append_files(log: &Log<SqliteStore>, files: &[PathBuf], json_out: bool) -> Result<()> {
+    let mut entries = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = fsio::read_limited(f, lading_tlog::tile::MAX_ENTRY_BYTES as u64)
+            .with_context(|| format!("{} cannot be a log entry (entries are at most 65,535 bytes)", f.display()))?;
+        entries.push(bytes);
+    }
+    let appended = log.append_many(entries).await?;
+    let mut out = std::io::stdout().lock();
+    for (f, a) in files.iter().zip(appended) {
+        print_appended(&mut out, json_out, &f.display().to_string(), a)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Reads stdin on a thread and appends whatever has arrived, up to a batch
+/// at a time, printing each index as soon as its batch is durable.
+async fn append_lines(log: &Log<SqliteStore>, batch: usize, json_out: bool) -> Result<()> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(u64, Vec<u8>)>>(batch.max(1024) * 4);
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut line_no = 0u64;
+        loop {
+            let mut line = Vec::new();
+            match stdin.read_until(b'\n', &mut line) {
+                Ok(0) => return,
+                Ok(_) => {
+                    line_no += 1;
+                    if line.last() == Some(&b'\n') {
+                        line.pop();
+                    }
+                    let item = if line.len() > lading_tlog::tile::MAX_ENTRY_BYTES {
+                        Err(anyhow!("stdin line {line_no} is {} bytes; entries are at most 65,535 bytes", line.len()))
+                    } else {
+                        Ok((line_no, line))
+                    };
+                    if tx.blocking_send(item).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(anyhow!("reading stdin after line {line_no}: {e}")));
+                    return;
+                }
+            }
+        }
+    });
+    let bar = progress(None);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    while let Some(first) = rx.recv().await {
+        let mut chunk = vec![first?];
+        while chunk.len() < batch {
+            match rx.try_recv() {
+                Ok(item) => chunk.push(item?),
+                Err(_) => break,
+            }
+        }
+        let (lines, entries): (Vec<u64>, Vec<Vec<u8>>) = chunk.into_iter().unzip();
+        let appended = log.append_many(entries).await?;
+        for (line, a) in lines.iter().zip(appended) {
+            print_appended(&mut out, json_out, &format!("line {line}"), a)?;
+        }
+        // Acknowledge promptly: these indices are durable now.
+        out.flush()?;
+        bar.inc(lines.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+pub(crate) fn checkpoint(args: &LogDirArgs, json_out: bool) -> Result<ExitCode> {
+    let rt = runtime()?;
+    let (size, text) = rt.block_on(async {
+        let open = open_log(&args.dir, BatchConfig::default()).await?;
+        let cp = open.log.checkpoint();
+        open.close().await?;
+        Ok::<_, anyhow::Error>(cp)
+    })?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "size": size, "checkpoint": text }))?;
+    } else {
+        print!("{text}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn prove(args: &LogProveArgs, json_out: bool) -> Result<ExitCode> {
+    let rt = runtime()?;
+    let receipt = rt.block_on(async {
+        let open = open_log(&args.dir, BatchConfig::default()).await?;
+        let receipt = open.log.prove(args.index).await;
+        open.close().await?;
+        receipt.with_context(|| format!("proving entry {}", args.index))
+    })?;
+    let text = receipt.to_text();
+    match &args.out {
+        Some(path) => {
+            fsio::write_output(path, text.as_bytes())?;
+            if json_out {
+                output::json_line(&json!({ "ok": true, "index": args.index, "receipt": path }))?;
+            }
+        }
+        None if json_out => output::json_line(&json!({ "ok": true, "index": args.index, "receipt": text }))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn get(args: &LogGetArgs) -> Result<ExitCode> {
+    let rt = runtime()?;
+    let entry = rt.block_on(async {
+        let open = open_log(&args.dir, BatchConfig::default()).await?;
+        let entry = open.log.entry(args.index).await;
+        open.close().await?;
+        entry.with_context(|| format!("reading entry {}", args.index))
+    })?;
+    std::io::stdout().lock().write_all(&entry)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A vkey given inline or as a file.
+fn read_vkey(arg: &str) -> Result<NoteVerifier> {
+    let text = if Path::new(arg).is_file() { fsio::read_text(Path::new(arg), fsio::MAX_KEY_BYTES)? } else { arg.to_owned() };
+    NoteVerifier::from_vkey(text.trim()).with_context(|| format!("--vkey {arg}"))
+}
+
+fn verdict(json_out: bool, ok: bool, what: &str, detail: serde_json::Value, reason: Option<String>) -> Result<ExitCode> {
+    if json_out {
+        let mut v = json!({ "ok": ok, "valid": ok });
+        if let (Some(obj), Some(d)) = (v.as_object_mut(), detail.as_object()) {
+            obj.extend(d.clone());
+        }
+        if let Some(r) = &reason {
+            v["reason"] = json!(r);
+        }
+        output::json_line(&v)?;
+    }
+    match reason {
+        None => {
+            if !json_out {
+                output::line(&format!("OK: {what}"))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(r) => {
+            eprintln!("FAIL: {r}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub(crate) fn verify_proof(args: &LogVerifyProofArgs, json_out: bool) -> Result<ExitCode> {
+    let log_key = read_vkey(&args.vkey)?;
+    let policy = match &args.policy {
+        Some(path) => {
+            let text = fsio::read_text(path, MAX_NOTE_FILE)?;
+            let policy = Policy::parse(&text).with_context(|| format!("policy {}", path.display()))?;
+            if !policy.logs().iter().any(|l| l == &log_key) {
+                bail!("the policy {} does not list the log key {}", path.display(), log_key.to_vkey());
+            }
+            policy
+        }
+        None => Policy::single_log(log_key),
+    };
+    let text = fsio::read_text(&args.receipt, MAX_NOTE_FILE)?;
+    let entry = fsio::read_limited(&args.entry, lading_tlog::tile::MAX_ENTRY_BYTES as u64)?;
+    let name = args.receipt.display().to_string();
+    let result = Receipt::parse(&text).and_then(|r| r.verify(&leaf_hash(&entry), &policy).map(|cp| (r.index, cp)));
+    match result {
+        Ok((index, signed)) => {
+            let cp = signed.checkpoint;
+            let cosigners: Vec<&str> = signed.verified.iter().filter(|v| v.timestamp.is_some()).map(|v| v.name.as_str()).collect();
+            verdict(
+                json_out,
+                true,
+                &format!("{name}: entry {index} is included in {} at size {} (cosigned by {})", cp.origin, cp.size, if cosigners.is_empty() { "no witness".into() } else { cosigners.join(", ") }),
+                json!({ "receipt": name, "index": index, "origin": cp.origin, "size": cp.size, "cosigners": cosigners }),
+                None,
+            )
+        }
+        Err(e) => verdict(json_out, false, "", json!({ "receipt": name }), Some(format!("{name}: {e}"))),
+    }
+}
+
+pub(crate) fn consistency(args: &LogConsistencyArgs, json_out: bool) -> Result<ExitCode> {
+    let rt = runtime()?;
+    let (to, proof) = rt.block_on(async {
+        let open = open_log(&args.dir, BatchConfig::default()).await?;
+        let to = args.to.unwrap_or(open.log.checkpoint().0);
+        let proof = open.log.consistency(args.from, to).await;
+        open.close().await?;
+        Ok::<_, anyhow::Error>((to, proof.with_context(|| format!("proving consistency from {} to {to}", args.from))?))
+    })?;
+    if json_out {
+        let hashes: Vec<String> = proof.iter().map(Hash::to_base64).collect();
+        output::json_line(&json!({ "ok": true, "from": args.from, "to": to, "proof": hashes }))?;
+    } else {
+        let mut out = std::io::stdout().lock();
+        for h in &proof {
+            writeln!(out, "{}", h.to_base64())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn verify_consistency(args: &LogVerifyConsistencyArgs, json_out: bool) -> Result<ExitCode> {
+    let key = read_vkey(&args.vkey)?;
+    let read_cp = |path: &Path| -> Result<std::result::Result<SignedCheckpoint, String>> {
+        let text = fsio::read_text(path, MAX_NOTE_FILE)?;
+        Ok(SignedCheckpoint::verify(text.as_bytes(), &key, &[]).map_err(|e| format!("{}: {e}", path.display())))
+    };
+    let proof_text = fsio::read_text(&args.proof, MAX_NOTE_FILE)?;
+    let mut proof = Vec::new();
+    for (i, line) in proof_text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        proof.push(Hash::from_base64(line.trim()).with_context(|| format!("{} line {}", args.proof.display(), i + 1))?);
+    }
+    let result = (|| {
+        let old = read_cp(&args.old)?.map_err(anyhow::Error::msg)?;
+        let new = read_cp(&args.new)?.map_err(anyhow::Error::msg)?;
+        let (o, n) = (&old.checkpoint, &new.checkpoint);
+        lading_tlog::verify_consistency(o.size, n.size, &proof, &o.root, &n.root)
+            .map_err(|e| anyhow!("sizes {} → {}: {e}", o.size, n.size))?;
+        Ok::<_, anyhow::Error>((o.size, n.size))
+    })();
+    match result {
+        Ok((old, new)) => verdict(json_out, true, &format!("the checkpoint of size {new} is consistent with the one of size {old}"), json!({ "old_size": old, "new_size": new }), None),
+        Err(e) => verdict(json_out, false, "", json!({}), Some(format!("{e:#}"))),
+    }
+}
