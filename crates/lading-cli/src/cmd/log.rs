@@ -8,9 +8,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, anyhow, bail};
 use lading_log::{BatchConfig, Log};
 use lading_store_sqlite::SqliteStore;
-use lading_tlog::{
-    Hash, KeyKind, NoteSigner, NoteVerifier, Policy, Receipt, SignedCheckpoint, leaf_hash,
-};
+use lading_tlog::{Hash, KeyKind, NoteSigner, NoteVerifier, Policy, Receipt, SignedCheckpoint, leaf_hash};
 use serde_json::json;
 
 use crate::cli::{
@@ -27,7 +25,11 @@ const VKEY_FILE: &str = "log.vkey";
 const MAX_NOTE_FILE: u64 = 1 << 20;
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// The log's note signer from an Ed25519 PKCS#8 key.
@@ -54,7 +56,10 @@ impl OpenLog {
 fn origin_of(dir: &Path) -> Result<String> {
     let vkey = fsio::read_text(&dir.join(VKEY_FILE), fsio::MAX_KEY_BYTES)
         .with_context(|| format!("{} is not a log directory (run `lading log init`)", dir.display()))?;
-    Ok(NoteVerifier::from_vkey(vkey.trim()).with_context(|| format!("{}/{VKEY_FILE}", dir.display()))?.name().to_owned())
+    Ok(NoteVerifier::from_vkey(vkey.trim())
+        .with_context(|| format!("{}/{VKEY_FILE}", dir.display()))?
+        .name()
+        .to_owned())
 }
 
 pub(crate) async fn open_log(dir: &Path, config: BatchConfig) -> Result<OpenLog> {
@@ -62,7 +67,9 @@ pub(crate) async fn open_log(dir: &Path, config: BatchConfig) -> Result<OpenLog>
     let key = fsio::read_private_key(&dir.join(KEY_FILE))?;
     let signer = note_signer(&origin, &key)?;
     let store = SqliteStore::open(dir).with_context(|| format!("opening the log in {}", dir.display()))?;
-    let log = Log::open(store.clone(), signer, config).await.with_context(|| format!("opening the log in {}", dir.display()))?;
+    let log = Log::open(store.clone(), signer, config)
+        .await
+        .with_context(|| format!("opening the log in {}", dir.display()))?;
     Ok(OpenLog { log, store })
 }
 
@@ -113,7 +120,11 @@ pub(crate) fn append(args: &LogAppendArgs, json_out: bool) -> Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async {
         let open = open_log(&args.dir, config).await?;
-        let result = if args.lines { append_lines(&open.log, args.batch, json_out).await } else { append_files(&open.log, &args.files, json_out).await };
+        let result = if args.lines {
+            append_lines(&open.log, args.batch, json_out).await
+        } else {
+            append_files(&open.log, &args.files, json_out).await
+        };
         let closed = open.close().await;
         result.and(closed)
     })?;
@@ -255,11 +266,18 @@ pub(crate) fn get(args: &LogGetArgs) -> Result<ExitCode> {
 
 /// A vkey given inline or as a file.
 fn read_vkey(arg: &str) -> Result<NoteVerifier> {
-    let text = if Path::new(arg).is_file() { fsio::read_text(Path::new(arg), fsio::MAX_KEY_BYTES)? } else { arg.to_owned() };
+    let text =
+        if Path::new(arg).is_file() { fsio::read_text(Path::new(arg), fsio::MAX_KEY_BYTES)? } else { arg.to_owned() };
     NoteVerifier::from_vkey(text.trim()).with_context(|| format!("--vkey {arg}"))
 }
 
-fn verdict(json_out: bool, ok: bool, what: &str, detail: serde_json::Value, reason: Option<String>) -> Result<ExitCode> {
+fn verdict(
+    json_out: bool,
+    ok: bool,
+    what: &str,
+    detail: serde_json::Value,
+    reason: Option<String>,
+) -> Result<ExitCode> {
     if json_out {
         let mut v = json!({ "ok": ok, "valid": ok });
         if let (Some(obj), Some(d)) = (v.as_object_mut(), detail.as_object()) {
@@ -304,11 +322,17 @@ pub(crate) fn verify_proof(args: &LogVerifyProofArgs, json_out: bool) -> Result<
     match result {
         Ok((index, signed)) => {
             let cp = signed.checkpoint;
-            let cosigners: Vec<&str> = signed.verified.iter().filter(|v| v.timestamp.is_some()).map(|v| v.name.as_str()).collect();
+            let cosigners: Vec<&str> =
+                signed.verified.iter().filter(|v| v.timestamp.is_some()).map(|v| v.name.as_str()).collect();
             verdict(
                 json_out,
                 true,
-                &format!("{name}: entry {index} is included in {} at size {} (cosigned by {})", cp.origin, cp.size, if cosigners.is_empty() { "no witness".into() } else { cosigners.join(", ") }),
+                &format!(
+                    "{name}: entry {index} is included in {} at size {} (cosigned by {})",
+                    cp.origin,
+                    cp.size,
+                    if cosigners.is_empty() { "no witness".into() } else { cosigners.join(", ") }
+                ),
                 json!({ "receipt": name, "index": index, "origin": cp.origin, "size": cp.size, "cosigners": cosigners }),
                 None,
             )
@@ -358,7 +382,13 @@ pub(crate) fn verify_consistency(args: &LogVerifyConsistencyArgs, json_out: bool
         Ok::<_, anyhow::Error>((o.size, n.size))
     })();
     match result {
-        Ok((old, new)) => verdict(json_out, true, &format!("the checkpoint of size {new} is consistent with the one of size {old}"), json!({ "old_size": old, "new_size": new }), None),
+        Ok((old, new)) => verdict(
+            json_out,
+            true,
+            &format!("the checkpoint of size {new} is consistent with the one of size {old}"),
+            json!({ "old_size": old, "new_size": new }),
+            None,
+        ),
         Err(e) => verdict(json_out, false, "", json!({}), Some(format!("{e:#}"))),
     }
 }
