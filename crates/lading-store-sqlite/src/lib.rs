@@ -49,9 +49,9 @@ pub const DB_FILE: &str = "log.db";
 /// The leaf index database inside a log directory.
 pub const INDEX_FILE: &str = "index.db";
 /// Most committed leaves that may wait for the background indexer.
-pub const MAX_UNINDEXED: usize = 1 << 20;
+pub const MAX_UNINDEXED: usize = 1 << 19;
 /// Leaves the indexer writes per transaction.
-const INDEX_CHUNK: usize = 65_536;
+const INDEX_CHUNK: usize = 262_144;
 /// How often the background thread fsyncs tile files and republishes.
 pub const SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -96,6 +96,8 @@ pub struct SqliteStore {
 
 struct Inner {
     dir: PathBuf,
+    /// The index writer connection until the write path starts (see `start_writing`).
+    index_writer: Mutex<Option<Connection>>,
     bloom: Arc<Bloom>,
     state_db: Mutex<Connection>,
     index_reader: Mutex<Connection>,
@@ -145,7 +147,7 @@ impl Bloom {
 /// Fills the filter from `index.db`; leaves not there yet were added when
 /// they were queued or committed.
 fn fill_bloom(bloom: &Bloom, path: &Path) {
-    let Ok(conn) = open_db(path, INDEX_FILE, "NORMAL", INDEX_SCHEMA) else { return };
+    let Ok(conn) = open_db(path, INDEX_FILE, "NORMAL", 2, INDEX_SCHEMA) else { return };
     let Ok(mut stmt) = conn.prepare("SELECT hash FROM leaves") else { return };
     let Ok(mut rows) = stmt.query([]) else { return };
     while let Ok(Some(row)) = rows.next() {
@@ -226,13 +228,19 @@ fn run_publisher(shared: &PublishShared, inner: &std::sync::Weak<Inner>) {
     }
 }
 
-fn open_db(path: &Path, file: &'static str, synchronous: &str, schema: &str) -> Result<Connection, StoreError> {
+fn open_db(
+    path: &Path,
+    file: &'static str,
+    synchronous: &str,
+    cache_mib: i64,
+    schema: &str,
+) -> Result<Connection, StoreError> {
     let err = db_error(file);
     let conn = Connection::open(path).map_err(&err)?;
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(&err)?;
     conn.pragma_update(None, "journal_mode", "WAL").map_err(&err)?;
     conn.pragma_update(None, "synchronous", synchronous).map_err(&err)?;
-    conn.pragma_update(None, "cache_size", -65_536).map_err(&err)?;
+    conn.pragma_update(None, "cache_size", -1024 * cache_mib).map_err(&err)?;
     conn.execute_batch(schema).map_err(&err)?;
     Ok(conn)
 }
@@ -260,22 +268,22 @@ impl SqliteStore {
             .map_err(|e| backend(format!("opening {}: {e}", lock_path.display())))?;
         lock_file.try_lock().map_err(|e| backend(format!("{} is in use by another process ({e})", dir.display())))?;
 
-        let state_db = open_db(&dir.join(DB_FILE), DB_FILE, "FULL", STATE_SCHEMA)?;
+        let state_db = open_db(&dir.join(DB_FILE), DB_FILE, "FULL", 8, STATE_SCHEMA)?;
         quick_check(&state_db, DB_FILE)?;
-        // The index is derived data: if it is damaged, start it again.
+        // The index is derived data: if it cannot be opened, start it again.
+        // (No quick_check here: it reads the whole file, seconds for a large
+        // log; damage found later is reported as an index.db error.)
         let index_path = dir.join(INDEX_FILE);
-        let index_writer = match open_db(&index_path, INDEX_FILE, "NORMAL", INDEX_SCHEMA)
-            .and_then(|c| quick_check(&c, INDEX_FILE).map(|()| c))
-        {
+        let index_writer = match open_db(&index_path, INDEX_FILE, "NORMAL", 64, INDEX_SCHEMA) {
             Ok(c) => c,
             Err(_) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = fs::remove_file(dir.join(format!("{INDEX_FILE}{suffix}")));
                 }
-                open_db(&index_path, INDEX_FILE, "NORMAL", INDEX_SCHEMA)?
+                open_db(&index_path, INDEX_FILE, "NORMAL", 64, INDEX_SCHEMA)?
             }
         };
-        let index_reader = open_db(&index_path, INDEX_FILE, "NORMAL", INDEX_SCHEMA)?;
+        let index_reader = open_db(&index_path, INDEX_FILE, "NORMAL", 16, INDEX_SCHEMA)?;
         let store = Self {
             inner: Arc::new(Inner {
                 dir: dir.to_owned(),
@@ -283,6 +291,7 @@ impl SqliteStore {
                 state_db: Mutex::new(state_db),
                 index_reader: Mutex::new(index_reader),
                 index: Arc::new(IndexShared::default()),
+                index_writer: Mutex::new(Some(index_writer)),
                 publication: Arc::new(PublishShared::default()),
                 temp_counter: AtomicU64::new(0),
                 _lock: lock_file,
@@ -290,17 +299,6 @@ impl SqliteStore {
         };
         store.inner.restore_unsynced_tiles()?;
         store.inner.restore_published_files()?;
-        store.inner.queue_unindexed(&index_writer)?;
-        let (bloom, path) = (Arc::clone(&store.inner.bloom), index_path.clone());
-        std::thread::Builder::new()
-            .name("lading-bloom".into())
-            .spawn(move || fill_bloom(&bloom, &path))
-            .map_err(|e| backend(format!("starting the bloom thread: {e}")))?;
-        let index = Arc::clone(&store.inner.index);
-        std::thread::Builder::new()
-            .name("lading-indexer".into())
-            .spawn(move || run_indexer(&index, index_writer))
-            .map_err(|e| backend(format!("starting the indexer thread: {e}")))?;
         let weak = Arc::downgrade(&store.inner);
         let shared = Arc::clone(&store.inner.publication);
         std::thread::Builder::new()
@@ -497,6 +495,25 @@ impl Inner {
         Ok(())
     }
 
+    /// Starts what only writers need — catching the leaf index up, the
+    /// indexer and the Bloom filter — on the first lookup or commit, so that
+    /// reading a large log (proofs, entries) opens at once.
+    fn start_writing(&self) -> Result<(), StoreError> {
+        let Some(index_writer) = lock(&self.index_writer).take() else { return Ok(()) };
+        self.queue_unindexed(&index_writer)?;
+        let (bloom, path) = (Arc::clone(&self.bloom), self.dir.join(INDEX_FILE));
+        std::thread::Builder::new()
+            .name("lading-bloom".into())
+            .spawn(move || fill_bloom(&bloom, &path))
+            .map_err(|e| backend(format!("starting the bloom thread: {e}")))?;
+        let index = Arc::clone(&self.index);
+        std::thread::Builder::new()
+            .name("lading-indexer".into())
+            .spawn(move || run_indexer(&index, index_writer))
+            .map_err(|e| backend(format!("starting the indexer thread: {e}")))?;
+        Ok(())
+    }
+
     fn load_state(&self) -> Result<Option<StoredState>, StoreError> {
         let row = lock(&self.state_db)
             .query_row("SELECT size, frontier, checkpoint, partial FROM state WHERE id = 0", [], |r| {
@@ -616,6 +633,7 @@ impl LogStore for SqliteStore {
 
     async fn lookup(&self, leaves: Vec<Hash>) -> Result<Vec<Option<u64>>, StoreError> {
         self.blocking(move |inner| {
+            inner.start_writing()?;
             // Pending first, then the index: a leaf leaves `pending` only
             // after its index transaction has committed.
             let mut out: Vec<Option<u64>> = {
@@ -640,6 +658,7 @@ impl LogStore for SqliteStore {
 
     async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
         self.blocking(move |inner| {
+            inner.start_writing()?;
             if let Some(why) = &lock(&inner.publication.state).failed {
                 return Err(backend(format!("tile sync stopped: {why}")));
             }
