@@ -285,5 +285,6 @@ fn demo_runs_the_journey() {
     assert_eq!(code, 0, "{err}");
     let reply: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(reply["envelopes_verified"], 12);
+    assert_eq!(reply["receipts_verified"], 12);
     assert!(dir.path().join("demo/saas-release.sm2.dsse.json").exists());
 }

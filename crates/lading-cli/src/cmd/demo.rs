@@ -88,8 +88,60 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
     };
     say(format!("   checked with another provider key: {wrong_key_reason}"))?;
 
-    say("\nNext: `lading verify-signature FILE --pubkey KEY.pub` checks any of these envelopes;".into())?;
-    say("the transparency log, certificates, white lists and evidence bundles are not built yet (see README).".into())?;
+    say("\n5. Each envelope is recorded in a transparency log (RFC 9162 tree, C2SP tiles, signed checkpoint);".into())?;
+    say("   each leaf holds the kind, the envelope's SHA-256 and the signer's key id, never the document.".into())?;
+    let log_dir = dir.join("registry-log");
+    let log_key = generate_to(Algorithm::Ed25519, &dir.join("log-operator"), true)?;
+    let lading_crypto::SigningKey::Ed25519(k) = &log_key else { bail!("the log key is not Ed25519") };
+    let signer =
+        lading_tlog::NoteSigner::new("demo.lading.example/registry", lading_tlog::KeyKind::Ed25519, k.clone())?;
+    let vkey = signer.verifier().clone();
+    std::fs::create_dir_all(&log_dir)?;
+    let rt = crate::cmd::log::runtime()?;
+    let leaves: Vec<Vec<u8>> = envelopes
+        .iter()
+        .map(|(path, envelope, public)| {
+            let kind = serde_json::from_slice::<serde_json::Value>(&envelope.payload)
+                .ok()
+                .and_then(|s| s["predicateType"].as_str().map(str::to_owned));
+            let bytes = std::fs::read(path)?;
+            let leaf = json!({
+                "kind": kind,
+                "envelope_sha256": lading_model::Sha256Digest::of(&bytes).to_hex(),
+                "keyid": public.key_id().as_str(),
+            });
+            Ok(lading_model::json::canonicalize(&leaf))
+        })
+        .collect::<Result<_>>()?;
+    let receipts = rt.block_on(async {
+        let store = lading_store_sqlite::SqliteStore::open(&log_dir)?;
+        let log = lading_log::Log::open(store.clone(), signer, lading_log::BatchConfig::default()).await?;
+        let appended = log.append_many(leaves.clone()).await?;
+        let mut receipts = Vec::new();
+        for a in &appended {
+            receipts.push(log.prove(a.index).await?);
+        }
+        log.shutdown().await;
+        store.flush()?;
+        Ok::<_, anyhow::Error>(receipts)
+    })?;
+    let policy = lading_tlog::Policy::single_log(vkey.clone());
+    for (i, (receipt, leaf)) in receipts.iter().zip(&leaves).enumerate() {
+        let path = dir.join(format!("receipt-{i}.tlog-proof"));
+        fsio::write_output(&path, receipt.to_text().as_bytes())?;
+        let reread = lading_tlog::Receipt::parse(&std::fs::read_to_string(&path)?)?;
+        reread.verify(&lading_tlog::leaf_hash(leaf), &policy)?;
+    }
+    say(format!(
+        "   {} entries logged in {}; {} receipts (c2sp.org/tlog-proof@v1) verified offline against",
+        leaves.len(),
+        log_dir.display(),
+        receipts.len()
+    ))?;
+    say(format!("   the log's vkey {}", vkey.to_vkey()))?;
+
+    say("\nNext: `lading verify-signature FILE --pubkey KEY.pub` checks any envelope; `lading log verify-proof` any receipt.".into())?;
+    say("Certificates, white lists and evidence bundles are not built yet (see README).".into())?;
     if json_out {
         output::json_line(&json!({
             "ok": true,
@@ -100,6 +152,8 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
             "envelopes_verified": signed,
             "tampered_rejected": tamper_reason,
             "wrong_key_rejected": wrong_key_reason,
+            "log_vkey": vkey.to_vkey(),
+            "receipts_verified": receipts.len(),
         }))?;
     }
     Ok(ExitCode::SUCCESS)
