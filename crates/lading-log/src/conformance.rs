@@ -1,8 +1,15 @@
 //! The conformance suite every [`LogStore`] backend runs.
 //!
-//! A backend's tests implement [`Harness`] (how to make a fresh store and how
-//! to open one again, as after a restart) and call [`run_all`], or the
-//! checks one by one. Each check panics with a message on failure.
+//! A backend's tests implement [`Harness`] (how to make a fresh store, how
+//! to open one again as after a restart, and how to name its location to a
+//! child process) and call [`run_all`], or the checks one by one. Each check
+//! panics with a message on failure.
+//!
+//! Crash consistency is checked with real processes: the backend's test
+//! binary must also contain a test named [`CHILD_TEST`] that calls
+//! [`crash_child`]; [`crash_at_random_moments_loses_nothing_acknowledged`]
+//! runs that test as a child appending in a loop and kills it with SIGKILL
+//! at random moments.
 
 // A test suite asserts by panicking.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
@@ -25,7 +32,16 @@ pub trait Harness: Send + Sync {
     fn fresh(&self) -> Self::Location;
     /// Opens the store at `at` (again, as a restarted process would).
     fn open(&self, at: &Self::Location) -> impl Future<Output = Self::Store> + Send;
+    /// `at` as a string a child process can take back with [`Harness::location_from_arg`].
+    fn location_to_arg(&self, at: &Self::Location) -> String;
+    /// The location named by [`Harness::location_to_arg`].
+    fn location_from_arg(&self, arg: &str) -> Self::Location;
 }
+
+/// The name of the test in the backend's test binary that calls [`crash_child`].
+pub const CHILD_TEST: &str = "conformance_crash_child";
+/// Set for the child process: the location of the log to append to.
+pub const CHILD_ENV: &str = "LADING_CONFORMANCE_CHILD";
 
 /// The origin of the suite's logs.
 pub const ORIGIN: &str = "conformance.lading.example/log";
@@ -62,6 +78,86 @@ pub async fn run_all<H: Harness>(h: &H) {
     conflicting_state_update_is_refused(h).await;
     another_key_is_refused(h).await;
     oversized_entries_are_refused(h).await;
+    crash_at_random_moments_loses_nothing_acknowledged(h).await;
+}
+
+/// The child side of the crash check: when [`CHILD_ENV`] is set, appends
+/// batches forever, printing `ack INDEX HEX-ENTRY` for each entry once its
+/// batch is durable. Does nothing otherwise.
+pub async fn crash_child<H: Harness>(h: &H) {
+    use std::io::Write as _;
+    let Ok(arg) = std::env::var(CHILD_ENV) else { return };
+    let log = open(h, &h.location_from_arg(&arg)).await;
+    let pid = std::process::id();
+    let mut out = std::io::stdout();
+    for n in 0u64.. {
+        let entries: Vec<Vec<u8>> = (0..50).map(|i| format!("crash {pid} {n} {i}").into_bytes()).collect();
+        let appended = log.append_many(entries.clone()).await.unwrap();
+        let mut text = String::new();
+        for (e, a) in entries.iter().zip(appended) {
+            text.push_str(&format!("ack {} {}\n", a.index, e.iter().map(|b| format!("{b:02x}")).collect::<String>()));
+        }
+        out.write_all(text.as_bytes()).unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// Kills a child appending in a loop with SIGKILL at random moments, six
+/// times; after each restart, no acknowledged entry is lost and every
+/// checkpoint is consistent with the final one.
+pub async fn crash_at_random_moments_loses_nothing_acknowledged<H: Harness>(h: &H) {
+    use std::io::BufRead as _;
+    let at = h.fresh();
+    open(h, &at).await.shutdown().await;
+    let mut acked: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut seen: Vec<Checkpoint> = Vec::new();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..6 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, h.location_to_arg(&at))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter(|l| l.starts_with("ack "))
+                .collect::<Vec<_>>()
+        });
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        tokio::time::sleep(std::time::Duration::from_millis(200 + seed % 500)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        for line in reader.join().unwrap() {
+            let mut parts = line.split(' ').skip(1);
+            let (Some(index), Some(hex)) = (parts.next(), parts.next()) else { continue };
+            let Ok(index) = index.parse::<u64>() else { continue };
+            let bytes: Option<Vec<u8>> =
+                (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
+            if let Some(bytes) = bytes {
+                acked.push((index, bytes));
+            }
+        }
+        let log = open(h, &at).await;
+        seen.push(checkpoint_of(&log));
+        log.shutdown().await;
+    }
+    assert!(acked.len() >= 50, "the child acknowledged only {} entries", acked.len());
+    let log = open(h, &at).await;
+    for (index, entry) in &acked {
+        assert_eq!(&log.entry(*index).await.unwrap(), entry, "acknowledged entry {index} lost or changed");
+    }
+    let last = checkpoint_of(&log);
+    for old in seen.iter().filter(|c| c.size > 0) {
+        let proof = log.consistency(old.size, last.size).await.unwrap();
+        verify_consistency(old.size, last.size, &proof, &old.root, &last.root).unwrap();
+    }
 }
 
 /// A new log has a signed checkpoint of size 0 with the empty root.

@@ -25,9 +25,23 @@ impl Harness for Sqlite {
     async fn open(&self, at: &PathBuf) -> SqliteStore {
         SqliteStore::open(at).expect("open store")
     }
+
+    fn location_to_arg(&self, at: &PathBuf) -> String {
+        at.display().to_string()
+    }
+
+    fn location_from_arg(&self, arg: &str) -> PathBuf {
+        PathBuf::from(arg)
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_passes_the_conformance_suite() {
     conformance::run_all(&Sqlite::default()).await;
+}
+
+/// The child process of the suite's crash check (a no-op unless the suite runs it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_crash_child() {
+    conformance::crash_child(&Sqlite::default()).await;
 }
