@@ -36,6 +36,17 @@ pub(crate) enum Command {
     /// Transparency logs: init, append, checkpoint, prove, verify.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Run the transparency service (HTTP API over the logs in --data).
+    Serve(ServeArgs),
+    /// Manage the API tokens of a deployment.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manage the provider keys a deployment's logs accept statements from.
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Manage the logs of a deployment.
+    #[command(subcommand)]
+    Logs(LogsCommand),
     /// Measure performance on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -283,4 +294,111 @@ pub(crate) struct DemoArgs {
     /// Keep the demo's files in this directory instead of a temporary one.
     #[arg(long)]
     pub(crate) keep: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct DataArgs {
+    /// The deployment's data directory (registry.db and logs/).
+    #[arg(long)]
+    pub(crate) data: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) listen: String,
+    /// Prefix of the origin of logs created on first start: `<prefix>/registry`.
+    #[arg(long, default_value = "lading.localhost")]
+    pub(crate) origin_prefix: String,
+    /// Most entries per durable batch.
+    #[arg(long, default_value_t = 1024)]
+    pub(crate) batch: usize,
+    /// Longest wait in milliseconds for a batch to fill.
+    #[arg(long, default_value_t = 5)]
+    pub(crate) max_wait_ms: u64,
+    /// Requests per second allowed per token (bursts of twice that).
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) rate_limit: u32,
+    /// Largest request body, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub(crate) max_body: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Create a token and print it (once; only its hash is stored).
+    Create(TokenCreateArgs),
+    /// List tokens (ids, logs, scopes, never the secrets).
+    List(DataArgs),
+    /// Revoke a token by id.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TokenCreateArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log the token is for.
+    #[arg(long)]
+    pub(crate) log: String,
+    /// What it may do.
+    #[arg(long, value_parser = ["submit", "admin"])]
+    pub(crate) scope: String,
+    /// Who holds it.
+    #[arg(long, default_value = "")]
+    pub(crate) label: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TokenRevokeArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The token id (from `lading token list`).
+    pub(crate) id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProviderCommand {
+    /// Accept DSSE envelopes signed by this public key on a log.
+    Add(ProviderAddArgs),
+    /// List registered provider keys.
+    List(DataArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ProviderAddArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log.
+    #[arg(long)]
+    pub(crate) log: String,
+    /// The provider's public key (SPKI PEM).
+    #[arg(long)]
+    pub(crate) pubkey: PathBuf,
+    /// Who it belongs to.
+    #[arg(long, default_value = "")]
+    pub(crate) label: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogsCommand {
+    /// Create another log in the deployment (with its own key).
+    Create(LogsCreateArgs),
+    /// List the deployment's logs.
+    List(DataArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LogsCreateArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// URL name of the log.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Checkpoint origin line.
+    #[arg(long)]
+    pub(crate) origin: String,
 }

@@ -26,4 +26,6 @@ pub mod statement;
 
 pub use dsse::{Envelope, EnvelopeError, IN_TOTO_PAYLOAD_TYPE, pae};
 pub use key::{Algorithm, KeyError, KeyId, SM2_DEFAULT_ID, SignatureError, SigningKey, VerifyingKey};
-pub use statement::{Statement, StatementError, Subject, VerifiedStatement, sign_document, verify_statement};
+pub use statement::{
+    Statement, StatementError, Subject, VerifiedStatement, registry_leaf, sign_document, verify_statement,
+};

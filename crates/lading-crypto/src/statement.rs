@@ -207,3 +207,16 @@ pub fn verify_statement(envelope: &Envelope, key: &VerifyingKey) -> Result<Verif
     }
     Ok(VerifiedStatement { statement, document, signature_index })
 }
+
+/// The log entry that records a signed statement: the RFC 8785 form of
+/// `{"kind": <predicateType>, "envelope_sha256": <hex>, "keyid": <hex>}`.
+/// Small and fixed (well under the 64 KiB tlog-tiles limit): the log proves
+/// that the envelope existed; the envelope itself travels in bundles.
+pub fn registry_leaf(predicate_type: &str, envelope_bytes: &[u8], keyid: &str) -> Vec<u8> {
+    let leaf = serde_json::json!({
+        "kind": predicate_type,
+        "envelope_sha256": Sha256Digest::of(envelope_bytes).to_hex(),
+        "keyid": keyid,
+    });
+    json::canonicalize(&leaf)
+}

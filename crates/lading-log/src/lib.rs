@@ -18,8 +18,10 @@
 pub mod conformance;
 mod integrate;
 mod log;
+pub mod registry;
 mod store;
 
 pub use integrate::{Integrator, ResumeError};
 pub use log::{Appended, BatchConfig, Log, LogError};
+pub use registry::{LogDefinition, ProviderKey, Registry, Scope, TokenRecord};
 pub use store::{Batch, LogStore, StoreError, StoredState};

@@ -170,6 +170,15 @@ impl<S: LogStore> Log<S> {
         out.pop().ok_or_else(|| LogError::Stopped("empty reply".into()))
     }
 
+    /// The index of the entry with leaf hash `leaf`, if it is in the log
+    /// under the latest checkpoint.
+    pub async fn index_of(&self, leaf: Hash) -> Result<Option<u64>, LogError> {
+        let size = self.published().0;
+        let found = self.shared.store.lookup(vec![leaf]).await?.pop().flatten();
+        // A batch may be committed a moment before its checkpoint is published.
+        Ok(found.filter(|i| *i < size))
+    }
+
     /// The latest signed checkpoint (signed-note text) and its size.
     pub fn checkpoint(&self) -> (u64, String) {
         let p = self.shared.published.read().unwrap_or_else(std::sync::PoisonError::into_inner);

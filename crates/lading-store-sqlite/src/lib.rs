@@ -40,8 +40,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use lading_log::{Batch, LogStore, StoreError, StoredState};
+
+mod registry;
 use lading_tlog::tile::tile_hashes;
 use lading_tlog::{Hash, TileId, TileKind};
+pub use registry::SqliteRegistry;
 use rusqlite::{Connection, OptionalExtension as _, params};
 
 /// The state database inside a log directory.

@@ -101,16 +101,8 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
     let leaves: Vec<Vec<u8>> = envelopes
         .iter()
         .map(|(path, envelope, public)| {
-            let kind = serde_json::from_slice::<serde_json::Value>(&envelope.payload)
-                .ok()
-                .and_then(|s| s["predicateType"].as_str().map(str::to_owned));
-            let bytes = std::fs::read(path)?;
-            let leaf = json!({
-                "kind": kind,
-                "envelope_sha256": lading_model::Sha256Digest::of(&bytes).to_hex(),
-                "keyid": public.key_id().as_str(),
-            });
-            Ok(lading_model::json::canonicalize(&leaf))
+            let kind = verify_statement(envelope, public)?.statement.predicate_type;
+            Ok(lading_crypto::registry_leaf(&kind, &std::fs::read(path)?, public.key_id().as_str()))
         })
         .collect::<Result<_>>()?;
     let receipts = rt.block_on(async {

@@ -5,13 +5,16 @@ mod demo;
 mod document;
 mod key;
 mod log;
+mod serve;
 mod sign;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::{AlgArg, BenchCommand, Cli, Command, KeyCommand, KindArg, LogCommand};
+use crate::cli::{
+    AlgArg, BenchCommand, Cli, Command, KeyCommand, KindArg, LogCommand, LogsCommand, ProviderCommand, TokenCommand,
+};
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
@@ -35,6 +38,14 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(LogCommand::Consistency(args)) => log::consistency(&args, json),
         Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
+        Command::Serve(args) => serve::serve(&args, json),
+        Command::Token(TokenCommand::Create(args)) => serve::token_create(&args, json),
+        Command::Token(TokenCommand::List(args)) => serve::token_list(&args, json),
+        Command::Token(TokenCommand::Revoke(args)) => serve::token_revoke(&args, json),
+        Command::Provider(ProviderCommand::Add(args)) => serve::provider_add(&args, json),
+        Command::Provider(ProviderCommand::List(args)) => serve::provider_list(&args, json),
+        Command::Logs(LogsCommand::Create(args)) => serve::logs_create(&args, json),
+        Command::Logs(LogsCommand::List(args)) => serve::logs_list(&args, json),
     }
 }
 

@@ -1,0 +1,256 @@
+//! `lading serve`, `token`, `provider`, `logs`: an embedded deployment.
+//!
+//! Layout of `--data DIR`: `registry.db` (logs, hashed tokens, provider
+//! keys) and `logs/<name>/`, each a log directory as `lading log init` makes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use lading_log::{BatchConfig, LogDefinition, ProviderKey, Registry, Scope};
+use lading_server::{AppState, Limiter, ServedLog};
+use lading_store_sqlite::SqliteRegistry;
+use serde_json::json;
+
+use crate::cli::{DataArgs, LogsCreateArgs, ProviderAddArgs, ServeArgs, TokenCreateArgs, TokenRevokeArgs};
+use crate::cmd::log::{open_log, runtime};
+use crate::{fsio, output};
+
+/// The name of the log created on first start.
+pub(crate) const FIRST_LOG: &str = "registry";
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn log_dir(data: &Path, name: &str) -> PathBuf {
+    data.join("logs").join(name)
+}
+
+fn valid_log_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+fn open_registry(data: &Path) -> Result<SqliteRegistry> {
+    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+    SqliteRegistry::open(data).with_context(|| format!("opening the registry in {}", data.display()))
+}
+
+/// Creates a log with a fresh Ed25519 key in `DATA/logs/<name>` and registers it.
+async fn create_log(registry: &SqliteRegistry, data: &Path, name: &str, origin: &str) -> Result<String> {
+    if !valid_log_name(name) {
+        bail!("log name {name:?}: use 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+    }
+    if registry.logs().await?.iter().any(|l| l.name == name) {
+        bail!("a log named {name:?} already exists");
+    }
+    let dir = log_dir(data, name);
+    let key = lading_crypto::SigningKey::generate(lading_crypto::Algorithm::Ed25519)?;
+    let lading_crypto::SigningKey::Ed25519(k) = &key else { bail!("generated key is not Ed25519") };
+    let signer = lading_tlog::NoteSigner::new(origin, lading_tlog::KeyKind::Ed25519, k.clone())
+        .map_err(|e| anyhow::anyhow!("origin {origin:?}: {e}"))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    fsio::write_new(&dir.join("log.key"), key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+    let vkey = signer.verifier().to_vkey();
+    fsio::write_new(&dir.join("log.vkey"), format!("{vkey}\n").as_bytes(), 0o644, false)?;
+    open_log(&dir, BatchConfig::default()).await?.close().await?;
+    registry.add_log(LogDefinition { name: name.to_owned(), origin: origin.to_owned(), created_at: now() }).await?;
+    Ok(vkey)
+}
+
+pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
+    let data = &args.data.data;
+    let config = BatchConfig { max_batch: args.batch.max(1), max_wait: Duration::from_millis(args.max_wait_ms) };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let registry = open_registry(data)?;
+        if registry.logs().await?.is_empty() {
+            let origin = format!("{}/{FIRST_LOG}", args.origin_prefix.trim_end_matches('/'));
+            let vkey = create_log(&registry, data, FIRST_LOG, &origin).await?;
+            let msg = json!({ "event": "created", "log": FIRST_LOG, "origin": origin, "vkey": vkey });
+            if json_out {
+                output::json_line(&msg)?
+            } else {
+                output::line(&format!("created log {FIRST_LOG}: origin {origin}, vkey {vkey}"))?
+            }
+        }
+        let mut logs = BTreeMap::new();
+        let mut stores = Vec::new();
+        for def in registry.logs().await? {
+            let open = open_log(&log_dir(data, &def.name), config).await?;
+            let vkey = open.log.verifier().to_vkey();
+            stores.push(open.store.clone());
+            logs.insert(def.name.clone(), ServedLog { log: open.log, vkey });
+        }
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        let names: Vec<String> = logs.iter().map(|(n, s)| format!("{n} ({})", s.vkey)).collect();
+        let state =
+            Arc::new(AppState { logs, registry, limiter: Limiter::new(args.rate_limit), max_body: args.max_body });
+        let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names });
+        if json_out {
+            output::json_line(&msg)?
+        } else {
+            output::line(&format!("listening on http://{addr}; logs: {}", names.join(", ")))?
+        }
+        axum::serve(listener, lading_server::app(Arc::clone(&state)))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving")?;
+        // Stop appending, then publish the logs' files.
+        drop(state);
+        for store in stores {
+            store.flush()?;
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return ctrl_c.await.unwrap_or(()),
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+pub(crate) fn token_create(args: &TokenCreateArgs, json_out: bool) -> Result<ExitCode> {
+    let scope: Scope = args.scope.parse().map_err(anyhow::Error::msg)?;
+    runtime()?.block_on(async {
+        let registry = open_registry(&args.data.data)?;
+        if !registry.logs().await?.iter().any(|l| l.name == args.log) {
+            bail!("no log named {:?} in {} (see `lading logs list`)", args.log, args.data.data.display());
+        }
+        let new = lading_server::mint(&args.log, scope, &args.label, now())?;
+        registry.add_token(new.record.clone()).await?;
+        if json_out {
+            output::json_line(
+                &json!({ "ok": true, "id": new.record.id, "log": args.log, "scope": scope.name(), "token": new.token }),
+            )?;
+        } else {
+            output::line(&new.token)?;
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn token_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
+    let tokens =
+        runtime()?.block_on(async { open_registry(&args.data)?.tokens().await.map_err(anyhow::Error::from) })?;
+    if json_out {
+        let list: Vec<_> = tokens
+            .iter()
+            .map(|t| json!({ "id": t.id, "log": t.log, "scope": t.scope.name(), "label": t.label, "created_at": t.created_at, "revoked_at": t.revoked_at }))
+            .collect();
+        output::json_line(&json!({ "ok": true, "tokens": list }))?;
+    } else {
+        for t in tokens {
+            let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
+            output::line(&format!("{}  {:<12} {:<6} {:<8} {}", t.id, t.log, t.scope, state, t.label))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn token_revoke(args: &TokenRevokeArgs, json_out: bool) -> Result<ExitCode> {
+    let revoked = runtime()?.block_on(async {
+        open_registry(&args.data.data)?.revoke_token(args.id.clone(), now()).await.map_err(anyhow::Error::from)
+    })?;
+    if !revoked {
+        bail!("no active token with id {:?}", args.id);
+    }
+    if json_out {
+        output::json_line(&json!({ "ok": true, "revoked": args.id }))?;
+    } else {
+        output::line(&format!("revoked token {}", args.id))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn provider_add(args: &ProviderAddArgs, json_out: bool) -> Result<ExitCode> {
+    let key = fsio::read_public_key(&args.pubkey)?;
+    let keyid = key.key_id().to_string();
+    runtime()?.block_on(async {
+        let registry = open_registry(&args.data.data)?;
+        if !registry.logs().await?.iter().any(|l| l.name == args.log) {
+            bail!("no log named {:?} in {}", args.log, args.data.data.display());
+        }
+        registry
+            .add_provider_key(ProviderKey {
+                log: args.log.clone(),
+                keyid: keyid.clone(),
+                spki_der: key.to_spki_der(),
+                label: args.label.clone(),
+            })
+            .await?;
+        Ok(())
+    })?;
+    if json_out {
+        output::json_line(
+            &json!({ "ok": true, "log": args.log, "keyid": keyid, "algorithm": key.algorithm().name() }),
+        )?;
+    } else {
+        output::line(&format!("log {} accepts statements signed by {} key {keyid}", args.log, key.algorithm()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn provider_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
+    let keys =
+        runtime()?.block_on(async { open_registry(&args.data)?.provider_keys().await.map_err(anyhow::Error::from) })?;
+    if json_out {
+        let list: Vec<_> = keys.iter().map(|k| json!({ "log": k.log, "keyid": k.keyid, "label": k.label })).collect();
+        output::json_line(&json!({ "ok": true, "provider_keys": list }))?;
+    } else {
+        for k in keys {
+            output::line(&format!("{:<12} {} {}", k.log, k.keyid, k.label))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn logs_create(args: &LogsCreateArgs, json_out: bool) -> Result<ExitCode> {
+    let vkey = runtime()?.block_on(async {
+        let registry = open_registry(&args.data.data)?;
+        create_log(&registry, &args.data.data, &args.name, &args.origin).await
+    })?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "log": args.name, "origin": args.origin, "vkey": vkey }))?;
+    } else {
+        output::line(&vkey)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn logs_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
+    let logs = runtime()?.block_on(async { open_registry(&args.data)?.logs().await.map_err(anyhow::Error::from) })?;
+    if json_out {
+        let list: Vec<_> =
+            logs.iter().map(|l| json!({ "name": l.name, "origin": l.origin, "created_at": l.created_at })).collect();
+        output::json_line(&json!({ "ok": true, "logs": list }))?;
+    } else {
+        for l in logs {
+            output::line(&format!("{:<12} {}", l.name, l.origin))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,120 @@
+//! What a log service keeps besides its logs: which logs it runs, the API
+//! tokens that may write to them, and the provider keys whose signed
+//! statements they accept. Backends implement [`Registry`] next to their
+//! [`crate::LogStore`].
+
+use std::fmt;
+use std::future::Future;
+use std::str::FromStr;
+
+use crate::store::StoreError;
+
+/// A log the service runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogDefinition {
+    /// URL path name, e.g. `registry`.
+    pub name: String,
+    /// Checkpoint origin line.
+    pub origin: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// What a token may do on its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Submit entries.
+    Submit,
+    /// Submit entries and manage the log.
+    Admin,
+}
+
+impl Scope {
+    /// The scope's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Scope::Submit => "submit",
+            Scope::Admin => "admin",
+        }
+    }
+
+    /// Whether a token of this scope may do what `needed` requires.
+    pub fn allows(self, needed: Scope) -> bool {
+        self == Scope::Admin || needed == Scope::Submit
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "submit" => Ok(Scope::Submit),
+            "admin" => Ok(Scope::Admin),
+            other => Err(format!("unknown scope {other:?}; expected submit or admin")),
+        }
+    }
+}
+
+/// An API token as stored: never the token itself, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Public id (the token's prefix), for listing and revoking.
+    pub id: String,
+    /// SHA-256 of the whole token.
+    pub hash: [u8; 32],
+    /// The log it is for.
+    pub log: String,
+    /// What it may do.
+    pub scope: Scope,
+    /// Free text, e.g. the provider's name.
+    pub label: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, once revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// A provider key whose DSSE envelopes a log accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderKey {
+    /// The log.
+    pub log: String,
+    /// Key id: hex SHA-256 of the SPKI DER.
+    pub keyid: String,
+    /// The SPKI DER.
+    pub spki_der: Vec<u8>,
+    /// Who it belongs to.
+    pub label: String,
+}
+
+/// The service registry of one deployment.
+pub trait Registry: Send + Sync + 'static {
+    /// Every log.
+    fn logs(&self) -> impl Future<Output = Result<Vec<LogDefinition>, StoreError>> + Send;
+    /// Adds a log; fails if the name exists.
+    fn add_log(&self, log: LogDefinition) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The token with this hash, if any (revoked ones included).
+    fn token_by_hash(&self, hash: [u8; 32]) -> impl Future<Output = Result<Option<TokenRecord>, StoreError>> + Send;
+    /// Every token (for listing).
+    fn tokens(&self) -> impl Future<Output = Result<Vec<TokenRecord>, StoreError>> + Send;
+    /// Stores a new token.
+    fn add_token(&self, token: TokenRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Marks a token revoked; `false` when no token has that id.
+    fn revoke_token(&self, id: String, at: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The provider key of `log` with `keyid`, if registered.
+    fn provider_key(
+        &self,
+        log: String,
+        keyid: String,
+    ) -> impl Future<Output = Result<Option<ProviderKey>, StoreError>> + Send;
+    /// Every provider key of every log.
+    fn provider_keys(&self) -> impl Future<Output = Result<Vec<ProviderKey>, StoreError>> + Send;
+    /// Registers a provider key (replacing one with the same log and key id).
+    fn add_provider_key(&self, key: ProviderKey) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,256 @@
+//! # lading-server
+//!
+//! The HTTP API of a Lading deployment, as one axum [`Router`] built by
+//! [`app`]: submission of signed statements (DSSE envelopes checked against
+//! registered provider keys) and raw entries with `tlog-proof` receipts, the
+//! C2SP tlog-tiles read paths, receipts and look-up by leaf hash, the OpenAPI
+//! document. Errors are RFC 9457 problem documents (see [`ApiError`]).
+//!
+//! This crate knows HTTP and nothing of SQL or files: it is generic over the
+//! [`LogStore`] and [`Registry`] backends, which the binary picks.
+//!
+//! ```text
+//! let state = Arc::new(AppState { logs, registry, limiter: Limiter::new(1000), max_body: 1 << 20 });
+//! axum::serve(listener, app(state)).await?;
+//! ```
+
+mod auth;
+mod error;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use lading_crypto::{Envelope, VerifyingKey, registry_leaf, verify_statement};
+use lading_log::{Log, LogStore, Registry, Scope};
+use lading_tlog::{Hash, TileId, TileKind, leaf_hash};
+use serde::Deserialize;
+use serde_json::json;
+
+pub use auth::{Limiter, NewToken, authorize, mint, token_hash};
+pub use error::ApiError;
+
+/// The OpenAPI 3.1 description of this API.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Media types accepted for DSSE envelopes.
+pub const DSSE_MEDIA_TYPES: [&str; 2] = ["application/json", "application/vnd.dsse.envelope.v1+json"];
+
+/// A log served by this deployment.
+pub struct ServedLog<S: LogStore> {
+    /// The running log.
+    pub log: Log<S>,
+    /// Its vkey.
+    pub vkey: String,
+}
+
+/// Everything the handlers share.
+pub struct AppState<S: LogStore, R: Registry> {
+    /// Logs by URL name.
+    pub logs: BTreeMap<String, ServedLog<S>>,
+    /// Tokens and provider keys.
+    pub registry: R,
+    /// Per-token rate limits.
+    pub limiter: Limiter,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+}
+
+/// The API router.
+pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
+    let max_body = state.max_body;
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/v1/logs", get(list_logs::<S, R>))
+        .route("/v1/logs/{log}/entries", post(submit::<S, R>))
+        .route("/v1/logs/{log}/checkpoint", get(checkpoint::<S, R>))
+        .route("/v1/logs/{log}/tile/{*path}", get(tile::<S, R>))
+        .route("/v1/logs/{log}/receipts/{index}", get(receipt::<S, R>))
+        .route("/v1/logs/{log}/leaves/{leaf_hash}", get(leaf::<S, R>))
+        .fallback(|| async { ApiError::NotFound("no such endpoint; see /openapi.json".into()) })
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(state)
+}
+
+fn served<'a, S: LogStore, R: Registry>(state: &'a AppState<S, R>, log: &str) -> Result<&'a ServedLog<S>, ApiError> {
+    state.logs.get(log).ok_or_else(|| ApiError::NotFound(format!("no log named {log:?}")))
+}
+
+fn with_headers(
+    status: StatusCode,
+    content_type: &'static str,
+    cache: &'static str,
+    body: impl Into<axum::body::Body>,
+) -> Response {
+    let mut r = (status, body.into()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    r
+}
+
+async fn openapi() -> Response {
+    with_headers(StatusCode::OK, "application/json", "public, max-age=300", OPENAPI)
+}
+
+async fn list_logs<S: LogStore, R: Registry>(State(state): State<Arc<AppState<S, R>>>) -> Response {
+    let logs: Vec<_> = state
+        .logs
+        .iter()
+        .map(|(name, s)| {
+            let (size, _) = s.log.checkpoint();
+            json!({ "name": name, "origin": s.log.verifier().name(), "vkey": s.vkey, "size": size })
+        })
+        .collect();
+    axum::Json(json!({ "logs": logs })).into_response()
+}
+
+/// `?wait=receipt` asks for the receipt in the response.
+#[derive(Debug, Deserialize)]
+struct SubmitQuery {
+    wait: Option<String>,
+}
+
+async fn submit<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    Path(log): Path<String>,
+    query: Result<Query<SubmitQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let served = served(&state, &log)?;
+    auth::authorize(&state.registry, &state.limiter, &headers, &log, Scope::Submit).await?;
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let want_receipt = match query.wait.as_deref() {
+        None => false,
+        Some("receipt") => true,
+        Some(other) => return Err(ApiError::BadRequest(format!("wait={other:?}: the only value is `receipt`"))),
+    };
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(format!("request body is over {} bytes", state.max_body)),
+        _ => ApiError::BadRequest(e.body_text()),
+    })?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (entry, kind) = if content_type == "application/octet-stream" {
+        (body.to_vec(), None)
+    } else if DSSE_MEDIA_TYPES.contains(&content_type.as_str()) {
+        let (leaf, kind) = statement_leaf(&state.registry, &log, &body).await?;
+        (leaf, Some(kind))
+    } else {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "content type {content_type:?}: send a DSSE envelope as application/json (or {}) or a raw entry as application/octet-stream",
+            DSSE_MEDIA_TYPES[1]
+        )));
+    };
+    let leaf = leaf_hash(&entry);
+    let appended = served.log.append(entry).await?;
+    let mut reply = json!({
+        "log": log,
+        "index": appended.index,
+        "duplicate": appended.duplicate,
+        "leaf_hash": leaf.to_hex(),
+        "kind": kind,
+    });
+    if want_receipt {
+        reply["receipt"] = json!(served.log.prove(appended.index).await?.to_text());
+    }
+    let status = if appended.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, axum::Json(reply)).into_response())
+}
+
+/// Checks a DSSE envelope against the log's registered provider keys and
+/// returns the log entry recording it, with its predicate type.
+async fn statement_leaf<R: Registry>(registry: &R, log: &str, body: &[u8]) -> Result<(Vec<u8>, String), ApiError> {
+    let envelope = Envelope::from_json_bytes(body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let mut registered = None;
+    for s in &envelope.signatures {
+        if let Some(k) = registry.provider_key(log.to_owned(), s.keyid.clone()).await? {
+            registered = Some(k);
+            break;
+        }
+    }
+    let key = registered.ok_or_else(|| {
+        let ids: Vec<&str> = envelope.signatures.iter().map(|s| s.keyid.as_str()).collect();
+        ApiError::Forbidden(format!("no signature is by a provider key registered for log {log:?} (key ids: {ids:?})"))
+    })?;
+    let public = VerifyingKey::from_spki_der(&key.spki_der)
+        .map_err(|e| ApiError::Internal(format!("registered key {}: {e}", key.keyid)))?;
+    let verified = verify_statement(&envelope, &public).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let kind = verified.statement.predicate_type;
+    Ok((registry_leaf(&kind, body, &key.keyid), kind))
+}
+
+async fn checkpoint<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    Path(log): Path<String>,
+) -> Result<Response, ApiError> {
+    let (_, text) = served(&state, &log)?.log.checkpoint();
+    Ok(with_headers(StatusCode::OK, "text/plain; charset=utf-8", "public, max-age=1", text))
+}
+
+async fn tile<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    Path((log, path)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let served = served(&state, &log)?;
+    let id = TileId::parse_path(&format!("tile/{path}")).map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let (size, _) = served.log.checkpoint();
+    // Serve only what the latest checkpoint covers.
+    let covered = match id.kind {
+        TileKind::Hashes(level) => {
+            let count = size.checked_shr(u32::from(level) * 8).unwrap_or(0);
+            id.index * 256 + u64::from(id.width) <= count
+        }
+        TileKind::Entries => id.index * 256 + u64::from(id.width) <= size,
+    };
+    if !covered {
+        return Err(ApiError::NotFound(format!("{} is beyond the latest checkpoint (size {size})", id.path())));
+    }
+    let bytes = served
+        .log
+        .store()
+        .read_tile(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("{} does not exist", id.path())))?;
+    let cache = if id.is_full() { "public, max-age=31536000, immutable" } else { "public, max-age=60" };
+    Ok(with_headers(StatusCode::OK, "application/octet-stream", cache, bytes))
+}
+
+async fn receipt<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    Path((log, index)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let served = served(&state, &log)?;
+    let index: u64 = index.parse().map_err(|_| ApiError::BadRequest(format!("index {index:?} is not a number")))?;
+    let receipt = served.log.prove(index).await?;
+    Ok(with_headers(StatusCode::OK, "text/plain; charset=utf-8", "no-cache", receipt.to_text()))
+}
+
+async fn leaf<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    Path((log, hash)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let served = served(&state, &log)?;
+    let bytes: [u8; 32] = hex::decode(&hash)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| ApiError::BadRequest(format!("{hash:?} is not 64 hex digits")))?;
+    let index = served
+        .log
+        .index_of(Hash(bytes))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no entry with leaf hash {hash}")))?;
+    let receipt = served.log.prove(index).await?;
+    Ok(axum::Json(json!({ "log": log, "index": index, "leaf_hash": hash, "receipt": receipt.to_text() }))
+        .into_response())
+}

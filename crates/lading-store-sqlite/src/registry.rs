@@ -1,0 +1,170 @@
+//! The service registry of an embedded deployment: `DATA/registry.db`.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use lading_log::{LogDefinition, ProviderKey, Registry, Scope, StoreError, TokenRecord};
+use rusqlite::{Connection, OptionalExtension as _, params};
+
+const FILE: &str = "registry.db";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS logs (name TEXT PRIMARY KEY, origin TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE, log TEXT NOT NULL, scope TEXT NOT NULL,
+    label TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS provider_keys (
+    log TEXT NOT NULL, keyid TEXT NOT NULL, spki_der BLOB NOT NULL, label TEXT NOT NULL,
+    PRIMARY KEY (log, keyid)
+);
+";
+
+/// The registry in `DIR/registry.db` (SQLite, WAL, synchronous=FULL).
+#[derive(Clone)]
+pub struct SqliteRegistry {
+    db: Arc<Mutex<Connection>>,
+}
+
+fn err(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            StoreError::Corrupt(format!("{FILE}: {e}"))
+        }
+        _ => StoreError::Backend(format!("{FILE}: {e}")),
+    }
+}
+
+impl SqliteRegistry {
+    /// Opens (creating if needed) the registry in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(dir.join(FILE)).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(Self { db: Arc::new(Mutex::new(conn)) })
+    }
+
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || {
+            let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&conn).map_err(err)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+}
+
+fn token_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
+    let hash: Vec<u8> = r.get(1)?;
+    let scope: String = r.get(3)?;
+    Ok(TokenRecord {
+        id: r.get(0)?,
+        hash: hash.try_into().unwrap_or([0; 32]),
+        log: r.get(2)?,
+        scope: scope.parse().unwrap_or(Scope::Submit),
+        label: r.get(4)?,
+        created_at: r.get(5)?,
+        revoked_at: r.get(6)?,
+    })
+}
+
+const TOKEN_COLUMNS: &str = "id, hash, log, scope, label, created_at, revoked_at";
+
+impl Registry for SqliteRegistry {
+    async fn logs(&self) -> Result<Vec<LogDefinition>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT name, origin, created_at FROM logs ORDER BY name")?;
+            let rows = stmt
+                .query_map([], |r| Ok(LogDefinition { name: r.get(0)?, origin: r.get(1)?, created_at: r.get(2)? }))?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn add_log(&self, log: LogDefinition) -> Result<(), StoreError> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO logs (name, origin, created_at) VALUES (?1, ?2, ?3)",
+                params![log.name, log.origin, log.created_at],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    async fn token_by_hash(&self, hash: [u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
+        self.with(move |c| {
+            c.query_row(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = ?1"), [&hash[..]], token_from_row)
+                .optional()
+        })
+        .await
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare(&format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id"))?;
+            let rows = stmt.query_map([], token_from_row)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn add_token(&self, t: TokenRecord) -> Result<(), StoreError> {
+        self.with(move |c| {
+            c.execute(
+                &format!("INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                params![t.id, &t.hash[..], t.log, t.scope.name(), t.label, t.created_at, t.revoked_at],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, id: String, at: i64) -> Result<bool, StoreError> {
+        self.with(move |c| {
+            c.execute("UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at])
+                .map(|n| n > 0)
+        })
+        .await
+    }
+
+    async fn provider_key(&self, log: String, keyid: String) -> Result<Option<ProviderKey>, StoreError> {
+        self.with(move |c| {
+            c.query_row(
+                "SELECT log, keyid, spki_der, label FROM provider_keys WHERE log = ?1 AND keyid = ?2",
+                params![log, keyid],
+                |r| Ok(ProviderKey { log: r.get(0)?, keyid: r.get(1)?, spki_der: r.get(2)?, label: r.get(3)? }),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn provider_keys(&self) -> Result<Vec<ProviderKey>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT log, keyid, spki_der, label FROM provider_keys ORDER BY log, keyid")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(ProviderKey { log: r.get(0)?, keyid: r.get(1)?, spki_der: r.get(2)?, label: r.get(3)? })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn add_provider_key(&self, k: ProviderKey) -> Result<(), StoreError> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT OR REPLACE INTO provider_keys (log, keyid, spki_der, label) VALUES (?1, ?2, ?3, ?4)",
+                params![k.log, k.keyid, k.spki_der, k.label],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+}
