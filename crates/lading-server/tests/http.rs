@@ -1,0 +1,353 @@
+//! The API over real HTTP on loopback: submissions and receipts, every
+//! client fault answered with the right 4xx problem document and the log
+//! untouched, and every response checked against the OpenAPI document.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeZone as _;
+use lading_crypto::{Algorithm, SigningKey, sign_document};
+use lading_log::{BatchConfig, Log, ProviderKey, Registry, Scope};
+use lading_server::{AppState, Limiter, ServedLog, app, mint};
+use lading_store_sqlite::{SqliteRegistry, SqliteStore};
+use lading_tlog::{KeyKind, NoteSigner, Policy, Receipt, leaf_hash};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+struct Server {
+    base: String,
+    submit: String,
+    other_log_token: String,
+    revoked: String,
+    provider: SigningKey,
+    policy: Policy,
+    _dir: tempfile::TempDir,
+}
+
+fn log_signer(name: &str, seed: u8) -> NoteSigner {
+    NoteSigner::new(name, KeyKind::Ed25519, ed25519_dalek::SigningKey::from_bytes(&[seed; 32])).expect("signer")
+}
+
+async fn start(rate_limit: u32) -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let registry = SqliteRegistry::open(dir.path()).expect("registry");
+    let mut logs = BTreeMap::new();
+    let mut policy = None;
+    for (name, seed) in [("registry", 1u8), ("other", 2)] {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(&path).expect("mkdir");
+        let signer = log_signer(&format!("test.lading.example/{name}"), seed);
+        if name == "registry" {
+            policy = Some(Policy::single_log(signer.verifier().clone()));
+        }
+        let vkey = signer.verifier().to_vkey();
+        let config = BatchConfig { max_batch: 256, max_wait: Duration::from_millis(2) };
+        let log = Log::open(SqliteStore::open(&path).expect("store"), signer, config).await.expect("log");
+        registry
+            .add_log(lading_log::LogDefinition {
+                name: name.into(),
+                origin: format!("test.lading.example/{name}"),
+                created_at: 0,
+            })
+            .await
+            .expect("add log");
+        logs.insert(name.to_owned(), ServedLog { log, vkey });
+    }
+    let submit = mint("registry", Scope::Submit, "acme", 0).expect("mint");
+    registry.add_token(submit.record).await.expect("token");
+    let other = mint("other", Scope::Submit, "acme", 0).expect("mint");
+    registry.add_token(other.record).await.expect("token");
+    let revoked = mint("registry", Scope::Submit, "gone", 0).expect("mint");
+    registry.add_token(revoked.record.clone()).await.expect("token");
+    assert!(registry.revoke_token(revoked.record.id.clone(), 1).await.expect("revoke"));
+    let provider = SigningKey::generate(Algorithm::P256).expect("key");
+    let public = provider.verifying_key();
+    registry
+        .add_provider_key(ProviderKey {
+            log: "registry".into(),
+            keyid: public.key_id().to_string(),
+            spki_der: public.to_spki_der(),
+            label: "acme".into(),
+        })
+        .await
+        .expect("provider");
+    let state = Arc::new(AppState { logs, registry, limiter: Limiter::new(rate_limit), max_body: 64 * 1024 });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app(state)).await.expect("serve") });
+    Server {
+        base,
+        submit: submit.token,
+        other_log_token: other.token,
+        revoked: revoked.token,
+        provider,
+        policy: policy.expect("policy"),
+        _dir: dir,
+    }
+}
+
+/// name, token, content type, body, query, expected status
+type Case<'a> = (&'a str, Option<&'a str>, &'a str, Vec<u8>, &'a str, StatusCode);
+
+fn document(n: u128) -> Value {
+    let now = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).single().expect("time");
+    lading_model::example(lading_model::Kind::MaintenanceEvent, uuid::Uuid::from_u128(n), now)
+}
+
+fn envelope(key: &SigningKey, n: u128) -> Vec<u8> {
+    serde_json::to_vec(&sign_document(&document(n), key).expect("sign").to_json()).expect("json")
+}
+
+/// Checks a response against the OpenAPI document: the status is one the
+/// operation declares, and a JSON body validates against its schema.
+fn check_openapi(path_template: &str, method: &str, status: StatusCode, content_type: &str, body: &str) {
+    let doc: Value = serde_json::from_str(lading_server::OPENAPI).expect("openapi");
+    let op = &doc["paths"][path_template][method];
+    assert!(op.is_object(), "{method} {path_template} is not documented");
+    let mut response = op["responses"][status.as_str()].clone();
+    assert!(response.is_object(), "{method} {path_template}: status {status} is not documented");
+    if let Some(r) = response.get("$ref").and_then(Value::as_str) {
+        response = doc["components"]["responses"][r.rsplit('/').next().expect("ref")].clone();
+    }
+    let media = content_type.split(';').next().expect("type").trim();
+    let schema = &response["content"][media]["schema"];
+    assert!(schema.is_object(), "{method} {path_template} {status}: content type {media} is not documented");
+    if media.ends_with("json") {
+        let mut schema = schema.clone();
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            schema = doc["components"]["schemas"][r.rsplit('/').next().expect("ref")].clone();
+        }
+        let instance: Value = serde_json::from_str(body).expect("JSON body");
+        let validator = jsonschema::validator_for(&schema).expect("schema");
+        let errors: Vec<String> = validator.iter_errors(&instance).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{method} {path_template} {status}: {errors:?} in {body}");
+    }
+}
+
+async fn send(
+    s: &Server,
+    token: Option<&str>,
+    content_type: &str,
+    body: Vec<u8>,
+    query: &str,
+) -> (StatusCode, String, String) {
+    send_to(s, "registry", token, content_type, body, query).await
+}
+
+async fn send_to(
+    s: &Server,
+    log: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: Vec<u8>,
+    query: &str,
+) -> (StatusCode, String, String) {
+    let client = reqwest::Client::new();
+    let mut req =
+        client.post(format!("{}/v1/logs/{log}/entries{query}", s.base)).header("content-type", content_type).body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status();
+    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let text = resp.text().await.expect("body");
+    check_openapi("/v1/logs/{log}/entries", "post", status, &ct, &text);
+    (status, ct, text)
+}
+
+async fn get(s: &Server, path: &str, template: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let resp = reqwest::get(format!("{}{path}", s.base)).await.expect("get");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await.expect("body").to_vec();
+    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    check_openapi(template, "get", status, &ct, &String::from_utf8_lossy(&body));
+    (status, headers, body)
+}
+
+async fn size(s: &Server) -> u64 {
+    let (_, _, body) = get(s, "/v1/logs/registry/checkpoint", "/v1/logs/{log}/checkpoint").await;
+    String::from_utf8(body).expect("utf8").lines().nth(1).expect("size line").parse().expect("size")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_statements_get_receipts_that_verify_offline() {
+    let s = start(10_000).await;
+    let body = envelope(&s.provider, 1);
+    let (status, _, text) = send(&s, Some(&s.submit), "application/json", body.clone(), "?wait=receipt").await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let reply: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(reply["kind"], "urn:lading:maintenance-event:v1");
+    let leaf = lading_crypto::registry_leaf(
+        "urn:lading:maintenance-event:v1",
+        &body,
+        s.provider.verifying_key().key_id().as_str(),
+    );
+    assert_eq!(reply["leaf_hash"], leaf_hash(&leaf).to_hex());
+    let receipt = Receipt::parse(reply["receipt"].as_str().expect("receipt")).expect("parse");
+    receipt.verify(&leaf_hash(&leaf), &s.policy).expect("verifies offline");
+
+    // Re-submitting returns the same index with 200.
+    let (status, _, text) = send(&s, Some(&s.submit), "application/vnd.dsse.envelope.v1+json", body, "").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(serde_json::from_str::<Value>(&text).expect("json")["duplicate"], true);
+
+    // Raw entries, receipts by index, look-up by leaf hash.
+    let (status, _, text) = send(&s, Some(&s.submit), "application/octet-stream", b"raw entry".to_vec(), "").await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let (status, _, receipt) = get(&s, "/v1/logs/registry/receipts/1", "/v1/logs/{log}/receipts/{index}").await;
+    assert_eq!(status, StatusCode::OK);
+    Receipt::parse(&String::from_utf8(receipt).expect("utf8"))
+        .expect("receipt")
+        .verify(&leaf_hash(b"raw entry"), &s.policy)
+        .expect("verify");
+    let path = format!("/v1/logs/registry/leaves/{}", leaf_hash(b"raw entry").to_hex());
+    let (status, _, found) = get(&s, &path, "/v1/logs/{log}/leaves/{leaf_hash}").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_slice::<Value>(&found).expect("json")["index"], 1);
+
+    // Tiles: the level-0 tile for size 2, with cache headers; none beyond it.
+    let (status, headers, tile) = get(&s, "/v1/logs/registry/tile/0/000.p/2", "/v1/logs/{log}/tile/{path}").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tile.len(), 64);
+    assert_eq!(headers["cache-control"], "public, max-age=60");
+    let (status, ..) = get(&s, "/v1/logs/registry/tile/0/000.p/3", "/v1/logs/{log}/tile/{path}").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, bundle) = get(&s, "/v1/logs/registry/tile/entries/000.p/2", "/v1/logs/{log}/tile/{path}").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bundle.ends_with(b"raw entry"));
+    let (status, headers, _) = get(&s, "/v1/logs/registry/checkpoint", "/v1/logs/{log}/checkpoint").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "public, max-age=1");
+    let (status, _, logs) = get(&s, "/v1/logs", "/v1/logs").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_slice::<Value>(&logs).expect("json")["logs"].as_array().expect("logs").len(), 2);
+    let (status, ..) = get(&s, "/openapi.json", "/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_faults_get_the_right_problem_and_leave_the_log_untouched() {
+    let s = start(10_000).await;
+    let good = envelope(&s.provider, 2);
+    let stranger = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let mut tampered: Value = serde_json::from_slice(&envelope(&s.provider, 3)).expect("json");
+    let sig = tampered["signatures"][0]["sig"].as_str().expect("sig").to_owned();
+    let first = if sig.starts_with('M') { 'N' } else { 'M' };
+    let flipped = format!("{first}{}", &sig[1..]);
+    tampered["signatures"][0]["sig"] = Value::from(flipped);
+    let mut bad_statement: Value = serde_json::from_slice(&envelope(&s.provider, 5)).expect("json");
+    bad_statement["payloadType"] = Value::from("text/plain");
+
+    let cases: Vec<Case<'_>> = vec![
+        ("no token", None, "application/json", good.clone(), "", StatusCode::UNAUTHORIZED),
+        ("unknown token", Some("lad_00000000_nope"), "application/json", good.clone(), "", StatusCode::UNAUTHORIZED),
+        ("revoked token", Some(&s.revoked), "application/json", good.clone(), "", StatusCode::UNAUTHORIZED),
+        (
+            "token for another log",
+            Some(&s.other_log_token),
+            "application/json",
+            good.clone(),
+            "",
+            StatusCode::FORBIDDEN,
+        ),
+        ("malformed JSON", Some(&s.submit), "application/json", b"{\"payload\":".to_vec(), "", StatusCode::BAD_REQUEST),
+        (
+            "duplicate keys",
+            Some(&s.submit),
+            "application/json",
+            b"{\"payload\":\"\",\"payload\":\"\"}".to_vec(),
+            "",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("wrong content type", Some(&s.submit), "text/plain", good.clone(), "", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (
+            "oversized body",
+            Some(&s.submit),
+            "application/octet-stream",
+            vec![7; 70 * 1024],
+            "",
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        ("unregistered signer", Some(&s.submit), "application/json", envelope(&stranger, 6), "", StatusCode::FORBIDDEN),
+        (
+            "bad signature",
+            Some(&s.submit),
+            "application/json",
+            tampered.to_string().into_bytes(),
+            "",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "not an in-toto payload",
+            Some(&s.submit),
+            "application/json",
+            bad_statement.to_string().into_bytes(),
+            "",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("bad wait value", Some(&s.submit), "application/json", good.clone(), "?wait=forever", StatusCode::BAD_REQUEST),
+    ];
+    for (name, token, ct, body, query, want) in cases {
+        let (status, content_type, text) = send(&s, token, ct, body, query).await;
+        assert_eq!(status, want, "{name}: {text}");
+        assert!(content_type.starts_with("application/problem+json"), "{name}: {content_type}");
+        let problem: Value = serde_json::from_str(&text).expect("problem json");
+        assert_eq!(problem["status"], want.as_u16(), "{name}");
+        assert!(!problem["detail"].as_str().expect("detail").is_empty(), "{name}");
+    }
+    let (status, _, text) = send_to(&s, "nope", Some(&s.submit), "application/json", good, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(size(&s).await, 0, "no fault may change the log");
+    for (path, template, want) in [
+        ("/v1/logs/registry/receipts/0", "/v1/logs/{log}/receipts/{index}", StatusCode::NOT_FOUND),
+        ("/v1/logs/registry/receipts/x", "/v1/logs/{log}/receipts/{index}", StatusCode::BAD_REQUEST),
+        ("/v1/logs/registry/leaves/zz", "/v1/logs/{log}/leaves/{leaf_hash}", StatusCode::BAD_REQUEST),
+        ("/v1/logs/registry/tile/0/abc", "/v1/logs/{log}/tile/{path}", StatusCode::NOT_FOUND),
+        ("/v1/logs/nope/checkpoint", "/v1/logs/{log}/checkpoint", StatusCode::NOT_FOUND),
+    ] {
+        let (status, headers, _) = get(&s, path, template).await;
+        assert_eq!(status, want, "{path}");
+        assert_eq!(headers["content-type"], "application/problem+json", "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_rate_limited() {
+    let s = start(1).await;
+    let mut statuses = Vec::new();
+    for i in 0..4u8 {
+        statuses.push(send(&s, Some(&s.submit), "application/octet-stream", vec![i], "").await.0);
+    }
+    assert_eq!(&statuses[..2], &[StatusCode::CREATED, StatusCode::CREATED]);
+    assert!(statuses[2..].contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_clients_get_every_index_exactly_once() {
+    let s = Arc::new(start(100_000).await);
+    let mut tasks = Vec::new();
+    for client in 0..32u32 {
+        let s = Arc::clone(&s);
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            for i in 0..40u32 {
+                let (status, _, text) =
+                    send(&s, Some(&s.submit), "application/octet-stream", format!("{client}/{i}").into_bytes(), "")
+                        .await;
+                assert_eq!(status, StatusCode::CREATED, "{text}");
+                got.push(serde_json::from_str::<Value>(&text).expect("json")["index"].as_u64().expect("index"));
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("client"));
+    }
+    all.sort_unstable();
+    assert_eq!(all, (0..1280).collect::<Vec<u64>>());
+    assert_eq!(size(&s).await, 1280);
+}
