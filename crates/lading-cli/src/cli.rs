@@ -47,6 +47,9 @@ pub(crate) enum Command {
     /// Manage the logs of a deployment.
     #[command(subcommand)]
     Logs(LogsCommand),
+    /// This deployment as a witness for other logs (C2SP tlog-witness).
+    #[command(subcommand)]
+    Witness(WitnessCommand),
     /// Measure performance on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -325,6 +328,12 @@ pub(crate) struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub(crate) max_body: usize,
+    /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) witness_interval_ms: u64,
+    /// How long `?wait=receipt` waits for a cosigned checkpoint (ms).
+    #[arg(long, default_value_t = 5000)]
+    pub(crate) witness_wait_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -389,6 +398,49 @@ pub(crate) enum LogsCommand {
     Create(LogsCreateArgs),
     /// List the deployment's logs.
     List(DataArgs),
+    /// Ask a witness to cosign a log's checkpoints.
+    AddWitness(LogsAddWitnessArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LogsAddWitnessArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log.
+    #[arg(long)]
+    pub(crate) log: String,
+    /// The witness's submission prefix (it serves `<url>/add-checkpoint`).
+    #[arg(long)]
+    pub(crate) url: String,
+    /// The witness's cosignature vkey.
+    #[arg(long)]
+    pub(crate) vkey: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WitnessCommand {
+    /// Print this deployment's witness vkey (creating the key if needed).
+    Show(WitnessShowArgs),
+    /// Cosign checkpoints of the log with this vkey.
+    Trust(WitnessTrustArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct WitnessShowArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// Prefix of the witness name on first use: `<prefix>/witness`.
+    #[arg(long, default_value = "lading.localhost")]
+    pub(crate) origin_prefix: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct WitnessTrustArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log's vkey (Ed25519, type 0x01).
+    #[arg(long)]
+    pub(crate) vkey: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -23,5 +23,5 @@ mod store;
 
 pub use integrate::{Integrator, ResumeError};
 pub use log::{Appended, BatchConfig, Log, LogError};
-pub use registry::{LogDefinition, ProviderKey, Registry, Scope, TokenRecord};
+pub use registry::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, TokenRecord};
 pub use store::{Batch, LogStore, StoreError, StoredState};

@@ -268,6 +268,31 @@ impl<S: LogStore> Log<S> {
         Ok(Receipt { extra: None, index, proof, checkpoint })
     }
 
+    /// A receipt for entry `index` under an earlier checkpoint of this log
+    /// (for example one that witnesses have cosigned): the proof is computed
+    /// for `checkpoint.size` and checked against its root; `note` (the
+    /// checkpoint's signed note, with any cosignatures) is carried verbatim.
+    pub async fn prove_under(&self, index: u64, checkpoint: &Checkpoint, note: String) -> Result<Receipt, LogError> {
+        let current = self.published().0;
+        let size = checkpoint.size;
+        if size > current || index >= size {
+            return Err(LogError::OutOfRange(format!(
+                "index {index} is not covered by a checkpoint of size {size} (log size {current})"
+            )));
+        }
+        let mut nodes = inclusion_proof_nodes(index, size).map_err(|e| LogError::OutOfRange(e.to_string()))?;
+        nodes.push((0, index));
+        nodes.extend(tree_hash_nodes(size));
+        let set = self.tile_set(&nodes, size).await?;
+        let proof = inclusion_proof(&set, index, size).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        let leaf =
+            lading_tlog::HashReader::node_hash(&set, 0, index).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        verify_inclusion(&leaf, index, size, &proof, &checkpoint.root).map_err(|e| {
+            LogError::Inconsistent(format!("stored tiles do not match the checkpoint of size {size}: {e}"))
+        })?;
+        Ok(Receipt { extra: None, index, proof, checkpoint: note })
+    }
+
     /// The entry at `index`, checked against its leaf hash in the tiles.
     pub async fn entry(&self, index: u64) -> Result<Vec<u8>, LogError> {
         let (size, ..) = self.published();

@@ -93,6 +93,17 @@ pub struct ProviderKey {
     pub label: String,
 }
 
+/// A witness a log asks to cosign its checkpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogWitness {
+    /// The log.
+    pub log: String,
+    /// The witness's submission prefix (`<url>/add-checkpoint`).
+    pub url: String,
+    /// The witness's cosignature vkey (type 0x04).
+    pub vkey: String,
+}
+
 /// The service registry of one deployment.
 pub trait Registry: Send + Sync + 'static {
     /// Every log.
@@ -117,4 +128,26 @@ pub trait Registry: Send + Sync + 'static {
     fn provider_keys(&self) -> impl Future<Output = Result<Vec<ProviderKey>, StoreError>> + Send;
     /// Registers a provider key (replacing one with the same log and key id).
     fn add_provider_key(&self, key: ProviderKey) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The witnesses each log asks for cosignatures.
+    fn log_witnesses(&self) -> impl Future<Output = Result<Vec<LogWitness>, StoreError>> + Send;
+    /// Adds a witness to a log.
+    fn add_log_witness(&self, witness: LogWitness) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Acting as a witness: the vkeys of the logs this deployment cosigns for.
+    fn witnessed_logs(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// Trusts another log's key (its vkey) for cosigning.
+    fn add_witnessed_log(&self, vkey: String) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The latest checkpoint cosigned for `origin`: size and root hash.
+    fn witness_state(&self, origin: String)
+    -> impl Future<Output = Result<Option<(u64, [u8; 32])>, StoreError>> + Send;
+    /// Records a new cosigned checkpoint for `origin` only if the stored size is
+    /// still `expected` (0 when none); returns whether it did. Atomic, so two
+    /// concurrent requests cannot roll the record back.
+    fn witness_advance(
+        &self,
+        origin: String,
+        expected: u64,
+        size: u64,
+        root: [u8; 32],
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }

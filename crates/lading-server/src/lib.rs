@@ -16,6 +16,7 @@
 
 mod auth;
 mod error;
+mod witness;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ use serde_json::json;
 
 pub use auth::{Limiter, NewToken, authorize, mint, token_hash};
 pub use error::ApiError;
+pub use witness::{WitnessClient, Witnessed, WitnessedLogTask, run_witnessing};
 
 /// The OpenAPI 3.1 description of this API.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -48,6 +50,17 @@ pub struct ServedLog<S: LogStore> {
     pub log: Log<S>,
     /// Its vkey.
     pub vkey: String,
+    /// The witnesses it asks for cosignatures.
+    pub witnesses: Vec<WitnessClient>,
+    /// Its latest cosigned checkpoint, kept by [`run_witnessing`].
+    pub witnessed: Arc<std::sync::RwLock<Option<Witnessed>>>,
+}
+
+impl<S: LogStore> ServedLog<S> {
+    /// A log with no witnesses.
+    pub fn new(log: Log<S>, vkey: String) -> Self {
+        Self { log, vkey, witnesses: Vec::new(), witnessed: Arc::default() }
+    }
 }
 
 /// Everything the handlers share.
@@ -60,6 +73,11 @@ pub struct AppState<S: LogStore, R: Registry> {
     pub limiter: Limiter,
     /// Largest request body accepted, in bytes.
     pub max_body: usize,
+    /// This deployment's witness key, if it acts as a witness.
+    pub witness: Option<lading_tlog::NoteSigner>,
+    /// How long `?wait=receipt` waits for witnesses before answering with
+    /// a receipt under the (not yet cosigned) latest checkpoint.
+    pub witness_wait: std::time::Duration,
 }
 
 /// The API router.
@@ -68,6 +86,7 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/add-checkpoint", post(witness::add_checkpoint::<S, R>))
         .route("/v1/logs", get(list_logs::<S, R>))
         .route("/v1/logs/{log}/entries", post(submit::<S, R>))
         .route("/v1/logs/{log}/checkpoint", get(checkpoint::<S, R>))
@@ -162,7 +181,25 @@ async fn submit<S: LogStore, R: Registry>(
         "kind": kind,
     });
     if want_receipt {
-        reply["receipt"] = json!(served.log.prove(appended.index).await?.to_text());
+        // With witnesses, wait (bounded) for a cosigned checkpoint covering the entry.
+        if !served.witnesses.is_empty() {
+            let deadline = tokio::time::Instant::now() + state.witness_wait;
+            while tokio::time::Instant::now() < deadline {
+                let covered = served
+                    .witnessed
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .as_ref()
+                    .is_some_and(|w| appended.index < w.checkpoint.size);
+                if covered {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+        let (receipt, cosigners) = witness::receipt_for(served, appended.index).await?;
+        reply["receipt"] = json!(receipt.to_text());
+        reply["cosigners"] = json!(cosigners);
     }
     let status = if appended.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, axum::Json(reply)).into_response())
@@ -232,7 +269,7 @@ async fn receipt<S: LogStore, R: Registry>(
 ) -> Result<Response, ApiError> {
     let served = served(&state, &log)?;
     let index: u64 = index.parse().map_err(|_| ApiError::BadRequest(format!("index {index:?} is not a number")))?;
-    let receipt = served.log.prove(index).await?;
+    let (receipt, _) = witness::receipt_for(served, index).await?;
     Ok(with_headers(StatusCode::OK, "text/plain; charset=utf-8", "no-cache", receipt.to_text()))
 }
 
@@ -250,7 +287,7 @@ async fn leaf<S: LogStore, R: Registry>(
         .index_of(Hash(bytes))
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no entry with leaf hash {hash}")))?;
-    let receipt = served.log.prove(index).await?;
+    let (receipt, _) = witness::receipt_for(served, index).await?;
     Ok(axum::Json(json!({ "log": log, "index": index, "leaf_hash": hash, "receipt": receipt.to_text() }))
         .into_response())
 }

@@ -52,7 +52,7 @@ async fn start(rate_limit: u32) -> Server {
             })
             .await
             .expect("add log");
-        logs.insert(name.to_owned(), ServedLog { log, vkey });
+        logs.insert(name.to_owned(), ServedLog::new(log, vkey));
     }
     let submit = mint("registry", Scope::Submit, "acme", 0).expect("mint");
     registry.add_token(submit.record).await.expect("token");
@@ -72,7 +72,14 @@ async fn start(rate_limit: u32) -> Server {
         })
         .await
         .expect("provider");
-    let state = Arc::new(AppState { logs, registry, limiter: Limiter::new(rate_limit), max_body: 64 * 1024 });
+    let state = Arc::new(AppState {
+        logs,
+        registry,
+        limiter: Limiter::new(rate_limit),
+        max_body: 64 * 1024,
+        witness: None,
+        witness_wait: Duration::from_secs(5),
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app(state)).await.expect("serve") });

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use lading_log::{LogDefinition, ProviderKey, Registry, Scope, StoreError, TokenRecord};
+use lading_log::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, StoreError, TokenRecord};
 use rusqlite::{Connection, OptionalExtension as _, params};
 
 const FILE: &str = "registry.db";
@@ -18,6 +18,9 @@ CREATE TABLE IF NOT EXISTS provider_keys (
     log TEXT NOT NULL, keyid TEXT NOT NULL, spki_der BLOB NOT NULL, label TEXT NOT NULL,
     PRIMARY KEY (log, keyid)
 );
+CREATE TABLE IF NOT EXISTS log_witnesses (log TEXT NOT NULL, url TEXT NOT NULL, vkey TEXT NOT NULL, PRIMARY KEY (log, vkey));
+CREATE TABLE IF NOT EXISTS witnessed_logs (vkey TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS witness_state (origin TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL);
 ";
 
 /// The registry in `DIR/registry.db` (SQLite, WAL, synchronous=FULL).
@@ -164,6 +167,78 @@ impl Registry for SqliteRegistry {
                 params![k.log, k.keyid, k.spki_der, k.label],
             )
             .map(|_| ())
+        })
+        .await
+    }
+
+    async fn log_witnesses(&self) -> Result<Vec<LogWitness>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT log, url, vkey FROM log_witnesses ORDER BY log, url")?;
+            let rows = stmt.query_map([], |r| Ok(LogWitness { log: r.get(0)?, url: r.get(1)?, vkey: r.get(2)? }))?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn add_log_witness(&self, w: LogWitness) -> Result<(), StoreError> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT OR REPLACE INTO log_witnesses (log, url, vkey) VALUES (?1, ?2, ?3)",
+                params![w.log, w.url, w.vkey],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    async fn witnessed_logs(&self) -> Result<Vec<String>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT vkey FROM witnessed_logs ORDER BY vkey")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn add_witnessed_log(&self, vkey: String) -> Result<(), StoreError> {
+        self.with(move |c| c.execute("INSERT OR IGNORE INTO witnessed_logs (vkey) VALUES (?1)", [vkey]).map(|_| ()))
+            .await
+    }
+
+    async fn witness_state(&self, origin: String) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        self.with(move |c| {
+            c.query_row("SELECT size, root FROM witness_state WHERE origin = ?1", [origin], |r| {
+                let root: Vec<u8> = r.get(1)?;
+                Ok((r.get::<_, i64>(0)? as u64, root.try_into().unwrap_or([0; 32])))
+            })
+            .optional()
+        })
+        .await
+    }
+
+    async fn witness_advance(
+        &self,
+        origin: String,
+        expected: u64,
+        size: u64,
+        root: [u8; 32],
+    ) -> Result<bool, StoreError> {
+        self.with(move |c| {
+            // One statement each way, under SQLite's write lock: a
+            // compare-and-set on the stored size.
+            let changed = if expected == 0 {
+                c.execute(
+                    "INSERT INTO witness_state (origin, size, root) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root WHERE witness_state.size = 0",
+                    params![origin, size as i64, &root[..]],
+                )?
+            } else {
+                c.execute(
+                    "UPDATE witness_state SET size = ?2, root = ?3 WHERE origin = ?1 AND size = ?4",
+                    params![origin, size as i64, &root[..], expected as i64],
+                )?
+            };
+            Ok(changed > 0)
         })
         .await
     }

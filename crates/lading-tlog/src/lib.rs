@@ -27,6 +27,7 @@ mod policy;
 mod receipt;
 pub mod tile;
 mod tree;
+pub mod witness;
 
 pub use checkpoint::{Checkpoint, CheckpointError, SignedCheckpoint};
 pub use hash::{Hash, HashParseError, leaf_hash, node_hash};

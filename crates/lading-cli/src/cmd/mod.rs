@@ -14,6 +14,7 @@ use anyhow::Result;
 
 use crate::cli::{
     AlgArg, BenchCommand, Cli, Command, KeyCommand, KindArg, LogCommand, LogsCommand, ProviderCommand, TokenCommand,
+    WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -46,6 +47,9 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Provider(ProviderCommand::List(args)) => serve::provider_list(&args, json),
         Command::Logs(LogsCommand::Create(args)) => serve::logs_create(&args, json),
         Command::Logs(LogsCommand::List(args)) => serve::logs_list(&args, json),
+        Command::Logs(LogsCommand::AddWitness(args)) => serve::logs_add_witness(&args, json),
+        Command::Witness(WitnessCommand::Show(args)) => serve::witness_show(&args.data, &args.origin_prefix, json),
+        Command::Witness(WitnessCommand::Trust(args)) => serve::witness_trust(&args, json),
     }
 }
 

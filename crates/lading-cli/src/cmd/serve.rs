@@ -11,11 +11,14 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use lading_log::{BatchConfig, LogDefinition, ProviderKey, Registry, Scope};
-use lading_server::{AppState, Limiter, ServedLog};
+use lading_server::{AppState, Limiter, ServedLog, WitnessClient};
 use lading_store_sqlite::SqliteRegistry;
 use serde_json::json;
 
-use crate::cli::{DataArgs, LogsCreateArgs, ProviderAddArgs, ServeArgs, TokenCreateArgs, TokenRevokeArgs};
+use crate::cli::{
+    DataArgs, LogsAddWitnessArgs, LogsCreateArgs, ProviderAddArgs, ServeArgs, TokenCreateArgs, TokenRevokeArgs,
+    WitnessTrustArgs,
+};
 use crate::cmd::log::{open_log, runtime};
 use crate::{fsio, output};
 
@@ -80,26 +83,48 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 output::line(&format!("created log {FIRST_LOG}: origin {origin}, vkey {vkey}"))?
             }
         }
+        let witness = witness_signer(data, &args.origin_prefix)?;
+        let all_witnesses = registry.log_witnesses().await?;
         let mut logs = BTreeMap::new();
         let mut stores = Vec::new();
+        let mut witnessing = Vec::new();
         for def in registry.logs().await? {
             let open = open_log(&log_dir(data, &def.name), config).await?;
             let vkey = open.log.verifier().to_vkey();
             stores.push(open.store.clone());
-            logs.insert(def.name.clone(), ServedLog { log: open.log, vkey });
+            let mut served = ServedLog::new(open.log, vkey);
+            for w in all_witnesses.iter().filter(|w| w.log == def.name) {
+                let verifier = lading_tlog::NoteVerifier::from_vkey(&w.vkey)
+                    .with_context(|| format!("witness of log {}", def.name))?;
+                served.witnesses.push(WitnessClient { url: w.url.clone(), verifier });
+            }
+            if !served.witnesses.is_empty() {
+                witnessing.push((Arc::clone(&served.witnessed), served.log.clone(), served.witnesses.clone()));
+            }
+            logs.insert(def.name.clone(), served);
+        }
+        if !witnessing.is_empty() {
+            tokio::spawn(lading_server::run_witnessing(witnessing, Duration::from_millis(args.witness_interval_ms)));
         }
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
         let names: Vec<String> = logs.iter().map(|(n, s)| format!("{n} ({})", s.vkey)).collect();
-        let state =
-            Arc::new(AppState { logs, registry, limiter: Limiter::new(args.rate_limit), max_body: args.max_body });
-        let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names });
+        let witness_vkey = witness.verifier().to_vkey();
+        let state = Arc::new(AppState {
+            logs,
+            registry,
+            limiter: Limiter::new(args.rate_limit),
+            max_body: args.max_body,
+            witness: Some(witness),
+            witness_wait: Duration::from_millis(args.witness_wait_ms),
+        });
+        let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
         if json_out {
             output::json_line(&msg)?
         } else {
-            output::line(&format!("listening on http://{addr}; logs: {}", names.join(", ")))?
+            output::line(&format!("listening on http://{addr}; logs: {}; witness {witness_vkey}", names.join(", ")))?
         }
         axum::serve(listener, lading_server::app(Arc::clone(&state)))
             .with_graceful_shutdown(shutdown_signal())
@@ -251,6 +276,86 @@ pub(crate) fn logs_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
         for l in logs {
             output::line(&format!("{:<12} {}", l.name, l.origin))?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// This deployment's witness key (`DATA/witness.key`, created on first use),
+/// named by `DATA/witness.name`.
+fn witness_signer(data: &Path, origin_prefix: &str) -> Result<lading_tlog::NoteSigner> {
+    let key_path = data.join("witness.key");
+    let name_path = data.join("witness.name");
+    if !key_path.exists() {
+        let key = lading_crypto::SigningKey::generate(lading_crypto::Algorithm::Ed25519)?;
+        fsio::write_new(&key_path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+        let name = format!("{}/witness", origin_prefix.trim_end_matches('/'));
+        fsio::write_new(&name_path, format!("{name}\n").as_bytes(), 0o644, false)?;
+    }
+    let key = fsio::read_private_key(&key_path)?;
+    let name = fsio::read_text(&name_path, 1024)?.trim().to_owned();
+    let lading_crypto::SigningKey::Ed25519(k) = key else { bail!("{} is not an Ed25519 key", key_path.display()) };
+    lading_tlog::NoteSigner::new(&name, lading_tlog::KeyKind::Cosignature, k)
+        .map_err(|e| anyhow::anyhow!("witness name {name:?}: {e}"))
+}
+
+pub(crate) fn witness_show(args: &DataArgs, origin_prefix: &str, json_out: bool) -> Result<ExitCode> {
+    std::fs::create_dir_all(&args.data)?;
+    let vkey = witness_signer(&args.data, origin_prefix)?.verifier().to_vkey();
+    if json_out {
+        output::json_line(&json!({ "ok": true, "vkey": vkey }))?;
+    } else {
+        output::line(&vkey)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn witness_trust(args: &WitnessTrustArgs, json_out: bool) -> Result<ExitCode> {
+    let verifier = lading_tlog::NoteVerifier::from_vkey(args.vkey.trim()).context("--vkey")?;
+    if verifier.kind() != lading_tlog::KeyKind::Ed25519 {
+        bail!("--vkey must be a log's Ed25519 (type 0x01) vkey");
+    }
+    runtime()?.block_on(async {
+        open_registry(&args.data.data)?.add_witnessed_log(verifier.to_vkey()).await.map_err(anyhow::Error::from)
+    })?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "origin": verifier.name() }))?;
+    } else {
+        output::line(&format!("this deployment now cosigns checkpoints of {}", verifier.name()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn logs_add_witness(args: &LogsAddWitnessArgs, json_out: bool) -> Result<ExitCode> {
+    let verifier = lading_tlog::NoteVerifier::from_vkey(args.vkey.trim()).context("--vkey")?;
+    if verifier.kind() != lading_tlog::KeyKind::Cosignature {
+        bail!("--vkey must be a witness cosignature (type 0x04) vkey");
+    }
+    if !(args.url.starts_with("http://") || args.url.starts_with("https://")) {
+        bail!("--url must be an http:// or https:// submission prefix");
+    }
+    runtime()?.block_on(async {
+        let registry = open_registry(&args.data.data)?;
+        if !registry.logs().await?.iter().any(|l| l.name == args.log) {
+            bail!("no log named {:?}", args.log);
+        }
+        registry
+            .add_log_witness(lading_log::LogWitness {
+                log: args.log.clone(),
+                url: args.url.clone(),
+                vkey: verifier.to_vkey(),
+            })
+            .await?;
+        Ok(())
+    })?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "log": args.log, "witness": verifier.name() }))?;
+    } else {
+        output::line(&format!(
+            "log {} will ask {} ({}) to cosign its checkpoints",
+            args.log,
+            verifier.name(),
+            args.url
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

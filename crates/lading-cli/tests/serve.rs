@@ -1,0 +1,152 @@
+//! `lading serve` end to end over loopback: two deployments, one a log with a
+//! witness, the other that witness; receipts carry the cosignature and verify
+//! offline against a witness policy; the witness answers every status the
+//! C2SP tlog-witness spec defines.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+fn lading(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_lading")).current_dir(dir).args(args).output().expect("run");
+    assert!(out.status.success(), "lading {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf8")
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `lading serve` on a free port and waits until it listens.
+fn serve(dir: &Path, data: &str, extra: &[&str]) -> Server {
+    let mut args = vec!["--json", "serve", "--data", data, "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let child = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .current_dir(dir)
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn serve");
+    // Owned by `Server` at once, so a failure below still kills and reaps it.
+    let mut server = Server { child, url: String::new() };
+    let stdout = server.child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    loop {
+        let line = lines.next().expect("serve exited before listening").expect("line");
+        let event: Value = serde_json::from_str(&line).expect("json event");
+        if event["event"] == "listening" {
+            server.url = format!("http://{}", event["address"].as_str().expect("address"));
+            // Keep draining stdout so the server never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+            return server;
+        }
+    }
+}
+
+fn post(url: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> (u16, String, String) {
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    rt.block_on(async {
+        let mut req = reqwest::Client::new().post(url).header("content-type", content_type).body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        (status, ct, resp.text().await.expect("body"))
+    })
+}
+
+#[test]
+fn a_log_gets_its_checkpoints_cosigned_by_a_witness_deployment() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    // Deployment A: the log. First start creates it; stop it to configure.
+    drop(serve(d, "a", &["--origin-prefix", "a.lading.example"]));
+    let log_vkey = std::fs::read_to_string(d.join("a/logs/registry/log.vkey")).expect("vkey").trim().to_owned();
+    // Deployment B: the witness, trusting A's log key.
+    let witness_vkey =
+        lading(d, &["witness", "show", "--data", "b", "--origin-prefix", "b.lading.example"]).trim().to_owned();
+    lading(d, &["witness", "trust", "--data", "b", "--vkey", &log_vkey]);
+    let b = serve(d, "b", &["--origin-prefix", "b.lading.example"]);
+    lading(d, &["logs", "add-witness", "--data", "a", "--log", "registry", "--url", &b.url, "--vkey", &witness_vkey]);
+    let token =
+        lading(d, &["token", "create", "--data", "a", "--log", "registry", "--scope", "submit"]).trim().to_owned();
+    let a = serve(d, "a", &["--witness-interval-ms", "50"]);
+
+    let entry = b"an entry witnessed by b".to_vec();
+    let (status, _, body) = post(
+        &format!("{}/v1/logs/registry/entries?wait=receipt", a.url),
+        Some(&token),
+        "application/octet-stream",
+        entry.clone(),
+    );
+    assert_eq!(status, 201, "{body}");
+    let reply: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(reply["cosigners"], 1, "{body}");
+    std::fs::write(d.join("receipt"), reply["receipt"].as_str().expect("receipt")).expect("write");
+    std::fs::write(d.join("entry"), &entry).expect("write");
+    std::fs::write(d.join("policy"), format!("log {log_vkey}\nwitness b {witness_vkey}\nquorum b\n")).expect("write");
+    let out =
+        lading(d, &["log", "verify-proof", "receipt", "--entry", "entry", "--vkey", &log_vkey, "--policy", "policy"]);
+    assert!(out.contains("b.lading.example/witness"), "{out}");
+
+    // The witness's own answers, straight from the spec.
+    let checkpoint = reqwest::blocking_get(&format!("{}/v1/logs/registry/checkpoint", a.url));
+    let wrong_old = format!("old 0\n\n{checkpoint}");
+    let (status, ct, body) = post(&format!("{}/add-checkpoint", b.url), None, "text/plain", wrong_old.into_bytes());
+    assert_eq!((status, ct.as_str()), (409, "text/x.tlog.size"), "{body}");
+    let cosigned: u64 = body.trim().parse().expect("size");
+    assert!(cosigned >= 1);
+    let old_above = format!("old 999999\n\n{checkpoint}");
+    assert_eq!(post(&format!("{}/add-checkpoint", b.url), None, "text/plain", old_above.into_bytes()).0, 400);
+    let stranger = lading_tlog::NoteSigner::new(
+        "somewhere.else/log",
+        lading_tlog::KeyKind::Ed25519,
+        ed25519_dalek::SigningKey::from_bytes(&[9; 32]),
+    )
+    .expect("signer");
+    let other = lading_tlog::Checkpoint {
+        origin: "somewhere.else/log".into(),
+        size: 1,
+        root: lading_tlog::leaf_hash(b"x"),
+        extensions: vec![],
+    };
+    let unknown = format!("old 0\n\n{}", other.sign(&stranger).expect("sign").to_text());
+    assert_eq!(post(&format!("{}/add-checkpoint", b.url), None, "text/plain", unknown.into_bytes()).0, 404);
+    // The log's signature with its last base64 character before the padding changed.
+    let sig_at = checkpoint.rfind('=').expect("padding") - 1;
+    let mut forged = checkpoint.clone();
+    let swapped = if &checkpoint[sig_at..=sig_at] == "A" { "B" } else { "A" };
+    forged.replace_range(sig_at..=sig_at, swapped);
+    let (status, _, _) = post(
+        &format!("{}/add-checkpoint", b.url),
+        None,
+        "text/plain",
+        format!("old {cosigned}\n\n{forged}").into_bytes(),
+    );
+    assert!(status == 403 || status == 400, "forged checkpoint: {status}");
+    let (status, _, body) = post(&format!("{}/add-checkpoint", b.url), None, "text/plain", b"garbage".to_vec());
+    assert_eq!(status, 400, "{body}");
+}
+
+mod reqwest {
+    pub(crate) use ::reqwest::*;
+
+    /// GET a URL's body as text.
+    pub(crate) fn blocking_get(url: &str) -> String {
+        let rt = tokio::runtime::Runtime::new().expect("rt");
+        rt.block_on(async { ::reqwest::get(url).await.expect("get").text().await.expect("text") })
+    }
+}
