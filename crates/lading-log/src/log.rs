@@ -179,6 +179,17 @@ impl<S: LogStore> Log<S> {
         Ok(found.filter(|i| *i < size))
     }
 
+    /// Picks up entries that other writers sharing the store have appended
+    /// (the stored checkpoint is verified like at open).
+    pub async fn refresh(&self) -> Result<(), LogError> {
+        let Some(state) = self.shared.store.load().await? else { return Ok(()) };
+        if state.size > self.published().0 {
+            let (_, published) = resume(&self.shared.verifier, state)?;
+            self.shared.publish_if_newer(published);
+        }
+        Ok(())
+    }
+
     /// The latest signed checkpoint (signed-note text) and its size.
     pub fn checkpoint(&self) -> (u64, String) {
         let p = self.shared.published.read().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -251,6 +262,9 @@ impl<S: LogStore> Log<S> {
     /// checkpoint. The proof is checked against the checkpoint before it is
     /// returned, so damaged tiles give an error, never a wrong receipt.
     pub async fn prove(&self, index: u64) -> Result<Receipt, LogError> {
+        if index >= self.published().0 {
+            self.refresh().await?;
+        }
         let (size, root, checkpoint) = self.published();
         if index >= size {
             return Err(LogError::OutOfRange(format!("index {index} is not below the log size {size}")));
@@ -417,7 +431,7 @@ async fn sequence<S: LogStore>(
             }
             continue;
         }
-        match integrate_batch(&shared, &signer, &mut integrator, &requests).await {
+        match integrate_with_retry(&shared, &signer, &mut integrator, &requests).await {
             Ok(results) => {
                 for ((_, reply), result) in requests.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
@@ -434,6 +448,42 @@ async fn sequence<S: LogStore>(
                     let _ = reply.send(Err(err));
                 }
             }
+        }
+    }
+}
+
+/// Integrates a batch; when another writer sharing the store extended the
+/// log first ([`StoreError::Conflict`]), reloads its state — verified like at
+/// open — and redoes the batch on top of it.
+async fn integrate_with_retry<S: LogStore>(
+    shared: &Shared<S>,
+    signer: &NoteSigner,
+    integrator: &mut Integrator,
+    requests: &[(Vec<Vec<u8>>, Reply)],
+) -> Result<Vec<Vec<Appended>>, LogError> {
+    for _ in 0..64 {
+        match integrate_batch(shared, signer, integrator, requests).await {
+            Err(LogError::Store(StoreError::Conflict { .. })) => {
+                let state = shared
+                    .store
+                    .load()
+                    .await?
+                    .ok_or_else(|| LogError::Inconsistent("the log's state disappeared from storage".into()))?;
+                let (fresh, published) = resume(&shared.verifier, state)?;
+                *integrator = fresh;
+                shared.publish_if_newer(published);
+            }
+            other => return other,
+        }
+    }
+    Err(LogError::Stopped("64 conflicting writers in a row; giving up this batch".into()))
+}
+
+impl<S: LogStore> Shared<S> {
+    fn publish_if_newer(&self, candidate: Published) {
+        let mut p = self.published.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if candidate.size > p.size {
+            *p = candidate;
         }
     }
 }
@@ -488,8 +538,7 @@ async fn integrate_batch<S: LogStore>(
         };
         let leaves = new_leaves.iter().zip(old_size..).map(|(h, i)| (*h, i)).collect();
         shared.store.commit(Batch { old_size, leaves, full_tiles: tiles, state }).await?;
-        let mut p = shared.published.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *p = Published { size: integrator.size(), root: integrator.root(), checkpoint };
+        shared.publish_if_newer(Published { size: integrator.size(), root: integrator.root(), checkpoint });
     }
     // Split the flat results back per request.
     let mut out = Vec::with_capacity(requests.len());

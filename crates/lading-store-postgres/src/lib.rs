@@ -1,0 +1,222 @@
+//! # lading-store-postgres
+//!
+//! The server backend: a [`LogStore`] and a [`Registry`] on PostgreSQL, for
+//! deployments past one machine. Several `lading serve` processes may share
+//! one database and one log: every batch commits in one transaction that
+//! locks the log's state row (`SELECT … FOR UPDATE`) and refuses to extend
+//! any size but the stored one, so there is one tree and every entry gets
+//! exactly one index; a writer that loses the race reloads the state and
+//! redoes its batch ([`lading_log::Log`] does this on
+//! [`StoreError::Conflict`]). Tiles, leaves and state live in tables; the
+//! schema is created on connect (migrations embedded, applied under an
+//! advisory lock).
+//!
+//! It speaks only PostgreSQL's protocol and SQL (no extensions), the path to
+//! engines such as CockroachDB or YugabyteDB; only PostgreSQL 15 is tested.
+
+mod registry;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use lading_log::{Batch, LogStore, StoreError, StoredState};
+use lading_tlog::{Hash, TileId};
+use tokio_postgres::NoTls;
+use tokio_postgres::error::SqlState;
+
+pub use registry::PostgresRegistry;
+
+/// The schema, applied on connect; every statement is idempotent.
+const MIGRATIONS: &str = "
+CREATE TABLE IF NOT EXISTS lading_log_state (
+    log TEXT PRIMARY KEY, size BIGINT NOT NULL, frontier BYTEA NOT NULL,
+    checkpoint TEXT NOT NULL, partial BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS lading_tiles (
+    log TEXT NOT NULL, path TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (log, path));
+CREATE TABLE IF NOT EXISTS lading_leaves (
+    log TEXT NOT NULL, hash BYTEA NOT NULL, idx BIGINT NOT NULL, PRIMARY KEY (log, hash));
+CREATE TABLE IF NOT EXISTS lading_logs (name TEXT PRIMARY KEY, origin TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS lading_tokens (
+    id TEXT PRIMARY KEY, hash BYTEA NOT NULL UNIQUE, log TEXT NOT NULL, scope TEXT NOT NULL,
+    label TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT);
+CREATE TABLE IF NOT EXISTS lading_provider_keys (
+    log TEXT NOT NULL, keyid TEXT NOT NULL, spki_der BYTEA NOT NULL, label TEXT NOT NULL, PRIMARY KEY (log, keyid));
+CREATE TABLE IF NOT EXISTS lading_log_witnesses (log TEXT NOT NULL, url TEXT NOT NULL, vkey TEXT NOT NULL, PRIMARY KEY (log, vkey));
+CREATE TABLE IF NOT EXISTS lading_witnessed_logs (vkey TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS lading_witness_state (origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL);
+";
+
+/// Advisory lock key serialising schema migrations between processes.
+const MIGRATION_LOCK: i64 = 0x6c61_6469_6e67;
+
+pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("postgres: {e}"))
+}
+
+/// Connects a pool to `url` (`postgres://user@host:port/db` or key=value form)
+/// and applies the migrations.
+pub async fn connect(url: &str) -> Result<Pool, StoreError> {
+    let config: tokio_postgres::Config = url.parse().map_err(|e| backend(format!("connection string: {e}")))?;
+    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    let pool = Pool::builder(manager).max_size(16).build().map_err(backend)?;
+    let mut client = pool.get().await.map_err(backend)?;
+    let tx = client.transaction().await.map_err(backend)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(backend)?;
+    tx.batch_execute(MIGRATIONS).await.map_err(backend)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(pool)
+}
+
+/// One log in a PostgreSQL database.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+    log: String,
+}
+
+impl PostgresStore {
+    /// The log named `log` in the database behind `pool`.
+    pub fn new(pool: Pool, log: &str) -> Self {
+        Self { pool, log: log.to_owned() }
+    }
+
+    /// The log's name.
+    pub fn log(&self) -> &str {
+        &self.log
+    }
+}
+
+fn encode_frontier(frontier: &[Hash]) -> Vec<u8> {
+    frontier.iter().flat_map(|h| h.0).collect()
+}
+
+fn decode_frontier(bytes: &[u8]) -> Result<Vec<Hash>, StoreError> {
+    if !bytes.len().is_multiple_of(32) {
+        return Err(StoreError::Corrupt(format!("stored frontier is {} bytes", bytes.len())));
+    }
+    Ok(bytes.chunks_exact(32).map(|c| Hash(c.try_into().unwrap_or([0; 32]))).collect())
+}
+
+fn encode_partial(partial: &[(TileId, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (id, bytes) in partial {
+        let path = id.path();
+        out.extend_from_slice(&(path.len() as u16).to_be_bytes());
+        out.extend_from_slice(path.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+fn decode_partial(mut bytes: &[u8]) -> Result<Vec<(TileId, Vec<u8>)>, StoreError> {
+    let bad = |m: &str| StoreError::Corrupt(format!("stored partial tiles: {m}"));
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let (len, rest) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated"))?;
+        let (path, rest) = rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]]))).ok_or_else(|| bad("truncated"))?;
+        let id = std::str::from_utf8(path).ok().and_then(|p| TileId::parse_path(p).ok()).ok_or_else(|| bad("bad path"))?;
+        let (len, rest) = rest.split_at_checked(4).ok_or_else(|| bad("truncated"))?;
+        let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (data, rest) = rest.split_at_checked(n).ok_or_else(|| bad("truncated"))?;
+        out.push((id, data.to_vec()));
+        bytes = rest;
+    }
+    Ok(out)
+}
+
+impl LogStore for PostgresStore {
+    async fn load(&self) -> Result<Option<StoredState>, StoreError> {
+        let client = self.pool.get().await.map_err(backend)?;
+        let row = client
+            .query_opt("SELECT size, frontier, checkpoint, partial FROM lading_log_state WHERE log = $1", &[&self.log])
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            let size: i64 = r.get(0);
+            let frontier: Vec<u8> = r.get(1);
+            let partial: Vec<u8> = r.get(3);
+            Ok(StoredState {
+                size: u64::try_from(size).map_err(|_| StoreError::Corrupt(format!("negative size {size}")))?,
+                frontier: decode_frontier(&frontier)?,
+                checkpoint: r.get(2),
+                partial: decode_partial(&partial)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn lookup(&self, leaves: Vec<Hash>) -> Result<Vec<Option<u64>>, StoreError> {
+        let client = self.pool.get().await.map_err(backend)?;
+        let hashes: Vec<Vec<u8>> = leaves.iter().map(|h| h.0.to_vec()).collect();
+        let rows = client
+            .query("SELECT hash, idx FROM lading_leaves WHERE log = $1 AND hash = ANY($2)", &[&self.log, &hashes])
+            .await
+            .map_err(backend)?;
+        let found: std::collections::HashMap<Vec<u8>, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        Ok(hashes.iter().map(|h| found.get(h).map(|i| *i as u64)).collect())
+    }
+
+    async fn commit(&self, batch: Batch) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await.map_err(backend)?;
+        let tx = client.transaction().await.map_err(backend)?;
+        tx.execute(
+            "INSERT INTO lading_log_state (log, size, frontier, checkpoint, partial) VALUES ($1, 0, ''::bytea, '', ''::bytea)
+             ON CONFLICT (log) DO NOTHING",
+            &[&self.log],
+        )
+        .await
+        .map_err(backend)?;
+        let stored: i64 = tx
+            .query_one("SELECT size FROM lading_log_state WHERE log = $1 FOR UPDATE", &[&self.log])
+            .await
+            .map_err(backend)?
+            .get(0);
+        if stored as u64 != batch.old_size {
+            return Err(StoreError::Conflict { stored: stored as u64, expected: batch.old_size });
+        }
+        let tiles = batch.full_tiles.iter().chain(batch.state.partial.iter());
+        let (paths, datas): (Vec<String>, Vec<Vec<u8>>) = tiles.map(|(id, b)| (id.path(), b.clone())).unzip();
+        if !paths.is_empty() {
+            tx.execute(
+                "INSERT INTO lading_tiles (log, path, data) SELECT $1, p, d FROM UNNEST($2::text[], $3::bytea[]) AS t(p, d)
+                 ON CONFLICT (log, path) DO UPDATE SET data = excluded.data",
+                &[&self.log, &paths, &datas],
+            )
+            .await
+            .map_err(backend)?;
+        }
+        if !batch.leaves.is_empty() {
+            let hashes: Vec<Vec<u8>> = batch.leaves.iter().map(|(h, _)| h.0.to_vec()).collect();
+            let idxs: Vec<i64> = batch.leaves.iter().map(|(_, i)| *i as i64).collect();
+            let inserted = tx
+                .execute(
+                    "INSERT INTO lading_leaves (log, hash, idx) SELECT $1, h, i FROM UNNEST($2::bytea[], $3::bigint[]) AS t(h, i)",
+                    &[&self.log, &hashes, &idxs],
+                )
+                .await;
+            if let Err(e) = inserted {
+                // Another writer logged one of these leaves first: redo the batch.
+                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                    return Err(StoreError::Conflict { stored: stored as u64, expected: batch.old_size });
+                }
+                return Err(backend(e));
+            }
+        }
+        let s = &batch.state;
+        tx.execute(
+            "UPDATE lading_log_state SET size = $2, frontier = $3, checkpoint = $4, partial = $5 WHERE log = $1",
+            &[&self.log, &(s.size as i64), &encode_frontier(&s.frontier), &s.checkpoint, &encode_partial(&s.partial)],
+        )
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn read_tile(&self, tile: TileId) -> Result<Option<Vec<u8>>, StoreError> {
+        let client = self.pool.get().await.map_err(backend)?;
+        let row = client
+            .query_opt("SELECT data FROM lading_tiles WHERE log = $1 AND path = $2", &[&self.log, &tile.path()])
+            .await
+            .map_err(backend)?;
+        Ok(row.map(|r| r.get(0)))
+    }
+}
