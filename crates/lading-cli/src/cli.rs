@@ -301,9 +301,15 @@ pub(crate) struct DemoArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DataArgs {
-    /// The deployment's data directory (registry.db and logs/).
+    /// The deployment's data directory (embedded store: registry.db and logs/).
+    #[arg(long, conflicts_with = "postgres")]
+    pub(crate) data: Option<PathBuf>,
+    /// PostgreSQL connection URL (server store), e.g. postgres://lading@127.0.0.1/lading.
     #[arg(long)]
-    pub(crate) data: PathBuf,
+    pub(crate) postgres: Option<String>,
+    /// With --postgres: the directory holding the logs' and witness's private keys.
+    #[arg(long, requires = "postgres")]
+    pub(crate) keys: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -6,6 +6,7 @@
 // Only this crate talks to the terminal.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod backend;
 mod cli;
 mod cmd;
 mod fsio;

@@ -112,8 +112,10 @@ fn decode_partial(mut bytes: &[u8]) -> Result<Vec<(TileId, Vec<u8>)>, StoreError
     let mut out = Vec::new();
     while !bytes.is_empty() {
         let (len, rest) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated"))?;
-        let (path, rest) = rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]]))).ok_or_else(|| bad("truncated"))?;
-        let id = std::str::from_utf8(path).ok().and_then(|p| TileId::parse_path(p).ok()).ok_or_else(|| bad("bad path"))?;
+        let (path, rest) =
+            rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]]))).ok_or_else(|| bad("truncated"))?;
+        let id =
+            std::str::from_utf8(path).ok().and_then(|p| TileId::parse_path(p).ok()).ok_or_else(|| bad("bad path"))?;
         let (len, rest) = rest.split_at_checked(4).ok_or_else(|| bad("truncated"))?;
         let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
         let (data, rest) = rest.split_at_checked(n).ok_or_else(|| bad("truncated"))?;

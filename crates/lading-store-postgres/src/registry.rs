@@ -18,12 +18,20 @@ impl PostgresRegistry {
         Self { pool }
     }
 
-    async fn query(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
         let client = self.pool.get().await.map_err(backend)?;
         client.query(sql, params).await.map_err(backend)
     }
 
-    async fn execute(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<u64, StoreError> {
+    async fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
         let client = self.pool.get().await.map_err(backend)?;
         client.execute(sql, params).await.map_err(backend)
     }
@@ -56,18 +64,24 @@ impl Registry for PostgresRegistry {
     }
 
     async fn add_log(&self, log: LogDefinition) -> Result<(), StoreError> {
-        self.execute("INSERT INTO lading_logs (name, origin, created_at) VALUES ($1, $2, $3)", &[&log.name, &log.origin, &log.created_at])
-            .await
-            .map(|_| ())
+        self.execute(
+            "INSERT INTO lading_logs (name, origin, created_at) VALUES ($1, $2, $3)",
+            &[&log.name, &log.origin, &log.created_at],
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn token_by_hash(&self, hash: [u8; 32]) -> Result<Option<TokenRecord>, StoreError> {
-        let rows = self.query(&format!("SELECT {TOKEN_COLUMNS} FROM lading_tokens WHERE hash = $1"), &[&hash.to_vec()]).await?;
+        let rows = self
+            .query(&format!("SELECT {TOKEN_COLUMNS} FROM lading_tokens WHERE hash = $1"), &[&hash.to_vec()])
+            .await?;
         Ok(rows.first().map(token))
     }
 
     async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
-        let rows = self.query(&format!("SELECT {TOKEN_COLUMNS} FROM lading_tokens ORDER BY created_at, id"), &[]).await?;
+        let rows =
+            self.query(&format!("SELECT {TOKEN_COLUMNS} FROM lading_tokens ORDER BY created_at, id"), &[]).await?;
         Ok(rows.iter().map(token).collect())
     }
 
@@ -81,18 +95,25 @@ impl Registry for PostgresRegistry {
     }
 
     async fn revoke_token(&self, id: String, at: i64) -> Result<bool, StoreError> {
-        Ok(self.execute("UPDATE lading_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at]).await? > 0)
+        Ok(self
+            .execute("UPDATE lading_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
+            .await?
+            > 0)
     }
 
     async fn provider_key(&self, log: String, keyid: String) -> Result<Option<ProviderKey>, StoreError> {
         let rows = self
-            .query("SELECT log, keyid, spki_der, label FROM lading_provider_keys WHERE log = $1 AND keyid = $2", &[&log, &keyid])
+            .query(
+                "SELECT log, keyid, spki_der, label FROM lading_provider_keys WHERE log = $1 AND keyid = $2",
+                &[&log, &keyid],
+            )
             .await?;
         Ok(rows.first().map(provider))
     }
 
     async fn provider_keys(&self) -> Result<Vec<ProviderKey>, StoreError> {
-        let rows = self.query("SELECT log, keyid, spki_der, label FROM lading_provider_keys ORDER BY log, keyid", &[]).await?;
+        let rows =
+            self.query("SELECT log, keyid, spki_der, label FROM lading_provider_keys ORDER BY log, keyid", &[]).await?;
         Ok(rows.iter().map(provider).collect())
     }
 
@@ -126,7 +147,9 @@ impl Registry for PostgresRegistry {
     }
 
     async fn add_witnessed_log(&self, vkey: String) -> Result<(), StoreError> {
-        self.execute("INSERT INTO lading_witnessed_logs (vkey) VALUES ($1) ON CONFLICT DO NOTHING", &[&vkey]).await.map(|_| ())
+        self.execute("INSERT INTO lading_witnessed_logs (vkey) VALUES ($1) ON CONFLICT DO NOTHING", &[&vkey])
+            .await
+            .map(|_| ())
     }
 
     async fn witness_state(&self, origin: String) -> Result<Option<(u64, [u8; 32])>, StoreError> {
@@ -138,7 +161,13 @@ impl Registry for PostgresRegistry {
         }))
     }
 
-    async fn witness_advance(&self, origin: String, expected: u64, size: u64, root: [u8; 32]) -> Result<bool, StoreError> {
+    async fn witness_advance(
+        &self,
+        origin: String,
+        expected: u64,
+        size: u64,
+        root: [u8; 32],
+    ) -> Result<bool, StoreError> {
         // Compare-and-set in one statement: concurrent requests cannot roll back.
         let changed = if expected == 0 {
             self.execute(

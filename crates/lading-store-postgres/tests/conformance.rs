@@ -16,8 +16,13 @@ fn url() -> Option<String> {
     match std::env::var("LADING_TEST_POSTGRES") {
         Ok(url) => Some(url),
         Err(_) => {
-            assert!(std::env::var_os("CI").is_none(), "LADING_TEST_POSTGRES is not set; CI must run these tests through scripts/test");
-            eprintln!("\n!!! WARNING: LADING_TEST_POSTGRES is not set; PostgreSQL conformance tests are SKIPPED (run scripts/test) !!!\n");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "LADING_TEST_POSTGRES is not set; CI must run these tests through scripts/test"
+            );
+            eprintln!(
+                "\n!!! WARNING: LADING_TEST_POSTGRES is not set; PostgreSQL conformance tests are SKIPPED (run scripts/test) !!!\n"
+            );
             None
         }
     }
@@ -39,7 +44,8 @@ impl Harness for Postgres {
     }
 
     async fn open(&self, at: &String) -> PostgresStore {
-        let pool = self.pool.get_or_init(|| async { lading_store_postgres::connect(&self.url).await.expect("connect") }).await;
+        let pool =
+            self.pool.get_or_init(|| async { lading_store_postgres::connect(&self.url).await.expect("connect") }).await;
         PostgresStore::new(pool.clone(), at)
     }
 

@@ -1,10 +1,9 @@
-//! `lading serve`, `token`, `provider`, `logs`: an embedded deployment.
-//!
-//! Layout of `--data DIR`: `registry.db` (logs, hashed tokens, provider
-//! keys) and `logs/<name>/`, each a log directory as `lading log init` makes.
+//! `lading serve`, `token`, `provider`, `logs`, `witness`: a deployment on
+//! the embedded store (`--data DIR`) or on PostgreSQL (`--postgres URL
+//! --keys DIR`), see [`crate::backend::Deployment`].
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,14 +11,14 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 use lading_log::{BatchConfig, LogDefinition, ProviderKey, Registry, Scope};
 use lading_server::{AppState, Limiter, ServedLog, WitnessClient};
-use lading_store_sqlite::SqliteRegistry;
 use serde_json::json;
 
+use crate::backend::{AnyRegistry, Deployment};
 use crate::cli::{
     DataArgs, LogsAddWitnessArgs, LogsCreateArgs, ProviderAddArgs, ServeArgs, TokenCreateArgs, TokenRevokeArgs,
     WitnessTrustArgs,
 };
-use crate::cmd::log::{open_log, runtime};
+use crate::cmd::log::runtime;
 use crate::{fsio, output};
 
 /// The name of the log created on first start.
@@ -29,70 +28,87 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-fn log_dir(data: &Path, name: &str) -> PathBuf {
-    data.join("logs").join(name)
-}
-
 fn valid_log_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && name.len() <= 64
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
-fn open_registry(data: &Path) -> Result<SqliteRegistry> {
-    std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
-    SqliteRegistry::open(data).with_context(|| format!("opening the registry in {}", data.display()))
+/// Runs `f` with the deployment and its registry on a fresh runtime.
+fn with_registry<T>(args: &DataArgs, f: impl AsyncFnOnce(&Deployment, &AnyRegistry) -> Result<T>) -> Result<T> {
+    runtime()?.block_on(async {
+        let deployment = Deployment::open(args).await?;
+        let registry = deployment.registry()?;
+        f(&deployment, &registry).await
+    })
 }
 
-/// Creates a log with a fresh Ed25519 key in `DATA/logs/<name>` and registers it.
-async fn create_log(registry: &SqliteRegistry, data: &Path, name: &str, origin: &str) -> Result<String> {
+/// Creates a log with a fresh Ed25519 key and registers it; returns its vkey.
+async fn create_log(deployment: &Deployment, registry: &AnyRegistry, name: &str, origin: &str) -> Result<String> {
     if !valid_log_name(name) {
         bail!("log name {name:?}: use 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
     }
     if registry.logs().await?.iter().any(|l| l.name == name) {
         bail!("a log named {name:?} already exists");
     }
-    let dir = log_dir(data, name);
     let key = lading_crypto::SigningKey::generate(lading_crypto::Algorithm::Ed25519)?;
     let lading_crypto::SigningKey::Ed25519(k) = &key else { bail!("generated key is not Ed25519") };
     let signer = lading_tlog::NoteSigner::new(origin, lading_tlog::KeyKind::Ed25519, k.clone())
         .map_err(|e| anyhow::anyhow!("origin {origin:?}: {e}"))?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    fsio::write_new(&dir.join("log.key"), key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
     let vkey = signer.verifier().to_vkey();
-    fsio::write_new(&dir.join("log.vkey"), format!("{vkey}\n").as_bytes(), 0o644, false)?;
-    open_log(&dir, BatchConfig::default()).await?.close().await?;
-    registry.add_log(LogDefinition { name: name.to_owned(), origin: origin.to_owned(), created_at: now() }).await?;
+    deployment.write_log_key(name, &key, &vkey)?;
+    let def = LogDefinition { name: name.to_owned(), origin: origin.to_owned(), created_at: now() };
+    let (log, sqlite) = deployment.open_log(&def, BatchConfig::default()).await?;
+    log.shutdown().await;
+    if let Some(s) = sqlite {
+        s.flush()?;
+    }
+    registry.add_log(def).await?;
     Ok(vkey)
 }
 
 pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
-    let data = &args.data.data;
     let config = BatchConfig { max_batch: args.batch.max(1), max_wait: Duration::from_millis(args.max_wait_ms) };
     let rt = runtime()?;
     rt.block_on(async {
-        let registry = open_registry(data)?;
+        let deployment = Deployment::open(&args.data).await?;
+        let registry = deployment.registry()?;
         if registry.logs().await?.is_empty() {
             let origin = format!("{}/{FIRST_LOG}", args.origin_prefix.trim_end_matches('/'));
-            let vkey = create_log(&registry, data, FIRST_LOG, &origin).await?;
-            let msg = json!({ "event": "created", "log": FIRST_LOG, "origin": origin, "vkey": vkey });
-            if json_out {
-                output::json_line(&msg)?
-            } else {
-                output::line(&format!("created log {FIRST_LOG}: origin {origin}, vkey {vkey}"))?
+            // Two front-ends starting together on one database: one creates it.
+            match create_log(&deployment, &registry, FIRST_LOG, &origin).await {
+                Ok(vkey) => {
+                    let msg = json!({ "event": "created", "log": FIRST_LOG, "origin": origin, "vkey": vkey });
+                    if json_out {
+                        output::json_line(&msg)?
+                    } else {
+                        output::line(&format!("created log {FIRST_LOG}: origin {origin}, vkey {vkey}"))?
+                    }
+                }
+                Err(e) if registry.logs().await?.iter().any(|l| l.name == FIRST_LOG) => drop(e),
+                Err(e) => return Err(e),
             }
         }
-        let witness = witness_signer(data, &args.origin_prefix)?;
+        let witness = witness_signer(deployment.key_dir(), &args.origin_prefix)?;
         let all_witnesses = registry.log_witnesses().await?;
         let mut logs = BTreeMap::new();
         let mut stores = Vec::new();
         let mut witnessing = Vec::new();
         for def in registry.logs().await? {
-            let open = open_log(&log_dir(data, &def.name), config).await?;
-            let vkey = open.log.verifier().to_vkey();
-            stores.push(open.store.clone());
-            let mut served = ServedLog::new(open.log, vkey);
+            let (log, sqlite) = deployment.open_log(&def, config).await?;
+            stores.extend(sqlite);
+            if deployment.is_shared() {
+                // Other front-ends append too: pick up their checkpoints.
+                let log = log.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        let _ = log.refresh().await;
+                    }
+                });
+            }
+            let vkey = log.verifier().to_vkey();
+            let mut served = ServedLog::new(log, vkey);
             for w in all_witnesses.iter().filter(|w| w.log == def.name) {
                 let verifier = lading_tlog::NoteVerifier::from_vkey(&w.vkey)
                     .with_context(|| format!("witness of log {}", def.name))?;
@@ -130,7 +146,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")?;
-        // Stop appending, then publish the logs' files.
+        // Stop appending, then publish the embedded logs' files.
         drop(state);
         for store in stores {
             store.flush()?;
@@ -142,45 +158,43 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
 
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return ctrl_c.await.unwrap_or(()),
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
+    let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
+        let _ = ctrl_c.await;
+        return;
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term.recv() => {}
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+}
+
+async fn require_log(registry: &AnyRegistry, log: &str) -> Result<()> {
+    if !registry.logs().await?.iter().any(|l| l.name == log) {
+        bail!("no log named {log:?} in this deployment (see `lading logs list`)");
+    }
+    Ok(())
 }
 
 pub(crate) fn token_create(args: &TokenCreateArgs, json_out: bool) -> Result<ExitCode> {
     let scope: Scope = args.scope.parse().map_err(anyhow::Error::msg)?;
-    runtime()?.block_on(async {
-        let registry = open_registry(&args.data.data)?;
-        if !registry.logs().await?.iter().any(|l| l.name == args.log) {
-            bail!("no log named {:?} in {} (see `lading logs list`)", args.log, args.data.data.display());
-        }
+    let new = with_registry(&args.data, async |_, registry| {
+        require_log(registry, &args.log).await?;
         let new = lading_server::mint(&args.log, scope, &args.label, now())?;
         registry.add_token(new.record.clone()).await?;
-        if json_out {
-            output::json_line(
-                &json!({ "ok": true, "id": new.record.id, "log": args.log, "scope": scope.name(), "token": new.token }),
-            )?;
-        } else {
-            output::line(&new.token)?;
-        }
-        Ok(())
+        Ok(new)
     })?;
+    if json_out {
+        output::json_line(
+            &json!({ "ok": true, "id": new.record.id, "log": args.log, "scope": scope.name(), "token": new.token }),
+        )?;
+    } else {
+        output::line(&new.token)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn token_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
-    let tokens =
-        runtime()?.block_on(async { open_registry(&args.data)?.tokens().await.map_err(anyhow::Error::from) })?;
+    let tokens = with_registry(args, async |_, r| Ok(r.tokens().await?))?;
     if json_out {
         let list: Vec<_> = tokens
             .iter()
@@ -197,9 +211,7 @@ pub(crate) fn token_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
 }
 
 pub(crate) fn token_revoke(args: &TokenRevokeArgs, json_out: bool) -> Result<ExitCode> {
-    let revoked = runtime()?.block_on(async {
-        open_registry(&args.data.data)?.revoke_token(args.id.clone(), now()).await.map_err(anyhow::Error::from)
-    })?;
+    let revoked = with_registry(&args.data, async |_, r| Ok(r.revoke_token(args.id.clone(), now()).await?))?;
     if !revoked {
         bail!("no active token with id {:?}", args.id);
     }
@@ -214,20 +226,15 @@ pub(crate) fn token_revoke(args: &TokenRevokeArgs, json_out: bool) -> Result<Exi
 pub(crate) fn provider_add(args: &ProviderAddArgs, json_out: bool) -> Result<ExitCode> {
     let key = fsio::read_public_key(&args.pubkey)?;
     let keyid = key.key_id().to_string();
-    runtime()?.block_on(async {
-        let registry = open_registry(&args.data.data)?;
-        if !registry.logs().await?.iter().any(|l| l.name == args.log) {
-            bail!("no log named {:?} in {}", args.log, args.data.data.display());
-        }
-        registry
-            .add_provider_key(ProviderKey {
-                log: args.log.clone(),
-                keyid: keyid.clone(),
-                spki_der: key.to_spki_der(),
-                label: args.label.clone(),
-            })
-            .await?;
-        Ok(())
+    with_registry(&args.data, async |_, registry| {
+        require_log(registry, &args.log).await?;
+        let record = ProviderKey {
+            log: args.log.clone(),
+            keyid: keyid.clone(),
+            spki_der: key.to_spki_der(),
+            label: args.label.clone(),
+        };
+        Ok(registry.add_provider_key(record).await?)
     })?;
     if json_out {
         output::json_line(
@@ -240,8 +247,7 @@ pub(crate) fn provider_add(args: &ProviderAddArgs, json_out: bool) -> Result<Exi
 }
 
 pub(crate) fn provider_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
-    let keys =
-        runtime()?.block_on(async { open_registry(&args.data)?.provider_keys().await.map_err(anyhow::Error::from) })?;
+    let keys = with_registry(args, async |_, r| Ok(r.provider_keys().await?))?;
     if json_out {
         let list: Vec<_> = keys.iter().map(|k| json!({ "log": k.log, "keyid": k.keyid, "label": k.label })).collect();
         output::json_line(&json!({ "ok": true, "provider_keys": list }))?;
@@ -254,10 +260,7 @@ pub(crate) fn provider_list(args: &DataArgs, json_out: bool) -> Result<ExitCode>
 }
 
 pub(crate) fn logs_create(args: &LogsCreateArgs, json_out: bool) -> Result<ExitCode> {
-    let vkey = runtime()?.block_on(async {
-        let registry = open_registry(&args.data.data)?;
-        create_log(&registry, &args.data.data, &args.name, &args.origin).await
-    })?;
+    let vkey = with_registry(&args.data, async |d, r| create_log(d, r, &args.name, &args.origin).await)?;
     if json_out {
         output::json_line(&json!({ "ok": true, "log": args.name, "origin": args.origin, "vkey": vkey }))?;
     } else {
@@ -267,7 +270,7 @@ pub(crate) fn logs_create(args: &LogsCreateArgs, json_out: bool) -> Result<ExitC
 }
 
 pub(crate) fn logs_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
-    let logs = runtime()?.block_on(async { open_registry(&args.data)?.logs().await.map_err(anyhow::Error::from) })?;
+    let logs = with_registry(args, async |_, r| Ok(r.logs().await?))?;
     if json_out {
         let list: Vec<_> =
             logs.iter().map(|l| json!({ "name": l.name, "origin": l.origin, "created_at": l.created_at })).collect();
@@ -280,11 +283,11 @@ pub(crate) fn logs_list(args: &DataArgs, json_out: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// This deployment's witness key (`DATA/witness.key`, created on first use),
-/// named by `DATA/witness.name`.
-fn witness_signer(data: &Path, origin_prefix: &str) -> Result<lading_tlog::NoteSigner> {
-    let key_path = data.join("witness.key");
-    let name_path = data.join("witness.name");
+/// The deployment's witness key (`witness.key`, created on first use) and
+/// name (`witness.name`), in `dir`.
+fn witness_signer(dir: &Path, origin_prefix: &str) -> Result<lading_tlog::NoteSigner> {
+    let key_path = dir.join("witness.key");
+    let name_path = dir.join("witness.name");
     if !key_path.exists() {
         let key = lading_crypto::SigningKey::generate(lading_crypto::Algorithm::Ed25519)?;
         fsio::write_new(&key_path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
@@ -299,8 +302,10 @@ fn witness_signer(data: &Path, origin_prefix: &str) -> Result<lading_tlog::NoteS
 }
 
 pub(crate) fn witness_show(args: &DataArgs, origin_prefix: &str, json_out: bool) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.data)?;
-    let vkey = witness_signer(&args.data, origin_prefix)?.verifier().to_vkey();
+    let vkey = runtime()?.block_on(async {
+        let deployment = Deployment::open(args).await?;
+        Ok::<_, anyhow::Error>(witness_signer(deployment.key_dir(), origin_prefix)?.verifier().to_vkey())
+    })?;
     if json_out {
         output::json_line(&json!({ "ok": true, "vkey": vkey }))?;
     } else {
@@ -314,9 +319,7 @@ pub(crate) fn witness_trust(args: &WitnessTrustArgs, json_out: bool) -> Result<E
     if verifier.kind() != lading_tlog::KeyKind::Ed25519 {
         bail!("--vkey must be a log's Ed25519 (type 0x01) vkey");
     }
-    runtime()?.block_on(async {
-        open_registry(&args.data.data)?.add_witnessed_log(verifier.to_vkey()).await.map_err(anyhow::Error::from)
-    })?;
+    with_registry(&args.data, async |_, r| Ok(r.add_witnessed_log(verifier.to_vkey()).await?))?;
     if json_out {
         output::json_line(&json!({ "ok": true, "origin": verifier.name() }))?;
     } else {
@@ -330,22 +333,13 @@ pub(crate) fn logs_add_witness(args: &LogsAddWitnessArgs, json_out: bool) -> Res
     if verifier.kind() != lading_tlog::KeyKind::Cosignature {
         bail!("--vkey must be a witness cosignature (type 0x04) vkey");
     }
-    if !(args.url.starts_with("http://") || args.url.starts_with("https://")) {
-        bail!("--url must be an http:// or https:// submission prefix");
+    if !args.url.starts_with("http://") {
+        bail!("--url must be an http:// submission prefix (this build speaks plain HTTP to witnesses)");
     }
-    runtime()?.block_on(async {
-        let registry = open_registry(&args.data.data)?;
-        if !registry.logs().await?.iter().any(|l| l.name == args.log) {
-            bail!("no log named {:?}", args.log);
-        }
-        registry
-            .add_log_witness(lading_log::LogWitness {
-                log: args.log.clone(),
-                url: args.url.clone(),
-                vkey: verifier.to_vkey(),
-            })
-            .await?;
-        Ok(())
+    with_registry(&args.data, async |_, registry| {
+        require_log(registry, &args.log).await?;
+        let w = lading_log::LogWitness { log: args.log.clone(), url: args.url.clone(), vkey: verifier.to_vkey() };
+        Ok(registry.add_log_witness(w).await?)
     })?;
     if json_out {
         output::json_line(&json!({ "ok": true, "log": args.log, "witness": verifier.name() }))?;
