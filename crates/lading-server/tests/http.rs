@@ -11,7 +11,7 @@ use lading_crypto::{Algorithm, SigningKey, sign_document};
 use lading_log::{BatchConfig, Log, ProviderKey, Registry, Scope};
 use lading_server::{AppState, Limiter, ServedLog, app, mint};
 use lading_store_sqlite::{SqliteRegistry, SqliteStore};
-use lading_tlog::{KeyKind, NoteSigner, Policy, Receipt, leaf_hash};
+use lading_tlog::{KeyKind, Note, NoteSigner, Policy, Receipt, leaf_hash};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -30,6 +30,10 @@ fn log_signer(name: &str, seed: u8) -> NoteSigner {
 }
 
 async fn start(rate_limit: u32) -> Server {
+    start_with_witness(rate_limit, None).await
+}
+
+async fn start_with_witness(rate_limit: u32, witness: Option<(NoteSigner, String)>) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let registry = SqliteRegistry::open(dir.path()).expect("registry");
     let mut logs = BTreeMap::new();
@@ -61,6 +65,9 @@ async fn start(rate_limit: u32) -> Server {
     let revoked = mint("registry", Scope::Submit, "gone", 0).expect("mint");
     registry.add_token(revoked.record.clone()).await.expect("token");
     assert!(registry.revoke_token(revoked.record.id.clone(), 1).await.expect("revoke"));
+    if let Some((_, trusted)) = &witness {
+        registry.add_witnessed_log(trusted.clone()).await.expect("trust");
+    }
     let provider = SigningKey::generate(Algorithm::P256).expect("key");
     let public = provider.verifying_key();
     registry
@@ -77,7 +84,7 @@ async fn start(rate_limit: u32) -> Server {
         registry,
         limiter: Limiter::new(rate_limit),
         max_body: 64 * 1024,
-        witness: None,
+        witness: witness.map(|(signer, _)| signer),
         witness_wait: Duration::from_secs(5),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -357,4 +364,90 @@ async fn concurrent_clients_get_every_index_exactly_once() {
     all.sort_unstable();
     assert_eq!(all, (0..1280).collect::<Vec<u64>>());
     assert_eq!(size(&s).await, 1280);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_witness_endpoint_answers_every_status_of_the_spec() {
+    use lading_tlog::witness::AddCheckpoint;
+    use lading_tlog::{Checkpoint, MemoryTree, consistency_proof};
+    let witness = NoteSigner::new(
+        "w.lading.example/witness",
+        KeyKind::Cosignature,
+        ed25519_dalek::SigningKey::from_bytes(&[8; 32]),
+    )
+    .expect("witness");
+    let foreign = log_signer("foreign.lading.example/log", 9);
+    let s = start_with_witness(100, Some((witness.clone(), foreign.verifier().to_vkey()))).await;
+    let mut tree = MemoryTree::new();
+    let checkpoint_at = |tree: &MemoryTree| {
+        Checkpoint {
+            origin: "foreign.lading.example/log".into(),
+            size: tree.size(),
+            root: tree.root(),
+            extensions: vec![],
+        }
+        .sign(&foreign)
+        .expect("sign")
+        .to_text()
+    };
+    let post = |body: String| {
+        let url = format!("{}/add-checkpoint", s.base);
+        async move {
+            let r = reqwest::Client::new().post(url).body(body).send().await.expect("post");
+            let status = r.status().as_u16();
+            let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            (status, ct, r.text().await.expect("text"))
+        }
+    };
+    for i in 0..10u8 {
+        tree.push(&[i]);
+    }
+    let cp10 = checkpoint_at(&tree);
+    let (status, _, body) =
+        post(AddCheckpoint { old_size: 0, proof: vec![], checkpoint: cp10.clone() }.to_text()).await;
+    assert_eq!(status, 200, "{body}");
+    let note = Note::parse(format!("{}{body}", cp10).as_bytes()).expect("cosigned note");
+    note.verify(&[witness.verifier().clone()]).expect("the cosignature verifies");
+    for i in 10..20u8 {
+        tree.push(&[i]);
+    }
+    let cp20 = checkpoint_at(&tree);
+    let mut proof = consistency_proof(&tree, 10, 20).expect("proof");
+    proof[0].0[0] ^= 1;
+    let cases = [
+        (AddCheckpoint { old_size: 10, proof: proof.clone(), checkpoint: cp20.clone() }.to_text(), 422),
+        (AddCheckpoint { old_size: 3, proof: vec![], checkpoint: cp20.clone() }.to_text(), 409),
+        (AddCheckpoint { old_size: 30, proof: vec![], checkpoint: cp20.clone() }.to_text(), 400),
+        (
+            AddCheckpoint {
+                old_size: 0,
+                proof: vec![],
+                checkpoint: cp20.replace("foreign.lading.example/log", "x.example/log"),
+            }
+            .to_text(),
+            404,
+        ),
+        ("old 0\n\nnot a checkpoint\n".to_owned(), 400),
+    ];
+    for (body, want) in cases {
+        let (status, ct, text) = post(body).await;
+        assert_eq!(status, want, "{text}");
+        if want == 409 {
+            assert_eq!((ct.as_str(), text.as_str()), ("text/x.tlog.size", "10\n"));
+        }
+    }
+    // A checkpoint signed by another key with the trusted origin: 403.
+    let impostor = log_signer("foreign.lading.example/log", 10);
+    let forged =
+        Checkpoint { origin: "foreign.lading.example/log".into(), size: 20, root: tree.root(), extensions: vec![] }
+            .sign(&impostor)
+            .expect("sign")
+            .to_text();
+    let good_proof = consistency_proof(&tree, 10, 20).expect("proof");
+    assert_eq!(
+        post(AddCheckpoint { old_size: 10, proof: good_proof.clone(), checkpoint: forged }.to_text()).await.0,
+        403
+    );
+    // And the honest next step is cosigned.
+    assert_eq!(post(AddCheckpoint { old_size: 10, proof: good_proof, checkpoint: cp20 }.to_text()).await.0, 200);
 }
