@@ -50,6 +50,9 @@ pub(crate) enum Command {
     /// This deployment as a witness for other logs (C2SP tlog-witness).
     #[command(subcommand)]
     Witness(WitnessCommand),
+    /// Take stock of a provider's offerings against the three deliverable kinds.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
     /// Measure performance on this machine.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -459,4 +462,25 @@ pub(crate) struct LogsCreateArgs {
     /// Checkpoint origin line.
     #[arg(long)]
     pub(crate) origin: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InventoryCommand {
+    /// Map offerings (CSV or JSON) to deliverable kinds, with tags, gaps and market notes.
+    Classify(InventoryClassifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InventoryClassifyArgs {
+    /// The offerings: CSV with a header row, or a JSON array (by extension .json).
+    pub(crate) offerings: PathBuf,
+    /// A rules file instead of Lading's reference rules (rules/inventory-rules.v1.toml).
+    #[arg(long)]
+    pub(crate) rules: Option<PathBuf>,
+    /// Print CSV (one row per offering and kind) instead of the table.
+    #[arg(long, conflicts_with = "json")]
+    pub(crate) csv: bool,
+    /// Also write a self-contained HTML summary here.
+    #[arg(long)]
+    pub(crate) html: Option<PathBuf>,
 }

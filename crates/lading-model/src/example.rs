@@ -68,7 +68,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
         })
         .collect();
     InspectionReport {
-        meta: meta(Kind::InspectionReport, id, now, "SJ3", "8676"),
+        meta: meta(Kind::InspectionReport, id, now, "SJ313", "8344"),
         client: Client {
             name: "Example Automotive GmbH".into(),
             country: "DE".into(),
@@ -137,7 +137,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
 }
 
 fn maintenance_event(id: Uuid, now: DateTime<Utc>) -> MaintenanceEvent {
-    let mut m = meta(Kind::MaintenanceEvent, id, now, "SC", "8715");
+    let mut m = meta(Kind::MaintenanceEvent, id, now, "SB", "8715");
     m.provider.legal_name = "Suzhou Example Cloud Operations Co., Ltd.".into();
     m.provider.pilot_zone = Some("suzhou".into());
     MaintenanceEvent {
@@ -174,7 +174,7 @@ fn maintenance_event(id: Uuid, now: DateTime<Utc>) -> MaintenanceEvent {
 }
 
 fn maintenance_segment(id: Uuid, now: DateTime<Utc>) -> MaintenanceSegment {
-    let mut m = meta(Kind::MaintenanceSegment, id, now, "SC", "8715");
+    let mut m = meta(Kind::MaintenanceSegment, id, now, "SB", "8715");
     m.provider.pilot_zone = Some("suzhou".into());
     MaintenanceSegment {
         meta: m,
@@ -197,7 +197,7 @@ fn maintenance_segment(id: Uuid, now: DateTime<Utc>) -> MaintenanceSegment {
 fn saas_release(id: Uuid, now: DateTime<Utc>) -> SaasRelease {
     let sbom = b"example sbom";
     SaasRelease {
-        meta: meta(Kind::SaasRelease, id, now, "SI2", "8314"),
+        meta: meta(Kind::SaasRelease, id, now, "SI2", "8315"),
         service: "example-mes-cloud".into(),
         version: "2.4.0".into(),
         channel: "stable".into(),

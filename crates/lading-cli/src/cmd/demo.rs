@@ -15,6 +15,9 @@ use crate::cmd::key::{generate_to, key_paths};
 use crate::cmd::sign::{envelope_text, sign_bytes};
 use crate::{fsio, output};
 
+/// The sample inventory shipped with the repository.
+const SAMPLE_INVENTORY: &str = include_str!("../../../../samples/inventory/offerings.csv");
+
 pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
     let temp;
     let dir: &Path = match &args.keep {
@@ -132,8 +135,36 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
     ))?;
     say(format!("   the log's vkey {}", vkey.to_vkey()))?;
 
+    say("\n6. A provider takes stock of its offerings (samples/inventory/offerings.csv, Lading's reference rules)."
+        .into())?;
+    let rules = lading_inventory::Rules::reference()?;
+    let inventory = lading_inventory::parse_csv(SAMPLE_INVENTORY.as_bytes())
+        .map_err(|e| anyhow::anyhow!("sample inventory: {e}"))?;
+    let assessed = lading_inventory::classify(&inventory.offerings, &rules);
+    let mut per_kind: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for a in &assessed {
+        match a.kinds.first() {
+            Some(k) => *per_kind.entry(k.kind.as_str()).or_default() += 1,
+            None => *per_kind.entry("out of scope").or_default() += 1,
+        }
+    }
+    let html = dir.join("inventory.html");
+    fsio::write_output(
+        &html,
+        lading_inventory::report::html(&assessed, &rules, "samples/inventory/offerings.csv").as_bytes(),
+    )?;
+    let gaps: usize = assessed.iter().flat_map(|a| &a.kinds).map(|k| k.gaps.len()).sum();
+    say(format!(
+        "   {} offerings: {per_kind:?}; {gaps} readiness gaps, each with the command that closes it",
+        assessed.len()
+    ))?;
+    say(format!("   summary for managers: {}", html.display()))?;
+
     say("\nNext: `lading verify-signature FILE --pubkey KEY.pub` checks any envelope; `lading log verify-proof` any receipt.".into())?;
     say("Certificates, white lists and evidence bundles are not built yet (see README).".into())?;
+    if args.keep.is_none() {
+        say("(The demo's files are removed now; run `lading demo --keep DIR` to keep them.)".into())?;
+    }
     if json_out {
         output::json_line(&json!({
             "ok": true,
@@ -146,6 +177,7 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
             "wrong_key_rejected": wrong_key_reason,
             "log_vkey": vkey.to_vkey(),
             "receipts_verified": receipts.len(),
+            "inventory": { "offerings": assessed.len(), "by_kind": per_kind, "html": html },
         }))?;
     }
     Ok(ExitCode::SUCCESS)

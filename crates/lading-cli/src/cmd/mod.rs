@@ -3,6 +3,7 @@
 mod bench;
 mod demo;
 mod document;
+mod inventory;
 mod key;
 mod log;
 mod serve;
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::{
-    AlgArg, BenchCommand, Cli, Command, KeyCommand, KindArg, LogCommand, LogsCommand, ProviderCommand, TokenCommand,
-    WitnessCommand,
+    AlgArg, BenchCommand, Cli, Command, InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand,
+    ProviderCommand, TokenCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -39,6 +40,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(LogCommand::Consistency(args)) => log::consistency(&args, json),
         Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
+        Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
         Command::Serve(args) => serve::serve(&args, json),
         Command::Token(TokenCommand::Create(args)) => serve::token_create(&args, json),
         Command::Token(TokenCommand::List(args)) => serve::token_list(&args, json),
