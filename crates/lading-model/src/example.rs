@@ -212,12 +212,14 @@ fn saas_release(id: Uuid, now: DateTime<Utc>) -> SaasRelease {
                 size: 18_874_368,
                 sha256: Sha256Digest::of(b"example binary"),
                 media_type: "application/octet-stream".into(),
+                mode: Some("0755".into()),
             },
             Artefact::File {
                 path: "sbom/mes-server.cdx.json".into(),
                 size: sbom.len() as u64,
                 sha256: Sha256Digest::of(sbom),
                 media_type: "application/vnd.cyclonedx+json".into(),
+                mode: Some("0644".into()),
             },
             Artefact::OciImage {
                 repository: "registry.example.com/mes/server".into(),

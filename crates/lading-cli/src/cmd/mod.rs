@@ -6,6 +6,7 @@ mod document;
 mod inventory;
 mod key;
 mod log;
+mod release;
 mod serve;
 mod sign;
 
@@ -15,7 +16,7 @@ use anyhow::Result;
 
 use crate::cli::{
     AlgArg, BenchCommand, Cli, Command, InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand,
-    ProviderCommand, TokenCommand, WitnessCommand,
+    ProviderCommand, ReleaseCommand, TokenCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -41,6 +42,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
+        Command::Release(ReleaseCommand::Pack(args)) => release::pack(&args, json),
+        Command::Release(ReleaseCommand::Verify(args)) => release::verify(&args, json),
+        Command::Release(ReleaseCommand::Diff(args)) => release::diff(&args, json),
+        Command::Release(ReleaseCommand::History(args)) => release::history(&args, json),
         Command::Serve(args) => serve::serve(&args, json),
         Command::Token(TokenCommand::Create(args)) => serve::token_create(&args, json),
         Command::Token(TokenCommand::List(args)) => serve::token_list(&args, json),

@@ -1,0 +1,137 @@
+//! `.lading` packages: one ZIP file with a `bundle.json` index and every
+//! member checked against the SHA-256 the index gives it.
+
+use std::io::{Cursor, Read as _, Write as _};
+
+use lading_model::Sha256Digest;
+use serde::{Deserialize, Serialize};
+
+use crate::ReleaseError;
+
+/// The index format.
+pub const BUNDLE_FORMAT: &str = "lading-bundle/v1";
+/// Largest package read.
+pub const MAX_PACKAGE_BYTES: u64 = 256 << 20;
+/// Largest total of decompressed members.
+pub const MAX_UNPACKED_BYTES: u64 = 512 << 20;
+/// Most members.
+pub const MAX_MEMBERS: usize = 10_000;
+
+/// One member of a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Path inside the package.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: Sha256Digest,
+    /// Its size.
+    pub size: u64,
+    /// Its media type.
+    pub media_type: String,
+    /// What it is (`manifest`, `envelope`, `sbom`, `provenance`, …).
+    pub role: String,
+}
+
+/// `bundle.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleIndex {
+    /// Always [`BUNDLE_FORMAT`].
+    pub format: String,
+    /// The document kind the package carries.
+    pub kind: String,
+    /// The members.
+    pub members: Vec<Member>,
+}
+
+/// A package in memory: index and member bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The index.
+    pub index: BundleIndex,
+    /// Member bytes, in index order.
+    pub files: Vec<Vec<u8>>,
+}
+
+impl Package {
+    /// The first member with `role`.
+    pub fn member(&self, role: &str) -> Option<(&Member, &[u8])> {
+        self.index.members.iter().zip(&self.files).find(|(m, _)| m.role == role).map(|(m, b)| (m, b.as_slice()))
+    }
+
+    /// Every member with `role`.
+    pub fn members(&self, role: &str) -> Vec<(&Member, &[u8])> {
+        self.index
+            .members
+            .iter()
+            .zip(&self.files)
+            .filter(|(m, _)| m.role == role)
+            .map(|(m, b)| (m, b.as_slice()))
+            .collect()
+    }
+
+    /// Serialises the package to ZIP bytes.
+    pub fn to_zip(&self) -> Result<Vec<u8>, ReleaseError> {
+        let zerr = |e: zip::result::ZipError| ReleaseError::Package(e.to_string());
+        let ioerr = |e: std::io::Error| ReleaseError::Package(e.to_string());
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let index = serde_json::to_vec_pretty(&self.index).map_err(|e| ReleaseError::Package(e.to_string()))?;
+        w.start_file("bundle.json", opts).map_err(zerr)?;
+        w.write_all(&index).map_err(ioerr)?;
+        for (m, bytes) in self.index.members.iter().zip(&self.files) {
+            w.start_file(m.path.as_str(), opts).map_err(zerr)?;
+            w.write_all(bytes).map_err(ioerr)?;
+        }
+        Ok(w.finish().map_err(zerr)?.into_inner())
+    }
+
+    /// Reads a package, checking every member against the index.
+    pub fn from_zip(bytes: &[u8]) -> Result<Self, ReleaseError> {
+        let bad = |m: String| ReleaseError::Package(m);
+        if bytes.len() as u64 > MAX_PACKAGE_BYTES {
+            return Err(bad(format!("package is {} bytes; the limit is {MAX_PACKAGE_BYTES}", bytes.len())));
+        }
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("not a ZIP file: {e}")))?;
+        if zip.len() > MAX_MEMBERS + 1 {
+            return Err(bad(format!("{} members; the limit is {MAX_MEMBERS}", zip.len())));
+        }
+        let mut budget = MAX_UNPACKED_BYTES;
+        let mut read = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, ReleaseError> {
+            let mut f = zip.by_name(name).map_err(|e| bad(format!("{name}: {e}")))?;
+            let mut out = Vec::new();
+            (&mut f).take(budget + 1).read_to_end(&mut out).map_err(|e| bad(format!("{name}: {e}")))?;
+            if out.len() as u64 > budget {
+                return Err(bad("members decompress to more than the limit (zip bomb?)".into()));
+            }
+            budget -= out.len() as u64;
+            Ok(out)
+        };
+        let index_bytes = read(&mut zip, "bundle.json")?;
+        let index_value =
+            lading_model::json::parse_strict(&index_bytes).map_err(|e| bad(format!("bundle.json: {e}")))?;
+        let index: BundleIndex = serde_json::from_value(index_value).map_err(|e| bad(format!("bundle.json: {e}")))?;
+        if index.format != BUNDLE_FORMAT {
+            return Err(bad(format!("bundle.json format is {:?}, expected {BUNDLE_FORMAT:?}", index.format)));
+        }
+        let names: std::collections::BTreeSet<String> = zip
+            .file_names()
+            .map(|n| n.map(std::borrow::Cow::into_owned).map_err(|e| bad(format!("member name: {e}"))))
+            .collect::<Result<_, _>>()?;
+        for name in &names {
+            if name != "bundle.json" && !index.members.iter().any(|m| &m.path == name) {
+                return Err(bad(format!("{name} is in the package but not in bundle.json")));
+            }
+        }
+        let mut files = Vec::with_capacity(index.members.len());
+        for m in &index.members {
+            let bytes = read(&mut zip, &m.path)?;
+            if Sha256Digest::of(&bytes) != m.sha256 || bytes.len() as u64 != m.size {
+                return Err(bad(format!("{} does not match its digest in bundle.json (altered member)", m.path)));
+            }
+            files.push(bytes);
+        }
+        Ok(Package { index, files })
+    }
+}
