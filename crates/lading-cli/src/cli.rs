@@ -187,6 +187,22 @@ pub(crate) enum BenchCommand {
     /// Durable appends at batch sizes 1, 64 and 1024, receipt generation and
     /// verification, next to this disk's raw fsync rate.
     Log(BenchLogArgs),
+    /// Release hashing: one large file against `openssl dgst -sha256` on the same
+    /// file, and many small files on one core against all cores.
+    Hash(BenchHashArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BenchHashArgs {
+    /// Directory for the test files (default: a temporary one).
+    #[arg(long)]
+    pub(crate) dir: Option<PathBuf>,
+    /// Size of the large file in MiB.
+    #[arg(long, default_value_t = 2048)]
+    pub(crate) size_mib: u64,
+    /// Number of small files.
+    #[arg(long, default_value_t = 100_000)]
+    pub(crate) files: usize,
 }
 
 #[derive(Debug, clap::Args)]

@@ -41,6 +41,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(LogCommand::Consistency(args)) => log::consistency(&args, json),
         Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
+        Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
         Command::Release(ReleaseCommand::Pack(args)) => release::pack(&args, json),
         Command::Release(ReleaseCommand::Verify(args)) => release::verify(&args, json),
