@@ -7,7 +7,9 @@ use chrono::TimeZone as _;
 use lading_crypto::{Algorithm, Envelope, SigningKey};
 use lading_model::meta::{Classification, Metadata, Provider};
 use lading_model::release::{ReleaseScope, ServiceTerms};
-use lading_release::{LoadedRelease, PackOptions, Package, ReleaseError, diff, history, load_release, pack, verify_tree};
+use lading_release::{
+    LoadedRelease, PackOptions, Package, ReleaseError, diff, history, load_release, pack, verify_tree,
+};
 
 const CDX: &str = r#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
   {"name":"serde","version":"1.0.200","licenses":[{"expression":"MIT OR Apache-2.0"}]},
@@ -28,7 +30,12 @@ fn options(version: &str, sboms: Vec<PathBuf>, previous: Option<(PathBuf, Loaded
             id: uuid::Uuid::from_u128(1),
             kind: lading_model::Kind::SaasRelease,
             schema_version: "v1".into(),
-            provider: Provider { legal_name: "Example Cloud".into(), registration_id: "91440300X".into(), white_list_entry: None, pilot_zone: None },
+            provider: Provider {
+                legal_name: "Example Cloud".into(),
+                registration_id: "91440300X".into(),
+                white_list_entry: None,
+                pilot_zone: None,
+            },
             classification: Classification { ebops_2010: vec!["SI2".into()], cpc_2_1: vec!["8315".into()] },
             jurisdictions: vec!["DE".into()],
             created_at: now,
@@ -44,15 +51,27 @@ fn options(version: &str, sboms: Vec<PathBuf>, previous: Option<(PathBuf, Loaded
         commit: Some("4f1c2d9e".into()),
         builder: None,
         notes: "notes".into(),
-        terms: ServiceTerms { availability_target: 99.9, support_hours: "24x7".into(), data_location: vec!["DE".into()] },
+        terms: ServiceTerms {
+            availability_target: 99.9,
+            support_hours: "24x7".into(),
+            data_location: vec!["DE".into()],
+        },
         scope: ReleaseScope { tenants: vec![], regions: vec!["eu".into()] },
         previous,
         threads: 2,
     }
 }
 
-fn packed(dir: &Path, version: &str, key: &SigningKey, previous: Option<(PathBuf, LoadedRelease)>) -> (Vec<u8>, LoadedRelease) {
-    let zip = pack(dir, &options(version, vec![dir.join("sbom/app.cdx.json")], previous), key, &|_| {}).expect("pack").to_zip().expect("zip");
+fn packed(
+    dir: &Path,
+    version: &str,
+    key: &SigningKey,
+    previous: Option<(PathBuf, LoadedRelease)>,
+) -> (Vec<u8>, LoadedRelease) {
+    let zip = pack(dir, &options(version, vec![dir.join("sbom/app.cdx.json")], previous), key, &|_| {})
+        .expect("pack")
+        .to_zip()
+        .expect("zip");
     let loaded = load_release(&zip, &key.verifying_key()).expect("load");
     (zip, loaded)
 }
@@ -92,7 +111,11 @@ fn releases_chain_diff_and_refuse_what_does_not_fit() {
     tree(&v1, "binary 1");
     let (z1, r1) = packed(&v1, "1.0.0", &key, None);
     tree(&v2, "binary 2");
-    std::fs::write(v2.join("sbom/app.cdx.json"), CDX.replace("3.0.18", "3.0.19").replace("\"MIT OR Apache-2.0\"", "\"MIT\"")).expect("write");
+    std::fs::write(
+        v2.join("sbom/app.cdx.json"),
+        CDX.replace("3.0.18", "3.0.19").replace("\"MIT OR Apache-2.0\"", "\"MIT\""),
+    )
+    .expect("write");
     std::fs::write(v2.join("new.txt"), "n").expect("write");
     let (_, r2) = packed(&v2, "1.1.0", &key, Some(("r1".into(), r1.clone())));
     assert_eq!(r2.manifest.previous.as_ref().expect("previous").manifest_sha256, r1.manifest_sha256);
@@ -114,7 +137,8 @@ fn releases_chain_diff_and_refuse_what_does_not_fit() {
     assert!(history(&[r1.clone(), r3]).expect_err("gap").to_string().contains("gap"));
 
     // The version must increase.
-    let e = pack(&v2, &options("1.0.0", vec![], Some(("r1.lading".into(), r1.clone()))), &key, &|_| {}).expect_err("not increasing");
+    let e = pack(&v2, &options("1.0.0", vec![], Some(("r1.lading".into(), r1.clone()))), &key, &|_| {})
+        .expect_err("not increasing");
     assert!(matches!(e, ReleaseError::Version(_)), "{e}");
     let e = pack(&v2, &options("one", vec![], None), &key, &|_| {}).expect_err("not semver");
     assert!(e.to_string().contains("not SemVer"), "{e}");
@@ -131,7 +155,8 @@ fn bad_inputs_name_the_file() {
     tree(&d, "b");
 
     std::fs::write(d.join("sbom/broken.cdx.json"), "{\"bomFormat\": \"CycloneDX\", ").expect("write");
-    let e = pack(&d, &options("1.0.0", vec![d.join("sbom/broken.cdx.json")], None), &key, &|_| {}).expect_err("bad sbom");
+    let e =
+        pack(&d, &options("1.0.0", vec![d.join("sbom/broken.cdx.json")], None), &key, &|_| {}).expect_err("bad sbom");
     assert!(e.to_string().contains("broken.cdx.json"), "{e}");
     std::fs::remove_file(d.join("sbom/broken.cdx.json")).expect("rm");
     let outside = tmp.path().join("outside.cdx.json");
@@ -179,7 +204,8 @@ fn slsa_provenance_must_name_released_artefacts() {
                 "runDetails": {"builder": {"id": "https://ci.example.com/builder"}}
             }
         });
-        let env = Envelope::sign(lading_crypto::IN_TOTO_PAYLOAD_TYPE, lading_model::json::canonicalize(&statement), &key);
+        let env =
+            Envelope::sign(lading_crypto::IN_TOTO_PAYLOAD_TYPE, lading_model::json::canonicalize(&statement), &key);
         serde_json::to_vec(&env.to_json()).expect("json")
     };
     let good = tmp.path().join("good.intoto.json");

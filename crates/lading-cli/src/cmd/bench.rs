@@ -201,7 +201,11 @@ pub(crate) fn hash(args: &BenchHashArgs, json_out: bool) -> Result<ExitCode> {
         Ok(())
     })?;
     let openssl_secs = best_of_3(|| {
-        let out = std::process::Command::new("openssl").args(["dgst", "-sha256"]).arg(&big).output().context("running openssl")?;
+        let out = std::process::Command::new("openssl")
+            .args(["dgst", "-sha256"])
+            .arg(&big)
+            .output()
+            .context("running openssl")?;
         anyhow::ensure!(out.status.success(), "openssl dgst failed");
         Ok(())
     })?;
