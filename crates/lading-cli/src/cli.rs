@@ -29,6 +29,9 @@ pub(crate) enum Command {
     Sign(SignArgs),
     /// Verify a signed envelope with a public key.
     VerifySignature(VerifySignatureArgs),
+    /// Export a DSSE envelope (or a release package's manifest) as a Sigstore bundle v0.3
+    /// with a public-key hint, for Sigstore's verifiers.
+    SigstoreBundle(SigstoreBundleArgs),
     /// Print the RFC 8785 canonical form of a JSON file.
     Canonicalize(CanonicalizeArgs),
     /// Print the JSON Schema of a document kind.
@@ -626,4 +629,13 @@ mod tests {
     fn the_command_line_definition_is_consistent() {
         <super::Cli as clap::CommandFactory>::command().debug_assert();
     }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SigstoreBundleArgs {
+    /// A DSSE envelope (JSON) or a .lading package.
+    pub(crate) input: PathBuf,
+    /// Write the bundle here instead of stdout.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
 }

@@ -195,3 +195,32 @@ impl Envelope {
         }))
     }
 }
+
+/// The Sigstore bundle media type this crate writes.
+pub const SIGSTORE_BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+impl Envelope {
+    /// This envelope as a Sigstore bundle v0.3 (protobuf-specs JSON form)
+    /// whose verification material is a public-key hint — the key id of the
+    /// first signature — with no transparency-log entries or timestamps:
+    /// verifiable offline by Sigstore's verifiers given that public key.
+    pub fn to_sigstore_bundle(&self) -> Value {
+        let hint = self.signatures.first().map(|s| s.keyid.clone()).unwrap_or_default();
+        serde_json::json!({
+            "mediaType": SIGSTORE_BUNDLE_V03,
+            "verificationMaterial": {
+                "publicKey": { "hint": hint },
+                "tlogEntries": [],
+                "timestampVerificationData": { "rfc3161Timestamps": [] }
+            },
+            "dsseEnvelope": {
+                "payload": STANDARD.encode(&self.payload),
+                "payloadType": self.payload_type,
+                "signatures": self.signatures.iter().map(|s| serde_json::json!({
+                    "sig": STANDARD.encode(&s.sig),
+                    "keyid": s.keyid,
+                })).collect::<Vec<_>>(),
+            }
+        })
+    }
+}

@@ -28,6 +28,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => document::new(&args),
         Command::Validate(args) => document::validate(&args, json),
         Command::Canonicalize(args) => document::canonicalize(&args),
+        Command::SigstoreBundle(args) => sign::sigstore_bundle(&args, json),
         Command::Schema(args) => document::schema(&args),
         Command::Sign(args) => sign::sign(&args, json),
         Command::VerifySignature(args) => sign::verify_signature(&args, json),

@@ -7,7 +7,7 @@ use lading_crypto::{Envelope, sign_document, verify_statement};
 use lading_model::json;
 use serde_json::json;
 
-use crate::cli::{SignArgs, VerifySignatureArgs};
+use crate::cli::{SigstoreBundleArgs, SignArgs, VerifySignatureArgs};
 use crate::{fsio, output};
 
 /// Signs the document in `bytes` (named `name` in errors) with `key`.
@@ -84,4 +84,30 @@ pub(crate) fn verify_signature(args: &VerifySignatureArgs, json_out: bool) -> Re
             Ok(ExitCode::from(1))
         }
     }
+}
+
+pub(crate) fn sigstore_bundle(args: &SigstoreBundleArgs, json_out: bool) -> Result<ExitCode> {
+    let bytes = fsio::read_limited(&args.input, lading_release::package::MAX_PACKAGE_BYTES)?;
+    let envelope_bytes = if bytes.starts_with(b"PK") {
+        let package = lading_release::Package::from_zip(&bytes).with_context(|| format!("{}", args.input.display()))?;
+        package
+            .member("envelope")
+            .map(|(_, b)| b.to_vec())
+            .ok_or_else(|| anyhow!("{}: the package holds no envelope", args.input.display()))?
+    } else {
+        bytes
+    };
+    let envelope = Envelope::from_json_bytes(&envelope_bytes).with_context(|| format!("{}", args.input.display()))?;
+    let mut text = serde_json::to_string_pretty(&envelope.to_sigstore_bundle())?;
+    text.push('\n');
+    match &args.out {
+        Some(out) => {
+            fsio::write_output(out, text.as_bytes())?;
+            if json_out {
+                output::json_line(&json!({ "ok": true, "bundle": out }))?;
+            }
+        }
+        None => output::line(text.trim_end())?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
