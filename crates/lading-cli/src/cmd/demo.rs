@@ -15,6 +15,79 @@ use crate::cmd::key::{generate_to, key_paths};
 use crate::cmd::sign::{envelope_text, sign_bytes};
 use crate::{fsio, output};
 
+/// Packs two releases of a sample service, checks the chain, and checks a
+/// delivered tree with one file edited; returns the chain length and what
+/// the check reported.
+fn release_journey(dir: &Path, key: &lading_crypto::SigningKey) -> Result<(usize, String)> {
+    use lading_model::meta::{Classification, Metadata, Provider};
+    use lading_model::release::{ReleaseScope, ServiceTerms};
+    let sbom = |openssl: &str| {
+        format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{{"name":"openssl","version":"{openssl}","licenses":[{{"license":{{"id":"Apache-2.0"}}}}]}},{{"name":"serde","version":"1.0.228","licenses":[{{"expression":"MIT OR Apache-2.0"}}]}}]}}"#
+        )
+    };
+    let options = |version: &str, tree: &Path, previous| lading_release::PackOptions {
+        meta: Metadata {
+            id: uuid::Uuid::new_v4(),
+            kind: Kind::SaasRelease,
+            schema_version: "v1".into(),
+            provider: Provider {
+                legal_name: "Example MES Cloud Ltd.".into(),
+                registration_id: "91440300MA5EXAMPLE".into(),
+                white_list_entry: None,
+                pilot_zone: Some("shenzhen".into()),
+            },
+            classification: Classification { ebops_2010: vec!["SI2".into()], cpc_2_1: vec!["8315".into()] },
+            jurisdictions: vec!["DE".into()],
+            created_at: now_seconds(),
+            language: "en".into(),
+        },
+        service: "example-mes".into(),
+        version: version.into(),
+        channel: "stable".into(),
+        sboms: vec![tree.join("sbom/mes.cdx.json")],
+        provenance: None,
+        oci: Vec::new(),
+        source_repo: Some("https://git.example.invalid/mes".into()),
+        commit: Some("4f1c2d9e8b7a".into()),
+        builder: Some("demo".into()),
+        notes: format!("Release {version}"),
+        terms: ServiceTerms {
+            availability_target: 99.9,
+            support_hours: "24x7".into(),
+            data_location: vec!["DE".into()],
+        },
+        scope: ReleaseScope { tenants: Vec::new(), regions: vec!["eu-central-1".into()] },
+        previous,
+        threads: 0,
+    };
+    let mut loaded = Vec::new();
+    for (version, openssl, binary) in
+        [("1.0.0", "3.0.18", "mes server 1.0.0\n"), ("1.1.0", "3.0.19", "mes server 1.1.0\n")]
+    {
+        let tree = dir.join(format!("release-{version}"));
+        std::fs::create_dir_all(tree.join("bin"))?;
+        std::fs::create_dir_all(tree.join("sbom"))?;
+        std::fs::write(tree.join("bin/mes-server"), binary)?;
+        std::fs::write(tree.join("config.yaml"), "port: 8443\n")?;
+        std::fs::write(tree.join("sbom/mes.cdx.json"), sbom(openssl))?;
+        let previous = loaded.last().map(|r: &lading_release::LoadedRelease| (dir.join("previous"), r.clone()));
+        let package = lading_release::pack(&tree, &options(version, &tree, previous), key, &|_| {})?;
+        let zip = package.to_zip()?;
+        fsio::write_output(&dir.join(format!("example-mes-{version}.lading")), &zip)?;
+        loaded.push(lading_release::load_release(&zip, &key.verifying_key())?);
+    }
+    let chain = lading_release::history(&loaded).map_err(|e| anyhow::anyhow!("{e}"))?.len();
+    let delivered = dir.join("release-1.1.0");
+    std::fs::write(delivered.join("config.yaml"), "port: 80\n")?;
+    let report = lading_release::verify_tree(&loaded[1].manifest, &delivered, 0, &|_| {})?;
+    if report.is_exact() {
+        bail!("an edited delivery verified; this is a bug");
+    }
+    let what = report.modified.iter().map(|m| format!("modified {}", m.path)).collect::<Vec<_>>().join(", ");
+    Ok((chain, what))
+}
+
 /// The sample inventory shipped with the repository.
 const SAMPLE_INVENTORY: &str = include_str!("../../../../samples/inventory/offerings.csv");
 
@@ -159,6 +232,11 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
         assessed.len()
     ))?;
     say(format!("   summary for managers: {}", html.display()))?;
+
+    say("\n7. A SaaS vendor packs two releases (SBOM, version chain), and a client checks what it received.".into())?;
+    let (chain_len, tamper_report) = release_journey(dir, &keys[1].0)?;
+    say(format!("   releases 1.0.0 → 1.1.0 packed as .lading packages; the chain verifies ({chain_len} releases)"))?;
+    say(format!("   a delivered tree with one edited file: {tamper_report}"))?;
 
     say("\nNext: `lading verify-signature FILE --pubkey KEY.pub` checks any envelope; `lading log verify-proof` any receipt.".into())?;
     say("Certificates, white lists and evidence bundles are not built yet (see README).".into())?;

@@ -7,7 +7,7 @@ use lading_crypto::{Envelope, sign_document, verify_statement};
 use lading_model::json;
 use serde_json::json;
 
-use crate::cli::{SigstoreBundleArgs, SignArgs, VerifySignatureArgs};
+use crate::cli::{SignArgs, SigstoreBundleArgs, VerifySignatureArgs};
 use crate::{fsio, output};
 
 /// Signs the document in `bytes` (named `name` in errors) with `key`.
