@@ -36,7 +36,11 @@ def node_verify():
     """node_verify(bundle_path, pubkey_path, hint=None) -> CompletedProcess (text)."""
     node = shutil.which("node")
     if node is None:
-        pytest.fail(f"`node` is not on PATH; the Sigstore interop tests need it: {INSTALL_HINT}", pytrace=False)
+        pytest.fail(
+            "`node` is not on PATH; the Sigstore interop tests need Node.js 20.17+ and npm "
+            f"(e.g. apt-get install nodejs npm), then {INSTALL_HINT}",
+            pytrace=False,
+        )
     version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=NODE_TIMEOUT).stdout.strip()
     m = re.match(r"v(\d+)\.(\d+)", version)
     if not m or (int(m.group(1)), int(m.group(2))) < NODE_MIN:

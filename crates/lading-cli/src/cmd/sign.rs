@@ -98,6 +98,13 @@ pub(crate) fn sigstore_bundle(args: &SigstoreBundleArgs, json_out: bool) -> Resu
         bytes
     };
     let envelope = Envelope::from_json_bytes(&envelope_bytes).with_context(|| format!("{}", args.input.display()))?;
+    if envelope.signatures.len() != 1 {
+        anyhow::bail!(
+            "{}: a Sigstore bundle carries exactly one signature; this envelope has {}",
+            args.input.display(),
+            envelope.signatures.len()
+        );
+    }
     let mut text = serde_json::to_string_pretty(&envelope.to_sigstore_bundle())?;
     text.push('\n');
     match &args.out {
