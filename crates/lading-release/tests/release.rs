@@ -176,6 +176,13 @@ fn bad_inputs_name_the_file() {
     assert!(e.to_string().contains("not UTF-8"), "{e}");
     std::fs::remove_file(&weird).expect("rm");
 
+    // Something that is neither a file nor a directory (a FIFO) is named, not read.
+    let fifo = d.join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    let e = pack(&d, &options("1.0.0", vec![], None), &key, &|_| {}).expect_err("fifo");
+    assert!(e.to_string().contains("pipe") && e.to_string().contains("not a regular file"), "{e}");
+    std::fs::remove_file(&fifo).expect("rm");
+
     // A package whose member was altered is refused, naming the member.
     let zip = pack(&d, &options("1.0.0", vec![d.join("sbom/app.cdx.json")], None), &key, &|_| {}).expect("pack");
     let mut altered: Package = zip.clone();
