@@ -38,5 +38,6 @@ pub use tile::{ExpandedTile, TileId, TileKind, TileReader, TileSet, tiles_for_no
 pub use tree::{
     CompletedNode, Frontier, HashReader, MemoryTree, RecordingReader, TreeError, consistency_proof,
     consistency_proof_len, consistency_proof_nodes, inclusion_proof, inclusion_proof_len, inclusion_proof_nodes,
-    range_hash, root_from_inclusion_proof, tree_hash, tree_hash_nodes, verify_consistency, verify_inclusion,
+    range_hash, range_proof, range_proof_nodes, root_from_inclusion_proof, root_from_range_proof, tree_hash,
+    tree_hash_nodes, verify_consistency, verify_inclusion, verify_range,
 };

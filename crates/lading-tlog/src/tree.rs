@@ -434,6 +434,94 @@ impl HashReader for MemoryTree {
     }
 }
 
+/// A proof that given entries are exactly leaves `[start, end)` of the tree
+/// of `size` leaves: the Merkle tree hashes of the parts of the tree outside
+/// the range, in the order the RFC 9162 tree hash visits them. With the
+/// range's leaf hashes it recomputes the root, so nothing in the range can
+/// be removed, inserted, reordered or altered.
+pub fn range_proof<R: HashReader + ?Sized>(
+    reader: &R,
+    start: u64,
+    end: u64,
+    size: u64,
+) -> Result<Vec<Hash>, TreeError> {
+    if start >= end || end > size {
+        return Err(TreeError::BadSizes { old: start, new: end });
+    }
+    let mut out = Vec::new();
+    range_proof_walk(reader, 0, size, start, end, &mut out)?;
+    Ok(out)
+}
+
+fn range_proof_walk<R: HashReader + ?Sized>(
+    reader: &R,
+    lo: u64,
+    hi: u64,
+    start: u64,
+    end: u64,
+    out: &mut Vec<Hash>,
+) -> Result<(), TreeError> {
+    if hi <= start || lo >= end {
+        out.push(range_hash(reader, lo, hi)?);
+        return Ok(());
+    }
+    if start <= lo && hi <= end {
+        return Ok(());
+    }
+    let k = split_point(hi - lo);
+    range_proof_walk(reader, lo, lo + k, start, end, out)?;
+    range_proof_walk(reader, lo + k, hi, start, end, out)
+}
+
+/// The root that leaves `[start, start + leaves.len())` and a range proof
+/// give for a tree of `size` leaves.
+pub fn root_from_range_proof(start: u64, leaves: &[Hash], size: u64, proof: &[Hash]) -> Result<Hash, TreeError> {
+    let end = start + leaves.len() as u64;
+    if leaves.is_empty() || end > size {
+        return Err(TreeError::BadSizes { old: start, new: end });
+    }
+    let mut proof_iter = proof.iter();
+    let root = range_root_walk(0, size, start, leaves, &mut proof_iter)?;
+    if proof_iter.next().is_some() {
+        return Err(TreeError::WrongProofLength { found: proof.len(), expected: proof.len() - proof_iter.count() - 1 });
+    }
+    Ok(root)
+}
+
+fn range_root_walk(
+    lo: u64,
+    hi: u64,
+    start: u64,
+    leaves: &[Hash],
+    proof: &mut std::slice::Iter<'_, Hash>,
+) -> Result<Hash, TreeError> {
+    let end = start + leaves.len() as u64;
+    if hi <= start || lo >= end {
+        return proof.next().copied().ok_or(TreeError::WrongProofLength { found: 0, expected: 1 });
+    }
+    if hi - lo == 1 {
+        return Ok(leaves[(lo - start) as usize]);
+    }
+    let k = split_point(hi - lo);
+    let left = range_root_walk(lo, lo + k, start, leaves, proof)?;
+    let right = range_root_walk(lo + k, hi, start, leaves, proof)?;
+    Ok(node_hash(&left, &right))
+}
+
+/// Checks that `leaves` are exactly leaves `[start, start + leaves.len())`
+/// of the tree of `size` leaves with root `root`.
+pub fn verify_range(start: u64, leaves: &[Hash], size: u64, proof: &[Hash], root: &Hash) -> Result<(), TreeError> {
+    let computed = root_from_range_proof(start, leaves, size, proof)?;
+    if computed == *root { Ok(()) } else { Err(TreeError::RootMismatch { computed, expected: *root }) }
+}
+
+/// The nodes a range proof reads.
+pub fn range_proof_nodes(start: u64, end: u64, size: u64) -> Result<Vec<(u8, u64)>, TreeError> {
+    let r = RecordingReader::default();
+    range_proof(&r, start, end, size)?;
+    Ok(r.into_nodes())
+}
+
 /// A [`HashReader`] that records which nodes an algorithm reads and answers
 /// with placeholder hashes: the way to learn which tiles a proof needs before
 /// fetching them from asynchronous storage.
@@ -496,6 +584,38 @@ mod tests {
             let size = tree.size();
             assert_eq!(tree.root(), tree_hash(&tree, size).expect("hash"), "size {size}");
             assert_eq!(Frontier::from_reader(&tree, size).expect("frontier").root(), tree.root());
+        }
+    }
+
+    #[test]
+    fn range_proofs_verify_and_catch_every_change() {
+        let mut tree = MemoryTree::new();
+        for i in 0..70u32 {
+            tree.push(&i.to_le_bytes());
+        }
+        for size in [1u64, 2, 7, 8, 33, 70] {
+            let root = tree_hash(&tree, size).expect("root");
+            for start in 0..size {
+                for end in start + 1..=size {
+                    let proof = range_proof(&tree, start, end, size).expect("proof");
+                    let leaves: Vec<Hash> = (start..end).map(|i| tree.node_hash(0, i).expect("leaf")).collect();
+                    verify_range(start, &leaves, size, &proof, &root).expect("verifies");
+                    if leaves.len() > 1 {
+                        let mut removed = leaves.clone();
+                        removed.remove(0);
+                        assert!(verify_range(start + 1, &removed[..removed.len() - 1], size, &proof, &root).is_err());
+                        let mut swapped = leaves.clone();
+                        swapped.swap(0, 1);
+                        assert!(verify_range(start, &swapped, size, &proof, &root).is_err());
+                    }
+                    let mut edited = leaves.clone();
+                    edited[0].0[0] ^= 1;
+                    assert!(verify_range(start, &edited, size, &proof, &root).is_err());
+                    let mut shifted = leaves.clone();
+                    shifted.push(leaf_hash(b"inserted"));
+                    assert!(verify_range(start, &shifted, size, &proof, &root).is_err());
+                }
+            }
         }
     }
 
