@@ -7,8 +7,8 @@ use std::time::Duration;
 use lading_tlog::tile::{MAX_ENTRY_BYTES, decode_bundle_prefix, tile_hashes};
 use lading_tlog::{
     Checkpoint, ExpandedTile, Hash, NoteSigner, NoteVerifier, Receipt, SignedCheckpoint, TileId, TileKind, TileSet,
-    consistency_proof, consistency_proof_nodes, inclusion_proof, inclusion_proof_nodes, leaf_hash, tiles_for_nodes,
-    tree_hash, tree_hash_nodes, verify_consistency, verify_inclusion,
+    consistency_proof, consistency_proof_nodes, inclusion_proof, inclusion_proof_nodes, leaf_hash, range_proof,
+    range_proof_nodes, tiles_for_nodes, tree_hash, tree_hash_nodes, verify_consistency, verify_inclusion, verify_range,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -331,6 +331,61 @@ impl<S: LogStore> Log<S> {
             )));
         }
         Ok(entry)
+    }
+
+    /// Entries `[start, end)`, each checked against its leaf hash; every
+    /// entry bundle is read once.
+    pub async fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>, LogError> {
+        let (size, ..) = self.published();
+        if start > end || end > size {
+            return Err(LogError::OutOfRange(format!("entries [{start}, {end}) are not within the log size {size}")));
+        }
+        let mut out = Vec::with_capacity(usize::try_from(end - start).unwrap_or(0));
+        let mut tile_index = start / 256;
+        while tile_index * 256 < end {
+            let width = (size - tile_index * 256).min(256) as u16;
+            let id = TileId { kind: TileKind::Entries, index: tile_index, width };
+            let bytes = self.read_tile_or_wider(id, size).await?;
+            let bundle =
+                decode_bundle_prefix(&bytes).map_err(|e| LogError::Inconsistent(format!("entry bundle {id}: {e}")))?;
+            let hashes_id = TileId { kind: TileKind::Hashes(0), index: tile_index, width };
+            let hashes = tile_hashes(hashes_id, &self.read_tile_or_wider(hashes_id, size).await?)
+                .map_err(|e| LogError::Inconsistent(e.to_string()))?;
+            let lo = start.max(tile_index * 256);
+            let hi = end.min(tile_index * 256 + u64::from(width));
+            for index in lo..hi {
+                let at = (index % 256) as usize;
+                let entry =
+                    bundle.get(at).ok_or_else(|| LogError::Inconsistent(format!("entry bundle {id} is short")))?;
+                if hashes.get(at) != Some(&leaf_hash(entry)) {
+                    return Err(LogError::Inconsistent(format!(
+                        "entry {index} in bundle {id} does not match its leaf hash (damaged bundle?)"
+                    )));
+                }
+                out.push(entry.to_vec());
+            }
+            tile_index += 1;
+        }
+        Ok(out)
+    }
+
+    /// A range proof that entries `[start, end)` are exactly those leaves of
+    /// the tree under the latest checkpoint: the proof, checked against the
+    /// checkpoint's root before it is returned, and the checkpoint's note.
+    pub async fn prove_range(&self, start: u64, end: u64) -> Result<(Vec<Hash>, String), LogError> {
+        let (size, root, checkpoint) = self.published();
+        let mut nodes = range_proof_nodes(start, end, size).map_err(|e| LogError::OutOfRange(e.to_string()))?;
+        nodes.extend((start..end).map(|i| (0u8, i)));
+        let set = self.tile_set(&nodes, size).await?;
+        let proof = range_proof(&set, start, end, size).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        let leaves = (start..end)
+            .map(|i| lading_tlog::HashReader::node_hash(&set, 0, i))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| LogError::Inconsistent(e.to_string()))?;
+        verify_range(start, &leaves, size, &proof, &root).map_err(|e| {
+            LogError::Inconsistent(format!("stored tiles do not match the checkpoint (damaged tile?): {e}"))
+        })?;
+        Ok((proof, checkpoint))
     }
 
     /// The root hash of the tree at `size` (up to the latest checkpoint).

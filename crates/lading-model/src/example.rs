@@ -183,6 +183,7 @@ fn maintenance_segment(id: Uuid, now: DateTime<Utc>) -> MaintenanceSegment {
         last_sequence: 99,
         event_count: 100,
         time_range: TimeRange { from: now - Duration::days(30), to: now - Duration::hours(1) },
+        clock_tolerance_ms: 5_000,
         merkle_root: Sha256Digest::of(b"example segment root"),
         checkpoint: CheckpointRef {
             origin: "lading.example/maint/fleet-example-de".into(),

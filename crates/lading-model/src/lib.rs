@@ -20,6 +20,7 @@
 //! assert_eq!(Kind::SaasRelease.type_uri(), "urn:lading:saas-release:v1");
 //! ```
 
+pub mod bundle;
 mod check;
 mod digest;
 mod document;

@@ -208,8 +208,11 @@ pub struct MaintenanceSegment {
     /// Number of events, `last_sequence - first_sequence + 1`.
     #[schemars(range(min = 1))]
     pub event_count: u64,
-    /// Occurrence time of the first and the last event.
+    /// Earliest and latest occurrence time among the segment's events.
     pub time_range: TimeRange,
+    /// How far, in milliseconds, an event's `occurred_at` may fall behind the
+    /// latest earlier one in the segment (clocks of different assets drift).
+    pub clock_tolerance_ms: u64,
     /// RFC 9162 Merkle root over the segment's events (leaves in order).
     pub merkle_root: Sha256Digest,
     /// The log checkpoint the segment is proven against.

@@ -9,7 +9,6 @@
 //! [`diff`] compares two releases, SBOM components included; [`history`]
 //! checks a chain of releases.
 
-pub mod package;
 pub mod sbom;
 pub mod tree;
 
@@ -24,7 +23,7 @@ use lading_model::release::{
 use lading_model::{Document, Sha256Digest, json};
 use serde::Serialize;
 
-pub use package::{BundleIndex, Member, Package};
+pub use lading_model::bundle::{self as package, BundleError, BundleIndex, Member, Package};
 pub use sbom::{Component, Sbom, parse_sbom};
 
 /// Why a release operation failed; each names the file concerned.
@@ -91,6 +90,9 @@ pub enum ReleaseError {
     /// The package is malformed or altered.
     #[error("package: {0}")]
     Package(String),
+    /// The container is malformed or altered.
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
 }
 
 /// What goes into a release besides the tree.

@@ -1,12 +1,17 @@
 //! `.lading` packages: one ZIP file with a `bundle.json` index and every
-//! member checked against the SHA-256 the index gives it.
+//! member checked against the SHA-256 the index gives it. Releases,
+//! maintenance-log segments and evidence bundles share this container.
+//! Works on bytes in memory; reading and writing files is the caller's.
 
 use std::io::{Cursor, Read as _, Write as _};
 
-use lading_model::Sha256Digest;
+use crate::Sha256Digest;
 use serde::{Deserialize, Serialize};
 
-use crate::ReleaseError;
+/// A package that cannot be read or written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("package: {0}")]
+pub struct BundleError(pub String);
 
 /// The index format.
 pub const BUNDLE_FORMAT: &str = "lading-bundle/v1";
@@ -72,12 +77,12 @@ impl Package {
     }
 
     /// Serialises the package to ZIP bytes.
-    pub fn to_zip(&self) -> Result<Vec<u8>, ReleaseError> {
-        let zerr = |e: zip::result::ZipError| ReleaseError::Package(e.to_string());
-        let ioerr = |e: std::io::Error| ReleaseError::Package(e.to_string());
+    pub fn to_zip(&self) -> Result<Vec<u8>, BundleError> {
+        let zerr = |e: zip::result::ZipError| BundleError(e.to_string());
+        let ioerr = |e: std::io::Error| BundleError(e.to_string());
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        let index = serde_json::to_vec_pretty(&self.index).map_err(|e| ReleaseError::Package(e.to_string()))?;
+        let index = serde_json::to_vec_pretty(&self.index).map_err(|e| BundleError(e.to_string()))?;
         w.start_file("bundle.json", opts).map_err(zerr)?;
         w.write_all(&index).map_err(ioerr)?;
         for (m, bytes) in self.index.members.iter().zip(&self.files) {
@@ -88,8 +93,8 @@ impl Package {
     }
 
     /// Reads a package, checking every member against the index.
-    pub fn from_zip(bytes: &[u8]) -> Result<Self, ReleaseError> {
-        let bad = |m: String| ReleaseError::Package(m);
+    pub fn from_zip(bytes: &[u8]) -> Result<Self, BundleError> {
+        let bad = BundleError;
         if bytes.len() as u64 > MAX_PACKAGE_BYTES {
             return Err(bad(format!("package is {} bytes; the limit is {MAX_PACKAGE_BYTES}", bytes.len())));
         }
@@ -98,7 +103,7 @@ impl Package {
             return Err(bad(format!("{} members; the limit is {MAX_MEMBERS}", zip.len())));
         }
         let mut budget = MAX_UNPACKED_BYTES;
-        let mut read = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, ReleaseError> {
+        let mut read = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, BundleError> {
             let mut f = zip.by_name(name).map_err(|e| bad(format!("{name}: {e}")))?;
             let mut out = Vec::new();
             (&mut f).take(budget + 1).read_to_end(&mut out).map_err(|e| bad(format!("{name}: {e}")))?;
@@ -109,8 +114,7 @@ impl Package {
             Ok(out)
         };
         let index_bytes = read(&mut zip, "bundle.json")?;
-        let index_value =
-            lading_model::json::parse_strict(&index_bytes).map_err(|e| bad(format!("bundle.json: {e}")))?;
+        let index_value = crate::json::parse_strict(&index_bytes).map_err(|e| bad(format!("bundle.json: {e}")))?;
         let index: BundleIndex = serde_json::from_value(index_value).map_err(|e| bad(format!("bundle.json: {e}")))?;
         if index.format != BUNDLE_FORMAT {
             return Err(bad(format!("bundle.json format is {:?}, expected {BUNDLE_FORMAT:?}", index.format)));

@@ -1,0 +1,148 @@
+//! Normalising maintenance events from their sources into
+//! [`MaintenanceEvent`]s: JSON Lines in Lading's schema and RFC 5424 syslog
+//! lines. Every line is parsed on its own; a bad line gives a [`LineError`]
+//! with its 1-based line number and, where there is one, the JSON pointer.
+
+use chrono::{DateTime, Utc};
+use lading_model::maintenance::MaintenanceEvent;
+use lading_model::meta::Metadata;
+use lading_model::{Document, Kind, Pointer, json, validate_value};
+use serde_json::{Map, Value};
+
+use crate::syslog;
+
+/// A source format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One maintenance event per line, in Lading's schema, without
+    /// `sequence` (the log assigns it) and with `stream` optional.
+    Jsonl,
+    /// RFC 5424 syslog lines; see [`crate::syslog`] for the mapping.
+    Syslog,
+}
+
+/// What every event of an ingestion shares.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The stream the events go to.
+    pub stream: String,
+    /// Metadata for events whose source carries none (syslog); `meta.id`
+    /// is replaced per event and `meta.kind` is `maintenance-event`.
+    pub meta: Metadata,
+    /// When the platform received the events.
+    pub observed_at: DateTime<Utc>,
+}
+
+/// A line that could not be made into an event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}{}: {message}", pointer.as_ref().map(|p| format!(" at {p}")).unwrap_or_default())]
+pub struct LineError {
+    /// 1-based line number in the source.
+    pub line: usize,
+    /// JSON pointer of the offending field, when the problem is in one.
+    pub pointer: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl LineError {
+    pub(crate) fn new(line: usize, message: impl Into<String>) -> Self {
+        Self { line, pointer: None, message: message.into() }
+    }
+
+    pub(crate) fn at(line: usize, pointer: &str, message: impl Into<String>) -> Self {
+        Self { line, pointer: Some(pointer.to_owned()), message: message.into() }
+    }
+}
+
+/// An event read from one line, not yet sequenced (`sequence` is 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// 1-based line number in the source.
+    pub line: usize,
+    /// The event.
+    pub event: MaintenanceEvent,
+}
+
+/// Longest source line accepted; a log entry is at most 65,535 bytes.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Reads every non-blank line of `text` in `format`.
+pub fn parse(format: Format, ctx: &Context, text: &str) -> Vec<Result<Parsed, LineError>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let line = i + 1;
+            if l.len() > MAX_LINE_BYTES {
+                return Err(LineError::new(line, format!("{} bytes; lines are at most {MAX_LINE_BYTES}", l.len())));
+            }
+            let value = match format {
+                Format::Jsonl => jsonl_value(ctx, line, l)?,
+                Format::Syslog => syslog::to_value(ctx, line, l)?,
+            };
+            typed_event(line, &value).map(|event| Parsed { line, event })
+        })
+        .collect()
+}
+
+/// A JSON Lines line as an event value with `stream` and a placeholder
+/// `sequence` filled in.
+fn jsonl_value(ctx: &Context, line: usize, text: &str) -> Result<Value, LineError> {
+    let value = json::parse_strict(text.as_bytes()).map_err(|e| LineError::new(line, format!("not JSON: {e}")))?;
+    let Value::Object(mut object) = value else {
+        return Err(LineError::at(line, "", "an event must be a JSON object"));
+    };
+    if object.contains_key("sequence") {
+        return Err(LineError::at(
+            line,
+            "/sequence",
+            "sequence numbers are assigned by the stream's log on ingest; leave the field out",
+        ));
+    }
+    match object.get("stream") {
+        None => {
+            object.insert("stream".into(), Value::String(ctx.stream.clone()));
+        }
+        Some(Value::String(s)) if *s == ctx.stream => {}
+        Some(other) => {
+            return Err(LineError::at(
+                line,
+                "/stream",
+                format!("is {other}, but the events are being ingested into stream {:?}", ctx.stream),
+            ));
+        }
+    }
+    object.insert("sequence".into(), Value::from(0u64));
+    Ok(Value::Object(object))
+}
+
+/// Validates an event value against the schema and the kind's checks.
+pub(crate) fn typed_event(line: usize, value: &Value) -> Result<MaintenanceEvent, LineError> {
+    match validate_value(value) {
+        Ok(Document::MaintenanceEvent(e)) => Ok(*e),
+        Ok(other) => {
+            Err(LineError::at(line, "/meta/kind", format!("is {}, expected {}", other.kind(), Kind::MaintenanceEvent)))
+        }
+        Err(problems) => {
+            let pointer = problems.first().map(|p| p.pointer.as_str().to_owned());
+            let message = problems
+                .iter()
+                .map(|p| {
+                    if p.pointer == Pointer::root() {
+                        p.message.clone()
+                    } else {
+                        format!("{}: {}", p.pointer, p.message)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            Err(LineError { line, pointer, message })
+        }
+    }
+}
+
+/// An object with string values, for building events from key/value sources.
+pub(crate) fn object(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map<_, _>>())
+}

@@ -1,0 +1,13 @@
+//! Remote maintenance logs, I/O-free: sources normalised into
+//! `maintenance-event` documents ([`input`], [`syslog`]), batches checked
+//! and numbered ([`batch`]), and segments exported and verified
+//! ([`segment`]). Storage, the stream's log and files are the caller's.
+
+pub mod batch;
+pub mod input;
+pub mod segment;
+pub mod syslog;
+
+pub use batch::{Outcome, Sequenced, StreamState, sequence_batch};
+pub use input::{Context, Format, LineError, Parsed, parse};
+pub use segment::{Check, Export, SegmentError, Status, TimelineRow, Verification, export, verify};
