@@ -126,17 +126,20 @@ pub(crate) fn typed_event(line: usize, value: &Value) -> Result<MaintenanceEvent
         }
         Err(problems) => {
             let pointer = problems.first().map(|p| p.pointer.as_str().to_owned());
-            let message = problems
-                .iter()
-                .map(|p| {
-                    if p.pointer == Pointer::root() {
-                        p.message.clone()
-                    } else {
-                        format!("{}: {}", p.pointer, p.message)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
+            let message = match problems.as_slice() {
+                [only] => only.message.clone(),
+                _ => problems
+                    .iter()
+                    .map(|p| {
+                        if p.pointer == Pointer::root() {
+                            p.message.clone()
+                        } else {
+                            format!("{}: {}", p.pointer, p.message)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
             Err(LineError { line, pointer, message })
         }
     }

@@ -41,7 +41,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use lading_log::{Batch, LogStore, StoreError, StoredState};
 
+mod events;
 mod registry;
+pub use events::{EventIndex, IndexedEvent};
 use lading_tlog::tile::tile_hashes;
 use lading_tlog::{Hash, TileId, TileKind};
 pub use registry::SqliteRegistry;

@@ -73,19 +73,26 @@ pub(crate) async fn open_log(dir: &Path, config: BatchConfig) -> Result<OpenLog>
     Ok(OpenLog { log, store })
 }
 
-pub(crate) fn init(args: &LogInitArgs, json_out: bool) -> Result<ExitCode> {
-    let dir = &args.dir;
-    if dir.exists() && std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_some() {
-        bail!("{} exists and is not empty", dir.display());
-    }
-    let key = fsio::read_private_key(&args.key)?;
-    let signer = note_signer(&args.origin, &key)?;
+/// Creates a log in `dir` (which may exist but must hold nothing the log
+/// writes) signed by the Ed25519 key at `key`; returns its vkey.
+pub(crate) fn create(dir: &Path, origin: &str, key: &Path) -> Result<String> {
+    let key = fsio::read_private_key(key)?;
+    let signer = note_signer(origin, &key)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     fsio::write_new(&dir.join(KEY_FILE), key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
     let vkey = signer.verifier().to_vkey();
     fsio::write_new(&dir.join(VKEY_FILE), format!("{vkey}\n").as_bytes(), 0o644, false)?;
     let rt = runtime()?;
     rt.block_on(async { open_log(dir, BatchConfig::default()).await?.close().await })?;
+    Ok(vkey)
+}
+
+pub(crate) fn init(args: &LogInitArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = &args.dir;
+    if dir.exists() && std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_some() {
+        bail!("{} exists and is not empty", dir.display());
+    }
+    let vkey = create(dir, &args.origin, &args.key)?;
     if json_out {
         output::json_line(&json!({ "ok": true, "dir": dir, "origin": args.origin, "vkey": vkey }))?;
     } else {
@@ -265,7 +272,7 @@ pub(crate) fn get(args: &LogGetArgs) -> Result<ExitCode> {
 }
 
 /// A vkey given inline or as a file.
-fn read_vkey(arg: &str) -> Result<NoteVerifier> {
+pub(crate) fn read_vkey(arg: &str) -> Result<NoteVerifier> {
     let text =
         if Path::new(arg).is_file() { fsio::read_text(Path::new(arg), fsio::MAX_KEY_BYTES)? } else { arg.to_owned() };
     NoteVerifier::from_vkey(text.trim()).with_context(|| format!("--vkey {arg}"))

@@ -6,6 +6,7 @@ mod document;
 mod inventory;
 mod key;
 mod log;
+mod maint;
 mod release;
 mod serve;
 mod sign;
@@ -15,8 +16,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::{
-    AlgArg, BenchCommand, Cli, Command, InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand,
-    ProviderCommand, ReleaseCommand, TokenCommand, WitnessCommand,
+    AlgArg, BenchCommand, Cli, Command, InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand, MaintCommand,
+    ProviderCommand, ReleaseCommand, StreamCommand, TokenCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -41,6 +42,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(LogCommand::VerifyProof(args)) => log::verify_proof(&args, json),
         Command::Log(LogCommand::Consistency(args)) => log::consistency(&args, json),
         Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
+        Command::Maint(MaintCommand::Stream(StreamCommand::Create(args))) => maint::stream_create(&args, json),
+        Command::Maint(MaintCommand::Ingest(args)) => maint::ingest(&args, json),
+        Command::Maint(MaintCommand::Export(args)) => maint::export(&args, json),
+        Command::Maint(MaintCommand::Verify(args)) => maint::verify(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),

@@ -1,0 +1,448 @@
+//! `lading maint …`: maintenance streams on the embedded store.
+//!
+//! A stream is a directory `DATA/streams/NAME` holding its transparency log
+//! (the record), `stream.json` (settings and the metadata events and
+//! segments carry) and `events.sqlite` (event id and time by sequence,
+//! rebuilt from the log when it lags). Writers take an exclusive lock on
+//! `stream.lock`, because events carry their sequence numbers and so must be
+//! numbered by the one writer that appends them.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use lading_log::{BatchConfig, Log};
+use lading_maint::{Context, Format, Outcome, StreamState, Verification};
+use lading_model::maintenance::{MaintenanceEvent, STREAM_NAME_PATTERN};
+use lading_model::meta::{Classification, Metadata, Provider, SCHEMA_VERSION_V1};
+use lading_model::{Kind, bundle::MAX_PACKAGE_BYTES};
+use lading_store_sqlite::{EventIndex, IndexedEvent, SqliteStore};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cli::{EventFormatArg, MaintExportArgs, MaintIngestArgs, MaintVerifyArgs, StreamCreateArgs};
+use crate::cmd::log::{create, open_log, read_vkey, runtime};
+use crate::{fsio, output};
+
+/// Stream settings file.
+const CONFIG_FILE: &str = "stream.json";
+/// Event index file.
+const INDEX_FILE: &str = "events.sqlite";
+/// Writer lock file.
+const LOCK_FILE: &str = "stream.lock";
+/// The settings format.
+const STREAM_FORMAT: &str = "lading-stream/v1";
+/// Largest file ingested at once (split larger ones; each file is one batch).
+const MAX_INGEST_BYTES: u64 = 256 << 20;
+/// Shortest retention: China's Cybersecurity Law (art. 21) requires network
+/// logs to be kept for at least six months.
+const MIN_RETENTION_DAYS: u32 = 180;
+
+/// `stream.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StreamConfig {
+    format: String,
+    name: String,
+    origin: String,
+    created_at: DateTime<Utc>,
+    clock_tolerance_ms: u64,
+    retention_days: u32,
+    /// Metadata for events without their own (syslog) and for segments.
+    meta: Metadata,
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_lowercase() || b.is_ascii_digit() || (i > 0 && matches!(b, b'.' | b'_' | b'-')));
+    if ok { Ok(()) } else { bail!("stream name {name:?} must match {STREAM_NAME_PATTERN}") }
+}
+
+fn stream_dir(data: &Path, name: &str) -> Result<PathBuf> {
+    check_name(name)?;
+    Ok(data.join("streams").join(name))
+}
+
+fn read_config(dir: &Path) -> Result<StreamConfig> {
+    let path = dir.join(CONFIG_FILE);
+    if !path.exists() {
+        bail!("{} is not a stream (no {CONFIG_FILE}); create it with `lading maint stream create`", dir.display());
+    }
+    let bytes = fsio::read_limited(&path, fsio::MAX_KEY_BYTES)?;
+    let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
+    let config: StreamConfig = serde_json::from_value(value).with_context(|| path.display().to_string())?;
+    if config.format != STREAM_FORMAT {
+        bail!("{}: format {:?}, expected {STREAM_FORMAT:?}", path.display(), config.format);
+    }
+    Ok(config)
+}
+
+/// Holds the stream's writer lock until dropped.
+fn lock(dir: &Path) -> Result<File> {
+    let path = dir.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    file.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => {
+            anyhow!("another process is writing to this stream ({} is locked)", path.display())
+        }
+        std::fs::TryLockError::Error(e) => anyhow!("locking {}: {e}", path.display()),
+    })?;
+    Ok(file)
+}
+
+pub(crate) fn stream_create(args: &StreamCreateArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    if dir.exists() {
+        bail!("stream {} already exists in {}", args.name, dir.display());
+    }
+    if args.retention_days < MIN_RETENTION_DAYS {
+        bail!(
+            "--retention-days {} is below {MIN_RETENTION_DAYS}, the minimum China's Cybersecurity Law sets for network logs",
+            args.retention_days
+        );
+    }
+    let now = Utc::now();
+    let meta = Metadata {
+        id: uuid::Uuid::new_v4(),
+        kind: Kind::MaintenanceEvent,
+        schema_version: SCHEMA_VERSION_V1.into(),
+        provider: Provider {
+            legal_name: args.provider.clone(),
+            registration_id: args.registration_id.clone(),
+            white_list_entry: None,
+            pilot_zone: None,
+        },
+        classification: Classification { ebops_2010: args.ebops.clone(), cpc_2_1: args.cpc.clone() },
+        jurisdictions: args.jurisdictions.clone(),
+        created_at: now,
+        language: "en".into(),
+    };
+    // The metadata goes into every syslog event: check it as one would be.
+    let mut probe = lading_model::example(Kind::MaintenanceEvent, meta.id, now);
+    probe["meta"] = serde_json::to_value(&meta)?;
+    if let Err(problems) = lading_model::validate_value(&probe) {
+        let p: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
+        bail!("the stream's metadata is not valid: {}", p.join("; "));
+    }
+    let origin = args.origin.clone().unwrap_or_else(|| format!("lading.local/maint/{}", args.name));
+    let vkey = create(&dir, &origin, &args.key)?;
+    let config = StreamConfig {
+        format: STREAM_FORMAT.into(),
+        name: args.name.clone(),
+        origin: origin.clone(),
+        created_at: now,
+        clock_tolerance_ms: args.clock_tolerance_ms,
+        retention_days: args.retention_days,
+        meta,
+    };
+    fsio::write_new(&dir.join(CONFIG_FILE), &serde_json::to_vec_pretty(&config)?, 0o644, false)?;
+    EventIndex::open(&dir.join(INDEX_FILE)).context("creating the event index")?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "stream": args.name, "dir": dir, "origin": origin, "vkey": vkey }))?;
+    } else {
+        output::line(&vkey)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Brings the event index up to the log (after a crash between the two).
+async fn reconcile(log: &Log<SqliteStore>, index: &mut EventIndex) -> Result<()> {
+    let size = log.checkpoint().0;
+    let next = index.next_sequence()?;
+    if next > size {
+        bail!("the event index is ahead of the log ({next} > {size}); delete {INDEX_FILE} to rebuild it from the log");
+    }
+    let mut at = next;
+    while at < size {
+        let end = size.min(at + 65_536);
+        let entries = log.entries(at, end).await?;
+        let rows = entries
+            .iter()
+            .zip(at..)
+            .map(|(e, i)| {
+                let ev: MaintenanceEvent =
+                    serde_json::from_slice(e).with_context(|| format!("log entry {i} is not a maintenance event"))?;
+                Ok(IndexedEvent { sequence: i, event_id: ev.event_id, occurred_ms: ev.occurred_at.timestamp_millis() })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        index.append(&rows)?;
+        at = end;
+    }
+    Ok(())
+}
+
+/// The text of an ingested file, or an error naming the line that is not UTF-8.
+fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        anyhow!("{} line {line}: not UTF-8 (byte offset {at})", path.display())
+    })
+}
+
+pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    let config = read_config(&dir)?;
+    let _lock = lock(&dir)?;
+    let text = utf8_text(&args.file, fsio::read_limited(&args.file, MAX_INGEST_BYTES)?)?;
+    let format = match args.format {
+        EventFormatArg::Jsonl => Format::Jsonl,
+        EventFormatArg::Syslog => Format::Syslog,
+    };
+    let ctx = Context { stream: config.name.clone(), meta: config.meta.clone(), observed_at: Utc::now() };
+    let parsed = lading_maint::parse(format, &ctx, &text);
+    drop(text);
+    let rt = runtime()?;
+    let (outcome, appended, first) = rt.block_on(async {
+        let open = open_log(&dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
+        let result = async {
+            let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
+            reconcile(&open.log, &mut index).await?;
+            let size = open.log.checkpoint().0;
+            let ids = parsed.iter().flatten().map(|p| p.event.event_id.as_str());
+            let known = index.known(ids)?;
+            let state = StreamState {
+                next_sequence: size,
+                latest_occurred: index.latest_occurred_ms()?.and_then(DateTime::from_timestamp_millis),
+                tolerance: chrono::Duration::milliseconds(i64::try_from(config.clock_tolerance_ms).unwrap_or(i64::MAX)),
+            };
+            let outcome = lading_maint::sequence_batch(parsed, state, &known);
+            if (!outcome.rejected.is_empty() && !args.per_line) || outcome.accepted.is_empty() {
+                return Ok::<_, anyhow::Error>((outcome, 0, size));
+            }
+            let entries: Vec<Vec<u8>> = outcome.accepted.iter().map(|s| s.entry.clone()).collect();
+            let landed = open.log.append_many(entries).await.context("appending to the stream's log")?;
+            for (a, s) in landed.iter().zip(&outcome.accepted) {
+                if a.index != s.event.sequence || a.duplicate {
+                    bail!(
+                        "the log placed line {} at index {} but it was numbered {}; the stream was written concurrently",
+                        s.line,
+                        a.index,
+                        s.event.sequence
+                    );
+                }
+            }
+            let rows: Vec<IndexedEvent> = outcome
+                .accepted
+                .iter()
+                .map(|s| IndexedEvent {
+                    sequence: s.event.sequence,
+                    event_id: s.event.event_id.clone(),
+                    occurred_ms: s.event.occurred_at.timestamp_millis(),
+                })
+                .collect();
+            index.append(&rows)?;
+            Ok((outcome.clone(), rows.len(), size))
+        }
+        .await;
+        let closed = open.close().await;
+        let r = result?;
+        closed?;
+        Ok::<_, anyhow::Error>(r)
+    })?;
+    report_ingest(args, &outcome, appended, first, json_out)
+}
+
+fn report_ingest(
+    args: &MaintIngestArgs,
+    outcome: &Outcome,
+    appended: usize,
+    first: u64,
+    json_out: bool,
+) -> Result<ExitCode> {
+    let refused_whole = appended == 0 && !outcome.rejected.is_empty() && !args.per_line;
+    let rejected: Vec<_> =
+        outcome.rejected.iter().map(|e| json!({ "line": e.line, "pointer": e.pointer, "reason": e.message })).collect();
+    if json_out {
+        output::json_line(&json!({
+            "ok": outcome.rejected.is_empty(),
+            "stream": args.name,
+            "accepted": appended,
+            "rejected": outcome.rejected.len(),
+            "batch_refused": refused_whole,
+            "first_sequence": (appended > 0).then_some(first),
+            "last_sequence": (appended > 0).then(|| first + appended as u64 - 1),
+            "errors": rejected,
+        }))?;
+    } else {
+        for e in &outcome.rejected {
+            eprintln!("{}: {e}", args.file.display());
+        }
+        if refused_whole {
+            output::line(&format!(
+                "refused: {} of {} lines are bad, so nothing was appended (fix them, or use --per-line)",
+                outcome.rejected.len(),
+                outcome.rejected.len() + outcome.accepted.len()
+            ))?;
+        } else if appended > 0 {
+            output::line(&format!(
+                "accepted {appended}, rejected {}; sequences {first}..={}",
+                outcome.rejected.len(),
+                first + appended as u64 - 1
+            ))?;
+        } else {
+            output::line(&format!("accepted 0, rejected {}", outcome.rejected.len()))?;
+        }
+    }
+    Ok(if outcome.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// A `--from`/`--to` bound: a sequence number or an RFC 3339 time.
+fn bound(arg: &str, flag: &str, index: &EventIndex, start: bool, size: u64) -> Result<u64> {
+    if let Ok(n) = arg.parse::<u64>() {
+        return Ok(n);
+    }
+    let t = DateTime::parse_from_rfc3339(arg)
+        .with_context(|| format!("{flag} {arg:?} is neither a sequence number nor an RFC 3339 time"))?;
+    let ms = t.timestamp_millis();
+    Ok(if start { index.first_at_or_after(ms)?.unwrap_or(size) } else { index.last_before(ms)?.map_or(0, |s| s + 1) })
+}
+
+pub(crate) fn export(args: &MaintExportArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    let config = read_config(&dir)?;
+    let _lock = lock(&dir)?;
+    let rt = runtime()?;
+    let (segment, bytes) = rt.block_on(async {
+        let open = open_log(&dir, BatchConfig::default()).await?;
+        let result = async {
+            let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
+            reconcile(&open.log, &mut index).await?;
+            let size = open.log.checkpoint().0;
+            let from = args.from.as_deref().map_or(Ok(0), |a| bound(a, "--from", &index, true, size))?;
+            let to = args.to.as_deref().map_or(Ok(size), |a| bound(a, "--to", &index, false, size))?;
+            if from >= to || to > size {
+                bail!("no events in [{from}, {to}): the stream holds sequences 0..{size}");
+            }
+            let entries = open.log.entries(from, to).await?;
+            let (proof, checkpoint) = open.log.prove_range(from, to).await?;
+            let latest = entries
+                .iter()
+                .filter_map(|e| serde_json::from_slice::<MaintenanceEvent>(e).ok())
+                .map(|e| e.occurred_at)
+                .max()
+                .unwrap_or_else(Utc::now);
+            let mut meta = config.meta.clone();
+            meta.id = uuid::Uuid::new_v4();
+            meta.created_at = Utc::now();
+            let x = lading_maint::Export {
+                meta,
+                stream: &config.name,
+                first_sequence: from,
+                entries: &entries,
+                checkpoint: &checkpoint,
+                proof: &proof,
+                clock_tolerance_ms: config.clock_tolerance_ms,
+                retention_until: latest + chrono::Duration::days(i64::from(config.retention_days)),
+            };
+            Ok(lading_maint::export(&x)?)
+        }
+        .await;
+        let closed = open.close().await;
+        let r = result?;
+        closed?;
+        Ok::<_, anyhow::Error>(r)
+    })?;
+    fsio::write_output(&args.out, &bytes)?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true,
+            "out": args.out,
+            "stream": segment.stream,
+            "first_sequence": segment.first_sequence,
+            "last_sequence": segment.last_sequence,
+            "event_count": segment.event_count,
+            "tree_size": segment.checkpoint.tree_size,
+            "bytes": bytes.len(),
+        }))?;
+    } else {
+        output::line(&format!(
+            "wrote {}: {} events, sequences {}..={}, proven against checkpoint size {}",
+            args.out.display(),
+            segment.event_count,
+            segment.first_sequence,
+            segment.last_sequence,
+            segment.checkpoint.tree_size
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn verify(args: &MaintVerifyArgs, json_out: bool) -> Result<ExitCode> {
+    let bytes = fsio::read_limited(&args.segment, MAX_PACKAGE_BYTES)?;
+    let vkey = read_vkey(&args.vkey)?;
+    let v = lading_maint::verify(&bytes, &vkey);
+    if json_out {
+        output::json_pretty(&verification_json(&v))?;
+    } else {
+        print_verification(args, &v)?;
+    }
+    Ok(if v.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn verification_json(v: &Verification) -> serde_json::Value {
+    json!({
+        "ok": v.ok(),
+        "segment": v.segment.as_ref().map(|s| json!({
+            "stream": s.stream,
+            "first_sequence": s.first_sequence,
+            "last_sequence": s.last_sequence,
+            "event_count": s.event_count,
+            "checkpoint": s.checkpoint,
+        })),
+        "checks": v.checks.iter().map(|c| json!({ "name": c.name, "status": c.status.to_string(), "detail": c.detail })).collect::<Vec<_>>(),
+        "timeline": v.timeline.iter().map(|r| json!({
+            "sequence": r.sequence,
+            "occurred_at": r.occurred_at,
+            "asset": r.asset,
+            "actor": r.actor,
+            "action": r.action,
+            "result": r.result,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_verification(args: &MaintVerifyArgs, v: &Verification) -> Result<()> {
+    let mut text = String::new();
+    for c in &v.checks {
+        text.push_str(&format!("{:<15} {:<21} {}\n", c.status.to_string(), c.name, c.detail));
+    }
+    if !v.timeline.is_empty() {
+        text.push_str("\ntimeline\n");
+        let n = v.timeline.len();
+        let shown: HashSet<usize> =
+            if args.full_timeline || n <= 20 { (0..n).collect() } else { (0..10).chain(n - 10..n).collect() };
+        for (i, r) in v.timeline.iter().enumerate() {
+            if !shown.contains(&i) {
+                if i == 10 {
+                    text.push_str(&format!("  … {} more (--full-timeline shows all)\n", n - 20));
+                }
+                continue;
+            }
+            text.push_str(&format!(
+                "  {:>8}  {}  {:<16} {:<20} {:<28} {}\n",
+                r.sequence,
+                r.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                r.asset,
+                r.actor,
+                r.action,
+                r.result
+            ));
+        }
+    }
+    text.push_str(if v.ok() { "\nVERIFIED: the segment is complete, intact and signed\n" } else { "\nNOT VERIFIED\n" });
+    output::line(text.trim_end())
+}

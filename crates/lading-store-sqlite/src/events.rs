@@ -1,0 +1,153 @@
+//! The event index of a maintenance stream: event id and occurrence time by
+//! sequence number, beside the stream's log. It is derived data — the log
+//! is the record — so [`EventIndex::next_sequence`] lagging the log (a crash
+//! between the log's commit and the index's) is repaired by indexing the
+//! log's missing tail again.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use lading_log::StoreError;
+use rusqlite::{Connection, OptionalExtension as _, params};
+
+/// One indexed event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedEvent {
+    /// Sequence number (log index).
+    pub sequence: u64,
+    /// Event id.
+    pub event_id: String,
+    /// `occurred_at`, milliseconds since the Unix epoch.
+    pub occurred_ms: i64,
+}
+
+/// A stream's event index (`events.sqlite`).
+pub struct EventIndex {
+    conn: Connection,
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(format!("event index: {e}"))
+}
+
+fn seq(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("event index holds a negative sequence {v}")))
+}
+
+impl EventIndex {
+    /// Opens (creating) the index at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(backend)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             CREATE TABLE IF NOT EXISTS events (
+                 sequence INTEGER PRIMARY KEY,
+                 event_id TEXT NOT NULL UNIQUE,
+                 occurred_ms INTEGER NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS events_occurred ON events (occurred_ms);",
+        )
+        .map_err(backend)?;
+        Ok(Self { conn })
+    }
+
+    /// The sequence number after the last indexed event.
+    pub fn next_sequence(&self) -> Result<u64, StoreError> {
+        let max: Option<i64> =
+            self.conn.query_row("SELECT MAX(sequence) FROM events", [], |r| r.get(0)).map_err(backend)?;
+        match max {
+            None => Ok(0),
+            Some(m) => Ok(seq(m)? + 1),
+        }
+    }
+
+    /// The latest occurrence time indexed.
+    pub fn latest_occurred_ms(&self) -> Result<Option<i64>, StoreError> {
+        self.conn.query_row("SELECT MAX(occurred_ms) FROM events", [], |r| r.get(0)).map_err(backend)
+    }
+
+    /// Which of `ids` are indexed.
+    pub fn known<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM events WHERE event_id = ?1").map_err(backend)?;
+        let mut out = HashSet::new();
+        for id in ids {
+            if stmt.query_row([id], |_| Ok(())).optional().map_err(backend)?.is_some() {
+                out.insert(id.to_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Indexes events in one transaction; they must continue the index
+    /// (`events[0].sequence == next_sequence()`, then consecutive).
+    pub fn append(&mut self, events: &[IndexedEvent]) -> Result<(), StoreError> {
+        let next = self.next_sequence()?;
+        let tx = self.conn.transaction().map_err(backend)?;
+        {
+            let mut stmt = tx
+                .prepare_cached("INSERT INTO events (sequence, event_id, occurred_ms) VALUES (?1, ?2, ?3)")
+                .map_err(backend)?;
+            for (i, e) in events.iter().enumerate() {
+                if e.sequence != next + i as u64 {
+                    return Err(StoreError::Conflict { stored: next + i as u64, expected: e.sequence });
+                }
+                let s = i64::try_from(e.sequence).map_err(|_| StoreError::Backend("sequence too large".into()))?;
+                stmt.execute(params![s, e.event_id, e.occurred_ms]).map_err(|err| match err {
+                    rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                        StoreError::Corrupt(format!("event id {:?} is indexed twice", e.event_id))
+                    }
+                    other => backend(other),
+                })?;
+            }
+        }
+        tx.commit().map_err(backend)
+    }
+
+    /// The first sequence number whose event occurred at or after `ms`.
+    pub fn first_at_or_after(&self, ms: i64) -> Result<Option<u64>, StoreError> {
+        let v: Option<i64> = self
+            .conn
+            .query_row("SELECT MIN(sequence) FROM events WHERE occurred_ms >= ?1", [ms], |r| r.get(0))
+            .map_err(backend)?;
+        v.map(seq).transpose()
+    }
+
+    /// The last sequence number whose event occurred before `ms`.
+    pub fn last_before(&self, ms: i64) -> Result<Option<u64>, StoreError> {
+        let v: Option<i64> = self
+            .conn
+            .query_row("SELECT MAX(sequence) FROM events WHERE occurred_ms < ?1", [ms], |r| r.get(0))
+            .map_err(backend)?;
+        v.map(seq).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(sequence: u64, id: &str, ms: i64) -> IndexedEvent {
+        IndexedEvent { sequence, event_id: id.into(), occurred_ms: ms }
+    }
+
+    #[test]
+    fn appends_continue_and_ids_stay_unique() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut ix = EventIndex::open(&dir.path().join("events.sqlite")).expect("open");
+        assert_eq!(ix.next_sequence().expect("next"), 0);
+        ix.append(&[ev(0, "a", 10), ev(1, "b", 20), ev(2, "c", 30)]).expect("append");
+        assert_eq!(ix.next_sequence().expect("next"), 3);
+        assert_eq!(ix.latest_occurred_ms().expect("latest"), Some(30));
+        assert_eq!(ix.known(["a", "z", "c"]).expect("known").len(), 2);
+        assert_eq!(ix.first_at_or_after(15).expect("q"), Some(1));
+        assert_eq!(ix.last_before(30).expect("q"), Some(1));
+        // A gap, and a repeated id, are refused whole.
+        assert!(matches!(ix.append(&[ev(4, "d", 40)]), Err(StoreError::Conflict { .. })));
+        assert!(matches!(ix.append(&[ev(3, "d", 40), ev(4, "a", 50)]), Err(StoreError::Corrupt(_))));
+        assert_eq!(ix.next_sequence().expect("next"), 3);
+        drop(ix);
+        let ix = EventIndex::open(&dir.path().join("events.sqlite")).expect("reopen");
+        assert_eq!(ix.next_sequence().expect("next"), 3);
+    }
+}
