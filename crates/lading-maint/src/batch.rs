@@ -113,3 +113,75 @@ pub fn sequence_batch(parsed: Vec<Result<Parsed, LineError>>, state: StreamState
     out.rejected.sort_by_key(|e| e.line);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+    use crate::input::{Context, Format, parse};
+
+    fn ctx() -> Context {
+        let meta =
+            lading_model::example(lading_model::Kind::MaintenanceEvent, uuid::Uuid::nil(), Utc::now())["meta"].clone();
+        Context {
+            stream: "s".into(),
+            meta: serde_json::from_value(meta).expect("meta"),
+            observed_at: Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).single().expect("time"),
+        }
+    }
+
+    fn line(id: &str, at: &str) -> String {
+        format!(
+            "<134>1 {at} cnc-1 agent 42 SET [maint@32473 event_id=\"{id}\" actor=\"eng-1\" auth=\"mfa\" access=\"vpn\" category=\"configuration-changes\" result=\"success\"] set"
+        )
+    }
+
+    #[test]
+    fn numbers_accepted_events_and_names_duplicates_and_late_events() {
+        let text = [
+            line("a", "2026-11-20T08:00:00Z"),
+            line("b", "2026-11-20T08:00:10Z"),
+            line("a", "2026-11-20T08:00:20Z"),
+            line("c", "2026-11-20T08:00:07Z"), // 3 s behind b: within 5 s
+            line("d", "2026-11-20T08:00:01Z"), // 9 s behind b: refused
+            line("known", "2026-11-20T08:00:30Z"),
+        ]
+        .join("\n");
+        let parsed = parse(Format::Syslog, &ctx(), &text);
+        let state = StreamState { next_sequence: 100, latest_occurred: None, tolerance: chrono::Duration::seconds(5) };
+        let out = sequence_batch(parsed, state, &HashSet::from(["known".to_owned()]));
+        let seqs: Vec<(usize, u64, &str)> =
+            out.accepted.iter().map(|s| (s.line, s.event.sequence, s.event.event_id.as_str())).collect();
+        assert_eq!(seqs, [(1, 100, "a"), (2, 101, "b"), (4, 102, "c")]);
+        let rejected: Vec<(usize, &str)> = out.rejected.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(rejected.len(), 3, "{rejected:?}");
+        assert!(rejected[0].0 == 3 && rejected[0].1.contains("repeats the event on line 1"), "{rejected:?}");
+        assert!(rejected[1].0 == 5 && rejected[1].1.contains("9000 ms before"), "{rejected:?}");
+        assert!(rejected[2].0 == 6 && rejected[2].1.contains("already in the stream"), "{rejected:?}");
+        // The entry is the canonical JSON of the numbered event.
+        let first = &out.accepted[0];
+        assert_eq!(first.entry, lading_model::json::canonicalize_serialize(&first.event).expect("jcs"));
+    }
+
+    #[test]
+    fn syslog_maps_to_the_event_schema() {
+        let parsed = parse(Format::Syslog, &ctx(), &line("x", "2026-11-20T08:00:00.250+08:00"));
+        let e = &parsed[0].as_ref().expect("parsed").event;
+        assert_eq!(
+            e.occurred_at,
+            Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).single().expect("t") + chrono::Duration::milliseconds(250)
+        );
+        assert_eq!(e.severity_number, 9, "informational is OTel INFO");
+        assert_eq!((e.asset.id.as_str(), e.action.as_str(), e.session.id.as_str()), ("cnc-1", "SET", "42"));
+        assert_eq!(e.attributes["message"], "set");
+        assert_eq!(e.attributes["syslog.facility"], 16);
+        // A missing required field names the parameter to add.
+        let bad = line("y", "2026-11-20T08:00:00Z").replace(" auth=\"mfa\"", "");
+        let err = parse(Format::Syslog, &ctx(), &bad).remove(0).expect_err("no auth");
+        assert!(err.message.contains("auth=\""), "{err}");
+        let bad = line("y", "2026-11-20T08:00:00Z").replace("result=", "reslut=");
+        let err = parse(Format::Syslog, &ctx(), &bad).remove(0).expect_err("typo");
+        assert!(err.message.contains("unknown parameter \"reslut\""), "{err}");
+    }
+}
