@@ -91,27 +91,67 @@ pub fn sequence_batch(parsed: Vec<Result<Parsed, LineError>>, state: StreamState
             continue;
         }
         event.sequence = next;
-        let entry = match canonicalize_serialize(&event) {
-            Ok(e) => e,
-            Err(e) => {
-                out.rejected.push(LineError::new(line, format!("cannot canonicalise: {e}")));
-                continue;
-            }
-        };
-        if entry.len() > MAX_ENTRY_BYTES {
-            out.rejected.push(LineError::new(
-                line,
-                format!("the event is {} bytes as canonical JSON; at most {MAX_ENTRY_BYTES}", entry.len()),
-            ));
-            continue;
-        }
         seen.insert(event.event_id.clone(), line);
         latest = Some(latest.map_or(event.occurred_at, |l| l.max(event.occurred_at)));
         next += 1;
-        out.accepted.push(Sequenced { line, event, entry });
+        out.accepted.push(Sequenced { line, event, entry: Vec::new() });
+    }
+    // Canonical bytes, over the machine's cores. An entry over the size
+    // limit is refused and the events after it renumbered and encoded
+    // again; renumbering only shortens entries, so one more pass suffices.
+    let mut from = 0;
+    while from < out.accepted.len() {
+        let mut encoded = canonicalize_all(&out.accepted[from..]).into_iter();
+        let mut first_refused = None;
+        let mut kept = Vec::with_capacity(out.accepted.len());
+        for (i, mut s) in out.accepted.drain(..).enumerate() {
+            let bytes = if i < from {
+                Ok(std::mem::take(&mut s.entry))
+            } else {
+                encoded.next().unwrap_or_else(|| Err("internal error: an event was not encoded".into()))
+            };
+            let problem = match bytes {
+                Ok(b) if b.len() <= MAX_ENTRY_BYTES => {
+                    s.entry = b;
+                    kept.push(s);
+                    continue;
+                }
+                Ok(b) => format!("the event is {} bytes as canonical JSON; at most {MAX_ENTRY_BYTES}", b.len()),
+                Err(e) => e,
+            };
+            first_refused = first_refused.or(Some(s.line));
+            out.rejected.push(LineError::new(s.line, problem));
+        }
+        out.accepted = kept;
+        let Some(first_refused) = first_refused else { break };
+        from = out.accepted.iter().position(|s| s.line > first_refused).unwrap_or(out.accepted.len());
+        for (i, s) in out.accepted.iter_mut().enumerate().skip(from) {
+            s.event.sequence = state.next_sequence + i as u64;
+        }
     }
     out.rejected.sort_by_key(|e| e.line);
     out
+}
+
+fn canonicalize_all(events: &[Sequenced]) -> Vec<Result<Vec<u8>, String>> {
+    fn encode(part: &[Sequenced]) -> Vec<Result<Vec<u8>, String>> {
+        part.iter().map(|s| canonicalize_serialize(&s.event).map_err(|e| format!("cannot canonicalise: {e}"))).collect()
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads < 2 || events.len() < 2048 {
+        return encode(events);
+    }
+    let chunk = events.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = events.chunks(chunk).map(|part| scope.spawn(move || encode(part))).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]

@@ -219,11 +219,11 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
                 latest_occurred: index.latest_occurred_ms()?.and_then(DateTime::from_timestamp_millis),
                 tolerance: chrono::Duration::milliseconds(i64::try_from(config.clock_tolerance_ms).unwrap_or(i64::MAX)),
             };
-            let outcome = lading_maint::sequence_batch(parsed, state, &known);
+            let mut outcome = lading_maint::sequence_batch(parsed, state, &known);
             if (!outcome.rejected.is_empty() && !args.per_line) || outcome.accepted.is_empty() {
                 return Ok::<_, anyhow::Error>((outcome, 0, size));
             }
-            let entries: Vec<Vec<u8>> = outcome.accepted.iter().map(|s| s.entry.clone()).collect();
+            let entries: Vec<Vec<u8>> = outcome.accepted.iter_mut().map(|s| std::mem::take(&mut s.entry)).collect();
             let landed = open.log.append_many(entries).await.context("appending to the stream's log")?;
             for (a, s) in landed.iter().zip(&outcome.accepted) {
                 if a.index != s.event.sequence || a.duplicate {
@@ -245,7 +245,7 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
                 })
                 .collect();
             index.append(&rows)?;
-            Ok((outcome.clone(), rows.len(), size))
+            Ok((outcome, rows.len(), size))
         }
         .await;
         let closed = open.close().await;
