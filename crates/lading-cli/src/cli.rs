@@ -199,6 +199,74 @@ pub(crate) enum MaintCommand {
     Export(MaintExportArgs),
     /// Verify a segment package: completeness, integrity, signatures, time order.
     Verify(MaintVerifyArgs),
+    /// Legal holds: events under a hold are never pruned.
+    #[command(subcommand)]
+    Hold(HoldCommand),
+    /// Report what the retention policy keeps, holds and may prune; --prune prunes it.
+    Retention(MaintRetentionArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HoldCommand {
+    /// Place a legal hold on sequences [FROM, TO) (TO omitted: every later event too).
+    Add(HoldAddArgs),
+    /// Release a hold (it stays on record with its release time).
+    Release(HoldReleaseArgs),
+    /// List the stream's holds.
+    List(HoldListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct HoldAddArgs {
+    /// The stream.
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) data: MaintDataArgs,
+    /// Hold id, e.g. a case number.
+    #[arg(long)]
+    pub(crate) id: String,
+    /// First sequence number held.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) from: u64,
+    /// End of the hold, exclusive (default: open-ended).
+    #[arg(long)]
+    pub(crate) to: Option<u64>,
+    /// Why, e.g. the matter and who ordered it.
+    #[arg(long)]
+    pub(crate) reason: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct HoldReleaseArgs {
+    /// The stream.
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) data: MaintDataArgs,
+    /// Hold id.
+    #[arg(long)]
+    pub(crate) id: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct HoldListArgs {
+    /// The stream.
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) data: MaintDataArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MaintRetentionArgs {
+    /// The stream.
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) data: MaintDataArgs,
+    /// Delete the bodies of prunable events (whole 256-event bundles; leaf hashes stay).
+    #[arg(long)]
+    pub(crate) prune: bool,
+    /// Judge retention as of this RFC 3339 time instead of now.
+    #[arg(long)]
+    pub(crate) now: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

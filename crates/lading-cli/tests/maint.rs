@@ -343,3 +343,123 @@ fn every_tampering_fails_verification() {
     assert_eq!(code, 1);
     assert_eq!(status(&v, "package"), "fail", "{v}");
 }
+
+#[test]
+fn retention_holds_and_pruning_keep_the_tree_verifiable() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    stream_with_events(d);
+    // 600 more events, one a second from 2026-11-23.
+    let template: Value = serde_json::from_str(
+        std::fs::read_to_string(samples().join("events.jsonl")).expect("read").lines().next().expect("line"),
+    )
+    .expect("event");
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-23T00:00:00Z").expect("t0");
+    let lines: Vec<String> = (0..600)
+        .map(|i| {
+            let mut e = template.clone();
+            e["event_id"] = Value::from(format!("bulk-{i:04}"));
+            e["occurred_at"] = Value::from((t0 + chrono::Duration::seconds(i)).to_rfc3339());
+            e.to_string()
+        })
+        .collect();
+    std::fs::write(d.join("bulk.jsonl"), lines.join("\n")).expect("write");
+    let (code, v) = json(d, &["maint", "ingest", "s", "bulk.jsonl", "--data", "data", "--format", "jsonl"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(size(d), 635);
+    let retention = |now: &str, prune: bool| {
+        let mut a = vec!["maint", "retention", "s", "--data", "data", "--now", now];
+        if prune {
+            a.push("--prune");
+        }
+        let (code, v) = json(d, &a);
+        assert_eq!(code, 0, "{v}");
+        v
+    };
+    let v = retention("2026-12-01T00:00:00Z", false);
+    assert_eq!((v["within_retention"].as_u64(), v["prunable"].as_u64()), (Some(635), Some(0)), "{v}");
+
+    // A hold on [0, 100) blocks bundle 0; bundle 1 ([256, 512)) is prunable; bundle 2 is partial.
+    let (code, v) = json(
+        d,
+        &[
+            "maint",
+            "hold",
+            "add",
+            "s",
+            "--data",
+            "data",
+            "--id",
+            "case-1",
+            "--to",
+            "100",
+            "--reason",
+            "dispute with Example GmbH",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    let (code, _, err) =
+        run(d, &["maint", "hold", "add", "s", "--data", "data", "--id", "case-1", "--reason", "again"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists"), "{err}");
+    let v = retention("2027-12-01T00:00:00Z", false);
+    assert_eq!(
+        (v["past_retention"].as_u64(), v["held"].as_u64(), v["prunable"].as_u64(), v["pruned"].as_u64()),
+        (Some(635), Some(100), Some(256), Some(0)),
+        "{v}"
+    );
+
+    // A receipt and the entry taken before pruning.
+    assert_eq!(run(d, &["log", "prove", "data/streams/s", "--index", "300", "--out", "r300"]).0, 0);
+    let entry = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .current_dir(d)
+        .args(["log", "get", "data/streams/s", "--index", "300"])
+        .output()
+        .expect("get");
+    std::fs::write(d.join("e300"), entry.stdout).expect("write");
+
+    let v = retention("2027-12-01T00:00:00Z", true);
+    assert_eq!(
+        (v["pruned_now"].as_u64(), v["pruned"].as_u64(), v["prunable"].as_u64()),
+        (Some(256), Some(256), Some(0)),
+        "{v}"
+    );
+
+    // Pruned bodies cannot be exported; held and recent ones can, and verify.
+    let (code, _, err) =
+        run(d, &["maint", "export", "s", "--data", "data", "--from", "300", "--to", "310", "--out", "p.lading"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("events [256, 512) were pruned"), "{err}");
+    let (code, _, err) =
+        run(d, &["maint", "export", "s", "--data", "data", "--from", "0", "--to", "256", "--out", "h.lading"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(d, &["maint", "verify", "h.lading", "--vkey", "vkey"]).0, 0);
+    let (code, _, err) = run(d, &["maint", "export", "s", "--data", "data", "--from", "512", "--out", "t.lading"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(d, &["maint", "verify", "t.lading", "--vkey", "vkey"]).0, 0);
+
+    // The tree is intact: the old receipt verifies, and new receipts are made for pruned events.
+    let (code, v) = json(d, &["log", "verify-proof", "r300", "--entry", "e300", "--vkey", "vkey"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(run(d, &["log", "prove", "data/streams/s", "--index", "300", "--out", "r300b"]).0, 0);
+    let (code, v) = json(d, &["log", "verify-proof", "r300b", "--entry", "e300", "--vkey", "vkey"]);
+    assert_eq!(code, 0, "{v}");
+
+    // Releasing the hold makes bundle 0 prunable; the stream still takes events.
+    assert_eq!(run(d, &["maint", "hold", "release", "s", "--data", "data", "--id", "case-1"]).0, 0);
+    let (code, v) = json(d, &["maint", "hold", "list", "s", "--data", "data"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["holds"][0]["active"], false);
+    let v = retention("2027-12-01T00:00:00Z", false);
+    assert_eq!(v["prunable"].as_u64(), Some(256), "{v}");
+    let (code, v) = json(d, &["maint", "ingest", "s", &sample("syslog.log"), "--data", "data", "--format", "syslog"]);
+    assert_eq!(code, 1, "duplicates are still caught after pruning: {v}");
+
+    // After pruning, the event index holds the only copy of pruned events' ids and times:
+    // it cannot be rebuilt from the log, and ingestion says so instead of forgetting them.
+    std::fs::remove_file(d.join("data/streams/s/events.sqlite")).expect("rm");
+    let (code, _, err) = run(d, &["maint", "ingest", "s", "bulk.jsonl", "--data", "data", "--format", "jsonl"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("rebuilding the event index") && err.contains("pruned"), "{err}");
+    assert_eq!(size(d), 635);
+}

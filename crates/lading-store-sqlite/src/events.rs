@@ -104,6 +104,30 @@ impl EventIndex {
         tx.commit().map_err(backend)
     }
 
+    /// The latest occurrence time among sequences `[from, to)`.
+    pub fn max_occurred_in(&self, from: u64, to: u64) -> Result<Option<i64>, StoreError> {
+        let (a, b) = (i64::try_from(from).unwrap_or(i64::MAX), i64::try_from(to).unwrap_or(i64::MAX));
+        self.conn
+            .query_row("SELECT MAX(occurred_ms) FROM events WHERE sequence >= ?1 AND sequence < ?2", [a, b], |r| {
+                r.get(0)
+            })
+            .map_err(backend)
+    }
+
+    /// How many events in sequences `[from, to)` occurred before `ms`.
+    pub fn count_before(&self, ms: i64, from: u64, to: u64) -> Result<u64, StoreError> {
+        let (a, b) = (i64::try_from(from).unwrap_or(i64::MAX), i64::try_from(to).unwrap_or(i64::MAX));
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM events WHERE occurred_ms < ?1 AND sequence >= ?2 AND sequence < ?3",
+                [ms, a, b],
+                |r| r.get(0),
+            )
+            .map_err(backend)?;
+        seq(n)
+    }
+
     /// The first sequence number whose event occurred at or after `ms`.
     pub fn first_at_or_after(&self, ms: i64) -> Result<Option<u64>, StoreError> {
         let v: Option<i64> = self

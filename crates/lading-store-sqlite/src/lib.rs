@@ -319,6 +319,46 @@ impl SqliteStore {
         self.inner.sync_and_publish()
     }
 
+    /// Whether the full entry bundle `index` (entries `256·index ..
+    /// 256·index + 256`) is stored; `false` once pruned.
+    pub fn has_entry_bundle(&self, index: u64) -> bool {
+        self.inner.tile_path(TileId { kind: TileKind::Entries, index, width: 256 }).exists()
+    }
+
+    /// Deletes the full entry bundle `index` — the entries' bodies — after
+    /// making every written tile durable. Hash tiles are untouched, so the
+    /// tree, its checkpoints and every inclusion proof stay verifiable; only
+    /// the entries themselves can no longer be read. Returns whether a
+    /// bundle was deleted. Partial bundles are never pruned.
+    pub fn prune_entry_bundle(&self, index: u64, size: u64) -> Result<bool, StoreError> {
+        if (index + 1) * 256 > size {
+            return Err(StoreError::Backend(format!(
+                "entry bundle {index} is not full at size {size}; only full bundles are pruned"
+            )));
+        }
+        self.flush()?;
+        let id = TileId { kind: TileKind::Entries, index, width: 256 };
+        let path = self.inner.tile_path(id);
+        let pending: i64 = lock(&self.inner.state_db)
+            .query_row("SELECT COUNT(*) FROM unsynced_tiles WHERE path = ?1", [id.path()], |r| r.get(0))
+            .map_err(|e| backend(format!("log.db: {e}")))?;
+        if pending > 0 {
+            return Err(backend(format!("{} is not yet durable; try again", path.display())));
+        }
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                if let Some(dir) = path.parent() {
+                    File::open(dir)
+                        .and_then(|d| d.sync_all())
+                        .map_err(|e| backend(format!("{}: {e}", dir.display())))?;
+                }
+                Ok(true)
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(backend(format!("deleting {}: {e}", path.display()))),
+        }
+    }
+
     /// The log directory.
     pub fn dir(&self) -> &Path {
         &self.inner.dir

@@ -24,7 +24,9 @@ use lading_store_sqlite::{EventIndex, IndexedEvent, SqliteStore};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::cli::{EventFormatArg, MaintExportArgs, MaintIngestArgs, MaintVerifyArgs, StreamCreateArgs};
+use crate::cli::{
+    EventFormatArg, MaintExportArgs, MaintIngestArgs, MaintRetentionArgs, MaintVerifyArgs, StreamCreateArgs,
+};
 use crate::cmd::log::{create, open_log, read_vkey, runtime};
 use crate::{fsio, output};
 
@@ -159,7 +161,7 @@ pub(crate) fn stream_create(args: &StreamCreateArgs, json_out: bool) -> Result<E
 }
 
 /// Brings the event index up to the log (after a crash between the two).
-async fn reconcile(log: &Log<SqliteStore>, index: &mut EventIndex) -> Result<()> {
+async fn reconcile(log: &Log<SqliteStore>, store: &SqliteStore, index: &mut EventIndex) -> Result<()> {
     let size = log.checkpoint().0;
     let next = index.next_sequence()?;
     if next > size {
@@ -168,6 +170,7 @@ async fn reconcile(log: &Log<SqliteStore>, index: &mut EventIndex) -> Result<()>
     let mut at = next;
     while at < size {
         let end = size.min(at + 65_536);
+        check_not_pruned(store, at, end, size).context("rebuilding the event index from the log")?;
         let entries = log.entries(at, end).await?;
         let rows = entries
             .iter()
@@ -210,7 +213,7 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
         let open = open_log(&dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
         let result = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
-            reconcile(&open.log, &mut index).await?;
+            reconcile(&open.log, &open.store, &mut index).await?;
             let size = open.log.checkpoint().0;
             let ids = parsed.iter().flatten().map(|p| p.event.event_id.as_str());
             let known = index.known(ids)?;
@@ -320,13 +323,14 @@ pub(crate) fn export(args: &MaintExportArgs, json_out: bool) -> Result<ExitCode>
         let open = open_log(&dir, BatchConfig::default()).await?;
         let result = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
-            reconcile(&open.log, &mut index).await?;
+            reconcile(&open.log, &open.store, &mut index).await?;
             let size = open.log.checkpoint().0;
             let from = args.from.as_deref().map_or(Ok(0), |a| bound(a, "--from", &index, true, size))?;
             let to = args.to.as_deref().map_or(Ok(size), |a| bound(a, "--to", &index, false, size))?;
             if from >= to || to > size {
                 bail!("no events in [{from}, {to}): the stream holds sequences 0..{size}");
             }
+            check_not_pruned(&open.store, from, to, size)?;
             let entries = open.log.entries(from, to).await?;
             let (proof, checkpoint) = open.log.prove_range(from, to).await?;
             let latest = entries
@@ -445,4 +449,253 @@ fn print_verification(args: &MaintVerifyArgs, v: &Verification) -> Result<()> {
     }
     text.push_str(if v.ok() { "\nVERIFIED: the segment is complete, intact and signed\n" } else { "\nNOT VERIFIED\n" });
     output::line(text.trim_end())
+}
+
+/// Legal holds file.
+const HOLDS_FILE: &str = "holds.json";
+/// The holds format.
+const HOLDS_FORMAT: &str = "lading-holds/v1";
+/// Events per entry bundle: pruning removes whole bundles.
+const BUNDLE: u64 = 256;
+
+/// `holds.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Holds {
+    format: String,
+    holds: Vec<Hold>,
+}
+
+/// One legal hold on sequences `[from, to)`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hold {
+    id: String,
+    from: u64,
+    /// Exclusive end; `None` holds every later event too.
+    to: Option<u64>,
+    reason: String,
+    placed_at: DateTime<Utc>,
+    released_at: Option<DateTime<Utc>>,
+}
+
+impl Hold {
+    fn active(&self) -> bool {
+        self.released_at.is_none()
+    }
+
+    fn overlaps(&self, from: u64, to: u64) -> bool {
+        self.active() && self.from < to && self.to.is_none_or(|end| end > from)
+    }
+}
+
+fn read_holds(dir: &Path) -> Result<Holds> {
+    let path = dir.join(HOLDS_FILE);
+    if !path.exists() {
+        return Ok(Holds { format: HOLDS_FORMAT.into(), holds: Vec::new() });
+    }
+    let bytes = fsio::read_limited(&path, fsio::MAX_DOCUMENT_BYTES)?;
+    let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
+    let holds: Holds = serde_json::from_value(value).with_context(|| path.display().to_string())?;
+    if holds.format != HOLDS_FORMAT {
+        bail!("{}: format {:?}, expected {HOLDS_FORMAT:?}", path.display(), holds.format);
+    }
+    Ok(holds)
+}
+
+fn write_holds(dir: &Path, holds: &Holds) -> Result<()> {
+    fsio::write_new(&dir.join(HOLDS_FILE), &serde_json::to_vec_pretty(holds)?, 0o644, true)
+}
+
+fn hold_json(h: &Hold) -> serde_json::Value {
+    json!({ "id": h.id, "from": h.from, "to": h.to, "reason": h.reason, "placed_at": h.placed_at,
+            "released_at": h.released_at, "active": h.active() })
+}
+
+pub(crate) fn hold_add(args: &crate::cli::HoldAddArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    read_config(&dir)?;
+    let _lock = lock(&dir)?;
+    if args.id.trim().is_empty() || args.reason.trim().is_empty() {
+        bail!("--id and --reason must not be empty");
+    }
+    if args.to.is_some_and(|to| to <= args.from) {
+        bail!("--to must be above --from");
+    }
+    let mut holds = read_holds(&dir)?;
+    if holds.holds.iter().any(|h| h.id == args.id) {
+        bail!("a hold with id {:?} already exists on stream {}", args.id, args.name);
+    }
+    let hold = Hold {
+        id: args.id.clone(),
+        from: args.from,
+        to: args.to,
+        reason: args.reason.clone(),
+        placed_at: Utc::now(),
+        released_at: None,
+    };
+    holds.holds.push(hold.clone());
+    write_holds(&dir, &holds)?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "hold": hold_json(&hold) }))?;
+    } else {
+        let end = hold.to.map_or_else(|| "…".to_owned(), |t| t.to_string());
+        output::line(&format!("hold {} placed on sequences [{}, {end})", hold.id, hold.from))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn hold_release(args: &crate::cli::HoldReleaseArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    read_config(&dir)?;
+    let _lock = lock(&dir)?;
+    let mut holds = read_holds(&dir)?;
+    let Some(hold) = holds.holds.iter_mut().find(|h| h.id == args.id) else {
+        bail!("stream {} has no hold {:?}", args.name, args.id);
+    };
+    if !hold.active() {
+        bail!("hold {:?} was already released", args.id);
+    }
+    hold.released_at = Some(Utc::now());
+    let released = hold.clone();
+    write_holds(&dir, &holds)?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "hold": hold_json(&released) }))?;
+    } else {
+        output::line(&format!("hold {} released", released.id))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn hold_list(args: &crate::cli::HoldListArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    read_config(&dir)?;
+    let holds = read_holds(&dir)?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "holds": holds.holds.iter().map(hold_json).collect::<Vec<_>>() }))?;
+    } else {
+        for h in &holds.holds {
+            let end = h.to.map_or_else(|| "…".to_owned(), |t| t.to_string());
+            let state = h.released_at.map_or_else(|| "active".to_owned(), |t| format!("released {}", t.to_rfc3339()));
+            output::line(&format!("{}  [{}, {end})  {state}  {}", h.id, h.from, h.reason))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the retention policy makes of a stream.
+#[derive(Debug, Default, Serialize)]
+struct RetentionReport {
+    events: u64,
+    within_retention: u64,
+    past_retention: u64,
+    held: u64,
+    prunable: u64,
+    pruned: u64,
+    pruned_now: u64,
+}
+
+pub(crate) fn retention(args: &MaintRetentionArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    let config = read_config(&dir)?;
+    let _lock = lock(&dir)?;
+    let now = match &args.now {
+        Some(t) => DateTime::parse_from_rfc3339(t).with_context(|| format!("--now {t:?}"))?.with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let cutoff = now - chrono::Duration::days(i64::from(config.retention_days));
+    let cutoff_ms = cutoff.timestamp_millis();
+    let holds = read_holds(&dir)?;
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let open = open_log(&dir, BatchConfig::default()).await?;
+        let result = async {
+            let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
+            reconcile(&open.log, &open.store, &mut index).await?;
+            let size = open.log.checkpoint().0;
+            let mut r = RetentionReport { events: size, ..RetentionReport::default() };
+            r.past_retention = index.count_before(cutoff_ms, 0, size)?;
+            r.within_retention = size - r.past_retention;
+            // Held events past retention, over the union of active holds.
+            let mut ranges: Vec<(u64, u64)> = holds
+                .holds
+                .iter()
+                .filter(|h| h.active())
+                .map(|h| (h.from, h.to.unwrap_or(u64::MAX).min(size)))
+                .collect();
+            ranges.sort_unstable();
+            let mut merged: Vec<(u64, u64)> = Vec::new();
+            for (a, b) in ranges {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            for (a, b) in merged.into_iter().filter(|(a, b)| a < b) {
+                r.held += index.count_before(cutoff_ms, a, b)?;
+            }
+            for bundle in 0..size / BUNDLE {
+                let (a, b) = (bundle * BUNDLE, bundle * BUNDLE + BUNDLE);
+                if !open.store.has_entry_bundle(bundle) {
+                    r.pruned += BUNDLE;
+                    continue;
+                }
+                let old = index.max_occurred_in(a, b)?.is_some_and(|ms| ms < cutoff_ms);
+                if !old || holds.holds.iter().any(|h| h.overlaps(a, b)) {
+                    continue;
+                }
+                if args.prune {
+                    if open.store.prune_entry_bundle(bundle, size)? {
+                        r.pruned_now += BUNDLE;
+                        r.pruned += BUNDLE;
+                    }
+                } else {
+                    r.prunable += BUNDLE;
+                }
+            }
+            Ok::<_, anyhow::Error>(r)
+        }
+        .await;
+        let closed = open.close().await;
+        let r = result?;
+        closed?;
+        Ok::<_, anyhow::Error>(r)
+    })?;
+    if json_out {
+        let mut v = serde_json::to_value(&report)?;
+        v["ok"] = json!(true);
+        v["stream"] = json!(args.name);
+        v["retention_days"] = json!(config.retention_days);
+        v["cutoff"] = json!(cutoff);
+        output::json_line(&v)?;
+    } else {
+        output::line(&format!(
+            "stream {}: {} events; retention {} days (cutoff {})\n  within retention  {}\n  past retention    {} (held {})\n  prunable          {}\n  pruned            {}{}",
+            args.name,
+            report.events,
+            config.retention_days,
+            cutoff.to_rfc3339(),
+            report.within_retention,
+            report.past_retention,
+            report.held,
+            report.prunable,
+            report.pruned,
+            if args.prune { format!(" ({} now)", report.pruned_now) } else { String::new() }
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to read events whose bodies were pruned.
+fn check_not_pruned(store: &SqliteStore, from: u64, to: u64, size: u64) -> Result<()> {
+    for bundle in from / BUNDLE..to.div_ceil(BUNDLE) {
+        if (bundle + 1) * BUNDLE <= size && !store.has_entry_bundle(bundle) {
+            bail!(
+                "events [{}, {}) were pruned under the retention policy; their leaf hashes remain in the log",
+                bundle * BUNDLE,
+                (bundle + 1) * BUNDLE
+            );
+        }
+    }
+    Ok(())
 }

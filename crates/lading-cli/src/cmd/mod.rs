@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::{
-    AlgArg, BenchCommand, Cli, Command, InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand, MaintCommand,
-    ProviderCommand, ReleaseCommand, StreamCommand, TokenCommand, WitnessCommand,
+    AlgArg, BenchCommand, Cli, Command, HoldCommand, InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand,
+    MaintCommand, ProviderCommand, ReleaseCommand, StreamCommand, TokenCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -46,6 +46,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Maint(MaintCommand::Ingest(args)) => maint::ingest(&args, json),
         Command::Maint(MaintCommand::Export(args)) => maint::export(&args, json),
         Command::Maint(MaintCommand::Verify(args)) => maint::verify(&args, json),
+        Command::Maint(MaintCommand::Hold(HoldCommand::Add(args))) => maint::hold_add(&args, json),
+        Command::Maint(MaintCommand::Hold(HoldCommand::Release(args))) => maint::hold_release(&args, json),
+        Command::Maint(MaintCommand::Hold(HoldCommand::List(args))) => maint::hold_list(&args, json),
+        Command::Maint(MaintCommand::Retention(args)) => maint::retention(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
