@@ -134,24 +134,7 @@ pub fn sequence_batch(parsed: Vec<Result<Parsed, LineError>>, state: StreamState
 }
 
 fn canonicalize_all(events: &[Sequenced]) -> Vec<Result<Vec<u8>, String>> {
-    fn encode(part: &[Sequenced]) -> Vec<Result<Vec<u8>, String>> {
-        part.iter().map(|s| canonicalize_serialize(&s.event).map_err(|e| format!("cannot canonicalise: {e}"))).collect()
-    }
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if threads < 2 || events.len() < 2048 {
-        return encode(events);
-    }
-    let chunk = events.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = events.chunks(chunk).map(|part| scope.spawn(move || encode(part))).collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+    crate::parallel::map(events, |s| canonicalize_serialize(&s.event).map_err(|e| format!("cannot canonicalise: {e}")))
 }
 
 #[cfg(test)]

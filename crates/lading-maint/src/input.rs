@@ -72,26 +72,7 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 pub fn parse(format: Format, ctx: &Context, text: &str) -> Vec<Result<Parsed, LineError>> {
     let lines: Vec<(usize, &str)> =
         text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if threads < 2 || lines.len() < 2048 {
-        return lines.iter().map(|&(n, l)| parse_line(format, ctx, n, l)).collect();
-    }
-    let chunk = lines.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|&(n, l)| parse_line(format, ctx, n, l)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+    crate::parallel::map(&lines, |&(n, l)| parse_line(format, ctx, n, l))
 }
 
 fn parse_line(format: Format, ctx: &Context, line: usize, text: &str) -> Result<Parsed, LineError> {

@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod input;
+mod parallel;
 pub mod segment;
 pub mod syslog;
 

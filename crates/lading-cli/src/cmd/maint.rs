@@ -78,9 +78,7 @@ fn read_config(dir: &Path) -> Result<StreamConfig> {
     if !path.exists() {
         bail!("{} is not a stream (no {CONFIG_FILE}); create it with `lading maint stream create`", dir.display());
     }
-    let bytes = fsio::read_limited(&path, fsio::MAX_KEY_BYTES)?;
-    let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
-    let config: StreamConfig = serde_json::from_value(value).with_context(|| path.display().to_string())?;
+    let config: StreamConfig = fsio::read_json(&path, fsio::MAX_KEY_BYTES)?;
     if config.format != STREAM_FORMAT {
         bail!("{}: format {:?}, expected {STREAM_FORMAT:?}", path.display(), config.format);
     }
@@ -494,9 +492,7 @@ fn read_holds(dir: &Path) -> Result<Holds> {
     if !path.exists() {
         return Ok(Holds { format: HOLDS_FORMAT.into(), holds: Vec::new() });
     }
-    let bytes = fsio::read_limited(&path, fsio::MAX_DOCUMENT_BYTES)?;
-    let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
-    let holds: Holds = serde_json::from_value(value).with_context(|| path.display().to_string())?;
+    let holds: Holds = fsio::read_json(&path, fsio::MAX_DOCUMENT_BYTES)?;
     if holds.format != HOLDS_FORMAT {
         bail!("{}: format {:?}, expected {HOLDS_FORMAT:?}", path.display(), holds.format);
     }
