@@ -4,6 +4,7 @@
 //! ([`segment`]). Storage, the stream's log and files are the caller's.
 
 pub mod batch;
+mod fields;
 pub mod input;
 mod parallel;
 pub mod segment;

@@ -27,40 +27,16 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use lading_model::Kind;
-use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
+use serde_json::Value;
 
-use crate::input::{Context, LineError, object};
+use crate::fields::{Fields, NAMES, event_value};
+use crate::input::{Context, LineError};
 
 /// The SD-ID whose parameters are the event's fields.
 pub const SD_ID: &str = "maint@32473";
 
 /// Syslog severity (0–7) to OpenTelemetry SeverityNumber.
 const SEVERITY: [u8; 8] = [21, 19, 18, 17, 13, 10, 9, 5];
-
-/// Parameters `maint@32473` may carry.
-const PARAMS: [&str; 19] = [
-    "event_id",
-    "actor",
-    "role",
-    "org",
-    "auth",
-    "session",
-    "access",
-    "asset",
-    "serial",
-    "model",
-    "site",
-    "fw_before",
-    "fw_after",
-    "category",
-    "action",
-    "target",
-    "result",
-    "work_order",
-    "clock",
-];
 
 /// A parsed RFC 5424 message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -274,18 +250,18 @@ pub fn parse_line(line: &str) -> Result<SyslogMessage, SyntaxError> {
 /// A syslog line as an event value (not yet schema-validated).
 pub(crate) fn to_value(ctx: &Context, line: usize, text: &str) -> Result<Value, LineError> {
     let msg = parse_line(text).map_err(|e| LineError::new(line, format!("not RFC 5424 syslog: {e}")))?;
-    let mut params: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut values = BTreeMap::new();
     let mut attributes = serde_json::Map::new();
     for (id, ps) in &msg.structured_data {
         for (name, value) in ps {
             if id == SD_ID {
-                if !PARAMS.contains(&name.as_str()) {
+                let Some(&known) = NAMES.iter().find(|n| **n == name.as_str()) else {
                     return Err(LineError::new(
                         line,
-                        format!("[{SD_ID}] has unknown parameter {name:?}; known: {}", PARAMS.join(", ")),
+                        format!("[{SD_ID}] has unknown parameter {name:?}; known: {}", NAMES.join(", ")),
                     ));
-                }
-                if params.insert(name, value).is_some() {
+                };
+                if values.insert(known, value.clone()).is_some() {
                     return Err(LineError::new(line, format!("[{SD_ID}] gives {name} twice")));
                 }
             } else {
@@ -293,14 +269,6 @@ pub(crate) fn to_value(ctx: &Context, line: usize, text: &str) -> Result<Value, 
             }
         }
     }
-    let need = |name: &str, fallback: Option<&str>, what: &str| -> Result<String, LineError> {
-        params
-            .get(name)
-            .copied()
-            .or(fallback)
-            .map(str::to_owned)
-            .ok_or_else(|| LineError::new(line, format!("no {what}: give {name}=\"…\" in [{SD_ID}]")))
-    };
     let Some(occurred_at) = msg.timestamp else {
         return Err(LineError::new(line, "TIMESTAMP is - ; a maintenance event needs the time it occurred"));
     };
@@ -316,61 +284,30 @@ pub(crate) fn to_value(ctx: &Context, line: usize, text: &str) -> Result<Value, 
         }
     }
     attributes.insert("syslog.facility".into(), Value::from(msg.facility));
-    let event_id = match params.get("event_id") {
-        Some(id) => (*id).to_owned(),
-        None => format!("syslog-{}", &hex::encode(Sha256::digest(text.as_bytes()))[..32]),
+    let fallbacks = [("asset", &msg.hostname), ("session", &msg.procid), ("action", &msg.msgid)]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect();
+    let fields = Fields {
+        values,
+        fallbacks,
+        occurred_at,
+        observed_at: None,
+        severity_number: SEVERITY[usize::from(msg.severity)],
+        attributes,
+        id_prefix: "syslog",
+        id_source: text.as_bytes().to_vec(),
     };
-    let mut meta = serde_json::to_value(&ctx.meta).map_err(|e| LineError::new(line, e.to_string()))?;
-    meta["kind"] = Value::String(Kind::MaintenanceEvent.name().to_owned());
-    meta["id"] = Value::String(
-        uuid::Uuid::new_v5(
-            &uuid::Uuid::NAMESPACE_URL,
-            format!("urn:lading:maint:{}:{event_id}", ctx.stream).as_bytes(),
-        )
-        .to_string(),
-    );
-    let optional = |name: &str| params.get(name).map(|v| Value::String((*v).to_owned()));
-    let mut asset = object([
-        ("id", Value::String(need("asset", msg.hostname.as_deref(), "asset (and HOSTNAME is -)")?)),
-        ("serial", Value::String(params.get("serial").copied().unwrap_or_default().to_owned())),
-        ("model", Value::String(params.get("model").copied().unwrap_or_default().to_owned())),
-        ("site", Value::String(params.get("site").copied().unwrap_or_default().to_owned())),
-    ]);
-    for (key, name) in [("firmware_before", "fw_before"), ("firmware_after", "fw_after")] {
-        if let Some(v) = optional(name) {
-            asset[key] = v;
-        }
-    }
-    let mut event = json!({
-        "meta": meta,
-        "event_id": event_id,
-        "stream": ctx.stream,
-        "sequence": 0,
-        "occurred_at": occurred_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        "observed_at": ctx.observed_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        "clock_source": params.get("clock").copied().unwrap_or("unknown"),
-        "actor": {
-            "id": need("actor", None, "actor")?,
-            "role": params.get("role").copied().unwrap_or("unspecified"),
-            "organisation": params.get("org").copied().unwrap_or("unspecified"),
-            "auth_method": need("auth", None, "authentication method")?,
-        },
-        "session": {
-            "id": need("session", msg.procid.as_deref(), "session (and PROCID is -)")?,
-            "access_path": need("access", None, "access path")?,
-        },
-        "asset": asset,
-        "category": need("category", None, "IEC 62443 event category")?,
-        "action": need("action", msg.msgid.as_deref(), "action (and MSGID is -)")?,
-        "target": params.get("target").copied().unwrap_or_default(),
-        "result": params.get("result").copied().unwrap_or("unknown"),
-        "severity_number": SEVERITY[usize::from(msg.severity)],
-        "attributes": Value::Object(attributes),
-    });
-    if let Some(w) = optional("work_order") {
-        event["work_order"] = w;
-    }
-    Ok(event)
+    let name_of = |name: &str| {
+        let header = match name {
+            "asset" => " (or a HOSTNAME)",
+            "session" => " (or a PROCID)",
+            "action" => " (or a MSGID)",
+            _ => "",
+        };
+        format!("{name}=\"…\" in [{SD_ID}]{header}")
+    };
+    event_value(ctx, line, fields, &name_of)
 }
 
 #[cfg(test)]
