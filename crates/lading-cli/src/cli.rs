@@ -323,6 +323,8 @@ pub(crate) enum EventFormatArg {
     Jsonl,
     /// RFC 5424 syslog lines with a [maint@32473 ...] element.
     Syslog,
+    /// OTLP logs: one ExportLogsServiceRequest in JSON per line (the Collector's file exporter format).
+    OtlpJson,
 }
 
 #[derive(Debug, clap::Args)]

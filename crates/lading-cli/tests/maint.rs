@@ -131,6 +131,22 @@ fn ingest_export_verify() {
     assert_eq!(code, 1);
     assert!(err.contains("neither a sequence number nor an RFC 3339 time"), "{err}");
     assert!(!d.join("x.lading").exists());
+
+    // OTLP logs as the Collector's file exporter writes them: one request of 4 records.
+    let (code, v) =
+        json(d, &["maint", "ingest", "s", &sample("otlp.jsonl"), "--data", "data", "--format", "otlp-json"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!((v["accepted"].as_u64(), v["first_sequence"].as_u64()), (Some(4), Some(35)));
+    assert_eq!(run(d, &["maint", "export", "s", "--data", "data", "--from", "35", "--out", "o.lading"]).0, 0);
+    let (code, v) = json(d, &["maint", "verify", "o.lading", "--vkey", "vkey"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["timeline"][2]["action"], "drive.reset");
+    assert_eq!(v["timeline"][2]["asset"], "robot-0023");
+    std::fs::write(d.join("bad-otlp.jsonl"), "{\"resourceLogs\": [{\"scopeLogs\": [{\"logRecords\": [{}]}]}]}\n")
+        .expect("write");
+    let (code, v) = json(d, &["maint", "ingest", "s", "bad-otlp.jsonl", "--data", "data", "--format", "otlp-json"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["errors"][0]["pointer"], "/resourceLogs/0/scopeLogs/0/logRecords/0", "{v}");
 }
 
 fn status<'a>(v: &'a Value, check: &str) -> &'a str {

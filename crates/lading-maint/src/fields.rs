@@ -73,9 +73,15 @@ pub(crate) fn event_value(
     };
     let mut meta = serde_json::to_value(&ctx.meta).map_err(|e| LineError::new(line, e.to_string()))?;
     meta["kind"] = Value::String(Kind::MaintenanceEvent.name().to_owned());
+    // The document is created when the platform records the event.
+    meta["created_at"] =
+        Value::String(f.observed_at.unwrap_or(ctx.observed_at).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     meta["id"] = Value::String(
-        uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("urn:lading:maint:{}:{event_id}", ctx.stream).as_bytes())
-            .to_string(),
+        uuid::Uuid::new_v5(
+            &uuid::Uuid::NAMESPACE_URL,
+            format!("urn:lading:maint:{}:{event_id}", ctx.stream).as_bytes(),
+        )
+        .to_string(),
     );
     let mut asset = object([
         ("id", Value::String(need("asset", "asset")?)),

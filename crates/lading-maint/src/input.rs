@@ -19,6 +19,9 @@ pub enum Format {
     Jsonl,
     /// RFC 5424 syslog lines; see [`crate::syslog`] for the mapping.
     Syslog,
+    /// One OTLP ExportLogsServiceRequest in JSON per line (what the
+    /// OpenTelemetry Collector's file exporter writes); see [`crate::otlp`].
+    OtlpJson,
 }
 
 /// What every event of an ingestion shares.
@@ -72,18 +75,24 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 pub fn parse(format: Format, ctx: &Context, text: &str) -> Vec<Result<Parsed, LineError>> {
     let lines: Vec<(usize, &str)> =
         text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect();
-    crate::parallel::map(&lines, |&(n, l)| parse_line(format, ctx, n, l))
+    crate::parallel::map(&lines, |&(n, l)| parse_line(format, ctx, n, l)).into_iter().flatten().collect()
 }
 
-fn parse_line(format: Format, ctx: &Context, line: usize, text: &str) -> Result<Parsed, LineError> {
-    if text.len() > MAX_LINE_BYTES {
-        return Err(LineError::new(line, format!("{} bytes; lines are at most {MAX_LINE_BYTES}", text.len())));
+fn parse_line(format: Format, ctx: &Context, line: usize, text: &str) -> Vec<Result<Parsed, LineError>> {
+    if format != Format::OtlpJson && text.len() > MAX_LINE_BYTES {
+        return vec![Err(LineError::new(line, format!("{} bytes; lines are at most {MAX_LINE_BYTES}", text.len())))];
     }
     let value = match format {
-        Format::Jsonl => jsonl_value(ctx, line, text)?,
-        Format::Syslog => syslog::to_value(ctx, line, text)?,
+        Format::Jsonl => jsonl_value(ctx, line, text),
+        Format::Syslog => syslog::to_value(ctx, line, text),
+        Format::OtlpJson => {
+            return match crate::otlp::decode_json(text.as_bytes()) {
+                Ok(request) => crate::otlp::events(ctx, line, &request),
+                Err(e) => vec![Err(LineError::new(line, e))],
+            };
+        }
     };
-    typed_event(line, &value).map(|event| Parsed { line, event })
+    vec![value.and_then(|v| typed_event(line, &v)).map(|event| Parsed { line, event })]
 }
 
 /// A JSON Lines line as an event value with `stream` and a placeholder

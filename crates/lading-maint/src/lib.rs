@@ -6,6 +6,7 @@
 pub mod batch;
 mod fields;
 pub mod input;
+pub mod otlp;
 mod parallel;
 pub mod segment;
 pub mod syslog;

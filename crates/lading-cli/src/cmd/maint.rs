@@ -202,6 +202,7 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
     let format = match args.format {
         EventFormatArg::Jsonl => Format::Jsonl,
         EventFormatArg::Syslog => Format::Syslog,
+        EventFormatArg::OtlpJson => Format::OtlpJson,
     };
     let ctx = Context { stream: config.name.clone(), meta: config.meta.clone(), observed_at: Utc::now() };
     let parsed = lading_maint::parse(format, &ctx, &text);
