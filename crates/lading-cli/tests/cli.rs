@@ -287,4 +287,8 @@ fn demo_runs_the_journey() {
     assert_eq!(reply["envelopes_verified"], 12);
     assert_eq!(reply["receipts_verified"], 12);
     assert!(dir.path().join("demo/saas-release.sm2.dsse.json").exists());
+    // Step 8 leaves a maintenance segment that verifies with the stream's vkey.
+    let vkey = std::fs::read_to_string(dir.path().join("demo/maint/streams/fleet-example-de/log.vkey")).expect("vkey");
+    let (code, out, err) = run(dir.path(), &["maint", "verify", "demo/fleet-example-de.lading", "--vkey", vkey.trim()]);
+    assert_eq!(code, 0, "{out}{err}");
 }

@@ -90,6 +90,85 @@ fn release_journey(dir: &Path, key: &lading_crypto::SigningKey) -> Result<(usize
 
 /// The sample inventory shipped with the repository.
 const SAMPLE_INVENTORY: &str = include_str!("../../../../samples/inventory/offerings.csv");
+const SAMPLE_EVENTS: &str = include_str!("../../../../samples/maint/events.jsonl");
+const SAMPLE_SYSLOG: &str = include_str!("../../../../samples/maint/syslog.log");
+const SAMPLE_OTLP: &str = include_str!("../../../../samples/maint/otlp.jsonl");
+const SAMPLE_MALFORMED_EVENTS: &str = include_str!("../../../../samples/maint/malformed.jsonl");
+
+/// Step 8: a stream fed from the three sources, a bad batch refused, a
+/// segment exported and verified, and a forged copy rejected.
+fn maint_journey(dir: &Path) -> Result<Vec<String>> {
+    use lading_maint::Format;
+
+    use crate::cli::{MaintDataArgs, StreamCreateArgs};
+    use crate::cmd::maint::{create_stream, export_segment, ingest_text};
+
+    let key = dir.join("stream-fleet-example-de");
+    generate_to(Algorithm::Ed25519, &key, true)?;
+    let args = StreamCreateArgs {
+        name: "fleet-example-de".into(),
+        data: MaintDataArgs { data: dir.join("maint") },
+        key: key_paths(&key).0,
+        origin: None,
+        provider: "Suzhou Example Cloud Operations Co., Ltd.".into(),
+        registration_id: "91320500MA1EXAMPLE".into(),
+        ebops: vec!["SB".into()],
+        cpc: vec!["8715".into()],
+        jurisdictions: vec!["DE".into()],
+        clock_tolerance_ms: 5_000,
+        retention_days: 180,
+    };
+    let (stream, origin, vkey) = create_stream(&args)?;
+    let mut lines = vec![format!("   stream {} ({origin}), its own log in {}", args.name, stream.display())];
+    for (format, name, text) in [
+        (Format::Jsonl, "JSON Lines", SAMPLE_EVENTS),
+        (Format::Syslog, "RFC 5424 syslog", SAMPLE_SYSLOG),
+        (Format::OtlpJson, "OTLP/JSON", SAMPLE_OTLP),
+    ] {
+        let (_, appended, first) = ingest_text(&stream, format, text.to_owned(), false)?;
+        lines.push(format!("   {name:<16} {appended} events, sequences {first}..={}", first + appended as u64 - 1));
+    }
+    let (bad, appended, _) = ingest_text(&stream, Format::Jsonl, SAMPLE_MALFORMED_EVENTS.to_owned(), false)?;
+    if appended != 0 || bad.rejected.is_empty() {
+        bail!("the malformed sample was not refused whole");
+    }
+    lines.push(format!(
+        "   a file with {} bad lines is refused whole (first: {})",
+        bad.rejected.len(),
+        bad.rejected.first().map(ToString::to_string).unwrap_or_default()
+    ));
+    let (segment, bytes) = export_segment(&stream, Some("5"), None)?;
+    let file = dir.join("fleet-example-de.lading");
+    fsio::write_output(&file, &bytes)?;
+    let verifier = lading_tlog::NoteVerifier::from_vkey(&vkey)?;
+    let verified = lading_maint::verify(&bytes, &verifier);
+    if !verified.ok() {
+        bail!("the exported segment does not verify: {:?}", verified.checks);
+    }
+    lines.push(format!(
+        "   segment {}..={} exported to {}: {} checks pass, incl. the range proof against the signed checkpoint",
+        segment.first_sequence,
+        segment.last_sequence,
+        file.display(),
+        verified.checks.len()
+    ));
+    // A forger edits one event and rewrites every digest it can.
+    let mut package = lading_model::bundle::Package::from_zip(&bytes)?;
+    let at = package.index.members.iter().position(|m| m.role == "events").context("events member")?;
+    let edited =
+        String::from_utf8(package.files[at].clone())?.replacen("\"result\":\"failure\"", "\"result\":\"success\"", 1);
+    package.files[at] = edited.into_bytes();
+    package.index.members[at].sha256 = lading_model::Sha256Digest::of(&package.files[at]);
+    package.index.members[at].size = package.files[at].len() as u64;
+    let forged = lading_maint::verify(&package.to_zip()?, &verifier);
+    let failed: Vec<&str> =
+        forged.checks.iter().filter(|c| c.status == lading_maint::Status::Fail).map(|c| c.name).collect();
+    if forged.ok() || !failed.contains(&"range proof") {
+        bail!("a forged segment was not rejected by its range proof");
+    }
+    lines.push(format!("   a copy with one failure turned into a success is rejected: {}", failed.join(", ")));
+    Ok(lines)
+}
 
 pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
     let temp;
@@ -237,6 +316,14 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
     let (chain_len, tamper_report) = release_journey(dir, &keys[1].0)?;
     say(format!("   releases 1.0.0 → 1.1.0 packed as .lading packages; the chain verifies ({chain_len} releases)"))?;
     say(format!("   a delivered tree with one edited file: {tamper_report}"))?;
+
+    say(
+        "\n8. A cloud ops platform logs remote maintenance of a client's fleet; the client verifies a segment offline."
+            .into(),
+    )?;
+    for line in maint_journey(dir)? {
+        say(line)?;
+    }
 
     say("\nNext: `lading verify-signature FILE --pubkey KEY.pub` checks any envelope; `lading log verify-proof` any receipt.".into())?;
     say("Certificates, white lists and evidence bundles are not built yet (see README).".into())?;

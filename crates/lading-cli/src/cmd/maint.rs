@@ -104,6 +104,17 @@ fn lock(dir: &Path) -> Result<File> {
 }
 
 pub(crate) fn stream_create(args: &StreamCreateArgs, json_out: bool) -> Result<ExitCode> {
+    let (dir, origin, vkey) = create_stream(args)?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "stream": args.name, "dir": dir, "origin": origin, "vkey": vkey }))?;
+    } else {
+        output::line(&vkey)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates a stream; returns its directory, origin and vkey.
+pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String, String)> {
     let dir = stream_dir(&args.data.data, &args.name)?;
     if dir.exists() {
         bail!("stream {} already exists in {}", args.name, dir.display());
@@ -150,12 +161,7 @@ pub(crate) fn stream_create(args: &StreamCreateArgs, json_out: bool) -> Result<E
     };
     fsio::write_new(&dir.join(CONFIG_FILE), &serde_json::to_vec_pretty(&config)?, 0o644, false)?;
     EventIndex::open(&dir.join(INDEX_FILE)).context("creating the event index")?;
-    if json_out {
-        output::json_line(&json!({ "ok": true, "stream": args.name, "dir": dir, "origin": origin, "vkey": vkey }))?;
-    } else {
-        output::line(&vkey)?;
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok((dir, origin, vkey))
 }
 
 /// Brings the event index up to the log (after a crash between the two).
@@ -196,20 +202,27 @@ fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
 
 pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode> {
     let dir = stream_dir(&args.data.data, &args.name)?;
-    let config = read_config(&dir)?;
-    let _lock = lock(&dir)?;
     let text = utf8_text(&args.file, fsio::read_limited(&args.file, MAX_INGEST_BYTES)?)?;
     let format = match args.format {
         EventFormatArg::Jsonl => Format::Jsonl,
         EventFormatArg::Syslog => Format::Syslog,
         EventFormatArg::OtlpJson => Format::OtlpJson,
     };
+    let (outcome, appended, first) = ingest_text(&dir, format, text, args.per_line)?;
+    report_ingest(args, &outcome, appended, first, json_out)
+}
+
+/// Ingests `text` into the stream at `dir` as one batch: returns the
+/// outcome, how many events were appended and the first sequence number.
+pub(crate) fn ingest_text(dir: &Path, format: Format, text: String, per_line: bool) -> Result<(Outcome, usize, u64)> {
+    let config = read_config(dir)?;
+    let _lock = lock(dir)?;
     let ctx = Context { stream: config.name.clone(), meta: config.meta.clone(), observed_at: Utc::now() };
     let parsed = lading_maint::parse(format, &ctx, &text);
     drop(text);
     let rt = runtime()?;
-    let (outcome, appended, first) = rt.block_on(async {
-        let open = open_log(&dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
+    rt.block_on(async {
+        let open = open_log(dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
         let result = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
@@ -222,7 +235,7 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
                 tolerance: chrono::Duration::milliseconds(i64::try_from(config.clock_tolerance_ms).unwrap_or(i64::MAX)),
             };
             let mut outcome = lading_maint::sequence_batch(parsed, state, &known);
-            if (!outcome.rejected.is_empty() && !args.per_line) || outcome.accepted.is_empty() {
+            if (!outcome.rejected.is_empty() && !per_line) || outcome.accepted.is_empty() {
                 return Ok::<_, anyhow::Error>((outcome, 0, size));
             }
             let entries: Vec<Vec<u8>> = outcome.accepted.iter_mut().map(|s| std::mem::take(&mut s.entry)).collect();
@@ -254,8 +267,7 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
         let r = result?;
         closed?;
         Ok::<_, anyhow::Error>(r)
-    })?;
-    report_ingest(args, &outcome, appended, first, json_out)
+    })
 }
 
 fn report_ingest(
@@ -315,17 +327,50 @@ fn bound(arg: &str, flag: &str, index: &EventIndex, start: bool, size: u64) -> R
 
 pub(crate) fn export(args: &MaintExportArgs, json_out: bool) -> Result<ExitCode> {
     let dir = stream_dir(&args.data.data, &args.name)?;
-    let config = read_config(&dir)?;
-    let _lock = lock(&dir)?;
+    let (segment, bytes) = export_segment(&dir, args.from.as_deref(), args.to.as_deref())?;
+    fsio::write_output(&args.out, &bytes)?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true,
+            "out": args.out,
+            "stream": segment.stream,
+            "first_sequence": segment.first_sequence,
+            "last_sequence": segment.last_sequence,
+            "event_count": segment.event_count,
+            "tree_size": segment.checkpoint.tree_size,
+            "bytes": bytes.len(),
+        }))?;
+    } else {
+        output::line(&format!(
+            "wrote {}: {} events, sequences {}..={}, proven against checkpoint size {}",
+            args.out.display(),
+            segment.event_count,
+            segment.first_sequence,
+            segment.last_sequence,
+            segment.checkpoint.tree_size
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A segment package of the stream at `dir` for `[from, to)` (sequence
+/// numbers or RFC 3339 times; defaults: the whole stream).
+pub(crate) fn export_segment(
+    dir: &Path,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(lading_model::maintenance::MaintenanceSegment, Vec<u8>)> {
+    let config = read_config(dir)?;
+    let _lock = lock(dir)?;
     let rt = runtime()?;
-    let (segment, bytes) = rt.block_on(async {
-        let open = open_log(&dir, BatchConfig::default()).await?;
+    rt.block_on(async {
+        let open = open_log(dir, BatchConfig::default()).await?;
         let result = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
             let size = open.log.checkpoint().0;
-            let from = args.from.as_deref().map_or(Ok(0), |a| bound(a, "--from", &index, true, size))?;
-            let to = args.to.as_deref().map_or(Ok(size), |a| bound(a, "--to", &index, false, size))?;
+            let from = from.map_or(Ok(0), |a| bound(a, "--from", &index, true, size))?;
+            let to = to.map_or(Ok(size), |a| bound(a, "--to", &index, false, size))?;
             if from >= to || to > size {
                 bail!("no events in [{from}, {to}): the stream holds sequences 0..{size}");
             }
@@ -358,30 +403,7 @@ pub(crate) fn export(args: &MaintExportArgs, json_out: bool) -> Result<ExitCode>
         let r = result?;
         closed?;
         Ok::<_, anyhow::Error>(r)
-    })?;
-    fsio::write_output(&args.out, &bytes)?;
-    if json_out {
-        output::json_line(&json!({
-            "ok": true,
-            "out": args.out,
-            "stream": segment.stream,
-            "first_sequence": segment.first_sequence,
-            "last_sequence": segment.last_sequence,
-            "event_count": segment.event_count,
-            "tree_size": segment.checkpoint.tree_size,
-            "bytes": bytes.len(),
-        }))?;
-    } else {
-        output::line(&format!(
-            "wrote {}: {} events, sequences {}..={}, proven against checkpoint size {}",
-            args.out.display(),
-            segment.event_count,
-            segment.first_sequence,
-            segment.last_sequence,
-            segment.checkpoint.tree_size
-        ))?;
-    }
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 pub(crate) fn verify(args: &MaintVerifyArgs, json_out: bool) -> Result<ExitCode> {
