@@ -20,6 +20,8 @@ pub const EVENTS_JSONL: &str = "events.jsonl";
 pub const CHECKPOINT_TXT: &str = "checkpoint.txt";
 /// The range proof: base64 hashes, one per line.
 pub const RANGE_PROOF_TXT: &str = "range-proof.txt";
+/// The segment document signed (DSSE envelope of an in-toto statement).
+pub const SEGMENT_DSSE: &str = "segment.dsse.json";
 
 /// A segment being exported.
 #[derive(Debug, Clone)]
@@ -40,6 +42,9 @@ pub struct Export<'a> {
     pub clock_tolerance_ms: u64,
     /// When the events may be deleted.
     pub retention_until: DateTime<Utc>,
+    /// The stream's key (Ed25519, the key of its log): signs the segment
+    /// document, which the checkpoint alone does not cover.
+    pub key: &'a lading_crypto::SigningKey,
 }
 
 /// Why a segment cannot be built.
@@ -60,6 +65,9 @@ pub enum SegmentError {
     /// The checkpoint note does not parse.
     #[error("checkpoint: {0}")]
     Checkpoint(String),
+    /// The segment document could not be signed.
+    #[error("signing the segment document: {0}")]
+    Sign(String),
     /// The container failed.
     #[error(transparent)]
     Bundle(#[from] BundleError),
@@ -104,6 +112,10 @@ pub fn export(x: &Export<'_>) -> Result<(MaintenanceSegment, Vec<u8>), SegmentEr
         retention_until: x.retention_until,
     };
     let segment_json = json::canonicalize_serialize(&segment).map_err(|e| SegmentError::Checkpoint(e.to_string()))?;
+    let value = serde_json::to_value(&segment).map_err(|e| SegmentError::Checkpoint(e.to_string()))?;
+    let envelope = lading_crypto::sign_document(&value, x.key).map_err(|e| SegmentError::Sign(e.to_string()))?;
+    let envelope_json =
+        serde_json::to_vec_pretty(&envelope.to_json()).map_err(|e| SegmentError::Sign(e.to_string()))?;
     let mut events = Vec::with_capacity(x.entries.iter().map(|e| e.len() + 1).sum());
     for e in x.entries {
         events.extend_from_slice(e);
@@ -112,6 +124,7 @@ pub fn export(x: &Export<'_>) -> Result<(MaintenanceSegment, Vec<u8>), SegmentEr
     let proof: String = x.proof.iter().map(|h| format!("{}\n", h.to_base64())).collect();
     let files = vec![
         (SEGMENT_JSON, "application/json", "manifest", segment_json),
+        (SEGMENT_DSSE, "application/vnd.dsse.envelope.v1+json", "envelope", envelope_json),
         (EVENTS_JSONL, "application/jsonl", "events", events),
         (CHECKPOINT_TXT, "text/plain; charset=utf-8", "checkpoint", x.checkpoint.as_bytes().to_vec()),
         (RANGE_PROOF_TXT, "text/plain; charset=utf-8", "range-proof", proof.into_bytes()),
@@ -295,6 +308,28 @@ pub fn verify(package_bytes: &[u8], log_key: &NoteVerifier) -> Verification {
             None
         }
     };
+
+    // The document's fields beyond the events (metadata, retention) are
+    // covered by its signature, made with the stream's key.
+    match member("envelope") {
+        None => {
+            checks.push("segment signature", Err(format!("no {SEGMENT_DSSE} in the package")));
+        }
+        Some(env) => {
+            let key = lading_crypto::VerifyingKey::Ed25519(*log_key.public_key());
+            let r = lading_crypto::Envelope::from_json_bytes(env)
+                .map_err(|e| e.to_string())
+                .and_then(|e| lading_crypto::verify_statement(&e, &key).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    if json::canonicalize(&v.statement.predicate) == doc {
+                        Ok(format!("{SEGMENT_DSSE} signs {SEGMENT_JSON} with the stream's key"))
+                    } else {
+                        Err(format!("{SEGMENT_DSSE} signs a different segment document than {SEGMENT_JSON}"))
+                    }
+                });
+            checks.push("segment signature", r);
+        }
+    }
 
     // Leaves come from the bytes as shipped, so any edit to an event changes them.
     let text = std::str::from_utf8(events);

@@ -362,6 +362,9 @@ pub(crate) fn export_segment(
 ) -> Result<(lading_model::maintenance::MaintenanceSegment, Vec<u8>)> {
     let config = read_config(dir)?;
     let _lock = lock(dir)?;
+    // The stream's log key also signs the segment document (DSSE, a
+    // different format and domain from the checkpoint's signed note).
+    let key = fsio::read_private_key(&dir.join("log.key"))?;
     let rt = runtime()?;
     rt.block_on(async {
         let open = open_log(dir, BatchConfig::default()).await?;
@@ -395,6 +398,7 @@ pub(crate) fn export_segment(
                 proof: &proof,
                 clock_tolerance_ms: config.clock_tolerance_ms,
                 retention_until: latest + chrono::Duration::days(i64::from(config.retention_days)),
+                key: &key,
             };
             Ok(lading_maint::export(&x)?)
         }
