@@ -204,6 +204,19 @@ pub(crate) enum MaintCommand {
     Hold(HoldCommand),
     /// Report what the retention policy keeps, holds and may prune; --prune prunes it.
     Retention(MaintRetentionArgs),
+    /// Mint a token for OTLP/HTTP ingestion into the stream (`POST /v1/logs` on `lading serve`).
+    Token(MaintTokenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MaintTokenArgs {
+    /// The stream.
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) data: MaintDataArgs,
+    /// Who the token is for.
+    #[arg(long, default_value = "otlp")]
+    pub(crate) label: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,7 @@
 
 mod auth;
 mod error;
+pub mod otlp;
 mod witness;
 
 use std::collections::BTreeMap;
@@ -78,6 +79,19 @@ pub struct AppState<S: LogStore, R: Registry> {
     /// How long `?wait=receipt` waits for witnesses before answering with
     /// a receipt under the (not yet cosigned) latest checkpoint.
     pub witness_wait: std::time::Duration,
+    /// Where OTLP log requests (`POST /v1/logs`) go; `None`: not served.
+    pub otlp: Option<Arc<dyn otlp::LogSink>>,
+}
+
+/// `POST /v1/logs`: OTLP/HTTP logs into the token's maintenance stream.
+async fn otlp_logs<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let sink =
+        state.otlp.clone().ok_or_else(|| ApiError::NotFound("this deployment has no maintenance streams".into()))?;
+    otlp::export_logs(sink.as_ref(), &headers, body).await
 }
 
 /// The API router.
@@ -87,7 +101,7 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/healthz", get(|| async { "ok" }))
         .route("/add-checkpoint", post(witness::add_checkpoint::<S, R>))
-        .route("/v1/logs", get(list_logs::<S, R>))
+        .route("/v1/logs", get(list_logs::<S, R>).post(otlp_logs::<S, R>))
         .route("/v1/logs/{log}/entries", post(submit::<S, R>))
         .route("/v1/logs/{log}/checkpoint", get(checkpoint::<S, R>))
         .route("/v1/logs/{log}/tile/{*path}", get(tile::<S, R>))

@@ -215,11 +215,27 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
 /// Ingests `text` into the stream at `dir` as one batch: returns the
 /// outcome, how many events were appended and the first sequence number.
 pub(crate) fn ingest_text(dir: &Path, format: Format, text: String, per_line: bool) -> Result<(Outcome, usize, u64)> {
+    ingest_with(dir, per_line, move |ctx| lading_maint::parse(format, ctx, &text))
+}
+
+/// Ingests an OTLP request into the stream at `dir` as one batch (all or nothing).
+pub(crate) fn ingest_otlp(
+    dir: &Path,
+    request: &opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest,
+) -> Result<(Outcome, usize, u64)> {
+    ingest_with(dir, false, |ctx| lading_maint::otlp::events(ctx, 1, request))
+}
+
+/// Ingests the events `produce` makes for the stream at `dir` as one batch.
+fn ingest_with(
+    dir: &Path,
+    per_line: bool,
+    produce: impl FnOnce(&Context) -> Vec<Result<lading_maint::Parsed, lading_maint::LineError>>,
+) -> Result<(Outcome, usize, u64)> {
     let config = read_config(dir)?;
     let _lock = lock(dir)?;
     let ctx = Context { stream: config.name.clone(), meta: config.meta.clone(), observed_at: Utc::now() };
-    let parsed = lading_maint::parse(format, &ctx, &text);
-    drop(text);
+    let parsed = produce(&ctx);
     let rt = runtime()?;
     rt.block_on(async {
         let open = open_log(dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
@@ -721,4 +737,106 @@ fn check_not_pruned(store: &SqliteStore, from: u64, to: u64, size: u64) -> Resul
         }
     }
     Ok(())
+}
+
+/// Stream tokens file: SHA-256 hashes only, never the tokens.
+const TOKENS_FILE: &str = "tokens.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StreamToken {
+    id: String,
+    sha256: String,
+    label: String,
+    created_at: DateTime<Utc>,
+}
+
+pub(crate) fn token(args: &crate::cli::MaintTokenArgs, json_out: bool) -> Result<ExitCode> {
+    let dir = stream_dir(&args.data.data, &args.name)?;
+    read_config(&dir)?;
+    let _lock = lock(&dir)?;
+    let path = dir.join(TOKENS_FILE);
+    let mut tokens: Vec<StreamToken> =
+        if path.exists() { fsio::read_json(&path, fsio::MAX_DOCUMENT_BYTES)? } else { Vec::new() };
+    let minted = lading_server::mint(&args.name, lading_log::Scope::Submit, &args.label, Utc::now().timestamp())
+        .map_err(|e| anyhow!("minting a token: {e}"))?;
+    tokens.push(StreamToken {
+        id: minted.record.id.clone(),
+        sha256: hex::encode(minted.record.hash),
+        label: args.label.clone(),
+        created_at: Utc::now(),
+    });
+    fsio::write_new(&path, &serde_json::to_vec_pretty(&tokens)?, 0o600, true)?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "stream": args.name, "id": minted.record.id, "token": minted.token }))?;
+    } else {
+        output::line(&minted.token)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The embedded deployment's maintenance streams as an OTLP sink for `lading serve`.
+pub(crate) struct StreamSink {
+    data: PathBuf,
+    tokens: std::collections::HashMap<[u8; 32], String>,
+}
+
+impl StreamSink {
+    /// Loads every stream's token hashes under `data/streams`; `None` when there are no streams.
+    pub(crate) fn load(data: &Path) -> Result<Option<Self>> {
+        let root = data.join("streams");
+        if !root.is_dir() {
+            return Ok(None);
+        }
+        let mut tokens = std::collections::HashMap::new();
+        for entry in std::fs::read_dir(&root).with_context(|| format!("reading {}", root.display()))? {
+            let dir = entry?.path();
+            let path = dir.join(TOKENS_FILE);
+            if !path.exists() {
+                continue;
+            }
+            let config = read_config(&dir)?;
+            let list: Vec<StreamToken> = fsio::read_json(&path, fsio::MAX_DOCUMENT_BYTES)?;
+            for t in list {
+                let mut hash = [0u8; 32];
+                hex::decode_to_slice(&t.sha256, &mut hash)
+                    .with_context(|| format!("{}: token {}", path.display(), t.id))?;
+                tokens.insert(hash, config.name.clone());
+            }
+        }
+        Ok(Some(Self { data: data.to_owned(), tokens }))
+    }
+}
+
+impl lading_server::otlp::LogSink for StreamSink {
+    fn stream_for(&self, token_hash: [u8; 32]) -> Option<(String, [u8; 32])> {
+        self.tokens.get(&token_hash).map(|s| (s.clone(), token_hash))
+    }
+
+    fn ingest(
+        &self,
+        stream: String,
+        request: opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest,
+    ) -> lading_server::otlp::SinkFuture {
+        use lading_server::otlp::{Ingested, SinkError};
+        let dir = self.data.join("streams").join(&stream);
+        Box::pin(async move {
+            // The stream's writer runs on its own thread with its own runtime
+            // (the same code path as `lading maint ingest`).
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(ingest_otlp(&dir, &request));
+            });
+            match rx.await {
+                Ok(Ok((outcome, appended, first))) if outcome.rejected.is_empty() => {
+                    Ok(Ingested { accepted: appended as u64, first_sequence: first })
+                }
+                Ok(Ok((outcome, ..))) => {
+                    Err(SinkError::Rejected(outcome.rejected.iter().map(ToString::to_string).collect()))
+                }
+                Ok(Err(e)) => Err(SinkError::Unavailable(format!("stream {stream}: {e:#}"))),
+                Err(_) => Err(SinkError::Unavailable("the stream writer stopped".into())),
+            }
+        })
+    }
 }

@@ -6,7 +6,7 @@ mod document;
 mod inventory;
 mod key;
 mod log;
-mod maint;
+pub(crate) mod maint;
 mod release;
 mod serve;
 mod sign;
@@ -50,6 +50,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Maint(MaintCommand::Hold(HoldCommand::Release(args))) => maint::hold_release(&args, json),
         Command::Maint(MaintCommand::Hold(HoldCommand::List(args))) => maint::hold_list(&args, json),
         Command::Maint(MaintCommand::Retention(args)) => maint::retention(&args, json),
+        Command::Maint(MaintCommand::Token(args)) => maint::token(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),

@@ -122,6 +122,11 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         if !witnessing.is_empty() {
             tokio::spawn(lading_server::run_witnessing(witnessing, Duration::from_millis(args.witness_interval_ms)));
         }
+        // Maintenance streams (embedded store only) take OTLP logs at POST /v1/logs.
+        let otlp: Option<Arc<dyn lading_server::otlp::LogSink>> = match &args.data.data {
+            Some(data) => crate::cmd::maint::StreamSink::load(data)?.map(|s| Arc::new(s) as _),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -135,6 +140,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             max_body: args.max_body,
             witness: Some(witness),
             witness_wait: Duration::from_millis(args.witness_wait_ms),
+            otlp,
         });
         let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
         if json_out {
