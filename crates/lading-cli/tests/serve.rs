@@ -141,6 +141,93 @@ fn a_log_gets_its_checkpoints_cosigned_by_a_witness_deployment() {
     assert_eq!(status, 400, "{body}");
 }
 
+#[test]
+fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
+    use prost::Message as _;
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    lading(d, &["key", "generate", "--out", "k"]);
+    lading(
+        d,
+        &[
+            "maint",
+            "stream",
+            "create",
+            "fleet",
+            "--data",
+            "dep",
+            "--key",
+            "k.key",
+            "--provider",
+            "X Co",
+            "--registration-id",
+            "9132",
+        ],
+    );
+    let token = lading(d, &["maint", "token", "fleet", "--data", "dep"]).trim().to_owned();
+    let server = serve(d, "dep", &[]);
+    let url = format!("{}/v1/logs", server.url);
+    let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/otlp.jsonl"))
+        .expect("sample");
+    let request: opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest =
+        serde_json::from_str(sample.trim()).expect("otlp json");
+    let size = || -> u64 {
+        let v: Value =
+            serde_json::from_str(&lading(d, &["--json", "log", "checkpoint", "dep/streams/fleet"])).expect("json");
+        v["size"].as_u64().expect("size")
+    };
+    let proto = "application/x-protobuf";
+
+    let (status, _, body) = post(&url, None, proto, request.encode_to_vec());
+    assert_eq!(status, 401, "{body}");
+    let (status, _, body) = post(&url, Some("lad_00000000_wrong"), proto, request.encode_to_vec());
+    assert_eq!(status, 401, "{body}");
+    let (status, _, body) = post(&url, Some(&token), "text/plain", b"hello".to_vec());
+    assert_eq!(status, 415, "{body}");
+    let (status, ct, body) = post(&url, Some(&token), proto, b"\xff\xff\xff garbage".to_vec());
+    assert_eq!(status, 400, "{body}");
+    assert!(ct.starts_with("application/problem+json"), "{ct}");
+    assert_eq!(size(), 0);
+
+    let (status, ct, _) = post(&url, Some(&token), proto, request.encode_to_vec());
+    assert_eq!((status, ct.as_str()), (200, proto));
+    assert_eq!(size(), 4);
+    // The same records again are duplicates: the whole request is refused, nothing appended.
+    let (status, _, body) = post(&url, Some(&token), proto, request.encode_to_vec());
+    assert_eq!(status, 400);
+    assert!(body.contains("already in the stream"), "{body}");
+    // JSON encoding; one bad record refuses the batch.
+    let mut next = request.clone();
+    for r in &mut next.resource_logs[0].scope_logs[0].log_records {
+        r.time_unix_nano += 3_600_000_000_000;
+        for a in &mut r.attributes {
+            if a.key == "maint.event_id" {
+                a.value = Some(opentelemetry_proto::tonic::common::v1::AnyValue {
+                    value: Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(format!(
+                        "json-{}",
+                        r.time_unix_nano
+                    ))),
+                });
+            }
+        }
+    }
+    let mut bad = next.clone();
+    bad.resource_logs[0].scope_logs[0].log_records[1].attributes.retain(|a| a.key != "maint.category");
+    let (status, _, body) = post(&url, Some(&token), "application/json", serde_json::to_vec(&bad).expect("json"));
+    assert_eq!(status, 400);
+    assert!(body.contains("logRecords/1") && body.contains("maint.category"), "{body}");
+    assert_eq!(size(), 4);
+    let (status, _, body) = post(&url, Some(&token), "application/json", serde_json::to_vec(&next).expect("json"));
+    assert_eq!((status, body.as_str()), (200, "{}"));
+    assert_eq!(size(), 8);
+
+    drop(server);
+    lading(d, &["maint", "export", "fleet", "--data", "dep", "--out", "s.lading"]);
+    let vkey = std::fs::read_to_string(d.join("dep/streams/fleet/log.vkey")).expect("vkey");
+    lading(d, &["maint", "verify", "s.lading", "--vkey", vkey.trim()]);
+}
+
 mod reqwest {
     pub(crate) use ::reqwest::*;
 
