@@ -393,6 +393,22 @@ pub(crate) enum BenchCommand {
     /// Release hashing: one large file against `openssl dgst -sha256` on the same
     /// file, and many small files on one core against all cores.
     Hash(BenchHashArgs),
+    /// Maintenance event ingestion (JSON Lines into a stream) against raw durable
+    /// appends of the same canonical entries.
+    Maint(BenchMaintArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BenchMaintArgs {
+    /// Directory for the benchmark streams (default: a temporary one).
+    #[arg(long)]
+    pub(crate) dir: Option<PathBuf>,
+    /// Events per batch (one file = one batch).
+    #[arg(long, default_value_t = 20_000)]
+    pub(crate) events: u64,
+    /// Batches.
+    #[arg(long, default_value_t = 5)]
+    pub(crate) batches: u64,
 }
 
 #[derive(Debug, clap::Args)]

@@ -479,3 +479,18 @@ fn retention_holds_and_pruning_keep_the_tree_verifiable() {
     assert!(err.contains("rebuilding the event index") && err.contains("pruned"), "{err}");
     assert_eq!(size(d), 635);
 }
+
+#[test]
+fn bench_maint_measures_ingest_against_raw_appends() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (code, v) = json(tmp.path(), &["bench", "maint", "--events", "50", "--batches", "2", "--dir", "b"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["events"], 100);
+    assert!(
+        v["ingest_events_per_s"].as_f64().unwrap_or(0.0) > 0.0
+            && v["baseline_raw_append_per_s"].as_f64().unwrap_or(0.0) > 0.0
+    );
+    let (code, _, err) = run(tmp.path(), &["bench", "maint", "--events", "0"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("at least 1"), "{err}");
+}

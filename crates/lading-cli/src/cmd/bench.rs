@@ -21,6 +21,21 @@ fn signer() -> Result<NoteSigner> {
     Ok(NoteSigner::new("bench.lading.invalid/log", KeyKind::Ed25519, k)?)
 }
 
+/// The benchmark's working directory: `dir` (created), or a temporary one
+/// removed when the returned guard drops.
+pub(crate) fn work_dir(dir: Option<&std::path::Path>) -> Result<(std::path::PathBuf, Option<tempfile::TempDir>)> {
+    match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            Ok((d.to_owned(), None))
+        }
+        None => {
+            let temp = tempfile::tempdir()?;
+            Ok((temp.path().to_owned(), Some(temp)))
+        }
+    }
+}
+
 /// A 100-byte entry, unique per counter value.
 fn entry(n: u64) -> Vec<u8> {
     let mut e = format!("bench entry {n:020}").into_bytes();
@@ -53,17 +68,7 @@ fn fsync_rate(dir: &std::path::Path, seconds: f64) -> Result<f64> {
 }
 
 pub(crate) fn log(args: &BenchLogArgs, json_out: bool) -> Result<ExitCode> {
-    let temp;
-    let base = match &args.dir {
-        Some(d) => {
-            std::fs::create_dir_all(d)?;
-            d.clone()
-        }
-        None => {
-            temp = tempfile::tempdir()?;
-            temp.path().to_owned()
-        }
-    };
+    let (base, _temp) = work_dir(args.dir.as_deref())?;
     let rt = runtime()?;
     let secs = args.seconds;
     let say = |s: String| if json_out { Ok(()) } else { output::line(&s) };
@@ -165,17 +170,7 @@ fn best_of_3(mut f: impl FnMut() -> Result<()>) -> Result<f64> {
 }
 
 pub(crate) fn hash(args: &BenchHashArgs, json_out: bool) -> Result<ExitCode> {
-    let temp;
-    let base = match &args.dir {
-        Some(d) => {
-            std::fs::create_dir_all(d)?;
-            d.clone()
-        }
-        None => {
-            temp = tempfile::tempdir()?;
-            temp.path().to_owned()
-        }
-    };
+    let (base, _temp) = work_dir(args.dir.as_deref())?;
     let say = |s: String| if json_out { Ok(()) } else { output::line(&s) };
     // One large file of pseudo-random bytes, written once; later runs read it from the page cache,
     // for lading and openssl alike.

@@ -840,3 +840,100 @@ impl lading_server::otlp::LogSink for StreamSink {
         })
     }
 }
+
+/// `lading bench maint`: JSON Lines batches through the ingest path into a
+/// fresh stream, and — the baseline, in the same run — durable appends of
+/// the same canonical entries to a fresh log.
+pub(crate) fn bench(args: &crate::cli::BenchMaintArgs, json_out: bool) -> Result<ExitCode> {
+    if args.events == 0 || args.batches == 0 {
+        bail!("--events and --batches must be at least 1");
+    }
+    let (base, _temp) = crate::cmd::bench::work_dir(args.dir.as_deref())?;
+    let say = |s: String| if json_out { Ok(()) } else { output::line(&s) };
+    let key = base.join("bench-stream");
+    crate::cmd::key::generate_to(lading_crypto::Algorithm::Ed25519, &key, true)?;
+    let create = StreamCreateArgs {
+        name: "bench".into(),
+        data: crate::cli::MaintDataArgs { data: base.join("data") },
+        key: crate::cmd::key::key_paths(&key).0,
+        origin: None,
+        provider: "Bench Co".into(),
+        registration_id: "9132".into(),
+        ebops: vec!["SB".into()],
+        cpc: vec!["8715".into()],
+        jurisdictions: Vec::new(),
+        clock_tolerance_ms: 5_000,
+        retention_days: MIN_RETENTION_DAYS,
+    };
+    let (dir, ..) = create_stream(&create)?;
+    // The example event, one id and one time (100 ms apart) per event.
+    let mut template = lading_model::example(Kind::MaintenanceEvent, uuid::Uuid::nil(), Utc::now());
+    if let Some(o) = template.as_object_mut() {
+        o.remove("sequence");
+        o.remove("stream");
+    }
+    let t0 = DateTime::<Utc>::from_timestamp(1_767_225_600, 0).unwrap_or_default();
+    let batches: Vec<String> = (0..args.batches)
+        .map(|b| {
+            (0..args.events)
+                .map(|i| {
+                    let n = b * args.events + i;
+                    template["event_id"] = json!(format!("bench-{n:010}"));
+                    template["occurred_at"] = json!((t0 + chrono::Duration::milliseconds(100 * n as i64)).to_rfc3339());
+                    template.to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let total = args.events * args.batches;
+    say(format!("lading bench maint: {} batches of {} events under {}", args.batches, args.events, base.display()))?;
+    let started = std::time::Instant::now();
+    for text in &batches {
+        let (outcome, appended, _) = ingest_text(&dir, Format::Jsonl, text.clone(), false)?;
+        if appended as u64 != args.events {
+            bail!("a benchmark batch was refused: {:?}", outcome.rejected.first());
+        }
+    }
+    let ingest = total as f64 / started.elapsed().as_secs_f64();
+    // Baseline: the stream's own entries, appended raw to a fresh log in the same batch sizes.
+    let raw_dir = base.join("raw");
+    crate::cmd::log::create(&raw_dir, "bench.lading.invalid/raw", &crate::cmd::key::key_paths(&key).0)?;
+    let rt = runtime()?;
+    let raw = rt.block_on(async {
+        let stream = open_log(&dir, BatchConfig::default()).await?;
+        let entries = stream.log.entries(0, total).await;
+        stream.close().await?;
+        let entries = entries?;
+        let open = open_log(&raw_dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
+        let started = std::time::Instant::now();
+        let mut result = Ok(());
+        for chunk in entries.chunks(usize::try_from(args.events).unwrap_or(usize::MAX)) {
+            if let Err(e) = open.log.append_many(chunk.to_vec()).await {
+                result = Err(e);
+                break;
+            }
+        }
+        let secs = started.elapsed().as_secs_f64();
+        open.close().await?;
+        result?;
+        Ok::<_, anyhow::Error>(total as f64 / secs)
+    })?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true,
+            "events": total,
+            "batches": args.batches,
+            "ingest_events_per_s": ingest.round(),
+            "baseline_raw_append_per_s": raw.round(),
+            "ratio": (ingest / raw * 100.0).round() / 100.0,
+        }))?;
+    } else {
+        say(format!("baseline: durable appends of the same canonical entries: {raw:.0} entries/s"))?;
+        say(format!(
+            "ingest (parse, schema, checks, RFC 8785, append, index): {ingest:.0} events/s ({:.2}× the baseline)",
+            ingest / raw
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

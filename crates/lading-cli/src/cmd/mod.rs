@@ -1,6 +1,6 @@
 //! One module per group of commands; `run` dispatches.
 
-mod bench;
+pub(crate) mod bench;
 mod demo;
 mod document;
 mod inventory;
@@ -53,6 +53,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Maint(MaintCommand::Token(args)) => maint::token(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
+        Command::Bench(BenchCommand::Maint(args)) => maint::bench(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
         Command::Release(ReleaseCommand::Pack(args)) => release::pack(&args, json),
         Command::Release(ReleaseCommand::Verify(args)) => release::verify(&args, json),
