@@ -24,4 +24,6 @@ mod store;
 pub use integrate::{Integrator, ResumeError};
 pub use log::{Appended, BatchConfig, Log, LogError};
 pub use registry::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, TokenRecord};
-pub use store::{Batch, LogStore, StoreError, StoredState};
+pub use store::{
+    Batch, LogStore, StoreError, StoredState, decode_frontier, decode_partial, encode_frontier, encode_partial,
+};

@@ -79,3 +79,51 @@ pub trait LogStore: Send + Sync + 'static {
     /// The bytes of a tile or entry bundle, or `None` when it does not exist.
     fn read_tile(&self, tile: TileId) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
 }
+
+// One byte encoding of a `StoredState`'s frontier and partial tiles, for
+// every backend that keeps them as byte strings (SQLite, PostgreSQL).
+
+/// The frontier as stored: its hashes concatenated.
+pub fn encode_frontier(frontier: &[Hash]) -> Vec<u8> {
+    frontier.iter().flat_map(|h| h.0).collect()
+}
+
+/// Reads [`encode_frontier`]'s bytes back.
+pub fn decode_frontier(bytes: &[u8]) -> Result<Vec<Hash>, StoreError> {
+    if !bytes.len().is_multiple_of(32) {
+        return Err(StoreError::Corrupt(format!("stored frontier is {} bytes, not a multiple of 32", bytes.len())));
+    }
+    Ok(bytes.chunks_exact(32).map(|c| Hash(c.try_into().unwrap_or([0; 32]))).collect())
+}
+
+/// The partial tiles as stored: `u16 path length ‖ path ‖ u32 length ‖ bytes`, per tile.
+pub fn encode_partial(partial: &[(TileId, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (id, bytes) in partial {
+        let path = id.path();
+        out.extend_from_slice(&(path.len() as u16).to_be_bytes());
+        out.extend_from_slice(path.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// Reads [`encode_partial`]'s bytes back.
+pub fn decode_partial(mut bytes: &[u8]) -> Result<Vec<(TileId, Vec<u8>)>, StoreError> {
+    let bad = |m: &str| StoreError::Corrupt(format!("stored partial tiles: {m}"));
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let (len, rest) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated"))?;
+        let (path, rest) =
+            rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]]))).ok_or_else(|| bad("truncated"))?;
+        let path = std::str::from_utf8(path).map_err(|_| bad("path is not UTF-8"))?;
+        let id = TileId::parse_path(path).map_err(|e| bad(&e.to_string()))?;
+        let (len, rest) = rest.split_at_checked(4).ok_or_else(|| bad("truncated"))?;
+        let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (data, rest) = rest.split_at_checked(n).ok_or_else(|| bad("truncated"))?;
+        out.push((id, data.to_vec()));
+        bytes = rest;
+    }
+    Ok(out)
+}

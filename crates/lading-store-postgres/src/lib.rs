@@ -17,7 +17,9 @@
 mod registry;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use lading_log::{Batch, LogStore, StoreError, StoredState};
+use lading_log::{
+    Batch, LogStore, StoreError, StoredState, decode_frontier, decode_partial, encode_frontier, encode_partial,
+};
 use lading_tlog::{Hash, TileId};
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
@@ -82,47 +84,6 @@ impl PostgresStore {
     pub fn log(&self) -> &str {
         &self.log
     }
-}
-
-fn encode_frontier(frontier: &[Hash]) -> Vec<u8> {
-    frontier.iter().flat_map(|h| h.0).collect()
-}
-
-fn decode_frontier(bytes: &[u8]) -> Result<Vec<Hash>, StoreError> {
-    if !bytes.len().is_multiple_of(32) {
-        return Err(StoreError::Corrupt(format!("stored frontier is {} bytes", bytes.len())));
-    }
-    Ok(bytes.chunks_exact(32).map(|c| Hash(c.try_into().unwrap_or([0; 32]))).collect())
-}
-
-fn encode_partial(partial: &[(TileId, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (id, bytes) in partial {
-        let path = id.path();
-        out.extend_from_slice(&(path.len() as u16).to_be_bytes());
-        out.extend_from_slice(path.as_bytes());
-        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-        out.extend_from_slice(bytes);
-    }
-    out
-}
-
-fn decode_partial(mut bytes: &[u8]) -> Result<Vec<(TileId, Vec<u8>)>, StoreError> {
-    let bad = |m: &str| StoreError::Corrupt(format!("stored partial tiles: {m}"));
-    let mut out = Vec::new();
-    while !bytes.is_empty() {
-        let (len, rest) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated"))?;
-        let (path, rest) =
-            rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]]))).ok_or_else(|| bad("truncated"))?;
-        let id =
-            std::str::from_utf8(path).ok().and_then(|p| TileId::parse_path(p).ok()).ok_or_else(|| bad("bad path"))?;
-        let (len, rest) = rest.split_at_checked(4).ok_or_else(|| bad("truncated"))?;
-        let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
-        let (data, rest) = rest.split_at_checked(n).ok_or_else(|| bad("truncated"))?;
-        out.push((id, data.to_vec()));
-        bytes = rest;
-    }
-    Ok(out)
 }
 
 impl LogStore for PostgresStore {

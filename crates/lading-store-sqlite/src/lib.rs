@@ -39,7 +39,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use lading_log::{Batch, LogStore, StoreError, StoredState};
+use lading_log::{
+    Batch, LogStore, StoreError, StoredState, decode_frontier, decode_partial, encode_frontier, encode_partial,
+};
 
 mod events;
 mod registry;
@@ -383,48 +385,6 @@ impl SqliteStore {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || f(&inner)).await.map_err(backend)?
     }
-}
-
-fn encode_frontier(frontier: &[Hash]) -> Vec<u8> {
-    frontier.iter().flat_map(|h| h.0).collect()
-}
-
-fn decode_frontier(bytes: &[u8]) -> Result<Vec<Hash>, StoreError> {
-    if !bytes.len().is_multiple_of(32) {
-        return Err(StoreError::Corrupt(format!("stored frontier is {} bytes, not a multiple of 32", bytes.len())));
-    }
-    Ok(bytes.chunks_exact(32).map(|c| Hash(c.try_into().unwrap_or([0; 32]))).collect())
-}
-
-/// `u16 path length ‖ path ‖ u32 length ‖ bytes`, per tile.
-fn encode_partial(partial: &[(TileId, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (id, bytes) in partial {
-        let path = id.path();
-        out.extend_from_slice(&(path.len() as u16).to_be_bytes());
-        out.extend_from_slice(path.as_bytes());
-        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-        out.extend_from_slice(bytes);
-    }
-    out
-}
-
-fn decode_partial(mut bytes: &[u8]) -> Result<Vec<(TileId, Vec<u8>)>, StoreError> {
-    let bad = |m: &str| StoreError::Corrupt(format!("stored partial tiles: {m}"));
-    let mut out = Vec::new();
-    while !bytes.is_empty() {
-        let (len, rest) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated"))?;
-        let (path, rest) =
-            rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]]))).ok_or_else(|| bad("truncated"))?;
-        let path = std::str::from_utf8(path).map_err(|_| bad("path is not UTF-8"))?;
-        let id = TileId::parse_path(path).map_err(|e| bad(&e.to_string()))?;
-        let (len, rest) = rest.split_at_checked(4).ok_or_else(|| bad("truncated"))?;
-        let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
-        let (data, rest) = rest.split_at_checked(n).ok_or_else(|| bad("truncated"))?;
-        out.push((id, data.to_vec()));
-        bytes = rest;
-    }
-    Ok(out)
 }
 
 impl Inner {
