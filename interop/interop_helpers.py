@@ -111,3 +111,15 @@ def envelope_json(payload: bytes, sigs: list[tuple[str | None, bytes]], payload_
 def write_json(path: Path, value) -> Path:
     path.write_text(json.dumps(value, indent=2), encoding="utf-8")
     return path
+
+
+def create_stream(run_lading, workdir: Path, name: str = "fleet") -> str:
+    """A maintenance stream `name` with a fresh key (workdir/k.key) in workdir/data; returns the data dir."""
+    assert run_lading("key", "generate", "--out", str(workdir / "k")).code == 0
+    data = str(workdir / "data")
+    res = run_lading(
+        "maint", "stream", "create", name, "--data", data, "--key", str(workdir / "k.key"),
+        "--provider", "Suzhou Example Cloud Operations Co., Ltd.", "--registration-id", "91320500MA1EXAMPLE",
+    )
+    assert res.code == 0, res.stderr
+    return data

@@ -16,6 +16,8 @@ import rfc8785
 from securesystemslib.dsse import Envelope
 from securesystemslib.signer import SSlibKey
 
+from interop_helpers import create_stream
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "maint"
 
 
@@ -30,13 +32,7 @@ def _mth(leaves: list[bytes]) -> bytes:
 
 
 def _segment(run_lading, workdir):
-    assert run_lading("key", "generate", "--out", str(workdir / "k")).code == 0
-    data = str(workdir / "data")
-    res = run_lading(
-        "maint", "stream", "create", "fleet", "--data", data, "--key", str(workdir / "k.key"),
-        "--provider", "Suzhou Example Cloud Operations Co., Ltd.", "--registration-id", "91320500MA1EXAMPLE",
-    )
-    assert res.code == 0, res.stderr
+    data = create_stream(run_lading, workdir)
     for name, fmt in [("events.jsonl", "jsonl"), ("syslog.log", "syslog"), ("otlp.jsonl", "otlp-json")]:
         res = run_lading("maint", "ingest", "fleet", str(SAMPLES / name), "--data", data, "--format", fmt)
         assert res.code == 0, res.stderr

@@ -13,16 +13,12 @@ from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 
+from interop_helpers import create_stream
+
 
 @pytest.fixture
 def served_stream(run_lading, lading_bin, workdir):
-    assert run_lading("key", "generate", "--out", str(workdir / "k")).code == 0
-    data = str(workdir / "data")
-    res = run_lading(
-        "maint", "stream", "create", "fleet", "--data", data, "--key", str(workdir / "k.key"),
-        "--provider", "Suzhou Example Cloud Operations Co., Ltd.", "--registration-id", "91320500MA1EXAMPLE",
-    )
-    assert res.code == 0, res.stderr
+    data = create_stream(run_lading, workdir)
     token = run_lading("maint", "token", "fleet", "--data", data).text.strip()
     proc = subprocess.Popen(
         [str(lading_bin), "--json", "serve", "--data", data, "--listen", "127.0.0.1:0"],
