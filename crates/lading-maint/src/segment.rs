@@ -40,8 +40,9 @@ pub struct Export<'a> {
     pub proof: &'a [Hash],
     /// The stream's clock tolerance.
     pub clock_tolerance_ms: u64,
-    /// When the events may be deleted.
-    pub retention_until: DateTime<Utc>,
+    /// How long the stream keeps events after they occurred: the segment's
+    /// `retention_until` is its latest event's time plus this.
+    pub retention: chrono::Duration,
     /// The stream's key (Ed25519, the key of its log): signs the segment
     /// document, which the checkpoint alone does not cover.
     pub key: &'a lading_crypto::SigningKey,
@@ -88,6 +89,8 @@ pub fn export(x: &Export<'_>) -> Result<(MaintenanceSegment, Vec<u8>), SegmentEr
     let note =
         lading_tlog::Note::parse(x.checkpoint.as_bytes()).map_err(|e| SegmentError::Checkpoint(e.to_string()))?;
     let cp = lading_tlog::Checkpoint::parse_text(&note.text).map_err(|e| SegmentError::Checkpoint(e.to_string()))?;
+    let earliest = times.iter().copied().min().unwrap_or_default();
+    let latest = times.iter().copied().max().unwrap_or_default();
     let leaves: Vec<Hash> = x.entries.iter().map(|e| leaf_hash(e)).collect();
     let mut meta = x.meta.clone();
     meta.kind = Kind::MaintenanceSegment;
@@ -97,10 +100,7 @@ pub fn export(x: &Export<'_>) -> Result<(MaintenanceSegment, Vec<u8>), SegmentEr
         first_sequence: x.first_sequence,
         last_sequence: x.first_sequence + last as u64,
         event_count: x.entries.len() as u64,
-        time_range: TimeRange {
-            from: times.iter().copied().min().unwrap_or_default(),
-            to: times.iter().copied().max().unwrap_or_default(),
-        },
+        time_range: TimeRange { from: earliest, to: latest },
         clock_tolerance_ms: x.clock_tolerance_ms,
         merkle_root: digest(&merkle_root(&leaves)),
         checkpoint: CheckpointRef {
@@ -109,7 +109,7 @@ pub fn export(x: &Export<'_>) -> Result<(MaintenanceSegment, Vec<u8>), SegmentEr
             root_hash: digest(&cp.root),
             note_sha256: Sha256Digest::of(x.checkpoint.as_bytes()),
         },
-        retention_until: x.retention_until,
+        retention_until: latest + x.retention,
     };
     let segment_json = json::canonicalize_serialize(&segment).map_err(|e| SegmentError::Checkpoint(e.to_string()))?;
     let value = serde_json::to_value(&segment).map_err(|e| SegmentError::Checkpoint(e.to_string()))?;

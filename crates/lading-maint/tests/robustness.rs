@@ -88,7 +88,7 @@ fn segment_package() -> (Vec<u8>, lading_tlog::NoteVerifier) {
         checkpoint: &note,
         proof: &proof,
         clock_tolerance_ms: 5_000,
-        retention_until: Utc::now(),
+        retention: chrono::Duration::days(180),
         key: &lading_crypto::SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])),
     };
     let (_, bytes) = lading_maint::export(&x).expect("export");

@@ -396,12 +396,6 @@ pub(crate) fn export_segment(
             check_not_pruned(&open.store, from, to, size)?;
             let entries = open.log.entries(from, to).await?;
             let (proof, checkpoint) = open.log.prove_range(from, to).await?;
-            let latest = entries
-                .iter()
-                .filter_map(|e| serde_json::from_slice::<MaintenanceEvent>(e).ok())
-                .map(|e| e.occurred_at)
-                .max()
-                .unwrap_or_else(Utc::now);
             let mut meta = config.meta.clone();
             meta.id = uuid::Uuid::new_v4();
             meta.created_at = Utc::now();
@@ -413,7 +407,7 @@ pub(crate) fn export_segment(
                 checkpoint: &checkpoint,
                 proof: &proof,
                 clock_tolerance_ms: config.clock_tolerance_ms,
-                retention_until: latest + chrono::Duration::days(i64::from(config.retention_days)),
+                retention: chrono::Duration::days(i64::from(config.retention_days)),
                 key: &key,
             };
             Ok(lading_maint::export(&x)?)
