@@ -494,3 +494,64 @@ fn bench_maint_measures_ingest_against_raw_appends() {
     assert_eq!(code, 1);
     assert!(err.contains("at least 1"), "{err}");
 }
+
+#[test]
+fn bad_flags_and_names_are_clear_errors_that_change_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    stream_with_events(d);
+    let create = |name: &str, extra: &[&str]| {
+        let mut a = vec![
+            "maint",
+            "stream",
+            "create",
+            name,
+            "--data",
+            "data",
+            "--key",
+            "k.key",
+            "--provider",
+            "P",
+            "--registration-id",
+            "R",
+        ];
+        a.extend_from_slice(extra);
+        run(d, &a)
+    };
+    let (code, _, err) = create("Bad Name", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("must match"), "{err}");
+    let (code, _, err) = create("t", &["--retention-days", "30"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("below 180"), "{err}");
+    assert!(!d.join("data/streams/t").exists());
+    let (code, _, err) = create("s", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists"), "{err}");
+    let (code, _, err) = create("u", &["--jurisdiction", "germany"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("metadata is not valid"), "{err}");
+    assert!(!d.join("data/streams/u").exists());
+
+    let (code, _, err) =
+        run(d, &["maint", "ingest", "nope", &sample("events.jsonl"), "--data", "data", "--format", "jsonl"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is not a stream"), "{err}");
+    std::fs::write(d.join("latin1.jsonl"), b"{}\n\xff\xfe\n").expect("write");
+    let (code, _, err) = run(d, &["maint", "ingest", "s", "latin1.jsonl", "--data", "data", "--format", "jsonl"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("line 2: not UTF-8"), "{err}");
+    let (code, _, err) = run(
+        d,
+        &["maint", "hold", "add", "s", "--data", "data", "--id", "h", "--from", "9", "--to", "3", "--reason", "r"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("--to must be above --from"), "{err}");
+    let (code, _, err) = run(d, &["maint", "hold", "release", "s", "--data", "data", "--id", "missing"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no hold"), "{err}");
+    let (code, _, err) = run(d, &["maint", "retention", "s", "--data", "data", "--now", "soon"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--now"), "{err}");
+    assert_eq!(size(d), 35, "nothing was appended or pruned");
+}
