@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use chrono::{Duration, TimeZone as _, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use lading_maint::{Context, Format, StreamState, parse, sequence_batch};
+use lading_maint::{Context, Format, StreamState, parse, prepare, sequence_batch};
 
 const N: usize = 10_000;
 
@@ -74,14 +74,14 @@ fn ingest(c: &mut Criterion) {
     });
     group.bench_function("jsonl_to_entries", |b| {
         b.iter(|| {
-            let out = sequence_batch(parse(Format::Jsonl, &ctx, &text), state, &known);
+            let out = sequence_batch(prepare(Format::Jsonl, &ctx, &text), state, &known);
             assert_eq!(out.accepted.len(), N);
         })
     });
     let text = syslog();
     group.bench_function("syslog_to_entries", |b| {
         b.iter(|| {
-            let out = sequence_batch(parse(Format::Syslog, &ctx, &text), state, &known);
+            let out = sequence_batch(prepare(Format::Syslog, &ctx, &text), state, &known);
             assert_eq!(out.accepted.len(), N, "{:?}", out.rejected.first());
         })
     });

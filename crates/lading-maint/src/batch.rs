@@ -1,24 +1,66 @@
 //! Sequencing a batch of parsed events: duplicate ids, clock order within a
-//! tolerance, entry size, then consecutive sequence numbers and the
+//! tolerance, entry size, then consecutive sequence numbers in the
 //! canonical (RFC 8785) bytes that are appended to the stream's log.
+//!
+//! Each event is encoded once, where it is parsed ([`prepare`], on the
+//! machine's cores), with sequence 0; numbering splices the number into
+//! the canonical bytes, so a refused line costs no re-encoding of the ones
+//! after it and a batch holds only the entries, not the parsed events.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use chrono::{DateTime, Utc};
-use lading_model::json::canonicalize_serialize;
-use lading_model::maintenance::MaintenanceEvent;
+use lading_model::json::canonicalize_locating;
 use lading_tlog::tile::MAX_ENTRY_BYTES;
 
 use crate::input::{LineError, Parsed};
+
+/// A parsed event encoded for the log, not yet numbered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// 1-based line number in the source.
+    pub line: usize,
+    /// The event's id.
+    pub event_id: String,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Its canonical JSON with `sequence` 0.
+    entry: Vec<u8>,
+    /// Where the `sequence` value is in `entry`.
+    sequence_at: Range<usize>,
+}
+
+/// Encodes a parsed event for the log (its `sequence` is assigned later).
+pub fn prepare(parsed: Parsed) -> Result<Prepared, LineError> {
+    let Parsed { line, mut event } = parsed;
+    event.sequence = 0;
+    let value = serde_json::to_value(&event).map_err(|e| LineError::new(line, format!("cannot encode: {e}")))?;
+    match canonicalize_locating(&value, "sequence") {
+        (entry, Some(sequence_at)) => {
+            Ok(Prepared { line, event_id: event.event_id, occurred_at: event.occurred_at, entry, sequence_at })
+        }
+        (_, None) => Err(LineError::new(line, "internal error: the encoded event has no sequence field")),
+    }
+}
+
+/// [`prepare`] over a batch, on the machine's cores.
+pub fn prepare_all(parsed: Vec<Result<Parsed, LineError>>) -> Vec<Result<Prepared, LineError>> {
+    crate::parallel::map_owned(parsed, |p| p.and_then(prepare))
+}
 
 /// An event ready to append.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sequenced {
     /// 1-based line number in the source.
     pub line: usize,
-    /// The event, with its sequence number.
-    pub event: MaintenanceEvent,
-    /// Its canonical JSON: the log entry.
+    /// Its sequence number in the stream.
+    pub sequence: u64,
+    /// The event's id.
+    pub event_id: String,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Its canonical JSON, numbered: the log entry.
     pub entry: Vec<u8>,
 }
 
@@ -42,99 +84,73 @@ pub struct StreamState {
     pub tolerance: chrono::Duration,
 }
 
-/// Checks `parsed` (with the errors of lines that did not parse) and
+/// Checks `prepared` (with the errors of lines that did not parse) and
 /// numbers the events that pass. `known` holds the ids among the batch's
 /// that the stream already has.
-pub fn sequence_batch(parsed: Vec<Result<Parsed, LineError>>, state: StreamState, known: &HashSet<String>) -> Outcome {
+pub fn sequence_batch(
+    prepared: Vec<Result<Prepared, LineError>>,
+    state: StreamState,
+    known: &HashSet<String>,
+) -> Outcome {
     let mut out = Outcome::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut latest = state.latest_occurred;
     let mut next = state.next_sequence;
-    for item in parsed {
-        let Parsed { line, mut event } = match item {
+    for item in prepared {
+        let Prepared { line, event_id, occurred_at, mut entry, sequence_at } = match item {
             Ok(p) => p,
             Err(e) => {
                 out.rejected.push(e);
                 continue;
             }
         };
-        if known.contains(&event.event_id) {
+        if known.contains(&event_id) {
             out.rejected.push(LineError::at(
                 line,
                 "/event_id",
-                format!("{:?} is already in the stream (duplicate event)", event.event_id),
+                format!("{event_id:?} is already in the stream (duplicate event)"),
             ));
             continue;
         }
-        if let Some(first) = seen.get(&event.event_id) {
+        if let Some(first) = seen.get(&event_id) {
             out.rejected.push(LineError::at(
                 line,
                 "/event_id",
-                format!("{:?} repeats the event on line {first} (duplicate event)", event.event_id),
+                format!("{event_id:?} repeats the event on line {first} (duplicate event)"),
             ));
             continue;
         }
         if let Some(l) = latest
-            && event.occurred_at + state.tolerance < l
+            && occurred_at + state.tolerance < l
         {
             out.rejected.push(LineError::at(
                 line,
                 "/occurred_at",
                 format!(
                     "{} is {} ms before the latest event so far ({}); the stream's clock tolerance is {} ms",
-                    event.occurred_at.to_rfc3339(),
-                    (l - event.occurred_at).num_milliseconds(),
+                    occurred_at.to_rfc3339(),
+                    (l - occurred_at).num_milliseconds(),
                     l.to_rfc3339(),
                     state.tolerance.num_milliseconds()
                 ),
             ));
             continue;
         }
-        event.sequence = next;
-        seen.insert(event.event_id.clone(), line);
-        latest = Some(latest.map_or(event.occurred_at, |l| l.max(event.occurred_at)));
+        entry.splice(sequence_at, itoa::Buffer::new().format(next).bytes());
+        if entry.len() > MAX_ENTRY_BYTES {
+            out.rejected.push(LineError::new(
+                line,
+                format!("the event is {} bytes as canonical JSON; at most {MAX_ENTRY_BYTES}", entry.len()),
+            ));
+            continue;
+        }
+        seen.insert(event_id.clone(), line);
+        latest = Some(latest.map_or(occurred_at, |l| l.max(occurred_at)));
+        out.accepted.push(Sequenced { line, sequence: next, event_id, occurred_at, entry });
         next += 1;
-        out.accepted.push(Sequenced { line, event, entry: Vec::new() });
-    }
-    // Canonical bytes, over the machine's cores. An entry over the size
-    // limit is refused and the events after it renumbered and encoded
-    // again; renumbering only shortens entries, so one more pass suffices.
-    let mut from = 0;
-    while from < out.accepted.len() {
-        let mut encoded = canonicalize_all(&out.accepted[from..]).into_iter();
-        let mut first_refused = None;
-        let mut kept = Vec::with_capacity(out.accepted.len());
-        for (i, mut s) in out.accepted.drain(..).enumerate() {
-            let bytes = if i < from {
-                Ok(std::mem::take(&mut s.entry))
-            } else {
-                encoded.next().unwrap_or_else(|| Err("internal error: an event was not encoded".into()))
-            };
-            let problem = match bytes {
-                Ok(b) if b.len() <= MAX_ENTRY_BYTES => {
-                    s.entry = b;
-                    kept.push(s);
-                    continue;
-                }
-                Ok(b) => format!("the event is {} bytes as canonical JSON; at most {MAX_ENTRY_BYTES}", b.len()),
-                Err(e) => e,
-            };
-            first_refused = first_refused.or(Some(s.line));
-            out.rejected.push(LineError::new(s.line, problem));
-        }
-        out.accepted = kept;
-        let Some(first_refused) = first_refused else { break };
-        from = out.accepted.iter().position(|s| s.line > first_refused).unwrap_or(out.accepted.len());
-        for (i, s) in out.accepted.iter_mut().enumerate().skip(from) {
-            s.event.sequence = state.next_sequence + i as u64;
-        }
     }
     out.rejected.sort_by_key(|e| e.line);
     out
-}
-
-fn canonicalize_all(events: &[Sequenced]) -> Vec<Result<Vec<u8>, String>> {
-    crate::parallel::map(events, |s| canonicalize_serialize(&s.event).map_err(|e| format!("cannot canonicalise: {e}")))
 }
 
 #[cfg(test)]
@@ -142,7 +158,7 @@ mod tests {
     use chrono::TimeZone as _;
 
     use super::*;
-    use crate::input::{Context, Format, parse};
+    use crate::input::{Context, Format, parse, prepare as prepare_text};
 
     fn ctx() -> Context {
         let meta =
@@ -171,20 +187,40 @@ mod tests {
             line("known", "2026-11-20T08:00:30Z"),
         ]
         .join("\n");
-        let parsed = parse(Format::Syslog, &ctx(), &text);
+        let prepared = prepare_text(Format::Syslog, &ctx(), &text);
         let state = StreamState { next_sequence: 100, latest_occurred: None, tolerance: chrono::Duration::seconds(5) };
-        let out = sequence_batch(parsed, state, &HashSet::from(["known".to_owned()]));
+        let out = sequence_batch(prepared, state, &HashSet::from(["known".to_owned()]));
         let seqs: Vec<(usize, u64, &str)> =
-            out.accepted.iter().map(|s| (s.line, s.event.sequence, s.event.event_id.as_str())).collect();
+            out.accepted.iter().map(|s| (s.line, s.sequence, s.event_id.as_str())).collect();
         assert_eq!(seqs, [(1, 100, "a"), (2, 101, "b"), (4, 102, "c")]);
         let rejected: Vec<(usize, &str)> = out.rejected.iter().map(|e| (e.line, e.message.as_str())).collect();
         assert_eq!(rejected.len(), 3, "{rejected:?}");
         assert!(rejected[0].0 == 3 && rejected[0].1.contains("repeats the event on line 1"), "{rejected:?}");
         assert!(rejected[1].0 == 5 && rejected[1].1.contains("9000 ms before"), "{rejected:?}");
         assert!(rejected[2].0 == 6 && rejected[2].1.contains("already in the stream"), "{rejected:?}");
-        // The entry is the canonical JSON of the numbered event.
-        let first = &out.accepted[0];
-        assert_eq!(first.entry, lading_model::json::canonicalize_serialize(&first.event).expect("jcs"));
+        // Each entry is the canonical JSON of its numbered event.
+        let events: Vec<_> = parse(Format::Syslog, &ctx(), &text).into_iter().flatten().collect();
+        for (s, line) in out.accepted.iter().zip([1, 2, 4]) {
+            let mut event = events.iter().find(|p| p.line == line).expect("parsed").event.clone();
+            event.sequence = s.sequence;
+            assert_eq!(s.entry, lading_model::json::canonicalize_serialize(&event).expect("jcs"));
+        }
+    }
+
+    #[test]
+    fn an_event_too_large_for_the_log_is_refused_and_the_next_one_takes_its_number() {
+        let big = format!("{} {}", line("big", "2026-11-20T08:00:01Z"), "x".repeat(65_000));
+        let text = [line("a", "2026-11-20T08:00:00Z"), big, line("big", "2026-11-20T08:00:02Z")].join("\n");
+        let state = StreamState { next_sequence: 7, latest_occurred: None, tolerance: chrono::Duration::seconds(5) };
+        let out = sequence_batch(prepare_text(Format::Syslog, &ctx(), &text), state, &HashSet::new());
+        let seqs: Vec<(usize, u64)> = out.accepted.iter().map(|s| (s.line, s.sequence)).collect();
+        // Line 3 reuses the refused event's id: it is not a duplicate, since line 2 never landed.
+        assert_eq!(seqs, [(1, 7), (3, 8)]);
+        assert_eq!(out.rejected.len(), 1);
+        assert_eq!(out.rejected[0].line, 2);
+        assert!(out.rejected[0].message.contains("bytes as canonical JSON; at most 65535"), "{}", out.rejected[0]);
+        let second: serde_json::Value = serde_json::from_slice(&out.accepted[1].entry).expect("json");
+        assert_eq!(second["sequence"], 8);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use lading_model::meta::Metadata;
 use lading_model::{Document, Kind, Pointer, json, validate_value};
 use serde_json::{Map, Value};
 
+use crate::batch::Prepared;
 use crate::syslog;
 
 /// A source format.
@@ -73,9 +74,22 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// Reads every non-blank line of `text` in `format`, in line order. Large
 /// inputs are split over the machine's cores (lines are independent).
 pub fn parse(format: Format, ctx: &Context, text: &str) -> Vec<Result<Parsed, LineError>> {
+    over_lines(text, |n, l| parse_line(format, ctx, n, l))
+}
+
+/// [`parse`] and [`prepare`](crate::batch::prepare) in one pass over the
+/// machine's cores: what [`sequence_batch`](crate::sequence_batch) takes.
+pub fn prepare(format: Format, ctx: &Context, text: &str) -> Vec<Result<Prepared, LineError>> {
+    over_lines(text, |n, l| {
+        parse_line(format, ctx, n, l).into_iter().map(|p| p.and_then(crate::batch::prepare)).collect()
+    })
+}
+
+/// `f` over the non-blank lines of `text` (1-based numbers), in order.
+fn over_lines<R: Send>(text: &str, f: impl Fn(usize, &str) -> Vec<R> + Sync) -> Vec<R> {
     let lines: Vec<(usize, &str)> =
         text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect();
-    crate::parallel::map(&lines, |&(n, l)| parse_line(format, ctx, n, l)).into_iter().flatten().collect()
+    crate::parallel::map(&lines, |&(n, l)| f(n, l)).into_iter().flatten().collect()
 }
 
 fn parse_line(format: Format, ctx: &Context, line: usize, text: &str) -> Vec<Result<Parsed, LineError>> {

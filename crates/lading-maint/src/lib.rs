@@ -11,6 +11,6 @@ mod parallel;
 pub mod segment;
 pub mod syslog;
 
-pub use batch::{Outcome, Sequenced, StreamState, sequence_batch};
-pub use input::{Context, Format, LineError, Parsed, parse};
+pub use batch::{Outcome, Prepared, Sequenced, StreamState, prepare_all, sequence_batch};
+pub use input::{Context, Format, LineError, Parsed, parse, prepare};
 pub use segment::{Check, Export, SegmentError, Status, TimelineRow, Verification, export, verify};

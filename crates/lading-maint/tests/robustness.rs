@@ -21,6 +21,7 @@ proptest! {
         let ctx = ctx();
         for format in [Format::Jsonl, Format::Syslog, Format::OtlpJson] {
             let _ = parse(format, &ctx, &text);
+            let _ = lading_maint::prepare(format, &ctx, &text);
         }
     }
 
@@ -69,7 +70,7 @@ fn segment_package() -> (Vec<u8>, lading_tlog::NoteVerifier) {
         .join("\n");
     let state =
         lading_maint::StreamState { next_sequence: 0, latest_occurred: None, tolerance: chrono::Duration::seconds(5) };
-    let out = lading_maint::sequence_batch(parse(Format::Syslog, &ctx, &text), state, &HashSet::new());
+    let out = lading_maint::sequence_batch(lading_maint::prepare(Format::Syslog, &ctx, &text), state, &HashSet::new());
     assert!(out.rejected.is_empty(), "{:?}", out.rejected);
     let entries: Vec<Vec<u8>> = out.accepted.into_iter().map(|s| s.entry).collect();
     let mut tree = lading_tlog::MemoryTree::new();

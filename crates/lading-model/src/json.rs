@@ -75,6 +75,41 @@ pub fn canonicalize_serialize<T: serde::Serialize>(value: &T) -> Result<Vec<u8>,
     Ok(canonicalize(&serde_json::to_value(value)?))
 }
 
+/// The canonical form of `value` and, when it is an object with a member
+/// named `name`, the byte range of that member's value. A field whose
+/// value is decided later (a sequence number) can then be spliced into the
+/// canonical bytes without encoding the document again: member order does
+/// not depend on values, and an integer's canonical form is its digits.
+pub fn canonicalize_locating(value: &Value, name: &str) -> (Vec<u8>, Option<std::ops::Range<usize>>) {
+    let Value::Object(map) = value else { return (canonicalize(value), None) };
+    let mut out = Vec::with_capacity(512);
+    let found = write_object(map, &mut out, Some(name));
+    (out, found)
+}
+
+/// §3.2.3: members sorted by their names as UTF-16 code units. Returns the
+/// byte range of member `locate`'s value, when asked and present.
+fn write_object(map: &Map<String, Value>, out: &mut Vec<u8>, locate: Option<&str>) -> Option<std::ops::Range<usize>> {
+    let mut found = None;
+    let mut members: Vec<(&String, &Value)> = map.iter().collect();
+    members.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
+    out.push(b'{');
+    for (i, (key, member)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_string(key, out);
+        out.push(b':');
+        let start = out.len();
+        write_canonical(member, out);
+        if locate == Some(key.as_str()) {
+            found = Some(start..out.len());
+        }
+    }
+    out.push(b'}');
+    found
+}
+
 fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
@@ -93,19 +128,7 @@ fn write_canonical(value: &Value, out: &mut Vec<u8>) {
             out.push(b']');
         }
         Value::Object(map) => {
-            // §3.2.3: members sorted by their names as UTF-16 code units.
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
-            out.push(b'{');
-            for (i, (name, member)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(name, out);
-                out.push(b':');
-                write_canonical(member, out);
-            }
-            out.push(b'}');
+            write_object(map, out, None);
         }
     }
 }
@@ -393,6 +416,20 @@ mod tests {
             let theirs = serde_json_canonicalizer::to_vec(&v).expect("oracle");
             proptest::prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
         }
+    }
+
+    #[test]
+    fn locating_a_member_gives_the_range_of_its_value() {
+        let v = serde_json::json!({"z": {"sequence": 7}, "sequence": 0, "a": "x"});
+        let (bytes, range) = canonicalize_locating(&v, "sequence");
+        assert_eq!(bytes, canonicalize(&v));
+        let range = range.expect("found");
+        assert_eq!(&bytes[range.clone()], b"0");
+        let mut spliced = bytes.clone();
+        spliced.splice(range, b"12345".iter().copied());
+        assert_eq!(spliced, canonicalize(&serde_json::json!({"z": {"sequence": 7}, "sequence": 12345, "a": "x"})));
+        assert_eq!(canonicalize_locating(&v, "missing").1, None);
+        assert_eq!(canonicalize_locating(&serde_json::json!([1]), "sequence"), (b"[1]".to_vec(), None));
     }
 
     #[test]

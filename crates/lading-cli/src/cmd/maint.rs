@@ -215,7 +215,7 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
 /// Ingests `text` into the stream at `dir` as one batch: returns the
 /// outcome, how many events were appended and the first sequence number.
 pub(crate) fn ingest_text(dir: &Path, format: Format, text: String, per_line: bool) -> Result<(Outcome, usize, u64)> {
-    ingest_with(dir, per_line, move |ctx| lading_maint::parse(format, ctx, &text))
+    ingest_with(dir, per_line, move |ctx| lading_maint::prepare(format, ctx, &text))
 }
 
 /// Ingests an OTLP request into the stream at `dir` as one batch (all or nothing).
@@ -223,14 +223,14 @@ pub(crate) fn ingest_otlp(
     dir: &Path,
     request: &opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest,
 ) -> Result<(Outcome, usize, u64)> {
-    ingest_with(dir, false, |ctx| lading_maint::otlp::events(ctx, 1, request))
+    ingest_with(dir, false, |ctx| lading_maint::prepare_all(lading_maint::otlp::events(ctx, 1, request)))
 }
 
 /// Ingests the events `produce` makes for the stream at `dir` as one batch.
 fn ingest_with(
     dir: &Path,
     per_line: bool,
-    produce: impl FnOnce(&Context) -> Vec<Result<lading_maint::Parsed, lading_maint::LineError>>,
+    produce: impl FnOnce(&Context) -> Vec<Result<lading_maint::Prepared, lading_maint::LineError>>,
 ) -> Result<(Outcome, usize, u64)> {
     let config = read_config(dir)?;
     let _lock = lock(dir)?;
@@ -243,7 +243,7 @@ fn ingest_with(
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
             let size = open.log.checkpoint().0;
-            let ids = parsed.iter().flatten().map(|p| p.event.event_id.as_str());
+            let ids = parsed.iter().flatten().map(|p| p.event_id.as_str());
             let known = index.known(ids)?;
             let state = StreamState {
                 next_sequence: size,
@@ -257,12 +257,12 @@ fn ingest_with(
             let entries: Vec<Vec<u8>> = outcome.accepted.iter_mut().map(|s| std::mem::take(&mut s.entry)).collect();
             let landed = open.log.append_many(entries).await.context("appending to the stream's log")?;
             for (a, s) in landed.iter().zip(&outcome.accepted) {
-                if a.index != s.event.sequence || a.duplicate {
+                if a.index != s.sequence || a.duplicate {
                     bail!(
                         "the log placed line {} at index {} but it was numbered {}; the stream was written concurrently",
                         s.line,
                         a.index,
-                        s.event.sequence
+                        s.sequence
                     );
                 }
             }
@@ -270,9 +270,9 @@ fn ingest_with(
                 .accepted
                 .iter()
                 .map(|s| IndexedEvent {
-                    sequence: s.event.sequence,
-                    event_id: s.event.event_id.clone(),
-                    occurred_ms: s.event.occurred_at.timestamp_millis(),
+                    sequence: s.sequence,
+                    event_id: s.event_id.clone(),
+                    occurred_ms: s.occurred_at.timestamp_millis(),
                 })
                 .collect();
             index.append(&rows)?;
