@@ -222,6 +222,37 @@ fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
     assert_eq!((status, body.as_str()), (200, "{}"));
     assert_eq!(size(), 8);
 
+    // Concurrent requests queue for the stream's one writer: all land, each
+    // whole, with consecutive sequence numbers between them.
+    let requests: Vec<Vec<u8>> = (0..8u64)
+        .map(|k| {
+            let mut r = next.clone();
+            // One time for every record, so arrival order cannot trip the clock check.
+            let at = r.resource_logs[0].scope_logs[0].log_records.iter().map(|x| x.time_unix_nano).max().unwrap_or(0);
+            for (i, rec) in r.resource_logs[0].scope_logs[0].log_records.iter_mut().enumerate() {
+                rec.time_unix_nano = at + 60_000_000_000;
+                rec.observed_time_unix_nano = rec.time_unix_nano + i as u64;
+                for a in &mut rec.attributes {
+                    if a.key == "maint.event_id" {
+                        a.value = Some(opentelemetry_proto::tonic::common::v1::AnyValue {
+                            value: Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(
+                                format!("concurrent-{k}-{i}"),
+                            )),
+                        });
+                    }
+                }
+            }
+            r.encode_to_vec()
+        })
+        .collect();
+    let statuses: Vec<(u16, String, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            requests.into_iter().map(|body| scope.spawn(|| post(&url, Some(&token), proto, body))).collect();
+        handles.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    assert!(statuses.iter().all(|(status, ..)| *status == 200), "{statuses:?}");
+    assert_eq!(size(), 8 + 8 * 4);
+
     drop(server);
     lading(d, &["maint", "export", "fleet", "--data", "dep", "--out", "s.lading"]);
     let vkey = std::fs::read_to_string(d.join("dep/streams/fleet/log.vkey")).expect("vkey");

@@ -257,11 +257,15 @@ fn quick_check(conn: &Connection, file: &'static str) -> Result<(), StoreError> 
     if s == "ok" { Ok(()) } else { Err(StoreError::Corrupt(format!("{file}: {s}"))) }
 }
 
+/// How long [`SqliteStore::open`] waits for the directory's lock.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl SqliteStore {
     /// Opens (creating if needed) the store in `dir`, which must exist.
     ///
     /// Takes an exclusive lock on the directory: a second process (or a
-    /// second open in this one) gets an error until the first is dropped.
+    /// second open in this one) gets an error, after waiting up to a second,
+    /// until the first is dropped.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         if !dir.is_dir() {
             return Err(StoreError::Backend(format!("{} is not a directory", dir.display())));
@@ -273,7 +277,18 @@ impl SqliteStore {
             .write(true)
             .open(&lock_path)
             .map_err(|e| backend(format!("opening {}: {e}", lock_path.display())))?;
-        lock_file.try_lock().map_err(|e| backend(format!("{} is in use by another process ({e})", dir.display())))?;
+        // A store closed a moment ago may still be finishing its last tile
+        // sync on the publisher thread (which releases the lock when done).
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match lock_file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(backend(format!("{} is in use by another process ({e})", dir.display()))),
+            }
+        }
 
         let state_db = open_db(&dir.join(DB_FILE), DB_FILE, "FULL", 8, STATE_SCHEMA)?;
         quick_check(&state_db, DB_FILE)?;

@@ -11,12 +11,13 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use lading_log::{BatchConfig, Log};
-use lading_maint::{Context, Format, Outcome, StreamState, Verification};
+use lading_maint::{Context, Format, LineError, Outcome, Prepared, StreamState, Verification};
 use lading_model::maintenance::{MaintenanceEvent, STREAM_NAME_PATTERN};
 use lading_model::meta::{Classification, Metadata, Provider, SCHEMA_VERSION_V1};
 use lading_model::{Kind, bundle::MAX_PACKAGE_BYTES};
@@ -85,7 +86,11 @@ fn read_config(dir: &Path) -> Result<StreamConfig> {
     Ok(config)
 }
 
-/// Holds the stream's writer lock until dropped.
+/// How long a writer waits for another to release the stream.
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// Holds the stream's writer lock until dropped; waits up to [`LOCK_WAIT`]
+/// for another writer (an ingest, or `lading serve` flushing its batches).
 fn lock(dir: &Path) -> Result<File> {
     let path = dir.join(LOCK_FILE);
     let file = File::options()
@@ -94,13 +99,22 @@ fn lock(dir: &Path) -> Result<File> {
         .write(true)
         .open(&path)
         .with_context(|| format!("opening {}", path.display()))?;
-    file.try_lock().map_err(|e| match e {
-        std::fs::TryLockError::WouldBlock => {
-            anyhow!("another process is writing to this stream ({} is locked)", path.display())
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => bail!(
+                "another process has been writing to this stream for {} s ({} is locked); \
+                 if `lading serve` is taking events for it, send them there or retry when it is idle",
+                LOCK_WAIT.as_secs(),
+                path.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => bail!("locking {}: {e}", path.display()),
         }
-        std::fs::TryLockError::Error(e) => anyhow!("locking {}: {e}", path.display()),
-    })?;
-    Ok(file)
+    }
 }
 
 pub(crate) fn stream_create(args: &StreamCreateArgs, json_out: bool) -> Result<ExitCode> {
@@ -214,49 +228,109 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
 
 /// Ingests `text` into the stream at `dir` as one batch: returns the
 /// outcome, how many events were appended and the first sequence number.
-pub(crate) fn ingest_text(dir: &Path, format: Format, text: String, per_line: bool) -> Result<(Outcome, usize, u64)> {
+pub(crate) fn ingest_text(dir: &Path, format: Format, text: String, per_line: bool) -> Result<Applied> {
     ingest_with(dir, per_line, move |ctx| lading_maint::prepare(format, ctx, &text))
 }
 
-/// Ingests an OTLP request into the stream at `dir` as one batch (all or nothing).
-pub(crate) fn ingest_otlp(
-    dir: &Path,
-    request: &opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest,
-) -> Result<(Outcome, usize, u64)> {
-    ingest_with(dir, false, |ctx| lading_maint::prepare_all(lading_maint::otlp::events(ctx, 1, request)))
-}
-
-/// Ingests the events `produce` makes for the stream at `dir` as one batch.
+/// Ingests the events `produce` makes for the stream at `dir` as one batch;
+/// the events are parsed while the stream's log opens.
 fn ingest_with(
     dir: &Path,
     per_line: bool,
-    produce: impl FnOnce(&Context) -> Vec<Result<lading_maint::Prepared, lading_maint::LineError>>,
-) -> Result<(Outcome, usize, u64)> {
+    produce: impl FnOnce(&Context) -> Vec<Result<Prepared, LineError>> + Send,
+) -> Result<Applied> {
     let config = read_config(dir)?;
-    let _lock = lock(dir)?;
-    let ctx = Context { stream: config.name.clone(), meta: config.meta.clone(), observed_at: Utc::now() };
-    let parsed = produce(&ctx);
+    let lock = lock(dir)?;
+    let ctx = context(&config);
     let rt = runtime()?;
-    rt.block_on(async {
+    std::thread::scope(|scope| {
+        let parsing = scope.spawn(|| produce(&ctx));
+        let opened = rt.block_on(StreamWriter::open(dir, config, lock));
+        let prepared = parsing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut writer = opened?;
+        let result = rt.block_on(writer.apply(vec![(prepared, per_line)]));
+        let closed = rt.block_on(writer.close());
+        let mut applied = result?;
+        closed?;
+        applied.pop().ok_or_else(|| anyhow!("internal error: no outcome for the batch"))
+    })
+}
+
+/// What the events of a stream share when they are parsed now.
+fn context(config: &StreamConfig) -> Context {
+    Context { stream: config.name.clone(), meta: config.meta.clone(), observed_at: Utc::now() }
+}
+
+/// A batch's result: the outcome, how many events were appended and the
+/// first sequence number (the stream's size when nothing was).
+type Applied = (Outcome, usize, u64);
+
+/// A stream open for writing: its lock, log and event index.
+struct StreamWriter {
+    config: StreamConfig,
+    open: crate::cmd::log::OpenLog,
+    index: EventIndex,
+    _lock: File,
+}
+
+impl StreamWriter {
+    async fn open(dir: &Path, config: StreamConfig, lock: File) -> Result<Self> {
         let open = open_log(dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
-        let result = async {
+        let index = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
-            let size = open.log.checkpoint().0;
-            let ids = parsed.iter().flatten().map(|p| p.event_id.as_str());
-            let known = index.known(ids)?;
-            let state = StreamState {
-                next_sequence: size,
-                latest_occurred: index.latest_occurred_ms()?.and_then(DateTime::from_timestamp_millis),
-                tolerance: chrono::Duration::milliseconds(i64::try_from(config.clock_tolerance_ms).unwrap_or(i64::MAX)),
-            };
-            let mut outcome = lading_maint::sequence_batch(parsed, state, &known);
-            if (!outcome.rejected.is_empty() && !per_line) || outcome.accepted.is_empty() {
-                return Ok::<_, anyhow::Error>((outcome, 0, size));
+            Ok::<_, anyhow::Error>(index)
+        }
+        .await;
+        match index {
+            Ok(index) => Ok(Self { config, open, index, _lock: lock }),
+            Err(e) => {
+                let _ = open.close().await;
+                Err(e)
             }
-            let entries: Vec<Vec<u8>> = outcome.accepted.iter_mut().map(|s| std::mem::take(&mut s.entry)).collect();
-            let landed = open.log.append_many(entries).await.context("appending to the stream's log")?;
-            for (a, s) in landed.iter().zip(&outcome.accepted) {
+        }
+    }
+
+    /// Checks and numbers `batches` in order against the stream and each
+    /// other, then appends every accepted event in one durable commit. A
+    /// batch with a bad line appends nothing unless it is per-line.
+    async fn apply(&mut self, batches: Vec<(Vec<Result<Prepared, LineError>>, bool)>) -> Result<Vec<Applied>> {
+        let size = self.open.log.checkpoint().0;
+        let tolerance =
+            chrono::Duration::milliseconds(i64::try_from(self.config.clock_tolerance_ms).unwrap_or(i64::MAX));
+        let mut latest = self.index.latest_occurred_ms()?.and_then(DateTime::from_timestamp_millis);
+        let mut next = size;
+        let mut staged: HashSet<String> = HashSet::new();
+        let mut outcomes = Vec::with_capacity(batches.len());
+        for (prepared, per_line) in batches {
+            let ids = prepared.iter().flatten().map(|p| p.event_id.as_str());
+            let mut known = self.index.known(ids)?;
+            known
+                .extend(prepared.iter().flatten().filter(|p| staged.contains(&p.event_id)).map(|p| p.event_id.clone()));
+            let state = StreamState { next_sequence: next, latest_occurred: latest, tolerance };
+            let outcome = lading_maint::sequence_batch(prepared, state, &known);
+            let first = next;
+            let taken = !outcome.accepted.is_empty() && (outcome.rejected.is_empty() || per_line);
+            if taken {
+                next += outcome.accepted.len() as u64;
+                for s in &outcome.accepted {
+                    staged.insert(s.event_id.clone());
+                    latest = Some(latest.map_or(s.occurred_at, |l| l.max(s.occurred_at)));
+                }
+            }
+            outcomes.push((outcome, taken, first));
+        }
+        let mut entries = Vec::with_capacity(usize::try_from(next - size).unwrap_or(0));
+        for (outcome, taken, _) in &mut outcomes {
+            if *taken {
+                entries.extend(outcome.accepted.iter_mut().map(|s| std::mem::take(&mut s.entry)));
+            }
+        }
+        if !entries.is_empty() {
+            let landed = self.open.log.append_many(entries).await.context("appending to the stream's log")?;
+            let accepted = outcomes.iter().filter(|o| o.1).flat_map(|o| &o.0.accepted);
+            let mut rows = Vec::with_capacity(landed.len());
+            for (a, s) in landed.iter().zip(accepted) {
                 if a.index != s.sequence || a.duplicate {
                     bail!(
                         "the log placed line {} at index {} but it was numbered {}; the stream was written concurrently",
@@ -265,25 +339,26 @@ fn ingest_with(
                         s.sequence
                     );
                 }
-            }
-            let rows: Vec<IndexedEvent> = outcome
-                .accepted
-                .iter()
-                .map(|s| IndexedEvent {
+                rows.push(IndexedEvent {
                     sequence: s.sequence,
                     event_id: s.event_id.clone(),
                     occurred_ms: s.occurred_at.timestamp_millis(),
-                })
-                .collect();
-            index.append(&rows)?;
-            Ok((outcome, rows.len(), size))
+                });
+            }
+            self.index.append(&rows)?;
         }
-        .await;
-        let closed = open.close().await;
-        let r = result?;
-        closed?;
-        Ok::<_, anyhow::Error>(r)
-    })
+        Ok(outcomes
+            .into_iter()
+            .map(|(outcome, taken, first)| {
+                let appended = if taken { outcome.accepted.len() } else { 0 };
+                (outcome, appended, first)
+            })
+            .collect())
+    }
+
+    async fn close(self) -> Result<()> {
+        self.open.close().await
+    }
 }
 
 fn report_ingest(
@@ -769,11 +844,35 @@ pub(crate) fn token(args: &crate::cli::MaintTokenArgs, json_out: bool) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-/// The embedded deployment's maintenance streams as an OTLP sink for `lading serve`.
+/// The embedded deployment's maintenance streams as an OTLP sink for
+/// `lading serve`. Requests are parsed on the blocking pool as they arrive;
+/// each stream has one writer thread that holds the stream open while
+/// requests keep coming, checks queued requests in order (each all or
+/// nothing) and appends them in one durable commit, and closes the stream
+/// after [`WRITER_IDLE`] without requests, so CLI commands can take it.
 pub(crate) struct StreamSink {
     data: PathBuf,
     tokens: std::collections::HashMap<[u8; 32], String>,
+    writers: Arc<Mutex<Writers>>,
 }
+
+/// A request for a stream's writer: its events, and where the result goes.
+type Job = (Vec<Result<Prepared, LineError>>, tokio::sync::oneshot::Sender<Result<Applied, String>>);
+
+/// Running writers by stream, each with a generation so an exiting writer
+/// removes only itself.
+#[derive(Default)]
+struct Writers {
+    next_generation: u64,
+    running: std::collections::HashMap<String, (u64, std::sync::mpsc::SyncSender<Job>)>,
+}
+
+/// How long a stream's writer keeps it open without requests.
+const WRITER_IDLE: Duration = Duration::from_millis(500);
+/// Requests queued for one stream before more are answered 503.
+const WRITER_QUEUE: usize = 256;
+/// Events appended in one commit at most (a request is never split).
+const WRITER_GROUP_EVENTS: usize = 65_536;
 
 impl StreamSink {
     /// Loads every stream's token hashes under `data/streams`; `None` when there are no streams.
@@ -798,7 +897,115 @@ impl StreamSink {
                 tokens.insert(hash, config.name.clone());
             }
         }
-        Ok(Some(Self { data: data.to_owned(), tokens }))
+        Ok(Some(Self { data: data.to_owned(), tokens, writers: Arc::default() }))
+    }
+}
+
+/// Hands `job` to the stream's writer, starting one when none runs.
+fn submit(writers: &Arc<Mutex<Writers>>, dir: &Path, stream: &str, job: Job) -> Result<(), String> {
+    let mut w = writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let job = match w.running.get(stream) {
+        Some((_, tx)) => match tx.try_send(job) {
+            Ok(()) => return Ok(()),
+            Err(std::sync::mpsc::TrySendError::Full(_)) => {
+                return Err(format!("stream {stream} has {WRITER_QUEUE} requests queued; retry later"));
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(job)) => job,
+        },
+        None => job,
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel(WRITER_QUEUE);
+    let generation = w.next_generation;
+    w.next_generation += 1;
+    let (dir, name, registry) = (dir.to_owned(), stream.to_owned(), Arc::clone(writers));
+    std::thread::Builder::new()
+        .name(format!("stream-{stream}"))
+        .spawn(move || run_writer(&dir, &name, generation, &rx, &registry))
+        .map_err(|e| format!("starting the writer of stream {stream}: {e}"))?;
+    tx.try_send(job).map_err(|_| format!("the writer of stream {stream} stopped"))?;
+    w.running.insert(stream.to_owned(), (generation, tx));
+    Ok(())
+}
+
+/// A stream's writer thread: open, apply queued jobs in groups, close when idle.
+fn run_writer(
+    dir: &Path,
+    stream: &str,
+    generation: u64,
+    rx: &std::sync::mpsc::Receiver<Job>,
+    registry: &Mutex<Writers>,
+) {
+    let retire = || {
+        let mut w = registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if w.running.get(stream).is_some_and(|(g, _)| *g == generation) {
+            w.running.remove(stream);
+        }
+    };
+    let opened = runtime().and_then(|rt| {
+        let config = read_config(dir)?;
+        let lock = lock(dir)?;
+        let writer = rt.block_on(StreamWriter::open(dir, config, lock))?;
+        Ok((rt, writer))
+    });
+    let (rt, mut writer) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            retire();
+            let why = format!("stream {stream}: {e:#}");
+            while let Ok((_, reply)) = rx.try_recv() {
+                let _ = reply.send(Err(why.clone()));
+            }
+            return;
+        }
+    };
+    let mut failed: Option<String> = None;
+    loop {
+        let first = match rx.recv_timeout(WRITER_IDLE) {
+            Ok(job) => job,
+            Err(_) => {
+                // Stop taking jobs, then finish the ones already queued.
+                retire();
+                match rx.try_recv() {
+                    Ok(job) => job,
+                    Err(_) => break,
+                }
+            }
+        };
+        let mut group = vec![first];
+        let mut events = group[0].0.len();
+        while events < WRITER_GROUP_EVENTS {
+            match rx.try_recv() {
+                Ok(job) => {
+                    events += job.0.len();
+                    group.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let (batches, replies): (Vec<_>, Vec<_>) = group.into_iter().map(|(p, r)| ((p, false), r)).unzip();
+        let result = match &failed {
+            Some(why) => Err(anyhow!("{why}")),
+            None => rt.block_on(writer.apply(batches)),
+        };
+        match result {
+            Ok(applied) => {
+                for (reply, a) in replies.into_iter().zip(applied) {
+                    let _ = reply.send(Ok(a));
+                }
+            }
+            Err(e) => {
+                // The log refuses appends after a failed commit; so does this writer.
+                let why = format!("stream {stream}: {e:#}");
+                failed = Some(why.clone());
+                retire();
+                for reply in replies {
+                    let _ = reply.send(Err(why.clone()));
+                }
+            }
+        }
+    }
+    if let Err(e) = rt.block_on(writer.close()) {
+        eprintln!("lading serve: closing stream {stream}: {e:#}");
     }
 }
 
@@ -814,13 +1021,22 @@ impl lading_server::otlp::LogSink for StreamSink {
     ) -> lading_server::otlp::SinkFuture {
         use lading_server::otlp::{Ingested, SinkError};
         let dir = self.data.join("streams").join(&stream);
+        let writers = Arc::clone(&self.writers);
         Box::pin(async move {
-            // The stream's writer runs on its own thread with its own runtime
-            // (the same code path as `lading maint ingest`).
+            let parse_dir = dir.clone();
+            let prepared = tokio::task::spawn_blocking(move || {
+                let config = read_config(&parse_dir)?;
+                Ok::<_, anyhow::Error>(lading_maint::prepare_all(lading_maint::otlp::events(
+                    &context(&config),
+                    1,
+                    &request,
+                )))
+            })
+            .await
+            .map_err(|e| SinkError::Unavailable(format!("parsing the request: {e}")))?
+            .map_err(|e| SinkError::Unavailable(format!("stream {stream}: {e:#}")))?;
             let (tx, rx) = tokio::sync::oneshot::channel();
-            std::thread::spawn(move || {
-                let _ = tx.send(ingest_otlp(&dir, &request));
-            });
+            submit(&writers, &dir, &stream, (prepared, tx)).map_err(SinkError::Unavailable)?;
             match rx.await {
                 Ok(Ok((outcome, appended, first))) if outcome.rejected.is_empty() => {
                     Ok(Ingested { accepted: appended as u64, first_sequence: first })
@@ -828,7 +1044,7 @@ impl lading_server::otlp::LogSink for StreamSink {
                 Ok(Ok((outcome, ..))) => {
                     Err(SinkError::Rejected(outcome.rejected.iter().map(ToString::to_string).collect()))
                 }
-                Ok(Err(e)) => Err(SinkError::Unavailable(format!("stream {stream}: {e:#}"))),
+                Ok(Err(why)) => Err(SinkError::Unavailable(why)),
                 Err(_) => Err(SinkError::Unavailable("the stream writer stopped".into())),
             }
         })
