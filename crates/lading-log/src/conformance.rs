@@ -73,6 +73,7 @@ pub async fn run_all<H: Harness>(h: &H) {
     new_log_has_a_signed_empty_checkpoint(h).await;
     appends_get_consecutive_indices_and_verifiable_receipts(h).await;
     identical_entries_are_deduplicated(h).await;
+    a_log_appending_all_keeps_repeats(h).await;
     reopened_log_continues_consistently(h).await;
     committed_batches_survive_a_restart(h).await;
     conflicting_state_update_is_refused(h).await;
@@ -224,6 +225,26 @@ pub async fn identical_entries_are_deduplicated<H: Harness>(h: &H) {
     let log = open(h, &at).await;
     let after = log.append_many(vec![b"a".to_vec(), b"c".to_vec()]).await.unwrap();
     assert_eq!((after[0].index, after[0].duplicate, after[1].index), (0, true, 2));
+}
+
+/// A log opened with `open_appending_all` appends repeats as new entries,
+/// and a log opened normally afterwards goes on from it consistently.
+pub async fn a_log_appending_all_keeps_repeats<H: Harness>(h: &H) {
+    let at = h.fresh();
+    let log = Log::open_appending_all(h.open(&at).await, signer(), config()).await.unwrap();
+    let r = log.append_many(vec![b"a".to_vec(), b"b".to_vec(), b"a".to_vec()]).await.unwrap();
+    assert_eq!((r[0].index, r[1].index, r[2].index), (0, 1, 2));
+    assert!(r.iter().all(|a| !a.duplicate));
+    assert_eq!(log.append(b"b".to_vec()).await.unwrap().index, 3);
+    let first = checkpoint_of(&log);
+    assert_eq!(first.size, 4);
+    assert_eq!(log.entries(0, 4).await.unwrap(), [&b"a"[..], b"b", b"a", b"b"]);
+    log.shutdown().await;
+    let log = open(h, &at).await;
+    let next = log.append(b"c".to_vec()).await.unwrap();
+    assert_eq!((next.index, next.duplicate), (4, false));
+    let proof = log.consistency(4, 5).await.unwrap();
+    verify_consistency(4, 5, &proof, &first.root, &checkpoint_of(&log).root).unwrap();
 }
 
 /// After a restart the log goes on, and every later checkpoint is consistent

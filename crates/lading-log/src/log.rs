@@ -1,6 +1,6 @@
 //! A running log: the batching sequencer, checkpoint signing, proofs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -101,6 +101,19 @@ impl<S: LogStore> Log<S> {
     /// when the store is new. Checks the stored state against its checkpoint
     /// and the signer's key before anything is appended.
     pub async fn open(store: S, signer: NoteSigner, config: BatchConfig) -> Result<Self, LogError> {
+        Self::open_with(store, signer, config, true).await
+    }
+
+    /// Opens a log that appends every entry, repeats included, without
+    /// consulting the store's leaf index: for callers that deduplicate by
+    /// keys of their own (a maintenance stream by event id, whose entries
+    /// carry distinct sequence numbers anyway), so the store need not keep
+    /// an index of leaf hashes.
+    pub async fn open_appending_all(store: S, signer: NoteSigner, config: BatchConfig) -> Result<Self, LogError> {
+        Self::open_with(store, signer, config, false).await
+    }
+
+    async fn open_with(store: S, signer: NoteSigner, config: BatchConfig, dedup: bool) -> Result<Self, LogError> {
         let verifier = signer.verifier().clone();
         let (integrator, published) = match store.load().await? {
             None => {
@@ -122,7 +135,7 @@ impl<S: LogStore> Log<S> {
             tiles: quick_cache::sync::Cache::new(TILE_CACHE_ENTRIES),
         });
         let (tx, rx) = mpsc::channel(1024);
-        let handle = tokio::spawn(sequence(Arc::clone(&shared), signer, integrator, config, rx));
+        let handle = tokio::spawn(sequence(Arc::clone(&shared), signer, integrator, config, dedup, rx));
         *shared.sequencer.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
         Ok(Self { shared, requests: tx })
     }
@@ -464,6 +477,7 @@ async fn sequence<S: LogStore>(
     signer: NoteSigner,
     mut integrator: Integrator,
     config: BatchConfig,
+    dedup: bool,
     mut rx: mpsc::Receiver<(Vec<Vec<u8>>, Reply)>,
 ) {
     let mut failed: Option<String> = None;
@@ -486,7 +500,7 @@ async fn sequence<S: LogStore>(
             }
             continue;
         }
-        match integrate_with_retry(&shared, &signer, &mut integrator, &requests).await {
+        match integrate_with_retry(&shared, &signer, &mut integrator, &requests, dedup).await {
             Ok(results) => {
                 for ((_, reply), result) in requests.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
@@ -515,9 +529,10 @@ async fn integrate_with_retry<S: LogStore>(
     signer: &NoteSigner,
     integrator: &mut Integrator,
     requests: &[(Vec<Vec<u8>>, Reply)],
+    dedup: bool,
 ) -> Result<Vec<Vec<Appended>>, LogError> {
     for _ in 0..64 {
-        match integrate_batch(shared, signer, integrator, requests).await {
+        match integrate_batch(shared, signer, integrator, requests, dedup).await {
             Err(LogError::Store(StoreError::Conflict { .. })) => {
                 let state = shared
                     .store
@@ -548,23 +563,22 @@ async fn integrate_batch<S: LogStore>(
     signer: &NoteSigner,
     integrator: &mut Integrator,
     requests: &[(Vec<Vec<u8>>, Reply)],
+    dedup: bool,
 ) -> Result<Vec<Vec<Appended>>, LogError> {
     let old_size = integrator.size();
-    // Leaf hashes, and the first position of each distinct one in the batch.
+    // Leaf hashes, and (deduplicating) the ones already in the log.
     let all: Vec<(&Vec<u8>, Hash)> = requests.iter().flat_map(|(e, _)| e.iter()).map(|e| (e, leaf_hash(e))).collect();
-    let mut first_at: HashMap<Hash, usize> = HashMap::with_capacity(all.len());
-    let mut distinct: Vec<Hash> = Vec::new();
-    for (i, (_, h)) in all.iter().enumerate() {
-        if let std::collections::hash_map::Entry::Vacant(v) = first_at.entry(*h) {
-            v.insert(i);
-            distinct.push(*h);
-        }
-    }
-    let existing = shared.store.lookup(distinct.clone()).await?;
-    let known: HashMap<Hash, u64> = distinct.iter().zip(existing).filter_map(|(h, i)| i.map(|i| (*h, i))).collect();
+    let known: HashMap<Hash, u64> = if dedup {
+        let mut seen: HashSet<Hash> = HashSet::with_capacity(all.len());
+        let distinct: Vec<Hash> = all.iter().map(|(_, h)| *h).filter(|h| seen.insert(*h)).collect();
+        let existing = shared.store.lookup(distinct.clone()).await?;
+        distinct.iter().zip(existing).filter_map(|(h, i)| i.map(|i| (*h, i))).collect()
+    } else {
+        HashMap::new()
+    };
 
-    let mut new_entries: Vec<Vec<u8>> = Vec::new();
-    let mut new_leaves: Vec<Hash> = Vec::new();
+    let mut new_entries: Vec<Vec<u8>> = Vec::with_capacity(all.len());
+    let mut new_leaves: Vec<Hash> = Vec::with_capacity(all.len());
     let mut assigned: HashMap<Hash, u64> = HashMap::new();
     let mut results: Vec<Appended> = Vec::with_capacity(all.len());
     for (entry, h) in &all {
@@ -574,7 +588,9 @@ async fn integrate_batch<S: LogStore>(
             results.push(Appended { index, duplicate: true });
         } else {
             let index = old_size + new_entries.len() as u64;
-            assigned.insert(*h, index);
+            if dedup {
+                assigned.insert(*h, index);
+            }
             new_entries.push((*entry).clone());
             new_leaves.push(*h);
             results.push(Appended { index, duplicate: false });

@@ -111,6 +111,8 @@ struct Inner {
     index: Arc<IndexShared>,
     publication: Arc<PublishShared>,
     temp_counter: AtomicU64,
+    /// Whether `index.db` is kept up (see [`SqliteStore::open_unindexed`]).
+    leaf_index: bool,
     _lock: File,
 }
 
@@ -267,6 +269,20 @@ impl SqliteStore {
     /// second open in this one) gets an error, after waiting up to a second,
     /// until the first is dropped.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(dir, true)
+    }
+
+    /// Opens the store like [`open`](Self::open) but keeps no leaf index:
+    /// commits do not feed `index.db` and [`LogStore::lookup`] fails. For a
+    /// log opened with `Log::open_appending_all`, whose caller deduplicates
+    /// by its own keys; it saves the indexer's work and reading every leaf
+    /// hash into the Bloom filter at each open. The next [`open`](Self::open)
+    /// of the directory brings the index up to date from the hash tiles.
+    pub fn open_unindexed(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(dir, false)
+    }
+
+    fn open_with(dir: &Path, leaf_index: bool) -> Result<Self, StoreError> {
         if !dir.is_dir() {
             return Err(StoreError::Backend(format!("{} is not a directory", dir.display())));
         }
@@ -316,6 +332,7 @@ impl SqliteStore {
                 index_writer: Mutex::new(Some(index_writer)),
                 publication: Arc::new(PublishShared::default()),
                 temp_counter: AtomicU64::new(0),
+                leaf_index,
                 _lock: lock_file,
             }),
         };
@@ -519,6 +536,9 @@ impl Inner {
     /// indexer and the Bloom filter — on the first lookup or commit, so that
     /// reading a large log (proofs, entries) opens at once.
     fn start_writing(&self) -> Result<(), StoreError> {
+        if !self.leaf_index {
+            return Ok(());
+        }
         let Some(index_writer) = lock(&self.index_writer).take() else { return Ok(()) };
         self.queue_unindexed(&index_writer)?;
         let (bloom, path) = (Arc::clone(&self.bloom), self.dir.join(INDEX_FILE));
@@ -653,6 +673,12 @@ impl LogStore for SqliteStore {
 
     async fn lookup(&self, leaves: Vec<Hash>) -> Result<Vec<Option<u64>>, StoreError> {
         self.blocking(move |inner| {
+            if !inner.leaf_index {
+                return Err(backend(format!(
+                    "{} is open without its leaf index; look entries up by their own keys",
+                    inner.dir.display()
+                )));
+            }
             inner.start_writing()?;
             // Pending first, then the index: a leaf leaves `pending` only
             // after its index transaction has committed.
@@ -721,6 +747,9 @@ impl LogStore for SqliteStore {
                 p.partial = batch.state.partial.into_iter().collect();
                 p.partial_dirty = true;
                 p.checkpoint = Some(batch.state.checkpoint);
+            }
+            if !inner.leaf_index {
+                return Ok(());
             }
             // Hand the new leaves to the indexer; wait if it is far behind.
             let mut p = lock(&inner.index.pending);

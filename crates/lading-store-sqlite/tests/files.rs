@@ -174,3 +174,32 @@ fn a_log_directory_is_opened_by_one_process_at_a_time() {
     drop(first);
     SqliteStore::open(dir.path()).expect("open after the first is dropped");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unindexed_store_appends_repeats_and_the_index_catches_up_on_the_next_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = BatchConfig { max_batch: 512, max_wait: Duration::from_millis(1) };
+    {
+        let store = SqliteStore::open_unindexed(dir.path()).expect("open unindexed");
+        let log = Log::open_appending_all(store.clone(), signer(), config).await.expect("open log");
+        let mut entries: Vec<Vec<u8>> = (0..600).map(entry).collect();
+        entries.push(entry(3));
+        let landed = log.append_many(entries).await.expect("append");
+        // The repeat is appended, not answered with the first index.
+        assert_eq!((landed[600].index, landed[600].duplicate), (600, false));
+        let err = log.index_of(leaf_hash(&entry(3))).await.expect_err("no leaf index");
+        assert!(err.to_string().contains("without its leaf index"), "{err}");
+        log.shutdown().await;
+        store.flush().expect("flush");
+    }
+    // Opened with its index, the log finds every leaf (the first of repeats).
+    let (log, store) = open(dir.path()).await;
+    assert_eq!(log.checkpoint().0, 601);
+    store.wait_indexed().expect("indexed");
+    assert_eq!(log.index_of(leaf_hash(&entry(599))).await.expect("lookup"), Some(599));
+    assert_eq!(log.index_of(leaf_hash(&entry(3))).await.expect("lookup"), Some(3));
+    // And deduplicates again.
+    let again = log.append(entry(7)).await.expect("append");
+    assert_eq!((again.index, again.duplicate), (7, true));
+    log.shutdown().await;
+}

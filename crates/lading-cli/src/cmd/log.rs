@@ -63,13 +63,29 @@ fn origin_of(dir: &Path) -> Result<String> {
 }
 
 pub(crate) async fn open_log(dir: &Path, config: BatchConfig) -> Result<OpenLog> {
+    open_log_with(dir, config, true).await
+}
+
+/// A maintenance stream's log: no leaf index, every entry appended (the
+/// stream deduplicates by event id, and its entries carry their sequence
+/// numbers, so no two are alike).
+pub(crate) async fn open_stream_log(dir: &Path, config: BatchConfig) -> Result<OpenLog> {
+    open_log_with(dir, config, false).await
+}
+
+async fn open_log_with(dir: &Path, config: BatchConfig, leaf_index: bool) -> Result<OpenLog> {
     let origin = origin_of(dir)?;
     let key = fsio::read_private_key(&dir.join(KEY_FILE))?;
     let signer = note_signer(&origin, &key)?;
-    let store = SqliteStore::open(dir).with_context(|| format!("opening the log in {}", dir.display()))?;
-    let log = Log::open(store.clone(), signer, config)
-        .await
-        .with_context(|| format!("opening the log in {}", dir.display()))?;
+    let context = || format!("opening the log in {}", dir.display());
+    let store =
+        if leaf_index { SqliteStore::open(dir) } else { SqliteStore::open_unindexed(dir) }.with_context(context)?;
+    let log = if leaf_index {
+        Log::open(store.clone(), signer, config).await
+    } else {
+        Log::open_appending_all(store.clone(), signer, config).await
+    }
+    .with_context(context)?;
     Ok(OpenLog { log, store })
 }
 

@@ -28,7 +28,7 @@ use serde_json::json;
 use crate::cli::{
     EventFormatArg, MaintExportArgs, MaintIngestArgs, MaintRetentionArgs, MaintVerifyArgs, StreamCreateArgs,
 };
-use crate::cmd::log::{create, open_log, read_vkey, runtime};
+use crate::cmd::log::{create, open_stream_log, read_vkey, runtime};
 use crate::{fsio, output};
 
 /// Stream settings file.
@@ -275,7 +275,7 @@ struct StreamWriter {
 
 impl StreamWriter {
     async fn open(dir: &Path, config: StreamConfig, lock: File) -> Result<Self> {
-        let open = open_log(dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
+        let open = open_stream_log(dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
         let index = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
@@ -458,7 +458,7 @@ pub(crate) fn export_segment(
     let key = fsio::read_private_key(&dir.join("log.key"))?;
     let rt = runtime()?;
     rt.block_on(async {
-        let open = open_log(dir, BatchConfig::default()).await?;
+        let open = open_stream_log(dir, BatchConfig::default()).await?;
         let result = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
@@ -716,7 +716,7 @@ pub(crate) fn retention(args: &MaintRetentionArgs, json_out: bool) -> Result<Exi
     let holds = read_holds(&dir)?;
     let rt = runtime()?;
     let report = rt.block_on(async {
-        let open = open_log(&dir, BatchConfig::default()).await?;
+        let open = open_stream_log(&dir, BatchConfig::default()).await?;
         let result = async {
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
@@ -1111,11 +1111,11 @@ pub(crate) fn bench(args: &crate::cli::BenchMaintArgs, json_out: bool) -> Result
     crate::cmd::log::create(&raw_dir, "bench.lading.invalid/raw", &crate::cmd::key::key_paths(&key).0)?;
     let rt = runtime()?;
     let raw = rt.block_on(async {
-        let stream = open_log(&dir, BatchConfig::default()).await?;
+        let stream = open_stream_log(&dir, BatchConfig::default()).await?;
         let entries = stream.log.entries(0, total).await;
         stream.close().await?;
         let entries = entries?;
-        let open = open_log(&raw_dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
+        let open = open_stream_log(&raw_dir, BatchConfig { max_batch: 1, max_wait: Duration::ZERO }).await?;
         let started = std::time::Instant::now();
         let mut result = Ok(());
         for chunk in entries.chunks(usize::try_from(args.events).unwrap_or(usize::MAX)) {
