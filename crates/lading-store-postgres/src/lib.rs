@@ -22,7 +22,6 @@ use lading_log::{
 };
 use lading_tlog::{Hash, TileId};
 use tokio_postgres::NoTls;
-use tokio_postgres::error::SqlState;
 
 pub use registry::PostgresRegistry;
 
@@ -150,19 +149,16 @@ impl LogStore for PostgresStore {
         if !batch.leaves.is_empty() {
             let hashes: Vec<Vec<u8>> = batch.leaves.iter().map(|(h, _)| h.0.to_vec()).collect();
             let idxs: Vec<i64> = batch.leaves.iter().map(|(_, i)| *i as i64).collect();
-            let inserted = tx
-                .execute(
-                    "INSERT INTO lading_leaves (log, hash, idx) SELECT $1, h, i FROM UNNEST($2::bytea[], $3::bigint[]) AS t(h, i)",
-                    &[&self.log, &hashes, &idxs],
-                )
-                .await;
-            if let Err(e) = inserted {
-                // Another writer logged one of these leaves first: redo the batch.
-                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-                    return Err(StoreError::Conflict { stored: stored as u64, expected: batch.old_size });
-                }
-                return Err(backend(e));
-            }
+            // The state row lock above serialises writers, so a leaf that is
+            // already indexed is a repeat the log chose to append (a log
+            // opened with `open_appending_all`): it keeps its first index.
+            tx.execute(
+                "INSERT INTO lading_leaves (log, hash, idx) SELECT $1, h, i FROM UNNEST($2::bytea[], $3::bigint[]) AS t(h, i)
+                 ON CONFLICT (log, hash) DO NOTHING",
+                &[&self.log, &hashes, &idxs],
+            )
+            .await
+            .map_err(backend)?;
         }
         let s = &batch.state;
         tx.execute(
