@@ -319,6 +319,19 @@ pub fn verify(package_bytes: &[u8], log_key: &NoteVerifier) -> Verification {
             let key = lading_crypto::VerifyingKey::Ed25519(*log_key.public_key());
             let r = lading_crypto::Envelope::from_json_bytes(env)
                 .map_err(|e| e.to_string())
+                .and_then(|e| {
+                    // DSSE leaves `keyid` and unknown fields unsigned and
+                    // accepts several base64 forms; the file must be exactly
+                    // what the exporter wrote, so no unsigned byte can change.
+                    let written = serde_json::to_vec_pretty(&e.to_json()).map_err(|e| e.to_string())?;
+                    if written == env {
+                        Ok(e)
+                    } else {
+                        Err(format!(
+                            "{SEGMENT_DSSE} is not the envelope as written (a field renamed, added or re-encoded)"
+                        ))
+                    }
+                })
                 .and_then(|e| lading_crypto::verify_statement(&e, &key).map_err(|e| e.to_string()))
                 .and_then(|v| {
                     if json::canonicalize(&v.statement.predicate) == doc {

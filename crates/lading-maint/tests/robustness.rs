@@ -104,6 +104,28 @@ fn a_real_segment_verifies() {
     assert_eq!(v.timeline.len(), 40);
 }
 
+/// DSSE leaves `keyid` unsigned and ignores unknown fields: renaming the
+/// field (found by the proptest below) must still fail the segment.
+#[test]
+fn an_unsigned_envelope_field_changed_fails_verification() {
+    let (bytes, vkey) = segment_package();
+    let mut p = lading_model::bundle::Package::from_zip(&bytes).expect("package");
+    let m = p.index.members.iter().position(|x| x.path == lading_maint::segment::SEGMENT_DSSE).expect("envelope");
+    let text = String::from_utf8(p.files[m].clone()).expect("utf-8");
+    for edited in
+        [text.replace("\"keyid\"", "\"keyi*\""), text.replacen("\"sig\"", "\"note\": \"x\",\n      \"sig\"", 1)]
+    {
+        assert_ne!(edited, text);
+        p.files[m] = edited.into_bytes();
+        p.index.members[m].sha256 = lading_model::Sha256Digest::of(&p.files[m]);
+        p.index.members[m].size = p.files[m].len() as u64;
+        let v = verify(&p.to_zip().expect("zip"), &vkey);
+        assert!(!v.ok());
+        let why = format!("{:?}", v.checks);
+        assert!(why.contains("not the envelope as written"), "{why}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
