@@ -2,8 +2,9 @@
 //!
 //! Keys and signatures for Lading: Ed25519 (default), ECDSA P-256 and SM2
 //! (with SM3 and the GB/T 32918 default user id), PKCS#8 / SPKI PEM keys with
-//! key id = hex SHA-256 of the SPKI DER, DSSE envelopes, and in-toto
-//! Statement v1 carrying a Lading document.
+//! key id = hex SHA-256 of the SPKI DER, DSSE envelopes, in-toto
+//! Statement v1 carrying a Lading document, and W3C Data Integrity proofs
+//! (`eddsa-jcs-2022`, [`di`]) with `did:key` identifiers for credentials.
 //!
 //! This crate does no I/O: it turns bytes into keys and envelopes and back.
 //! Reading files and choosing file modes is the caller's business.
@@ -20,6 +21,7 @@
 //! assert_eq!(verified.statement.predicate_type, "urn:lading:maintenance-event:v1");
 //! ```
 
+pub mod di;
 pub mod dsse;
 pub mod key;
 pub mod statement;
