@@ -123,3 +123,35 @@ def create_stream(run_lading, workdir: Path, name: str = "fleet") -> str:
     )
     assert res.code == 0, res.stderr
     return data
+
+
+def require_node_packages(package_dir: Path, install_hint: str, minimum: tuple[int, int], who: str) -> str:
+    """The `node` binary, once Node >= `minimum` and every dependency pinned in
+    `package_dir`/package.json is installed at its pinned version; otherwise the
+    calling test fails (never skips) saying what is missing and how to install it."""
+    import re
+    import shutil
+    import subprocess
+
+    import pytest
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail(
+            f"`node` is not on PATH; {who} need Node.js {minimum[0]}.{minimum[1]}+ and npm "
+            f"(e.g. apt-get install nodejs npm), then {install_hint}",
+            pytrace=False,
+        )
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    m = re.match(r"v(\d+)\.(\d+)", version)
+    if not m or (int(m.group(1)), int(m.group(2))) < minimum:
+        pytest.fail(f"Node {minimum[0]}.{minimum[1]}+ is required by {who}, found {version!r}", pytrace=False)
+    wanted = json.loads((package_dir / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    for name, pin in wanted.items():
+        installed = package_dir / "node_modules" / name / "package.json"
+        if not installed.is_file():
+            pytest.fail(f"{name} is not installed under {package_dir / 'node_modules'}: {install_hint}", pytrace=False)
+        got = json.loads(installed.read_text(encoding="utf-8"))["version"]
+        if got != pin:
+            pytest.fail(f"{name} {got} is installed but package.json pins {pin}: {install_hint}", pytrace=False)
+    return node

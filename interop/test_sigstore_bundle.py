@@ -13,14 +13,21 @@ from __future__ import annotations
 
 import copy
 import json
-import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from interop_helpers import DOC_KINDS, PAYLOAD_TYPE, b64d, b64e, flip_byte, spki_keyid_from_pem, write_json
+from interop_helpers import (
+    DOC_KINDS,
+    PAYLOAD_TYPE,
+    b64d,
+    b64e,
+    flip_byte,
+    require_node_packages,
+    spki_keyid_from_pem,
+    write_json,
+)
 
 ALGS = ("ed25519", "p256")
 BUNDLE_V03 = "application/vnd.dev.sigstore.bundle.v0.3+json"
@@ -34,26 +41,7 @@ INSTALL_HINT = "run `npm ci --prefix interop/sigstore` (Node 20.17+ and npm, fro
 @pytest.fixture(scope="session")
 def node_verify():
     """node_verify(bundle_path, pubkey_path, hint=None) -> CompletedProcess (text)."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail(
-            "`node` is not on PATH; the Sigstore interop tests need Node.js 20.17+ and npm "
-            f"(e.g. apt-get install nodejs npm), then {INSTALL_HINT}",
-            pytrace=False,
-        )
-    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=NODE_TIMEOUT).stdout.strip()
-    m = re.match(r"v(\d+)\.(\d+)", version)
-    if not m or (int(m.group(1)), int(m.group(2))) < NODE_MIN:
-        pytest.fail(f"Node {NODE_MIN[0]}.{NODE_MIN[1]}+ is required by @sigstore/verify, found {version!r}", pytrace=False)
-
-    wanted = json.loads((SIGSTORE_DIR / "package.json").read_text(encoding="utf-8"))["dependencies"]
-    for name, version_pin in wanted.items():
-        installed = SIGSTORE_DIR / "node_modules" / name / "package.json"
-        if not installed.is_file():
-            pytest.fail(f"{name} is not installed under {SIGSTORE_DIR / 'node_modules'}: {INSTALL_HINT}", pytrace=False)
-        got = json.loads(installed.read_text(encoding="utf-8"))["version"]
-        if got != version_pin:
-            pytest.fail(f"{name} {got} is installed but package.json pins {version_pin}: {INSTALL_HINT}", pytrace=False)
+    node = require_node_packages(SIGSTORE_DIR, INSTALL_HINT, NODE_MIN, "the Sigstore interop tests")
 
     def run(bundle: Path, pubkey: Path, hint: str | None = None) -> subprocess.CompletedProcess:
         cmd = [node, str(VERIFY_MJS), str(bundle), str(pubkey)]

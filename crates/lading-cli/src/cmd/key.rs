@@ -60,20 +60,27 @@ pub(crate) fn show(args: &KeyShowArgs, json: bool) -> Result<ExitCode> {
     } else {
         (fsio::read_private_key(&args.file)?.verifying_key(), true)
     };
+    // An Ed25519 key is also a did:key: the issuer id of its credentials.
+    let did = match &public {
+        VerifyingKey::Ed25519(k) => Some(lading_crypto::di::did_key(k)),
+        _ => None,
+    };
     if json {
         output::json_line(&json!({
             "ok": true,
             "algorithm": public.algorithm().name(),
             "keyid": public.key_id().as_str(),
+            "did": did,
             "private": private,
             "public_key_pem": public.to_spki_pem(),
         }))?;
     } else {
         output::line(&format!(
-            "{} {} key {}",
+            "{} {} key {}{}",
             public.algorithm(),
             if private { "private" } else { "public" },
-            public.key_id()
+            public.key_id(),
+            did.map(|d| format!(" {d}")).unwrap_or_default()
         ))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -10,14 +10,16 @@ pub(crate) mod maint;
 mod release;
 mod serve;
 mod sign;
+mod trust;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use crate::cli::{
-    AlgArg, BenchCommand, Cli, Command, HoldCommand, InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand,
-    MaintCommand, ProviderCommand, ReleaseCommand, StreamCommand, TokenCommand, WitnessCommand,
+    AlgArg, BenchCommand, Cli, Command, CredentialCommand, HoldCommand, InventoryCommand, KeyCommand, KindArg,
+    LogCommand, LogsCommand, MaintCommand, ProviderCommand, ReleaseCommand, StreamCommand, TokenCommand,
+    TrustListCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -51,6 +53,13 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Maint(MaintCommand::Hold(HoldCommand::List(args))) => maint::hold_list(&args, json),
         Command::Maint(MaintCommand::Retention(args)) => maint::retention(&args, json),
         Command::Maint(MaintCommand::Token(args)) => maint::token(&args, json),
+        Command::Credential(CredentialCommand::Sign(args)) => trust::credential_sign(&args, json),
+        Command::Credential(CredentialCommand::Verify(args)) => trust::credential_verify(&args, json),
+        Command::TrustList(TrustListCommand::New(args)) => trust::list_new(&args, json),
+        Command::TrustList(TrustListCommand::Add(args)) => trust::list_add(&args, json),
+        Command::TrustList(TrustListCommand::SetStatus(args)) => trust::list_set_status(&args, json),
+        Command::TrustList(TrustListCommand::Sign(args)) => trust::list_sign(&args, json),
+        Command::TrustList(TrustListCommand::Show(args)) => trust::list_show(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Bench(BenchCommand::Maint(args)) => maint::bench(&args, json),
