@@ -50,6 +50,27 @@ pub struct BundleIndex {
     pub members: Vec<Member>,
 }
 
+/// Checks a member path: relative, `/`-separated, no empty, `.` or `..`
+/// segment, no backslash or control character, at most 512 bytes, and not
+/// `bundle.json`. Packages are never unpacked to disk by Lading, but another
+/// tool might; a path that could escape its directory is refused either way.
+pub fn check_member_path(path: &str) -> Result<(), BundleError> {
+    let bad = |why: &str| Err(BundleError(format!("member path {path:?} {why}")));
+    if path.is_empty() || path.len() > 512 {
+        return bad("must be 1 to 512 bytes");
+    }
+    if path == "bundle.json" {
+        return bad("is reserved for the index");
+    }
+    if path.starts_with('/') || path.contains('\\') || path.chars().any(char::is_control) {
+        return bad("must be relative, with `/` separators and no control characters");
+    }
+    if path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+        return bad("has an empty, `.` or `..` segment");
+    }
+    Ok(())
+}
+
 /// A package in memory: index and member bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
@@ -123,6 +144,16 @@ impl Package {
             .file_names()
             .map(|n| n.map(std::borrow::Cow::into_owned).map_err(|e| bad(format!("member name: {e}"))))
             .collect::<Result<_, _>>()?;
+        if names.len() != zip.len() {
+            return Err(bad("the ZIP holds two entries with the same name".into()));
+        }
+        let mut listed = std::collections::HashSet::new();
+        for m in &index.members {
+            check_member_path(&m.path)?;
+            if !listed.insert(m.path.as_str()) {
+                return Err(bad(format!("bundle.json lists {} twice", m.path)));
+            }
+        }
         for name in &names {
             if name != "bundle.json" && !index.members.iter().any(|m| &m.path == name) {
                 return Err(bad(format!("{name} is in the package but not in bundle.json")));

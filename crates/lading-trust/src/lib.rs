@@ -14,4 +14,8 @@
 //!   DSSE envelope; and the status of an entity and its key at a given time.
 
 pub mod credential;
+pub mod deliverable;
+pub mod policy;
+pub mod profile;
 pub mod trustlist;
+pub mod verify;

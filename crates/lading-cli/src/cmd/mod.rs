@@ -1,6 +1,7 @@
 //! One module per group of commands; `run` dispatches.
 
 pub(crate) mod bench;
+mod certify;
 mod demo;
 mod document;
 mod inventory;
@@ -17,9 +18,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::{
-    AlgArg, BenchCommand, Cli, Command, CredentialCommand, HoldCommand, InventoryCommand, KeyCommand, KindArg,
-    LogCommand, LogsCommand, MaintCommand, ProviderCommand, ReleaseCommand, StreamCommand, TokenCommand,
-    TrustListCommand, WitnessCommand,
+    AlgArg, BenchCommand, BundleCommand, CertifyCommand, Cli, Command, CredentialCommand, HoldCommand,
+    InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand, MaintCommand, ProviderCommand, ReleaseCommand,
+    StatementCommand, StreamCommand, TokenCommand, TrustListCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -60,6 +61,11 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::TrustList(TrustListCommand::SetStatus(args)) => trust::list_set_status(&args, json),
         Command::TrustList(TrustListCommand::Sign(args)) => trust::list_sign(&args, json),
         Command::TrustList(TrustListCommand::Show(args)) => trust::list_show(&args, json),
+        Command::Certify(CertifyCommand::Evaluate(args)) => certify::evaluate(&args, json),
+        Command::Certify(CertifyCommand::Issue(args)) => certify::issue(&args, json),
+        Command::Statement(StatementCommand::Issue(args)) => certify::statement_issue(&args, json),
+        Command::Bundle(BundleCommand::Create(args)) => certify::bundle_create(&args, json),
+        Command::Verify(args) => certify::verify(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Bench(BenchCommand::Maint(args)) => maint::bench(&args, json),

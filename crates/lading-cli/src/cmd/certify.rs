@@ -1,0 +1,425 @@
+//! `lading certify …`, `lading statement issue`, `lading bundle create` and
+//! `lading verify`: certification, compliance statements, evidence bundles
+//! and the offline verdict, over `lading-trust`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use lading_crypto::VerifyingKey;
+use lading_model::Sha256Digest;
+use lading_trust::verify::{self as verdict, CheckStatus, role};
+use lading_trust::{credential, deliverable, profile};
+use serde_json::json;
+
+use crate::cli::{BundleCreateArgs, CertifyEvaluateArgs, CertifyIssueArgs, StatementIssueArgs, VerifyArgs};
+use crate::cmd::trust::{open_list, time_or_now};
+use crate::{fsio, output};
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fsio::read_limited(path, lading_model::bundle::MAX_PACKAGE_BYTES)
+}
+
+fn ed25519(path: &Path) -> Result<ed25519_dalek::SigningKey> {
+    match fsio::read_private_key(path)? {
+        lading_crypto::SigningKey::Ed25519(k) => Ok(k),
+        other => bail!(
+            "{}: credentials are signed with Ed25519 (eddsa-jcs-2022); this key is {}",
+            path.display(),
+            other.algorithm()
+        ),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The facts evaluation needs about each deliverable in a bundle.
+fn facts_of(
+    package: &lading_model::bundle::Package,
+    key: &VerifyingKey,
+    logs: Option<&lading_tlog::Policy>,
+) -> Vec<profile::Facts> {
+    let receipts: Vec<lading_tlog::Receipt> = package
+        .members(role::RECEIPT)
+        .iter()
+        .filter_map(|(_, b)| std::str::from_utf8(b).ok().and_then(|t| lading_tlog::Receipt::parse(t).ok()))
+        .collect();
+    package
+        .members(role::DELIVERABLE)
+        .iter()
+        .map(|(m, b)| match deliverable::examine(b) {
+            Ok(x) => {
+                let signer_ok = x.keyid == key.key_id().as_str();
+                let checked = if signer_ok { deliverable::check(b, &x, key) } else { deliverable::Checked::default() };
+                let leaf = lading_crypto::registry_leaf(&x.predicate_type, &x.envelope_bytes, &x.keyid);
+                let logged = logs.and_then(|p| {
+                    receipts.iter().find_map(|r| {
+                        let s = r.verify(&lading_tlog::leaf_hash(&leaf), p).ok()?;
+                        Some(s.verified.iter().filter(|v| v.timestamp.is_some()).count())
+                    })
+                });
+                let mut integrity = checked.integrity.clone();
+                if !signer_ok {
+                    integrity.push((
+                        "signer".into(),
+                        Err(format!("signed by key {}, not the provider's {}", x.keyid, key.key_id())),
+                    ));
+                }
+                profile::Facts {
+                    name: m.path.clone(),
+                    kind: x.kind,
+                    sha256: x.sha256,
+                    algorithm: (signer_ok && checked.ok()).then(|| key.algorithm().name().to_owned()),
+                    document: checked.document,
+                    integrity,
+                    logged,
+                    retention_days: checked.retention_days,
+                    sboms: checked.sboms,
+                }
+            }
+            Err(e) => profile::Facts {
+                name: m.path.clone(),
+                kind: lading_trust::trustlist::Deliverable::SaasRelease,
+                sha256: Sha256Digest::of(b),
+                algorithm: None,
+                document: None,
+                integrity: vec![("deliverable".into(), Err(e))],
+                logged: None,
+                retention_days: None,
+                sboms: None,
+            },
+        })
+        .collect()
+}
+
+pub(crate) fn evaluate(args: &CertifyEvaluateArgs, json_out: bool) -> Result<ExitCode> {
+    let profile_bytes = read(&args.profile)?;
+    let profile =
+        profile::SchemeProfile::parse(&profile_bytes).map_err(|e| anyhow!("{}: {e}", args.profile.display()))?;
+    let package = lading_model::bundle::Package::from_zip(&read(&args.bundle)?)
+        .with_context(|| args.bundle.display().to_string())?;
+    let key = fsio::read_public_key(&args.provider_key)?;
+    let logs = args
+        .log_policy
+        .as_deref()
+        .map(|p| {
+            let text = fsio::read_text(p, fsio::MAX_KEY_BYTES)?;
+            lading_tlog::Policy::parse(&text).map_err(|e| anyhow!("{}: {e}", p.display()))
+        })
+        .transpose()?;
+    let facts = facts_of(&package, &key, logs.as_ref());
+    if facts.is_empty() {
+        bail!("{} holds no deliverable", args.bundle.display());
+    }
+    let report =
+        profile::evaluate(&profile, Sha256Digest::of(&profile_bytes), key.key_id().as_str(), &facts, Utc::now());
+    fsio::write_output(&args.out, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
+    if json_out {
+        output::json_line(&json!({ "ok": report.passed, "out": args.out, "report": report }))?;
+    } else {
+        for r in &report.results {
+            output::line(&format!(
+                "{:<8} {:<14} {:<40} {}",
+                r.requirement,
+                format!("{:?}", r.outcome).to_lowercase(),
+                r.deliverable,
+                r.evidence
+            ))?;
+        }
+        output::line(&format!(
+            "{} against {} {}: {}",
+            args.out.display(),
+            report.profile_id,
+            report.profile_version,
+            if report.passed { "PASSED" } else { "FAILED" }
+        ))?;
+    }
+    Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode> {
+    let report_bytes = read(&args.report)?;
+    let report: profile::ConformityReport = serde_json::from_value(
+        lading_model::json::parse_strict(&report_bytes).with_context(|| args.report.display().to_string())?,
+    )
+    .with_context(|| format!("{} is not a conformity report", args.report.display()))?;
+    if !report.passed {
+        bail!("{} records a failed evaluation; a certificate is issued only on a pass", args.report.display());
+    }
+    let key = ed25519(&args.key)?;
+    let from = time_or_now(args.valid_from.as_deref(), "--valid-from")?;
+    let until = from + chrono::Duration::days(i64::from(args.valid_days.max(1)));
+    let unsigned = json!({
+        "@context": [credential::VC_V2_CONTEXT],
+        "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        "type": ["VerifiableCredential", verdict::CERTIFICATE_TYPE],
+        "issuer": lading_crypto::di::did_key(&key.verifying_key()),
+        "validFrom": from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "validUntil": until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "name": format!("Conformity certificate: {}", report.deliverable_kind),
+        "credentialSubject": {
+            "id": format!("urn:lading:entity:{}", args.provider_id),
+            "provider": { "entity": args.provider_id, "legalName": args.provider_name, "keyId": report.provider_key_id },
+            "scope": [report.deliverable_kind.name()],
+            "profile": { "id": report.profile_id, "version": report.profile_version, "sha256": report.profile_sha256.to_hex() },
+            "conformityReport": { "sha256": Sha256Digest::of(&report_bytes).to_hex() },
+            "deliverables": report.deliverables.iter().map(|d| json!({"name": d.name, "kind": d.kind.name(), "sha256": d.sha256.to_hex()})).collect::<Vec<_>>(),
+        },
+    });
+    let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
+    fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
+    if json_out {
+        output::json_line(
+            &json!({ "ok": true, "out": args.out, "id": signed["id"], "valid_until": signed["validUntil"] }),
+        )?;
+    } else {
+        output::line(&format!(
+            "certificate {} for {} valid until {}",
+            args.out.display(),
+            args.provider_id,
+            until.to_rfc3339()
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Result<ExitCode> {
+    let key = ed25519(&args.key)?;
+    let operator = fsio::read_public_key(&args.operator_key)?;
+    let (list, _) = open_list(&args.trust_list, Some(&operator))?;
+    let provider_id = VerifyingKey::Ed25519(key.verifying_key()).key_id().to_string();
+    let entity = list
+        .entity(&args.entity)
+        .ok_or_else(|| anyhow!("{}: no entity {:?}", args.trust_list.display(), args.entity))?;
+    if !entity.keys.iter().any(|k| k.key_id == provider_id) {
+        bail!("the key {} is not one of {}'s keys on the list", args.key.display(), args.entity);
+    }
+    let certificate = read(&args.certificate)?;
+    let cert_value =
+        lading_model::json::parse_strict(&certificate).with_context(|| args.certificate.display().to_string())?;
+    let mut deliverables = Vec::new();
+    for path in &args.deliverable {
+        let bytes = read(path)?;
+        let x = deliverable::examine(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        deliverables.push(json!({ "name": file_name(path), "kind": x.kind.name(), "sha256": x.sha256.to_hex() }));
+    }
+    let unsigned = json!({
+        "@context": [credential::VC_V2_CONTEXT],
+        "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        "type": ["VerifiableCredential", verdict::STATEMENT_CREDENTIAL_TYPE],
+        "issuer": lading_crypto::di::did_key(&key.verifying_key()),
+        "validFrom": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "name": "Compliance statement",
+        "credentialSubject": {
+            "id": format!("urn:lading:client:{}", args.client.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-")),
+            "client": args.client,
+            "contract": args.contract,
+            "jurisdiction": args.jurisdiction,
+            "deliverables": deliverables,
+            "certificate": { "id": cert_value["id"], "sha256": Sha256Digest::of(&certificate).to_hex() },
+            "whiteList": {
+                "operatorKeyId": list.operator.key_id,
+                "zone": list.operator.zone,
+                "sequenceNumber": list.sequence_number,
+                "entity": args.entity,
+            },
+            "terms": args.terms,
+        },
+    });
+    let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
+    fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
+    if json_out {
+        output::json_line(&json!({ "ok": true, "out": args.out, "id": signed["id"] }))?;
+    } else {
+        output::line(&format!(
+            "statement {} to {} covering {} deliverable(s)",
+            args.out.display(),
+            args.client,
+            args.deliverable.len()
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<ExitCode> {
+    let mut members: Vec<(&str, String, &str, Vec<u8>)> = Vec::new();
+    let mut leaves = Vec::new();
+    for path in &args.deliverable {
+        let bytes = read(path)?;
+        let x = deliverable::examine(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        leaves.push(lading_crypto::registry_leaf(&x.predicate_type, &x.envelope_bytes, &x.keyid));
+        let media = if bytes.starts_with(b"PK") {
+            "application/vnd.lading.package+zip"
+        } else {
+            "application/vnd.dsse.envelope.v1+json"
+        };
+        members.push((role::DELIVERABLE, format!("deliverables/{}", file_name(path)), media, bytes));
+    }
+    let mut single = |role: &'static str,
+                      path: &Option<std::path::PathBuf>,
+                      name: &str,
+                      media: &'static str|
+     -> Result<Option<Vec<u8>>> {
+        let Some(p) = path else { return Ok(None) };
+        let bytes = read(p)?;
+        members.push((role, name.to_owned(), media, bytes.clone()));
+        Ok(Some(bytes))
+    };
+    single(role::CERTIFICATE, &args.certificate, "certificate.json", "application/vc+json")?;
+    single(role::REPORT, &args.report, "conformity-report.json", "application/json")?;
+    let statement = single(role::STATEMENT, &args.statement, "statement.json", "application/vc+json")?;
+    single(role::TRUST_LIST, &args.trust_list, "trust-list.json", "application/vnd.dsse.envelope.v1+json")?;
+    if let Some(s) = &statement {
+        let value = lading_model::json::parse_strict(s).context("the statement")?;
+        let did = value["issuer"].as_str().ok_or_else(|| anyhow!("the statement has no issuer"))?;
+        let k = lading_crypto::di::resolve_did_key(did).map_err(|e| anyhow!("the statement's issuer: {e}"))?;
+        leaves.push(lading_crypto::registry_leaf(
+            verdict::STATEMENT_TYPE,
+            s,
+            VerifyingKey::Ed25519(k).key_id().as_str(),
+        ));
+    }
+    let mut receipts: Vec<String> =
+        args.receipt.iter().map(|p| fsio::read_text(p, fsio::MAX_KEY_BYTES)).collect::<Result<_>>()?;
+    if let Some(dir) = &args.log {
+        let rt = crate::cmd::log::runtime()?;
+        receipts.extend(rt.block_on(async {
+            let open = crate::cmd::log::open_log(dir, lading_log::BatchConfig::default()).await?;
+            let result = async {
+                let landed = open.log.append_many(leaves.clone()).await?;
+                let mut out = Vec::new();
+                for a in landed {
+                    out.push(open.log.prove(a.index).await?.to_text());
+                }
+                Ok::<_, anyhow::Error>(out)
+            }
+            .await;
+            let closed = open.close().await;
+            let r = result?;
+            closed?;
+            Ok::<_, anyhow::Error>(r)
+        })?);
+    }
+    for (i, r) in receipts.into_iter().enumerate() {
+        members.push((role::RECEIPT, format!("receipts/{i}.tlog-proof"), "text/x.tlog.proof", r.into_bytes()));
+    }
+    for path in &args.attach {
+        members.push((
+            role::ATTACHMENT,
+            format!("attachments/{}", file_name(path)),
+            "application/octet-stream",
+            read(path)?,
+        ));
+    }
+    let package = verdict::assemble(members).map_err(|e| anyhow!("{e}"))?;
+    let bytes = package.to_zip()?;
+    fsio::write_output(&args.out, &bytes)?;
+    if json_out {
+        output::json_line(
+            &json!({ "ok": true, "out": args.out, "members": package.index.members.len(), "sha256": Sha256Digest::of(&bytes).to_hex() }),
+        )?;
+    } else {
+        output::line(&format!("{}: {} members", args.out.display(), package.index.members.len()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn verify(args: &VerifyArgs, json_out: bool) -> Result<ExitCode> {
+    let policy = lading_trust::policy::Policy::parse(&read(&args.policy)?)
+        .map_err(|e| anyhow!("{}: {e}", args.policy.display()))?;
+    let at: DateTime<Utc> = time_or_now(args.at.as_deref(), "--at")?;
+    let bytes = read(&args.bundle)?;
+    let v = verdict::verify(&bytes, &policy, at);
+    if let Some(path) = &args.html {
+        fsio::write_output(path, html(&v, &args.bundle).as_bytes())?;
+    }
+    if json_out {
+        output::json_line(&serde_json::to_value(&v)?)?;
+    } else {
+        output::line(&format!("{}: {}", args.bundle.display(), if v.verified { "VERIFIED" } else { "NOT VERIFIED" }))?;
+        if let Some(p) = &v.provider {
+            output::line(&format!("provider: {p}; client: {}", v.client.as_deref().unwrap_or("?")))?;
+        }
+        if let Some(t) = v.logged_at {
+            output::line(&format!("statement logged: {} ({})", t.to_rfc3339(), v.logged_at_source))?;
+        }
+        for c in &v.checks {
+            let mark = match c.status {
+                CheckStatus::Pass => "pass",
+                CheckStatus::Fail => "FAIL",
+                CheckStatus::NotApplicable => "n/a ",
+            };
+            output::line(&format!("  {mark}  {:<44} {}", c.name, c.reason))?;
+        }
+    }
+    Ok(if v.verified { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A self-contained HTML report of a verdict (no scripts, no external resources).
+fn html(v: &verdict::Verdict, bundle: &Path) -> String {
+    let rows: String = v
+        .checks
+        .iter()
+        .map(|c| {
+            let (class, mark) = match c.status {
+                CheckStatus::Pass => ("pass", "pass"),
+                CheckStatus::Fail => ("fail", "FAIL"),
+                CheckStatus::NotApplicable => ("na", "n/a"),
+            };
+            format!(
+                "<tr class=\"{class}\"><td>{mark}</td><td>{}</td><td>{}</td></tr>\n",
+                escape(&c.name),
+                escape(&c.reason)
+            )
+        })
+        .collect();
+    let deliverables: String = v
+        .deliverables
+        .iter()
+        .map(|(n, k, s)| {
+            format!("<tr><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n", escape(n), escape(k), escape(s))
+        })
+        .collect();
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Lading verification: {name}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1b1f24; }}
+h1 {{ font-size: 1.4rem; }} .verdict {{ font-size: 1.2rem; padding: .6rem 1rem; border-radius: .4rem; display: inline-block; }}
+.ok {{ background: #dcfce7; color: #14532d; }} .bad {{ background: #fee2e2; color: #7f1d1d; }}
+table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }} td, th {{ border-bottom: 1px solid #e5e7eb; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+tr.fail td:first-child {{ color: #b91c1c; font-weight: bold; }} tr.pass td:first-child {{ color: #15803d; }} tr.na td:first-child {{ color: #6b7280; }}
+code {{ font-size: .8rem; word-break: break-all; }} dl {{ display: grid; grid-template-columns: 12rem 1fr; gap: .3rem; }}
+</style></head><body>
+<h1>Evidence bundle {name}</h1>
+<p class="verdict {class}">{verdict}</p>
+<dl><dt>Provider</dt><dd>{provider}</dd><dt>Client</dt><dd>{client}</dd>
+<dt>Statement logged</dt><dd>{logged}</dd><dt>Verified at</dt><dd>{at}</dd></dl>
+<h2>Deliverables</h2><table><tr><th>name</th><th>kind</th><th>SHA-256</th></tr>
+{deliverables}</table>
+<h2>Checks</h2><table><tr><th></th><th>check</th><th>finding</th></tr>
+{rows}</table>
+<p>Made by <code>lading verify</code>, offline, against the trust policy given. Every check is repeatable from the bundle and the policy alone.</p>
+</body></html>
+"#,
+        name = escape(&bundle.display().to_string()),
+        class = if v.verified { "ok" } else { "bad" },
+        verdict = if v.verified {
+            "Verified: this deliverable may be relied on"
+        } else {
+            "Not verified: do not rely on this deliverable"
+        },
+        provider = escape(v.provider.as_deref().unwrap_or("unknown")),
+        client = escape(v.client.as_deref().unwrap_or("unknown")),
+        logged =
+            escape(&v.logged_at.map_or("unknown".into(), |t| format!("{} ({})", t.to_rfc3339(), v.logged_at_source))),
+        at = v.verified_at.to_rfc3339(),
+    )
+}

@@ -1,0 +1,75 @@
+//! The overseas client's trust policy: which trust-list operators it
+//! recognises (several zones = mutual recognition), which logs and
+//! witnesses (C2SP tlog-policy) its receipts must come from, and how strict
+//! to be about freshness and the time of logging.
+
+use lading_crypto::VerifyingKey;
+use serde::{Deserialize, Serialize};
+
+/// The format tag of a trust policy.
+pub const FORMAT: &str = "lading-trust-policy/v1";
+
+/// A trust-list operator the policy recognises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecognisedOperator {
+    /// A name for reports.
+    pub name: String,
+    /// Its list-signing public key, SPKI PEM.
+    pub public_key: String,
+}
+
+/// `policy.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustPolicy {
+    /// [`FORMAT`].
+    pub format: String,
+    /// Operators whose white lists are accepted.
+    pub operators: Vec<RecognisedOperator>,
+    /// C2SP tlog-policy text: `log VKEY` lines, optional `witness NAME VKEY`, `group`, `quorum`.
+    pub log_policy: String,
+    /// Refuse a trust list after its `next_update`.
+    #[serde(default)]
+    pub require_fresh_trust_list: bool,
+    /// Refuse a statement whose time of logging no trusted witness attests.
+    #[serde(default)]
+    pub require_witnessed_time: bool,
+}
+
+/// A policy checked and ready to use.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// As written.
+    pub text: TrustPolicy,
+    /// The operators' keys, in order.
+    pub operator_keys: Vec<(String, VerifyingKey)>,
+    /// The log policy.
+    pub logs: lading_tlog::Policy,
+}
+
+impl Policy {
+    /// Parses and checks a policy; errors name the field.
+    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        let value = lading_model::json::parse_strict(bytes).map_err(|e| e.to_string())?;
+        let text: TrustPolicy = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        if text.format != FORMAT {
+            return Err(format!("/format: is {:?}, expected {FORMAT:?}", text.format));
+        }
+        if text.operators.is_empty() {
+            return Err("/operators: recognises no trust-list operator".into());
+        }
+        let operator_keys = text
+            .operators
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                VerifyingKey::from_spki_pem(&o.public_key)
+                    .map(|k| (o.name.clone(), k))
+                    .map_err(|e| format!("/operators/{i}/public_key: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        let logs = lading_tlog::Policy::parse(&text.log_policy).map_err(|e| format!("/log_policy: {e}"))?;
+        Ok(Self { text, operator_keys, logs })
+    }
+}

@@ -1,0 +1,556 @@
+//! Evidence bundles and the offline verdict on them.
+//!
+//! An evidence bundle is a `.lading` package (kind [`BUNDLE_KIND`]) holding
+//! deliverables, receipts (C2SP tlog-proof), the certificate, the conformity
+//! report, the compliance statement and a trust-list snapshot. [`verify`]
+//! answers one question — may I rely on this? — with the checks behind the
+//! answer. A signer's standing is judged at the time its statement was
+//! logged: the earliest cosignature of a trusted witness on the receipt's
+//! checkpoint, or (without one, when the policy allows it) the time the
+//! provider claims.
+
+use chrono::{DateTime, Utc};
+use lading_crypto::VerifyingKey;
+use lading_model::Sha256Digest;
+use lading_model::bundle::{BUNDLE_FORMAT, BundleIndex, Member, Package};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::credential;
+use crate::deliverable;
+use crate::policy::Policy;
+use crate::trustlist::{Deliverable, Role, Status, TrustList};
+
+/// The package kind of an evidence bundle.
+pub const BUNDLE_KIND: &str = "evidence-bundle";
+/// The type URI a compliance statement is logged under.
+pub const STATEMENT_TYPE: &str = "urn:lading:compliance-statement:v1";
+/// The credential type of a certificate.
+pub const CERTIFICATE_TYPE: &str = "LadingConformityCertificate";
+/// The credential type of a compliance statement.
+pub const STATEMENT_CREDENTIAL_TYPE: &str = "LadingComplianceStatement";
+
+/// Member roles of an evidence bundle.
+pub mod role {
+    /// A deliverable: a release or segment package, or a signed document.
+    pub const DELIVERABLE: &str = "deliverable";
+    /// A C2SP tlog-proof receipt.
+    pub const RECEIPT: &str = "receipt";
+    /// The certification body's certificate (VC).
+    pub const CERTIFICATE: &str = "certificate";
+    /// The conformity report the certificate names.
+    pub const REPORT: &str = "conformity-report";
+    /// The provider's compliance statement (VC).
+    pub const STATEMENT: &str = "statement";
+    /// The signed white list.
+    pub const TRUST_LIST: &str = "trust-list";
+    /// Anything else carried along (images, artefacts).
+    pub const ATTACHMENT: &str = "attachment";
+}
+
+/// Builds an evidence bundle from `(role, path, media type, bytes)` members.
+/// Paths must be relative, `/`-separated, without `.`/`..` segments, and unique.
+pub fn assemble(members: Vec<(&str, String, &str, Vec<u8>)>) -> Result<Package, String> {
+    let mut index = BundleIndex { format: BUNDLE_FORMAT.into(), kind: BUNDLE_KIND.into(), members: Vec::new() };
+    let mut files = Vec::new();
+    for (role, path, media_type, bytes) in members {
+        lading_model::bundle::check_member_path(&path).map_err(|e| e.to_string())?;
+        if index.members.iter().any(|m| m.path == path) {
+            return Err(format!("two members would be named {path:?}"));
+        }
+        index.members.push(Member {
+            path,
+            sha256: Sha256Digest::of(&bytes),
+            size: bytes.len() as u64,
+            media_type: media_type.into(),
+            role: role.into(),
+        });
+        files.push(bytes);
+    }
+    Ok(Package { index, files })
+}
+
+/// A check's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckStatus {
+    /// Holds.
+    Pass,
+    /// Does not hold.
+    Fail,
+    /// Does not apply to this bundle.
+    NotApplicable,
+}
+
+/// One check behind a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerdictCheck {
+    /// What was checked.
+    pub name: String,
+    /// Its outcome.
+    pub status: CheckStatus,
+    /// Why, for a person.
+    pub reason: String,
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Every check passed or did not apply.
+    pub verified: bool,
+    /// When the verification ran.
+    pub verified_at: DateTime<Utc>,
+    /// The time the statement was logged, as judged.
+    pub logged_at: Option<DateTime<Utc>>,
+    /// Where that time comes from.
+    pub logged_at_source: String,
+    /// The provider, as the white list names it.
+    pub provider: Option<String>,
+    /// The client the statement is addressed to.
+    pub client: Option<String>,
+    /// The deliverables the statement covers (name, kind, SHA-256).
+    pub deliverables: Vec<(String, String, String)>,
+    /// The checks, in order.
+    pub checks: Vec<VerdictCheck>,
+}
+
+#[derive(Default)]
+struct Checks(Vec<VerdictCheck>);
+
+impl Checks {
+    fn push(&mut self, name: impl Into<String>, r: Result<String, String>) -> bool {
+        let ok = r.is_ok();
+        let (status, reason) = match r {
+            Ok(s) => (CheckStatus::Pass, s),
+            Err(s) => (CheckStatus::Fail, s),
+        };
+        self.0.push(VerdictCheck { name: name.into(), status, reason });
+        ok
+    }
+    fn na(&mut self, name: impl Into<String>, reason: impl Into<String>) {
+        self.0.push(VerdictCheck { name: name.into(), status: CheckStatus::NotApplicable, reason: reason.into() });
+    }
+}
+
+fn one<'a>(package: &'a Package, role: &str) -> Result<(&'a Member, &'a [u8]), String> {
+    match package.members(role).as_slice() {
+        [only] => Ok(*only),
+        [] => Err(format!("the bundle has no {role} member")),
+        many => Err(format!("the bundle has {} {role} members; one is expected", many.len())),
+    }
+}
+
+fn json_of(bytes: &[u8], what: &str) -> Result<Value, String> {
+    lading_model::json::parse_strict(bytes).map_err(|e| format!("{what}: {e}"))
+}
+
+/// The Ed25519 key and SPKI key id behind a credential's `did:key` issuer.
+fn issuer_key(did: &str) -> Result<(VerifyingKey, String), String> {
+    let k = lading_crypto::di::resolve_did_key(did).map_err(|e| e.to_string())?;
+    let key = VerifyingKey::Ed25519(k);
+    let id = key.key_id().to_string();
+    Ok((key, id))
+}
+
+/// A receipt that proves `leaf` under the policy's logs, with the trusted
+/// witnesses' cosignature times.
+fn find_receipt(receipts: &[lading_tlog::Receipt], leaf: &[u8], policy: &Policy) -> Option<(String, Vec<u64>)> {
+    let hash = lading_tlog::leaf_hash(leaf);
+    receipts.iter().find_map(|r| {
+        let signed = r.verify(&hash, &policy.logs).ok()?;
+        let witnesses: Vec<u64> = signed.verified.iter().filter_map(|s| s.timestamp).collect();
+        Some((
+            format!("index {} of {} (size {})", r.index, signed.checkpoint.origin, signed.checkpoint.size),
+            witnesses,
+        ))
+    })
+}
+
+fn kinds_of(list: &[Value]) -> Vec<String> {
+    list.iter().filter_map(|d| d["kind"].as_str().map(str::to_owned)).collect()
+}
+
+/// Verifies an evidence bundle against a trust policy at `now`.
+pub fn verify(bytes: &[u8], policy: &Policy, now: DateTime<Utc>) -> Verdict {
+    let mut v = Verdict {
+        verified: false,
+        verified_at: now,
+        logged_at: None,
+        logged_at_source: String::new(),
+        provider: None,
+        client: None,
+        deliverables: Vec::new(),
+        checks: Vec::new(),
+    };
+    let mut c = Checks::default();
+    run(bytes, policy, now, &mut v, &mut c);
+    v.verified = !c.0.is_empty() && c.0.iter().all(|x| x.status != CheckStatus::Fail);
+    v.checks = c.0;
+    v
+}
+
+#[allow(clippy::too_many_lines)]
+fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &mut Checks) {
+    // 1. The container: every member matches its digest in bundle.json.
+    let package = match Package::from_zip(bytes) {
+        Ok(p) if p.index.kind == BUNDLE_KIND => p,
+        Ok(p) => {
+            c.push("bundle", Err(format!("a {:?} package, not an evidence bundle", p.index.kind)));
+            return;
+        }
+        Err(e) => {
+            c.push("bundle", Err(e.to_string()));
+            return;
+        }
+    };
+    c.push("bundle", Ok(format!("{} members, each matching its digest in bundle.json", package.files.len())));
+
+    // 2. The white list: signed by a recognised operator, fresh enough.
+    let list = one(&package, role::TRUST_LIST).and_then(|(m, b)| {
+        let env = lading_crypto::Envelope::from_json_bytes(b).map_err(|e| format!("{}: {e}", m.path))?;
+        let mut why = Vec::new();
+        for (name, key) in &policy.operator_keys {
+            match TrustList::open_signed(&env, key) {
+                Ok(l) => return Ok((l, name.clone())),
+                Err(e) => why.push(format!("{name}: {e}")),
+            }
+        }
+        Err(format!("{} is not signed by an operator this policy recognises ({})", m.path, why.join("; ")))
+    });
+    let list = match list {
+        Ok((l, operator)) => {
+            c.push(
+                "trust list signature",
+                Ok(format!(
+                    "{} sequence {} signed by {operator} ({})",
+                    l.operator.name, l.sequence_number, l.operator.zone
+                )),
+            );
+            if now > l.next_update {
+                let stale = format!("stale: its next update was due {}", l.next_update.to_rfc3339());
+                if policy.text.require_fresh_trust_list {
+                    c.push("trust list freshness", Err(format!("{stale}; the policy requires a fresh list")));
+                } else {
+                    c.push(
+                        "trust list freshness",
+                        Ok(format!("{stale}; accepted, the policy does not require fresh lists")),
+                    );
+                }
+            } else {
+                c.push("trust list freshness", Ok(format!("current until {}", l.next_update.to_rfc3339())));
+            }
+            Some(l)
+        }
+        Err(e) => {
+            c.push("trust list signature", Err(e));
+            None
+        }
+    };
+
+    // 3. The compliance statement: a valid credential.
+    let receipts: Vec<lading_tlog::Receipt> = package
+        .members(role::RECEIPT)
+        .iter()
+        .filter_map(|(_, b)| std::str::from_utf8(b).ok().and_then(|t| lading_tlog::Receipt::parse(t).ok()))
+        .collect();
+    let statement = one(&package, role::STATEMENT).and_then(|(m, b)| {
+        let value = json_of(b, &m.path)?;
+        let verified = credential::verify(&value, now).map_err(|e| format!("{}: {e}", m.path))?;
+        if !verified.shape.types.iter().any(|t| t == STATEMENT_CREDENTIAL_TYPE) {
+            return Err(format!("{}: not a {STATEMENT_CREDENTIAL_TYPE}", m.path));
+        }
+        Ok((value, verified, b.to_vec()))
+    });
+    let Ok((statement, st, statement_bytes)) = statement.inspect_err(|e| {
+        c.push("statement signature", Err(e.clone()));
+    }) else {
+        return;
+    };
+    c.push("statement signature", Ok(format!("signed by {}", st.shape.issuer)));
+    v.client = statement["credentialSubject"]["client"].as_str().map(str::to_owned);
+    let (_, provider_key_id) = match issuer_key(&st.shape.issuer) {
+        Ok(k) => k,
+        Err(e) => {
+            c.push("statement signer", Err(e));
+            return;
+        }
+    };
+
+    // 4. When the statement was logged.
+    let leaf = lading_crypto::registry_leaf(STATEMENT_TYPE, &statement_bytes, &provider_key_id);
+    let claimed = st.proof.created;
+    let logged_at = match find_receipt(&receipts, &leaf, policy) {
+        Some((where_, witnesses)) => {
+            c.push("statement logged", Ok(format!("receipt verifies: {where_}")));
+            match witnesses.iter().min().and_then(|t| DateTime::from_timestamp(i64::try_from(*t).ok()?, 0)) {
+                Some(t) => {
+                    v.logged_at_source = format!("earliest of {} trusted witness cosignature(s)", witnesses.len());
+                    c.push("time of logging", Ok(format!("{} ({})", t.to_rfc3339(), v.logged_at_source)));
+                    t
+                }
+                None if policy.text.require_witnessed_time => {
+                    v.logged_at_source = "not witnessed".into();
+                    c.push("time of logging", Err("no trusted witness cosigned the receipt's checkpoint; the policy requires a witnessed time".into()));
+                    claimed
+                }
+                None => {
+                    v.logged_at_source =
+                        "claimed by the provider (the proof's created time; no witness cosignature)".into();
+                    c.push("time of logging", Ok(format!("{} ({})", claimed.to_rfc3339(), v.logged_at_source)));
+                    claimed
+                }
+            }
+        }
+        None => {
+            c.push("statement logged", Err("no receipt proves the statement is in a log this policy trusts".into()));
+            v.logged_at_source = "claimed by the provider (not logged)".into();
+            claimed
+        }
+    };
+    v.logged_at = Some(logged_at);
+    let Some(list) = list else { return };
+
+    // 5. The provider's standing on the white list at that time.
+    let provider = match list.standing_of_key(&provider_key_id, logged_at) {
+        None => {
+            c.push(
+                "provider on the white list",
+                Err(format!("the statement's signing key {provider_key_id} is not on the list")),
+            );
+            return;
+        }
+        Some(s) => {
+            let name = format!("{} ({})", s.entity.legal_name, s.entity.id);
+            v.provider = Some(name.clone());
+            let r = match (s.entity.role, s.status, s.key) {
+                (Role::Provider, Some(st), Some(_)) if st.status == Status::Granted => {
+                    Ok(format!("{name}: granted since {}", st.at.to_rfc3339()))
+                }
+                (Role::Provider, Some(st), _) if st.status != Status::Granted => Err(format!(
+                    "{name} was {} at {} (since {}: {})",
+                    st.status,
+                    logged_at.to_rfc3339(),
+                    st.at.to_rfc3339(),
+                    st.reason
+                )),
+                (Role::Provider, None, _) => Err(format!("{name} was not yet listed at {}", logged_at.to_rfc3339())),
+                (Role::Provider, _, None) => {
+                    Err(format!("{name}'s key {provider_key_id} was not valid at {}", logged_at.to_rfc3339()))
+                }
+                (role, ..) => Err(format!("{name} is listed as a {role}, not a provider")),
+            };
+            c.push("provider on the white list", r);
+            s.entity.clone()
+        }
+    };
+
+    // 6. The certificate: valid at the time of logging, issued by an accredited body, for this provider and scope.
+    let subject = &statement["credentialSubject"];
+    let named: Vec<Value> = subject["deliverables"].as_array().cloned().unwrap_or_default();
+    v.deliverables = named
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap_or("?").to_owned();
+            (s("name"), s("kind"), s("sha256"))
+        })
+        .collect();
+    let kinds: Vec<Deliverable> = kinds_of(&named).iter().filter_map(|k| k.parse().ok()).collect();
+    match one(&package, role::CERTIFICATE) {
+        Err(e) => {
+            c.push("certificate", Err(e));
+        }
+        Ok((m, b)) => {
+            let cert = json_of(b, &m.path).and_then(|value| {
+                credential::verify(&value, logged_at).map(|vc| (value, vc)).map_err(|e| format!("{}: {e}", m.path))
+            });
+            match cert {
+                Err(e) => {
+                    c.push("certificate", Err(format!("{e} (judged at the time of logging)")));
+                }
+                Ok((value, vc)) => {
+                    c.push(
+                        "certificate",
+                        Ok(format!("signed by {}, valid at {}", vc.shape.issuer, logged_at.to_rfc3339())),
+                    );
+                    let cs = &value["credentialSubject"];
+                    let body =
+                        issuer_key(&vc.shape.issuer).ok().and_then(|(_, id)| list.standing_of_key(&id, logged_at));
+                    c.push(
+                        "certification body accredited",
+                        match body {
+                            None => Err(format!("{} is not on the white list", vc.shape.issuer)),
+                            Some(s) if s.entity.role != Role::CertificationBody => Err(format!(
+                                "{} is listed as a {}, not a certification body",
+                                s.entity.id, s.entity.role
+                            )),
+                            Some(s) => match s.status {
+                                Some(st) if st.status == Status::Granted && s.key.is_some() => {
+                                    let outside: Vec<String> = kinds
+                                        .iter()
+                                        .filter(|k| !s.entity.scope.contains(k))
+                                        .map(ToString::to_string)
+                                        .collect();
+                                    if outside.is_empty() {
+                                        Ok(format!(
+                                            "{} ({}) accredited for {}",
+                                            s.entity.legal_name,
+                                            s.entity.id,
+                                            join(&s.entity.scope)
+                                        ))
+                                    } else {
+                                        Err(format!("{} is not accredited for {}", s.entity.id, outside.join(", ")))
+                                    }
+                                }
+                                Some(st) => {
+                                    Err(format!("{} was {} at {}", s.entity.id, st.status, logged_at.to_rfc3339()))
+                                }
+                                None => {
+                                    Err(format!("{} was not yet listed at {}", s.entity.id, logged_at.to_rfc3339()))
+                                }
+                            },
+                        },
+                    );
+                    let cert_provider = cs["provider"]["entity"].as_str().unwrap_or_default();
+                    c.push(
+                        "certificate names the provider",
+                        if cert_provider == provider.id {
+                            Ok(format!("issued to {}", provider.id))
+                        } else {
+                            Err(format!("issued to {cert_provider:?}, but the statement is {}'s", provider.id))
+                        },
+                    );
+                    let cert_scope: Vec<String> = cs["scope"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect();
+                    let outside: Vec<String> =
+                        kinds.iter().map(ToString::to_string).filter(|k| !cert_scope.contains(k)).collect();
+                    c.push(
+                        "certificate scope",
+                        if outside.is_empty() && !kinds.is_empty() {
+                            Ok(format!("covers {}", cert_scope.join(", ")))
+                        } else {
+                            Err(format!(
+                                "does not cover {}",
+                                if outside.is_empty() { "any deliverable".into() } else { outside.join(", ") }
+                            ))
+                        },
+                    );
+                    let want = subject["certificate"]["sha256"].as_str().unwrap_or_default();
+                    c.push(
+                        "statement names this certificate",
+                        if want == Sha256Digest::of(b).to_hex() {
+                            Ok(m.path.clone())
+                        } else {
+                            Err(format!("the statement names certificate sha256 {want:?}, not {}", m.path))
+                        },
+                    );
+                    match package.members(role::REPORT).first() {
+                        None => c.na("conformity report", "not in the bundle; the certificate names its digest"),
+                        Some((rm, rb)) => {
+                            let want = cs["conformityReport"]["sha256"].as_str().unwrap_or_default();
+                            let passed = serde_json::from_slice::<Value>(rb).ok().and_then(|r| r["passed"].as_bool());
+                            c.push(
+                                "conformity report",
+                                if want != Sha256Digest::of(rb).to_hex() {
+                                    Err(format!("{} is not the report the certificate names", rm.path))
+                                } else if passed == Some(true) {
+                                    Ok(format!("{} passed, as the certificate says", rm.path))
+                                } else {
+                                    Err(format!("{} does not record a pass", rm.path))
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // 7. The deliverables: exactly those the statement names, each signed by the provider, logged and intact.
+    let members = package.members(role::DELIVERABLE);
+    if named.is_empty() {
+        c.push("deliverables", Err("the statement names no deliverable".into()));
+    }
+    for d in &named {
+        let name = d["name"].as_str().unwrap_or("?");
+        let want = d["sha256"].as_str().unwrap_or_default();
+        let Some((m, b)) = members.iter().find(|(_, b)| Sha256Digest::of(b).to_hex() == want) else {
+            c.push(format!("deliverable {name}"), Err(format!("missing from the bundle (sha256 {want})")));
+            continue;
+        };
+        check_deliverable(c, name, m, b, d, &provider, &list, &receipts, policy, logged_at);
+    }
+    for (m, b) in &members {
+        let hex = Sha256Digest::of(b).to_hex();
+        if !named.iter().any(|d| d["sha256"].as_str() == Some(hex.as_str())) {
+            c.push(format!("deliverable {}", m.path), Err("in the bundle but not named by the statement".into()));
+        }
+    }
+}
+
+fn join(kinds: &[Deliverable]) -> String {
+    kinds.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_deliverable(
+    c: &mut Checks,
+    name: &str,
+    m: &Member,
+    b: &[u8],
+    named: &Value,
+    provider: &crate::trustlist::TrustedEntity,
+    list: &TrustList,
+    receipts: &[lading_tlog::Receipt],
+    policy: &Policy,
+    logged_at: DateTime<Utc>,
+) {
+    let label = format!("deliverable {name}");
+    let examined = match deliverable::examine(b) {
+        Ok(x) => x,
+        Err(e) => {
+            c.push(label, Err(format!("{}: {e}", m.path)));
+            return;
+        }
+    };
+    if named["kind"].as_str() != Some(examined.kind.name()) {
+        c.push(
+            label.clone(),
+            Err(format!("the statement says {:?}, the deliverable is a {}", named["kind"], examined.kind)),
+        );
+    }
+    let key = provider
+        .keys
+        .iter()
+        .find(|k| k.key_id == examined.keyid)
+        .and_then(|k| VerifyingKey::from_spki_pem(&k.public_key).ok());
+    let Some(key) = key else {
+        let whose = list.standing_of_key(&examined.keyid, logged_at).map(|s| s.entity.id.clone());
+        c.push(
+            format!("{label}: signer"),
+            Err(format!(
+                "signed by key {}, which is {}",
+                examined.keyid,
+                whose.map_or("not on the white list".into(), |w| format!("{w}'s, not the provider's"))
+            )),
+        );
+        return;
+    };
+    if !provider.scope.contains(&examined.kind) {
+        c.push(format!("{label}: scope"), Err(format!("{} is not listed for {}", provider.id, examined.kind)));
+    }
+    let checked = deliverable::check(b, &examined, &key);
+    for (what, r) in &checked.integrity {
+        c.push(format!("{label}: {what}"), r.clone());
+    }
+    let leaf = lading_crypto::registry_leaf(&examined.predicate_type, &examined.envelope_bytes, &examined.keyid);
+    c.push(
+        format!("{label}: logged"),
+        find_receipt(receipts, &leaf, policy)
+            .map(|(w, _)| format!("receipt verifies: {w}"))
+            .ok_or_else(|| "no receipt proves its envelope is in a log this policy trusts".into()),
+    );
+}
