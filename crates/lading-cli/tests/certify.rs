@@ -1,0 +1,411 @@
+//! The certification journey end to end through the binary — white list,
+//! stream segment, evaluation, certificate, statement, evidence bundle,
+//! verdict — and every trust failure the verifier must catch: a changed
+//! byte of any member, a member missing, a provider suspended before its
+//! statement was logged (but not after), a certificate expired or out of
+//! scope or from a body the list does not accredit, a stale list under a
+//! strict policy, and a list from an operator the policy does not know.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{Duration, Utc};
+use lading_model::Sha256Digest;
+use lading_model::bundle::Package;
+use serde_json::{Value, json};
+
+fn lading(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lading")).current_dir(dir).args(args).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().expect("code"), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (code, out, err) = lading(dir, args);
+    assert_eq!(code, 0, "lading {args:?}: {err}{out}");
+    out
+}
+
+fn repo(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel).to_string_lossy().into_owned()
+}
+
+fn rfc3339(t: chrono::DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// What varies between journeys.
+#[derive(Default)]
+struct Options {
+    /// The certification body's accredited scope (default maintenance-log).
+    cb_scope: Option<&'static str>,
+    /// Leave the certification body off the list.
+    cb_unlisted: bool,
+    /// Certificate validity start and length.
+    cert_from: Option<String>,
+    cert_days: Option<u32>,
+    /// A status change of the provider recorded before signing the list.
+    provider_status: Option<(&'static str, String)>,
+}
+
+/// Runs the whole journey in `d`; returns the bundle's path.
+fn journey(d: &Path, o: &Options) -> &'static str {
+    for k in ["op", "acme", "cb", "reglog", "stranger"] {
+        ok(d, &["key", "generate", "--out", k]);
+    }
+    ok(
+        d,
+        &[
+            "maint",
+            "stream",
+            "create",
+            "fleet",
+            "--data",
+            "data",
+            "--key",
+            "acme.key",
+            "--provider",
+            "Acme",
+            "--registration-id",
+            "9144",
+        ],
+    );
+    ok(d, &["maint", "ingest", "fleet", &repo("samples/maint/events.jsonl"), "--data", "data", "--format", "jsonl"]);
+    ok(d, &["maint", "export", "fleet", "--data", "data", "--out", "seg.lading"]);
+    let vkey = ok(d, &["log", "init", "reg", "--origin", "example.com/registry", "--key", "reglog.key"]);
+    std::fs::write(d.join("logpolicy.txt"), format!("log {}\nquorum none\n", vkey.trim())).expect("write");
+    ok(
+        d,
+        &[
+            "trust-list",
+            "new",
+            "list.json",
+            "--operator",
+            "Shenzhen pilot zone",
+            "--zone",
+            "CN-Shenzhen",
+            "--key",
+            "op.pub",
+        ],
+    );
+    let from = "2026-01-01T00:00:00Z";
+    ok(
+        d,
+        &[
+            "trust-list",
+            "add",
+            "list.json",
+            "--id",
+            "acme",
+            "--legal-name",
+            "Acme",
+            "--registration-id",
+            "9144",
+            "--role",
+            "provider",
+            "--scope",
+            "maintenance-log",
+            "--pubkey",
+            "acme.pub",
+            "--from",
+            from,
+        ],
+    );
+    if !o.cb_unlisted {
+        ok(
+            d,
+            &[
+                "trust-list",
+                "add",
+                "list.json",
+                "--id",
+                "cb-1",
+                "--legal-name",
+                "Cert Co",
+                "--registration-id",
+                "9110",
+                "--role",
+                "certification-body",
+                "--scope",
+                o.cb_scope.unwrap_or("maintenance-log"),
+                "--pubkey",
+                "cb.pub",
+                "--from",
+                from,
+            ],
+        );
+    }
+    if let Some((status, at)) = &o.provider_status {
+        ok(
+            d,
+            &[
+                "trust-list",
+                "set-status",
+                "list.json",
+                "--id",
+                "acme",
+                "--status",
+                status,
+                "--reason",
+                "audit",
+                "--at",
+                at,
+            ],
+        );
+    }
+    ok(d, &["trust-list", "sign", "list.json", "--key", "op.key", "--out", "list.signed.json"]);
+    ok(d, &["bundle", "create", "--deliverable", "seg.lading", "--log", "reg", "--out", "eval.lading"]);
+    ok(
+        d,
+        &[
+            "certify",
+            "evaluate",
+            "eval.lading",
+            "--profile",
+            &repo("profiles/maintenance-log.reference.json"),
+            "--provider-key",
+            "acme.pub",
+            "--log-policy",
+            "logpolicy.txt",
+            "--out",
+            "report.json",
+        ],
+    );
+    let days = o.cert_days.unwrap_or(365).to_string();
+    let mut issue = vec![
+        "certify",
+        "issue",
+        "--report",
+        "report.json",
+        "--key",
+        "cb.key",
+        "--provider-id",
+        "acme",
+        "--provider-name",
+        "Acme",
+        "--valid-days",
+        &days,
+        "--out",
+        "cert.json",
+    ];
+    if let Some(f) = &o.cert_from {
+        issue.extend(["--valid-from", f.as_str()]);
+    }
+    ok(d, &issue);
+    ok(
+        d,
+        &[
+            "statement",
+            "issue",
+            "--deliverable",
+            "seg.lading",
+            "--certificate",
+            "cert.json",
+            "--trust-list",
+            "list.signed.json",
+            "--operator-key",
+            "op.pub",
+            "--entity",
+            "acme",
+            "--client",
+            "Müller GmbH",
+            "--contract",
+            "MSA-1",
+            "--jurisdiction",
+            "DE",
+            "--key",
+            "acme.key",
+            "--out",
+            "statement.json",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "bundle",
+            "create",
+            "--deliverable",
+            "seg.lading",
+            "--certificate",
+            "cert.json",
+            "--report",
+            "report.json",
+            "--statement",
+            "statement.json",
+            "--trust-list",
+            "list.signed.json",
+            "--log",
+            "reg",
+            "--out",
+            "final.lading",
+        ],
+    );
+    policy(d, "policy.json", "op.pub", false);
+    "final.lading"
+}
+
+fn policy(d: &Path, name: &str, operator: &str, strict: bool) {
+    let pem = std::fs::read_to_string(d.join(operator)).expect("operator key");
+    let log_policy = std::fs::read_to_string(d.join("logpolicy.txt")).expect("log policy");
+    let p = json!({
+        "format": "lading-trust-policy/v1",
+        "operators": [{"name": "Shenzhen pilot zone", "public_key": pem}],
+        "log_policy": log_policy,
+        "require_fresh_trust_list": strict,
+    });
+    std::fs::write(d.join(name), p.to_string()).expect("write policy");
+}
+
+/// The verdict as JSON, with the exit code.
+fn verdict(d: &Path, bundle: &str, policy: &str, at: Option<&str>) -> (i32, Value) {
+    let mut args = vec!["--json", "verify", bundle, "--policy", policy];
+    if let Some(t) = at {
+        args.extend(["--at", t]);
+    }
+    let (code, out, err) = lading(d, &args);
+    (code, serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}{err}")))
+}
+
+fn failed(v: &Value) -> Vec<String> {
+    v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| format!("{}: {}", c["name"].as_str().unwrap_or(""), c["reason"].as_str().unwrap_or("")))
+        .collect()
+}
+
+fn assert_fails_with(v: &(i32, Value), check: &str, reason: &str) {
+    assert_eq!(v.0, 1, "{:?}", v.1);
+    assert_eq!(v.1["verified"], false);
+    let f = failed(&v.1);
+    assert!(f.iter().any(|x| x.starts_with(check) && x.contains(reason)), "wanted {check}: …{reason}…, got {f:#?}");
+}
+
+#[test]
+fn the_journey_verifies_and_any_changed_byte_or_missing_member_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options::default());
+    let (code, v) = verdict(d, bundle, "policy.json", None);
+    assert_eq!(code, 0, "{:#?}", failed(&v));
+    assert_eq!(v["client"], "Müller GmbH");
+    assert!(v["provider"].as_str().expect("provider").contains("acme"));
+    ok(d, &["verify", bundle, "--policy", "policy.json", "--html", "verdict.html"]);
+    let html = std::fs::read_to_string(d.join("verdict.html")).expect("html");
+    assert!(html.contains("Verified: this deliverable may be relied on") && !html.contains("<script"), "{html}");
+
+    let bytes = std::fs::read(d.join(bundle)).expect("bundle");
+    let package = Package::from_zip(&bytes).expect("package");
+    // Every member, byte by byte at 24 spread positions, digests in bundle.json recomputed.
+    for m in 0..package.files.len() {
+        let len = package.files[m].len();
+        for k in 0..24 {
+            let at = (k * 7919 + 13) % len;
+            let mut p = package.clone();
+            p.files[m][at] ^= 0x20;
+            p.index.members[m].sha256 = Sha256Digest::of(&p.files[m]);
+            std::fs::write(d.join("altered.lading"), p.to_zip().expect("zip")).expect("write");
+            let (code, v) = verdict(d, "altered.lading", "policy.json", None);
+            assert_eq!(
+                (code, &v["verified"]),
+                (1, &json!(false)),
+                "{} byte {at} changed still verified",
+                p.index.members[m].path
+            );
+        }
+    }
+    // A member missing fails with its name.
+    for role in ["deliverable", "certificate", "statement", "trust-list"] {
+        let mut p = package.clone();
+        let at = p.index.members.iter().position(|m| m.role == role).expect("member");
+        let path = p.index.members.remove(at).path;
+        p.files.remove(at);
+        std::fs::write(d.join("missing.lading"), p.to_zip().expect("zip")).expect("write");
+        let v = verdict(d, "missing.lading", "policy.json", None);
+        let f = failed(&v.1);
+        let name = path.rsplit('/').next().expect("name").to_owned();
+        assert!(v.0 == 1 && f.iter().any(|x| x.contains(&name) || x.contains(role)), "{path}: {f:#?}");
+    }
+    // Not a bundle at all, and a truncated one.
+    std::fs::write(d.join("junk.lading"), b"not a zip").expect("write");
+    assert_fails_with(&verdict(d, "junk.lading", "policy.json", None), "bundle", "ZIP");
+    std::fs::write(d.join("short.lading"), &bytes[..bytes.len() / 2]).expect("write");
+    assert_fails_with(&verdict(d, "short.lading", "policy.json", None), "bundle", "");
+}
+
+#[test]
+fn standing_is_judged_when_the_statement_was_logged() {
+    // Suspended an hour before the statement was logged: fails.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let earlier = rfc3339(Utc::now() - Duration::hours(1));
+    let bundle = journey(d, &Options { provider_status: Some(("suspended", earlier)), ..Options::default() });
+    assert_fails_with(&verdict(d, bundle, "policy.json", None), "provider on the white list", "was suspended");
+
+    // Suspended a day after it was logged (the list says so): still valid, even checked later.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let later = rfc3339(Utc::now() + Duration::days(1));
+    let bundle = journey(d, &Options { provider_status: Some(("suspended", later)), ..Options::default() });
+    let after = rfc3339(Utc::now() + Duration::days(2));
+    let (code, v) = verdict(d, bundle, "policy.json", Some(&after));
+    assert_eq!(code, 0, "{:#?}", failed(&v));
+}
+
+#[test]
+fn certificates_expired_out_of_scope_or_from_an_unlisted_body_fail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let o = Options { cert_from: Some("2025-01-01T00:00:00Z".into()), cert_days: Some(30), ..Options::default() };
+    let bundle = journey(d, &o);
+    assert_fails_with(&verdict(d, bundle, "policy.json", None), "certificate", "expired");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options { cb_scope: Some("saas-release"), ..Options::default() });
+    assert_fails_with(
+        &verdict(d, bundle, "policy.json", None),
+        "certification body accredited",
+        "not accredited for maintenance-log",
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options { cb_unlisted: true, ..Options::default() });
+    assert_fails_with(
+        &verdict(d, bundle, "policy.json", None),
+        "certification body accredited",
+        "not on the white list",
+    );
+}
+
+#[test]
+fn stale_lists_fail_a_strict_policy_and_unknown_operators_fail_any() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options::default());
+    let stale = rfc3339(Utc::now() + Duration::days(31));
+    let (code, v) = verdict(d, bundle, "policy.json", Some(&stale));
+    assert_eq!(code, 0, "a lenient policy accepts a stale list: {:#?}", failed(&v));
+    policy(d, "strict.json", "op.pub", true);
+    assert_fails_with(&verdict(d, bundle, "strict.json", Some(&stale)), "trust list freshness", "stale");
+    let (code, _) = verdict(d, bundle, "strict.json", None);
+    assert_eq!(code, 0);
+    policy(d, "stranger.json", "stranger.pub", false);
+    assert_fails_with(
+        &verdict(d, bundle, "stranger.json", None),
+        "trust list signature",
+        "not signed by an operator this policy recognises",
+    );
+    // A malformed policy is an error naming the field, not a verdict.
+    std::fs::write(
+        d.join("bad.json"),
+        b"{\"format\": \"lading-trust-policy/v1\", \"operators\": [], \"log_policy\": \"\"}",
+    )
+    .expect("w");
+    let (code, _, err) = lading(d, &["verify", bundle, "--policy", "bad.json"]);
+    assert!(code != 0 && err.contains("/operators"), "{err}");
+}
