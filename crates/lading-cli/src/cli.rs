@@ -1078,9 +1078,9 @@ pub(crate) struct StatementIssueArgs {
     /// Deliverables covered (release or segment packages, signed documents).
     #[arg(long, required = true)]
     pub(crate) deliverable: Vec<PathBuf>,
-    /// The certificate.
-    #[arg(long)]
-    pub(crate) certificate: PathBuf,
+    /// The certificates covering the deliverables' kinds (repeat for several).
+    #[arg(long, required = true)]
+    pub(crate) certificate: Vec<PathBuf>,
     /// The signed white list the provider is on.
     #[arg(long)]
     pub(crate) trust_list: PathBuf,
@@ -1127,12 +1127,12 @@ pub(crate) struct BundleCreateArgs {
     /// Log the deliverables' envelopes (and the statement) in this local registry log and add the receipts.
     #[arg(long)]
     pub(crate) log: Option<PathBuf>,
-    /// The certificate.
+    /// Certificates (repeat for several).
     #[arg(long)]
-    pub(crate) certificate: Option<PathBuf>,
-    /// The conformity report.
+    pub(crate) certificate: Vec<PathBuf>,
+    /// Conformity reports the certificates name (repeat for several).
     #[arg(long)]
-    pub(crate) report: Option<PathBuf>,
+    pub(crate) report: Vec<PathBuf>,
     /// The compliance statement.
     #[arg(long)]
     pub(crate) statement: Option<PathBuf>,

@@ -355,118 +355,52 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         })
         .collect();
     let kinds: Vec<Deliverable> = kinds_of(&named).iter().filter_map(|k| k.parse().ok()).collect();
-    match one(&package, role::CERTIFICATE) {
-        Err(e) => {
-            c.push("certificate", Err(e));
+    let wanted: Vec<Value> = subject["certificates"].as_array().cloned().unwrap_or_default();
+    let certs = package.members(role::CERTIFICATE);
+    if certs.is_empty() {
+        c.push("certificates", Err("the bundle has no certificate".into()));
+    }
+    for w in &wanted {
+        let sha = w["sha256"].as_str().unwrap_or_default();
+        if !certs.iter().any(|(_, b)| Sha256Digest::of(b).to_hex() == sha) {
+            c.push(
+                format!("certificate {}", w["id"].as_str().unwrap_or("?")),
+                Err(format!("named by the statement but missing from the bundle (sha256 {sha})")),
+            );
         }
-        Ok((m, b)) => {
-            let cert = json_of(b, &m.path).and_then(|value| {
-                credential::verify(&value, logged_at).map(|vc| (value, vc)).map_err(|e| format!("{}: {e}", m.path))
-            });
-            match cert {
-                Err(e) => {
-                    c.push("certificate", Err(format!("{e} (judged at the time of logging)")));
-                }
-                Ok((value, vc)) => {
-                    c.push(
-                        "certificate",
-                        Ok(format!("signed by {}, valid at {}", vc.shape.issuer, logged_at.to_rfc3339())),
-                    );
-                    let cs = &value["credentialSubject"];
-                    let body =
-                        issuer_key(&vc.shape.issuer).ok().and_then(|(_, id)| list.standing_of_key(&id, logged_at));
-                    c.push(
-                        "certification body accredited",
-                        match body {
-                            None => Err(format!("{} is not on the white list", vc.shape.issuer)),
-                            Some(s) if s.entity.role != Role::CertificationBody => Err(format!(
-                                "{} is listed as a {}, not a certification body",
-                                s.entity.id, s.entity.role
-                            )),
-                            Some(s) => match s.status {
-                                Some(st) if st.status == Status::Granted && s.key.is_some() => {
-                                    let outside: Vec<String> = kinds
-                                        .iter()
-                                        .filter(|k| !s.entity.scope.contains(k))
-                                        .map(ToString::to_string)
-                                        .collect();
-                                    if outside.is_empty() {
-                                        Ok(format!(
-                                            "{} ({}) accredited for {}",
-                                            s.entity.legal_name,
-                                            s.entity.id,
-                                            join(&s.entity.scope)
-                                        ))
-                                    } else {
-                                        Err(format!("{} is not accredited for {}", s.entity.id, outside.join(", ")))
-                                    }
-                                }
-                                Some(st) => {
-                                    Err(format!("{} was {} at {}", s.entity.id, st.status, logged_at.to_rfc3339()))
-                                }
-                                None => {
-                                    Err(format!("{} was not yet listed at {}", s.entity.id, logged_at.to_rfc3339()))
-                                }
-                            },
-                        },
-                    );
-                    let cert_provider = cs["provider"]["entity"].as_str().unwrap_or_default();
-                    c.push(
-                        "certificate names the provider",
-                        if cert_provider == provider.id {
-                            Ok(format!("issued to {}", provider.id))
-                        } else {
-                            Err(format!("issued to {cert_provider:?}, but the statement is {}'s", provider.id))
-                        },
-                    );
-                    let cert_scope: Vec<String> = cs["scope"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|x| x.as_str().map(str::to_owned))
-                        .collect();
-                    let outside: Vec<String> =
-                        kinds.iter().map(ToString::to_string).filter(|k| !cert_scope.contains(k)).collect();
-                    c.push(
-                        "certificate scope",
-                        if outside.is_empty() && !kinds.is_empty() {
-                            Ok(format!("covers {}", cert_scope.join(", ")))
-                        } else {
-                            Err(format!(
-                                "does not cover {}",
-                                if outside.is_empty() { "any deliverable".into() } else { outside.join(", ") }
-                            ))
-                        },
-                    );
-                    let want = subject["certificate"]["sha256"].as_str().unwrap_or_default();
-                    c.push(
-                        "statement names this certificate",
-                        if want == Sha256Digest::of(b).to_hex() {
-                            Ok(m.path.clone())
-                        } else {
-                            Err(format!("the statement names certificate sha256 {want:?}, not {}", m.path))
-                        },
-                    );
-                    match package.members(role::REPORT).first() {
-                        None => c.na("conformity report", "not in the bundle; the certificate names its digest"),
-                        Some((rm, rb)) => {
-                            let want = cs["conformityReport"]["sha256"].as_str().unwrap_or_default();
-                            let passed = serde_json::from_slice::<Value>(rb).ok().and_then(|r| r["passed"].as_bool());
-                            c.push(
-                                "conformity report",
-                                if want != Sha256Digest::of(rb).to_hex() {
-                                    Err(format!("{} is not the report the certificate names", rm.path))
-                                } else if passed == Some(true) {
-                                    Ok(format!("{} passed, as the certificate says", rm.path))
-                                } else {
-                                    Err(format!("{} does not record a pass", rm.path))
-                                },
-                            );
-                        }
-                    }
-                }
-            }
+    }
+    // Kinds each valid certificate from an accredited body covers.
+    let mut covered: Vec<(Deliverable, String)> = Vec::new();
+    for (m, b) in &certs {
+        let hex = Sha256Digest::of(b).to_hex();
+        if !wanted.iter().any(|w| w["sha256"].as_str() == Some(hex.as_str())) {
+            c.push(format!("certificate {}", m.path), Err("in the bundle but not named by the statement".into()));
+            continue;
         }
+        for kind in check_certificate(c, &package, m, b, &list, &provider, logged_at) {
+            covered.push((kind, m.path.clone()));
+        }
+    }
+    let named_reports: Vec<String> = certs
+        .iter()
+        .filter_map(|(_, b)| serde_json::from_slice::<Value>(b).ok())
+        .filter_map(|v| v["credentialSubject"]["conformityReport"]["sha256"].as_str().map(str::to_owned))
+        .collect();
+    for (m, b) in package.members(role::REPORT) {
+        if !named_reports.contains(&Sha256Digest::of(b).to_hex()) {
+            c.push(format!("report {}", m.path), Err("in the bundle but named by no certificate".into()));
+        }
+    }
+    for kind in &kinds {
+        let by: Vec<&str> = covered.iter().filter(|(k, _)| k == kind).map(|(_, p)| p.as_str()).collect();
+        c.push(
+            format!("certified for {kind}"),
+            if by.is_empty() {
+                Err(format!("no valid certificate from an accredited body covers {kind}"))
+            } else {
+                Ok(format!("by {}", by.join(", ")))
+            },
+        );
     }
 
     // 7. The deliverables: exactly those the statement names, each signed by the provider, logged and intact.
@@ -489,6 +423,94 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             c.push(format!("deliverable {}", m.path), Err("in the bundle but not named by the statement".into()));
         }
     }
+}
+
+/// Checks one certificate; returns the kinds it validly covers (valid at
+/// the time of logging, issued by a body accredited for them then, to this
+/// provider, with its conformity report when the bundle carries it).
+fn check_certificate(
+    c: &mut Checks,
+    package: &Package,
+    m: &Member,
+    b: &[u8],
+    list: &TrustList,
+    provider: &crate::trustlist::TrustedEntity,
+    logged_at: DateTime<Utc>,
+) -> Vec<Deliverable> {
+    let label = format!("certificate {}", m.path);
+    let cert = json_of(b, &m.path).and_then(|value| {
+        credential::verify(&value, logged_at)
+            .map(|vc| (value, vc))
+            .map_err(|e| format!("{e} (judged at the time of logging)"))
+    });
+    let (value, vc) = match cert {
+        Ok(x) => x,
+        Err(e) => {
+            c.push(label, Err(e));
+            return Vec::new();
+        }
+    };
+    let mut ok =
+        c.push(label.clone(), Ok(format!("signed by {}, valid at {}", vc.shape.issuer, logged_at.to_rfc3339())));
+    if !vc.shape.types.iter().any(|t| t == CERTIFICATE_TYPE) {
+        ok &= c.push(format!("{label}: type"), Err(format!("not a {CERTIFICATE_TYPE}")));
+    }
+    let cs = &value["credentialSubject"];
+    let scope: Vec<Deliverable> =
+        cs["scope"].as_array().into_iter().flatten().filter_map(|x| x.as_str().and_then(|s| s.parse().ok())).collect();
+    let body = issuer_key(&vc.shape.issuer).ok().and_then(|(_, id)| list.standing_of_key(&id, logged_at));
+    ok &= c.push(
+        format!("{label}: certification body accredited"),
+        match body {
+            None => Err(format!("{} is not on the white list", vc.shape.issuer)),
+            Some(s) if s.entity.role != Role::CertificationBody => {
+                Err(format!("{} is listed as a {}, not a certification body", s.entity.id, s.entity.role))
+            }
+            Some(s) => match s.status {
+                Some(st) if st.status == Status::Granted && s.key.is_some() => {
+                    let outside: Vec<String> =
+                        scope.iter().filter(|k| !s.entity.scope.contains(k)).map(ToString::to_string).collect();
+                    if outside.is_empty() {
+                        Ok(format!(
+                            "{} ({}) accredited for {}",
+                            s.entity.legal_name,
+                            s.entity.id,
+                            join(&s.entity.scope)
+                        ))
+                    } else {
+                        Err(format!("{} is not accredited for {}", s.entity.id, outside.join(", ")))
+                    }
+                }
+                Some(st) => Err(format!("{} was {} at {}", s.entity.id, st.status, logged_at.to_rfc3339())),
+                None => Err(format!("{} was not yet listed at {}", s.entity.id, logged_at.to_rfc3339())),
+            },
+        },
+    );
+    let cert_provider = cs["provider"]["entity"].as_str().unwrap_or_default();
+    ok &= c.push(
+        format!("{label}: names the provider"),
+        if cert_provider == provider.id {
+            Ok(format!("issued to {}", provider.id))
+        } else {
+            Err(format!("issued to {cert_provider:?}, but the statement is {}'s", provider.id))
+        },
+    );
+    let want = cs["conformityReport"]["sha256"].as_str().unwrap_or_default();
+    match package.members(role::REPORT).into_iter().find(|(_, rb)| Sha256Digest::of(rb).to_hex() == want) {
+        None => c.na(format!("{label}: conformity report"), "not in the bundle; the certificate names its digest"),
+        Some((rm, rb)) => {
+            let passed = serde_json::from_slice::<Value>(rb).ok().and_then(|r| r["passed"].as_bool());
+            ok &= c.push(
+                format!("{label}: conformity report"),
+                if passed == Some(true) {
+                    Ok(format!("{} passed, as the certificate says", rm.path))
+                } else {
+                    Err(format!("{} does not record a pass", rm.path))
+                },
+            );
+        }
+    }
+    if ok { scope } else { Vec::new() }
 }
 
 fn join(kinds: &[Deliverable]) -> String {

@@ -197,9 +197,13 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
     if !entity.keys.iter().any(|k| k.key_id == provider_id) {
         bail!("the key {} is not one of {}'s keys on the list", args.key.display(), args.entity);
     }
-    let certificate = read(&args.certificate)?;
-    let cert_value =
-        lading_model::json::parse_strict(&certificate).with_context(|| args.certificate.display().to_string())?;
+    let mut certificates = Vec::new();
+    for path in &args.certificate {
+        let bytes = read(path)?;
+        let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
+        credential::shape(&value).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        certificates.push(json!({ "id": value["id"], "sha256": Sha256Digest::of(&bytes).to_hex() }));
+    }
     let mut deliverables = Vec::new();
     for path in &args.deliverable {
         let bytes = read(path)?;
@@ -219,7 +223,7 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
             "contract": args.contract,
             "jurisdiction": args.jurisdiction,
             "deliverables": deliverables,
-            "certificate": { "id": cert_value["id"], "sha256": Sha256Digest::of(&certificate).to_hex() },
+            "certificates": certificates,
             "whiteList": {
                 "operatorKeyId": list.operator.key_id,
                 "zone": list.operator.zone,
@@ -258,6 +262,17 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
         };
         members.push((role::DELIVERABLE, format!("deliverables/{}", file_name(path)), media, bytes));
     }
+    for path in &args.certificate {
+        members.push((
+            role::CERTIFICATE,
+            format!("certificates/{}", file_name(path)),
+            "application/vc+json",
+            read(path)?,
+        ));
+    }
+    for path in &args.report {
+        members.push((role::REPORT, format!("reports/{}", file_name(path)), "application/json", read(path)?));
+    }
     let mut single = |role: &'static str,
                       path: &Option<std::path::PathBuf>,
                       name: &str,
@@ -268,8 +283,6 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
         members.push((role, name.to_owned(), media, bytes.clone()));
         Ok(Some(bytes))
     };
-    single(role::CERTIFICATE, &args.certificate, "certificate.json", "application/vc+json")?;
-    single(role::REPORT, &args.report, "conformity-report.json", "application/json")?;
     let statement = single(role::STATEMENT, &args.statement, "statement.json", "application/vc+json")?;
     single(role::TRUST_LIST, &args.trust_list, "trust-list.json", "application/vnd.dsse.envelope.v1+json")?;
     if let Some(s) = &statement {
