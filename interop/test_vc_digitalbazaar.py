@@ -146,3 +146,20 @@ def test_lading_reproduces_the_w3c_signed_vector(run_lading, vectors_dir):
     signed = vectors_dir / "vc-di-eddsa" / "eddsa-jcs-2022" / "signedJCS.json"
     res = run_lading("credential", "verify", signed)
     assert res.code == 1 and "names issuer https://vc.example/issuers/5678" in res.stderr, res.stderr
+
+
+def test_digital_bazaar_verifies_the_demo_certificates_and_statement(dbvc, run_lading, tmp_path_factory):
+    """`lading demo` issues two certificates (a certification body's) and a compliance statement
+    (the provider's); Digital Bazaar's verifier accepts all three as they are."""
+    out = tmp_path_factory.mktemp("demo")
+    res = run_lading("--json", "demo", "--keep", out)
+    assert res.code == 0, res.stderr
+    assert res.json()["verified"] is True
+    trust = out / "trust"
+    issued = sorted(trust.glob("certificate-*.json")) + [trust / "statement.json"]
+    assert len(issued) == 3, issued
+    for path in issued:
+        assert dbvc("verify", path) == {"verified": True}, path
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+        assert doc["issuer"].startswith("did:key:z6Mk")

@@ -552,7 +552,7 @@ pub(crate) struct SchemaArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DemoArgs {
-    /// Keep the demo's files in this directory instead of a temporary one.
+    /// Write the demo's files into this directory (default: a new directory under the system's temporary one, kept).
     #[arg(long)]
     pub(crate) keep: Option<PathBuf>,
 }

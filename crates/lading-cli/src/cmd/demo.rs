@@ -170,18 +170,276 @@ fn maint_journey(dir: &Path) -> Result<Vec<String>> {
     Ok(lines)
 }
 
+/// Lading's reference scheme profiles, written into the demo directory.
+const PROFILES: [(&str, &str); 3] = [
+    ("maintenance-log.reference.json", include_str!("../../../../profiles/maintenance-log.reference.json")),
+    ("saas-release.reference.json", include_str!("../../../../profiles/saas-release.reference.json")),
+    ("inspection-report.reference.json", include_str!("../../../../profiles/inspection-report.reference.json")),
+];
+
+/// Runs this binary with `args` (and `--json`) in `dir`; its JSON answer.
+fn lading(dir: &Path, args: &[&str]) -> Result<serde_json::Value> {
+    let exe = std::env::current_exe().context("finding the lading binary")?;
+    let out = std::process::Command::new(&exe)
+        .current_dir(dir)
+        .arg("--json")
+        .args(args)
+        .output()
+        .with_context(|| format!("running lading {}", args.join(" ")))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(last).unwrap_or(serde_json::Value::Null);
+    if !out.status.success() && args.first() != Some(&"verify") {
+        bail!("lading {} failed: {}{}", args.join(" "), String::from_utf8_lossy(&out.stderr), text);
+    }
+    Ok(value)
+}
+
+/// Step 9: the white list, certification, a compliance statement, the
+/// evidence bundle and the overseas client's verdict — through the CLI
+/// itself, each party with its own key. Returns the lines to show, the
+/// bundle, the HTML report and whether the bundle verified.
+fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::path::PathBuf, bool)> {
+    let t = dir.join("trust");
+    std::fs::create_dir_all(t.join("profiles"))?;
+    for (name, text) in PROFILES {
+        std::fs::write(t.join("profiles").join(name), text)?;
+    }
+    let rel = |p: &str| dir.join(p).to_string_lossy().into_owned();
+    let (segment, stream_key, stream_pub) =
+        (rel("fleet-example-de.lading"), rel("stream-fleet-example-de.key"), rel("stream-fleet-example-de.pub"));
+    let (release, release_pub) = (rel("example-mes-1.1.0.lading"), rel("provider-p256.pub"));
+    let mut lines = Vec::new();
+    for k in ["authority", "certifier", "registry"] {
+        lading(&t, &["key", "generate", "--out", k, "--force"])?;
+    }
+    let vkey = lading(
+        &t,
+        &["log", "init", "registry-log", "--origin", "demo.lading.example/statements", "--key", "registry.key"],
+    )?;
+    let vkey = vkey["vkey"].as_str().context("the registry's vkey")?.to_owned();
+    std::fs::write(t.join("log-policy.txt"), format!("log {vkey}\nquorum none\n"))?;
+
+    lading(
+        &t,
+        &[
+            "trust-list",
+            "new",
+            "white-list.json",
+            "--operator",
+            "Suzhou pilot zone authority (demo)",
+            "--zone",
+            "CN-Suzhou",
+            "--key",
+            "authority.pub",
+        ],
+    )?;
+    let since = "2026-01-01T00:00:00Z";
+    lading(
+        &t,
+        &[
+            "trust-list",
+            "add",
+            "white-list.json",
+            "--id",
+            "sz-provider-0001",
+            "--legal-name",
+            "Suzhou Example Cloud Operations Co., Ltd.",
+            "--registration-id",
+            "91320500MA1EXAMPLE",
+            "--role",
+            "provider",
+            "--scope",
+            "maintenance-log,saas-release",
+            "--pubkey",
+            &stream_pub,
+            "--pubkey",
+            &release_pub,
+            "--from",
+            since,
+        ],
+    )?;
+    lading(
+        &t,
+        &[
+            "trust-list",
+            "add",
+            "white-list.json",
+            "--id",
+            "cb-0001",
+            "--legal-name",
+            "Example Certification Body Co., Ltd.",
+            "--registration-id",
+            "91110000MA0EXAMPLE",
+            "--role",
+            "certification-body",
+            "--scope",
+            "maintenance-log,saas-release",
+            "--pubkey",
+            "certifier.pub",
+            "--from",
+            since,
+        ],
+    )?;
+    let signed = lading(
+        &t,
+        &["trust-list", "sign", "white-list.json", "--key", "authority.key", "--out", "white-list.signed.json"],
+    )?;
+    lines.push(format!(
+        "   the pilot-zone authority signs its white list (sequence {}): one provider, one certification body",
+        signed["sequence_number"]
+    ));
+
+    let mut certificates = Vec::new();
+    for (kind, deliverable, key) in
+        [("maintenance-log", &segment, &stream_pub), ("saas-release", &release, &release_pub)]
+    {
+        let eval = format!("evaluate-{kind}.lading");
+        lading(&t, &["bundle", "create", "--deliverable", deliverable, "--log", "registry-log", "--out", &eval])?;
+        let report = format!("report-{kind}.json");
+        let r = lading(
+            &t,
+            &[
+                "certify",
+                "evaluate",
+                &eval,
+                "--profile",
+                &format!("profiles/{kind}.reference.json"),
+                "--provider-key",
+                key,
+                "--log-policy",
+                "log-policy.txt",
+                "--out",
+                &report,
+            ],
+        )?;
+        let results = r["report"]["results"].as_array().map_or(0, Vec::len);
+        let cert = format!("certificate-{kind}.json");
+        lading(
+            &t,
+            &[
+                "certify",
+                "issue",
+                "--report",
+                &report,
+                "--key",
+                "certifier.key",
+                "--provider-id",
+                "sz-provider-0001",
+                "--provider-name",
+                "Suzhou Example Cloud Operations Co., Ltd.",
+                "--out",
+                &cert,
+            ],
+        )?;
+        lines.push(format!("   {kind}: evaluated against Lading's reference profile ({results} requirements pass), certificate issued (VC, eddsa-jcs-2022)"));
+        certificates.push((cert, report));
+    }
+    let mut statement = vec![
+        "statement",
+        "issue",
+        "--deliverable",
+        &segment,
+        "--deliverable",
+        &release,
+        "--trust-list",
+        "white-list.signed.json",
+        "--operator-key",
+        "authority.pub",
+        "--entity",
+        "sz-provider-0001",
+        "--client",
+        "Müller Maschinenbau GmbH",
+        "--contract",
+        "MSA-2026-114",
+        "--jurisdiction",
+        "DE",
+        "--key",
+        &stream_key,
+        "--out",
+        "statement.json",
+    ];
+    for (cert, _) in &certificates {
+        statement.extend(["--certificate", cert.as_str()]);
+    }
+    lading(&t, &statement)?;
+    lines.push(
+        "   the provider issues a compliance statement to its client in Germany naming both deliverables by digest"
+            .into(),
+    );
+    let mut bundle = vec![
+        "bundle",
+        "create",
+        "--deliverable",
+        &segment,
+        "--deliverable",
+        &release,
+        "--statement",
+        "statement.json",
+        "--trust-list",
+        "white-list.signed.json",
+        "--log",
+        "registry-log",
+        "--out",
+        "evidence.lading",
+    ];
+    for (cert, report) in &certificates {
+        bundle.extend(["--certificate", cert.as_str(), "--report", report.as_str()]);
+    }
+    let b = lading(&t, &bundle)?;
+    lines
+        .push(format!("   evidence bundle: {} members, statement and deliverables logged with receipts", b["members"]));
+
+    let policy = serde_json::json!({
+        "format": "lading-trust-policy/v1",
+        "operators": [{"name": "Suzhou pilot zone authority (demo)", "public_key": std::fs::read_to_string(t.join("authority.pub"))?}],
+        "log_policy": std::fs::read_to_string(t.join("log-policy.txt"))?,
+        "require_fresh_trust_list": true,
+    });
+    std::fs::write(t.join("policy.json"), serde_json::to_string_pretty(&policy)?)?;
+    let v = lading(&t, &["verify", "evidence.lading", "--policy", "policy.json", "--html", "verdict.html"])?;
+    let verified = v["verified"].as_bool() == Some(true);
+    let checks = v["checks"].as_array().map_or(0, Vec::len);
+    lines.push(format!(
+        "   the client verifies it offline against its trust policy: {} ({checks} checks)",
+        if verified { "VERIFIED" } else { "NOT VERIFIED" }
+    ));
+    // The client's copy with one byte of the statement changed.
+    let mut package = lading_model::bundle::Package::from_zip(&std::fs::read(t.join("evidence.lading"))?)?;
+    let at = package.index.members.iter().position(|m| m.role == "statement").context("statement member")?;
+    let text = String::from_utf8(package.files[at].clone())?.replacen("MSA-2026-114", "MSA-2026-115", 1);
+    package.files[at] = text.into_bytes();
+    package.index.members[at].sha256 = lading_model::Sha256Digest::of(&package.files[at]);
+    package.index.members[at].size = package.files[at].len() as u64;
+    std::fs::write(t.join("evidence-altered.lading"), package.to_zip()?)?;
+    let altered = lading(&t, &["verify", "evidence-altered.lading", "--policy", "policy.json"])?;
+    if altered["verified"].as_bool() != Some(false) {
+        bail!("an altered statement was not caught");
+    }
+    let first = altered["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["status"] == "fail"))
+        .map(|c| format!("{}: {}", c["name"].as_str().unwrap_or(""), c["reason"].as_str().unwrap_or("")))
+        .unwrap_or_default();
+    lines.push(format!("   a copy with the contract number changed is rejected ({first})"));
+    Ok((lines, t.join("evidence.lading"), t.join("verdict.html"), verified))
+}
+
 pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
-    let temp;
-    let dir: &Path = match &args.keep {
+    // The files stay: the run ends by pointing at the bundle and the report.
+    let dir_buf = match &args.keep {
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            dir
+            dir.clone()
         }
-        None => {
-            temp = tempfile::tempdir().context("cannot create a temporary directory")?;
-            temp.path()
-        }
+        None => tempfile::Builder::new()
+            .prefix("lading-demo-")
+            .tempdir()
+            .context("cannot create a temporary directory")?
+            .keep(),
     };
+    let dir_buf = std::fs::canonicalize(&dir_buf).with_context(|| format!("cannot resolve {}", dir_buf.display()))?;
+    let dir: &Path = &dir_buf;
     let say = |text: String| -> Result<()> { if json_out { Ok(()) } else { output::line(&text) } };
     say(format!("Lading demo in {}", dir.display()))?;
 
@@ -325,10 +583,25 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
         say(line)?;
     }
 
-    say("\nNext: `lading verify-signature FILE --pubkey KEY.pub` checks any envelope; `lading log verify-proof` any receipt.".into())?;
-    say("Certificates, white lists and evidence bundles are not built yet (see README).".into())?;
+    say("\n9. A pilot-zone authority lists the provider and a certification body; the body certifies the maintenance"
+        .into())?;
+    say("   log and the SaaS release; the provider issues a compliance statement; the client verifies the evidence bundle.".into())?;
+    let (trust_lines, bundle, verdict_html, verified) = trust_journey(dir)?;
+    for line in trust_lines {
+        say(line)?;
+    }
+    if !verified {
+        bail!(
+            "the demo's evidence bundle did not verify; run `lading verify {} --policy …` to see why",
+            bundle.display()
+        );
+    }
+    say(format!("\nThe evidence bundle: {}", bundle.display()))?;
+    say(format!("The verification report (open it in a browser): {}", verdict_html.display()))?;
+    say("Next: `lading verify BUNDLE --policy POLICY` checks any bundle; `lading verify-signature` any envelope."
+        .into())?;
     if args.keep.is_none() {
-        say("(The demo's files are removed now; run `lading demo --keep DIR` to keep them.)".into())?;
+        say(format!("(Everything is in {}; `lading demo --keep DIR` puts it where you choose.)", dir.display()))?;
     }
     if json_out {
         output::json_line(&json!({
@@ -343,6 +616,9 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
             "log_vkey": vkey.to_vkey(),
             "receipts_verified": receipts.len(),
             "inventory": { "offerings": assessed.len(), "by_kind": per_kind, "html": html },
+            "evidence_bundle": bundle,
+            "verification_report": verdict_html,
+            "verified": verified,
         }))?;
     }
     Ok(ExitCode::SUCCESS)
