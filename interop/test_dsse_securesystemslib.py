@@ -263,6 +263,7 @@ def test_lading_sign_accepts_private_key_made_by_cryptography(run_lading, workdi
     key = generate_private_key(alg)
     priv = workdir / "c.key"
     priv.write_bytes(pkcs8_pem(key))
+    priv.chmod(0o600)  # lading refuses private keys others may read
     pub = workdir / "c.pub"
     pub.write_bytes(spki_pem(key.public_key()))
     keyid = spki_keyid_from_pem(pub.read_bytes())

@@ -292,6 +292,7 @@ def test_lading_key_show_gives_gbt_example_keyid(run_lading, openssl, workdir, g
     ex = gbt["sm2_signature_example"]
     priv, pub = workdir / "gbt.key", workdir / "gbt.pub"
     priv.write_text(ex["private_key_pkcs8_pem"])
+    priv.chmod(0o600)  # lading refuses private keys others may read
     pub.write_text(ex["public_key_spki_pem"])
     assert spki_der_sha256(openssl, pub) == ex["public_key_spki_der_sha256"]
     for path in (priv, pub):
@@ -305,6 +306,7 @@ def test_lading_signs_with_gbt_example_key_and_openssl_verifies(run_lading, open
     ex = gbt["sm2_signature_example"]
     priv, pub = workdir / "gbt.key", workdir / "gbt.pub"
     priv.write_text(ex["private_key_pkcs8_pem"])
+    priv.chmod(0o600)  # lading refuses private keys others may read
     pub.write_text(ex["public_key_spki_pem"])
     env = lading_sign(run_lading, workdir, documents["maintenance-event"], priv)
     assert env["signatures"][0]["keyid"] == ex["public_key_spki_der_sha256"]

@@ -12,6 +12,10 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     pub(crate) json: bool,
 
+    /// Read private keys that group or others may read (refused otherwise; says so on every use).
+    #[arg(long, global = true)]
+    pub(crate) allow_loose_key_permissions: bool,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

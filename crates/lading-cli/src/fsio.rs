@@ -79,18 +79,29 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     write_new(path, bytes, 0o644, true)
 }
 
-/// Reads a private key file, warning when others may read it.
+/// Set by `--allow-loose-key-permissions`.
+pub(crate) static ALLOW_LOOSE_KEYS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Reads a private key file; refuses one that group or others may read,
+/// unless `--allow-loose-key-permissions` was given (then warns each time).
 pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
-    let pem = read_text(path, MAX_KEY_BYTES)?;
     if let Ok(meta) = fs::metadata(path)
         && meta.permissions().mode() & 0o077 != 0
     {
+        let mode = meta.permissions().mode() & 0o777;
+        if !ALLOW_LOOSE_KEYS.load(std::sync::atomic::Ordering::Relaxed) {
+            bail!(
+                "private key {} is readable by group or others (mode {mode:o}); chmod 600 it \
+                 (or pass --allow-loose-key-permissions to use it anyway)",
+                path.display()
+            );
+        }
         eprintln!(
-            "warning: private key {} is readable by group or others (mode {:o}); chmod 600 it",
-            path.display(),
-            meta.permissions().mode() & 0o777
+            "WARNING: using private key {} although group or others may read it (mode {mode:o}; --allow-loose-key-permissions)",
+            path.display()
         );
     }
+    let pem = read_text(path, MAX_KEY_BYTES)?;
     lading_crypto::SigningKey::from_pkcs8_pem(&pem)
         .with_context(|| format!("cannot read private key {}", path.display()))
 }

@@ -24,6 +24,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let json = cli.json;
+    fsio::ALLOW_LOOSE_KEYS.store(cli.allow_loose_key_permissions, std::sync::atomic::Ordering::Relaxed);
     match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {

@@ -69,6 +69,15 @@ fn key_generate_writes_a_private_key_only_its_owner_can_read() {
         assert_eq!(code, 1);
         assert!(err.contains("already exists"), "{err}");
     }
+    // A private key others may read is refused, unless overridden — loudly.
+    let key = dir.path().join("ed25519.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::write(dir.path().join("doc.json"), run(dir.path(), &["new", "saas-release"]).1).expect("doc");
+    let (code, _, err) = run(dir.path(), &["sign", "doc.json", "--key", "ed25519.key"]);
+    assert!(code == 1 && err.contains("readable by group or others (mode 644)"), "{err}");
+    let (code, out, err) =
+        run(dir.path(), &["--allow-loose-key-permissions", "sign", "doc.json", "--key", "ed25519.key"]);
+    assert!(code == 0 && out.contains("payloadType") && err.contains("WARNING"), "{err}");
 }
 
 #[test]

@@ -71,6 +71,23 @@ pub fn check_member_path(path: &str) -> Result<(), BundleError> {
     Ok(())
 }
 
+/// What [`Package::from_zip_with`] accepts at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of the ZIP file.
+    pub package_bytes: u64,
+    /// Bytes of all members decompressed, `bundle.json` included.
+    pub unpacked_bytes: u64,
+    /// Members besides `bundle.json`.
+    pub members: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { package_bytes: MAX_PACKAGE_BYTES, unpacked_bytes: MAX_UNPACKED_BYTES, members: MAX_MEMBERS }
+    }
+}
+
 /// A package in memory: index and member bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
@@ -113,23 +130,33 @@ impl Package {
         Ok(w.finish().map_err(zerr)?.into_inner())
     }
 
-    /// Reads a package, checking every member against the index.
+    /// Reads a package with the default [`Limits`], checking every member
+    /// against the index.
     pub fn from_zip(bytes: &[u8]) -> Result<Self, BundleError> {
+        Self::from_zip_with(bytes, Limits::default())
+    }
+
+    /// Reads a package within `limits`; each is enforced before the bytes
+    /// it bounds are held (the decompressed total while inflating).
+    pub fn from_zip_with(bytes: &[u8], limits: Limits) -> Result<Self, BundleError> {
         let bad = BundleError;
-        if bytes.len() as u64 > MAX_PACKAGE_BYTES {
-            return Err(bad(format!("package is {} bytes; the limit is {MAX_PACKAGE_BYTES}", bytes.len())));
+        if bytes.len() as u64 > limits.package_bytes {
+            return Err(bad(format!("package is {} bytes; the limit is {}", bytes.len(), limits.package_bytes)));
         }
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("not a ZIP file: {e}")))?;
-        if zip.len() > MAX_MEMBERS + 1 {
-            return Err(bad(format!("{} members; the limit is {MAX_MEMBERS}", zip.len())));
+        if zip.len() > limits.members + 1 {
+            return Err(bad(format!("{} members; the limit is {}", zip.len() - 1, limits.members)));
         }
-        let mut budget = MAX_UNPACKED_BYTES;
+        let mut budget = limits.unpacked_bytes;
         let mut read = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, BundleError> {
             let mut f = zip.by_name(name).map_err(|e| bad(format!("{name}: {e}")))?;
             let mut out = Vec::new();
             (&mut f).take(budget + 1).read_to_end(&mut out).map_err(|e| bad(format!("{name}: {e}")))?;
             if out.len() as u64 > budget {
-                return Err(bad("members decompress to more than the limit (zip bomb?)".into()));
+                return Err(bad(format!(
+                    "members decompress to more than the limit of {} bytes (zip bomb?)",
+                    limits.unpacked_bytes
+                )));
             }
             budget -= out.len() as u64;
             Ok(out)
@@ -168,5 +195,94 @@ impl Package {
             files.push(bytes);
         }
         Ok(Package { index, files })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(members: &[(&str, Vec<u8>)]) -> Package {
+        let index = BundleIndex {
+            format: BUNDLE_FORMAT.into(),
+            kind: "test".into(),
+            members: members
+                .iter()
+                .map(|(p, b)| Member {
+                    path: (*p).into(),
+                    sha256: Sha256Digest::of(b),
+                    size: b.len() as u64,
+                    media_type: "application/octet-stream".into(),
+                    role: "x".into(),
+                })
+                .collect(),
+        };
+        Package { index, files: members.iter().map(|(_, b)| b.clone()).collect() }
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_while_inflating() {
+        // 8 MiB of zeros deflate to a few KiB; a 1 MiB budget stops reading
+        // after the first MiB, before the rest is ever held.
+        let zip = package(&[("zeros", vec![0u8; 8 << 20])]).to_zip().expect("zip");
+        assert!(zip.len() < 64 << 10, "{} bytes", zip.len());
+        let limits = Limits { unpacked_bytes: 1 << 20, ..Limits::default() };
+        let err = Package::from_zip_with(&zip, limits).expect_err("bomb").to_string();
+        assert!(err.contains("zip bomb") && err.contains("1048576"), "{err}");
+        // Within the default limits it reads.
+        assert!(Package::from_zip(&zip).is_ok());
+    }
+
+    #[test]
+    fn too_many_members_or_bytes_are_refused_naming_the_limit() {
+        let members: Vec<(String, Vec<u8>)> = (0..5).map(|i| (format!("m{i}"), vec![1])).collect();
+        let refs: Vec<(&str, Vec<u8>)> = members.iter().map(|(p, b)| (p.as_str(), b.clone())).collect();
+        let zip = package(&refs).to_zip().expect("zip");
+        let err =
+            Package::from_zip_with(&zip, Limits { members: 4, ..Limits::default() }).expect_err("members").to_string();
+        assert!(err.contains("5 members; the limit is 4"), "{err}");
+        let err = Package::from_zip_with(&zip, Limits { package_bytes: 100, ..Limits::default() })
+            .expect_err("size")
+            .to_string();
+        assert!(err.contains("the limit is 100"), "{err}");
+    }
+
+    #[test]
+    fn unsafe_member_paths_are_refused() {
+        for path in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.", "a\\b", "bundle.json", "a\u{7}b"] {
+            assert!(check_member_path(path).is_err(), "{path:?} accepted");
+            // Written into a package by another tool, it is refused on read.
+            let mut p = package(&[("ok", b"1".to_vec())]);
+            p.index.members[0].path = path.into();
+            if let Ok(zip) = p.to_zip() {
+                assert!(Package::from_zip(&zip).is_err(), "{path:?} read back");
+            }
+        }
+        for path in ["a", "deliverables/x.lading", "receipts/0.tlog-proof", "a.b/c-d_e"] {
+            assert!(check_member_path(path).is_ok(), "{path:?} refused");
+        }
+    }
+
+    #[test]
+    fn duplicate_names_are_refused() {
+        let p = package(&[("a", b"1".to_vec()), ("a", b"1".to_vec())]);
+        // The zip writer itself refuses duplicates; an index listing one path twice is refused on read.
+        match p.to_zip() {
+            Err(e) => assert!(e.to_string().contains('a'), "{e}"),
+            Ok(zip) => assert!(Package::from_zip(&zip).is_err()),
+        }
+        let mut p = package(&[("a", b"1".to_vec()), ("b", b"1".to_vec())]);
+        let zip_ok = p.to_zip().expect("zip");
+        assert!(Package::from_zip(&zip_ok).is_ok());
+        p.index.members[1].path = "a".into();
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("bundle.json", opts).expect("start");
+        w.write_all(&serde_json::to_vec(&p.index).expect("json")).expect("write");
+        w.start_file("a", opts).expect("start");
+        w.write_all(b"1").expect("write");
+        let zip = w.finish().expect("finish").into_inner();
+        let err = Package::from_zip(&zip).expect_err("duplicate").to_string();
+        assert!(err.contains("lists a twice"), "{err}");
     }
 }

@@ -366,6 +366,17 @@ mod tests {
     }
 
     #[test]
+    fn deeply_nested_json_is_refused_not_a_stack_overflow() {
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            let text = format!("{}1{}", open.repeat(10_000), close.repeat(10_000));
+            let e = err(&text);
+            assert!(e.contains("recursion limit"), "{e}");
+        }
+        // 100 levels are fine.
+        assert!(parse_strict(format!("{}1{}", "[".repeat(100), "]".repeat(100)).as_bytes()).is_ok());
+    }
+
+    #[test]
     fn trailing_data_bom_and_bad_utf8_are_rejected() {
         assert!(err("{} {}").contains("trailing"));
         assert!(parse_strict(b"\xEF\xBB\xBF{}").is_err());
