@@ -3,8 +3,10 @@
 //! `serde_json` on its own keeps the last of two duplicate object keys and
 //! turns integers beyond 2^53 into lossy doubles. Signed documents must not be
 //! silently altered, so [`parse_strict`] rejects duplicate keys, integers that
-//! an IEEE 754 double cannot hold exactly, lone surrogates and numbers outside
-//! the double range, and says where (line, column and JSON pointer).
+//! would change when read as a double (beyond 2^53 − 1 and not a double's
+//! canonical form), lone surrogates and numbers outside the double range, and
+//! says where (line, column and JSON pointer). Every document it accepts has a
+//! canonical form it accepts again.
 
 use std::fmt;
 
@@ -259,10 +261,21 @@ struct StrictVisitor<'a> {
 }
 
 impl StrictVisitor<'_> {
+    /// Accepts an integer up to 2^53 − 1 in magnitude (the I-JSON range,
+    /// which a double holds exactly), and beyond it only when RFC 8785 writes
+    /// it back unchanged — when it is the shortest form of a double, such as
+    /// 33222222222222224 or 222222222222222000, the canonical forms of
+    /// 33222222222222222.3 and 222222222222222E3 (refusing those made some
+    /// accepted documents' canonical form unreadable; found by the
+    /// `json_jcs` fuzz target). 9007199254740993 would silently become
+    /// 9007199254740992 and is refused.
     fn integer<E: de::Error>(&self, magnitude: u64, value: Number) -> Result<Value, E> {
-        if magnitude > MAX_EXACT_INTEGER {
+        #[allow(clippy::cast_precision_loss)]
+        let unchanged =
+            magnitude <= MAX_EXACT_INTEGER || ryu_js::Buffer::new().format_finite(magnitude as f64) == magnitude.to_string();
+        if !unchanged {
             return Err(E::custom(format!(
-                "integer at {} is outside the I-JSON range ±(2^53 − 1) that an IEEE 754 double holds exactly",
+                "integer at {} is beyond ±(2^53 − 1) and not a double's canonical form: read as a double it would change",
                 self.path.pointer()
             )));
         }
@@ -360,9 +373,34 @@ mod tests {
     #[test]
     fn numbers_outside_the_double_range_are_rejected() {
         assert!(err("[1e400]").contains("out of range"));
-        assert!(err(r#"{"n": 9007199254740992}"#).contains("/n"));
-        assert!(err("[-9007199254740992]").contains("/0"));
+        assert!(err(r#"{"n": 9007199254740993}"#).contains("/n"));
+        assert!(err("[-9007199254740995]").contains("/0"));
+        assert!(parse_strict(b"[9007199254740992, -9007199254740992]").is_ok(), "2^53 is exact");
         assert!(parse_strict(b"[9007199254740991, -9007199254740991, 1e308]").is_ok());
+    }
+
+    /// Found by the `json_jcs` fuzz target: `[33222222222222222.3332]` was
+    /// accepted, but its canonical form `[33222222222222224]` was refused.
+    #[test]
+    fn the_canonical_form_of_large_doubles_parses_again() {
+        for text in [
+            "[\n33222222222222222.3332\n]",
+            "[222222222222222E3]",
+            "[9007199254740992.0]",
+            "[1e20]",
+            "[-1e17]",
+            "[1e21]",
+            "[4503599627370496.5]",
+        ] {
+            let v = parse_strict(text.as_bytes()).expect(text);
+            let canonical = canonicalize(&v);
+            let again = parse_strict(&canonical).unwrap_or_else(|e| panic!("{text} → {}: {e}", String::from_utf8_lossy(&canonical)));
+            assert_eq!(canonicalize(&again), canonical, "{text}");
+        }
+        // Integers a double cannot hold stay refused: they would change.
+        for text in ["[9007199254740993]", "[-9007199254740993]", "[33222222222222223]", "[18446744073709551615]"] {
+            assert!(err(text).contains("it would change"), "{text}");
+        }
     }
 
     #[test]
