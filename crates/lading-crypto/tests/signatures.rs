@@ -155,3 +155,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_envelope_over_the_size_limit_is_refused_before_parsing() {
+    let limit = lading_crypto::dsse::MAX_ENVELOPE_BYTES;
+    let big = vec![b' '; limit + 1];
+    let err = lading_crypto::Envelope::from_json_bytes(&big).expect_err("too large").to_string();
+    assert!(err.contains(&format!("the limit is {limit}")), "{err}");
+}

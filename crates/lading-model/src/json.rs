@@ -271,8 +271,8 @@ impl StrictVisitor<'_> {
     /// 9007199254740992 and is refused.
     fn integer<E: de::Error>(&self, magnitude: u64, value: Number) -> Result<Value, E> {
         #[allow(clippy::cast_precision_loss)]
-        let unchanged =
-            magnitude <= MAX_EXACT_INTEGER || ryu_js::Buffer::new().format_finite(magnitude as f64) == magnitude.to_string();
+        let unchanged = magnitude <= MAX_EXACT_INTEGER
+            || ryu_js::Buffer::new().format_finite(magnitude as f64) == magnitude.to_string();
         if !unchanged {
             return Err(E::custom(format!(
                 "integer at {} is beyond ±(2^53 − 1) and not a double's canonical form: read as a double it would change",
@@ -394,7 +394,8 @@ mod tests {
         ] {
             let v = parse_strict(text.as_bytes()).expect(text);
             let canonical = canonicalize(&v);
-            let again = parse_strict(&canonical).unwrap_or_else(|e| panic!("{text} → {}: {e}", String::from_utf8_lossy(&canonical)));
+            let again = parse_strict(&canonical)
+                .unwrap_or_else(|e| panic!("{text} → {}: {e}", String::from_utf8_lossy(&canonical)));
             assert_eq!(canonicalize(&again), canonical, "{text}");
         }
         // Integers a double cannot hold stay refused: they would change.
