@@ -85,7 +85,11 @@ pub(crate) static ALLOW_LOOSE_KEYS: std::sync::atomic::AtomicBool = std::sync::a
 /// Reads a private key file; refuses one that group or others may read,
 /// unless `--allow-loose-key-permissions` was given (then warns each time).
 pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
-    if let Ok(meta) = fs::metadata(path)
+    let pem = read_text(path, MAX_KEY_BYTES)?;
+    // Only a file holding a private key is judged (a public key given by
+    // mistake gets the parser's clearer error below).
+    if pem.contains("PRIVATE KEY")
+        && let Ok(meta) = fs::metadata(path)
         && meta.permissions().mode() & 0o077 != 0
     {
         let mode = meta.permissions().mode() & 0o777;
@@ -101,7 +105,6 @@ pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey>
             path.display()
         );
     }
-    let pem = read_text(path, MAX_KEY_BYTES)?;
     lading_crypto::SigningKey::from_pkcs8_pem(&pem)
         .with_context(|| format!("cannot read private key {}", path.display()))
 }
