@@ -72,6 +72,9 @@ pub(crate) enum Command {
     /// The pilot zone's white list: entities, keys, status history; signed versions.
     #[command(subcommand, name = "trust-list")]
     TrustList(TrustListCommand),
+    /// AI visual inspection: ISO 2859-1 sampling plans and sample selection.
+    #[command(subcommand)]
+    Inspect(InspectCommand),
     /// Certification bodies: evaluate deliverables against a scheme profile; issue certificates.
     #[command(subcommand)]
     Certify(CertifyCommand),
@@ -1164,4 +1167,41 @@ pub(crate) struct VerifyArgs {
     /// Also write a self-contained HTML report here.
     #[arg(long)]
     pub(crate) html: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InspectCommand {
+    /// The ISO 2859-1 single sampling plan for a lot: code letter, sample size, Ac and Re per AQL.
+    Plan(InspectPlanArgs),
+    /// Draw the items to inspect from a seed (the report's sample_seed), repeatably.
+    Sample(InspectSampleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InspectPlanArgs {
+    /// Items in the lot.
+    #[arg(long)]
+    pub(crate) lot_size: u64,
+    /// Inspection level: I, II, III, S-1, S-2, S-3, S-4.
+    #[arg(long, default_value = "II", value_parser = ["I", "II", "III", "S-1", "S-2", "S-3", "S-4"])]
+    pub(crate) level: String,
+    /// normal, tightened or reduced.
+    #[arg(long, default_value = "normal", value_parser = ["normal", "tightened", "reduced"])]
+    pub(crate) severity: String,
+    /// AQLs (repeat or comma-separate), from 0.010 to 1000.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub(crate) aql: Vec<f64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InspectSampleArgs {
+    /// Items in the lot (positions 0 … lot size − 1, in the order the lot's items are listed).
+    #[arg(long)]
+    pub(crate) lot_size: u64,
+    /// Items to draw.
+    #[arg(long)]
+    pub(crate) sample_size: u64,
+    /// The seed, as hex.
+    #[arg(long)]
+    pub(crate) seed: String,
 }

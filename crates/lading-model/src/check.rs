@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::inspection::{Inspection, InspectionReport, LotDecision, Verdict};
+use crate::inspection::{Inspection, InspectionReport, LotDecision, SamplingPlan, Verdict};
 use crate::maintenance::{MaintenanceEvent, MaintenanceSegment};
 use crate::release::{Artefact, SaasRelease};
 use crate::{Kind, Pointer};
@@ -70,6 +70,7 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
                     );
                 }
             }
+            recompute_plan(&mut p, r.lot.lot_size, plan);
             plan.classes.iter().map(|c| c.class.as_str()).collect()
         }
         Inspection::Full { classes } => {
@@ -155,6 +156,66 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
         p.at("/summary/decision", format!("is {:?} but the defect counts give {expected:?}", r.summary.decision));
     }
     p.0
+}
+
+/// Recomputes the plan from the lot size, level, severity and each class's
+/// AQL (ISO 2859-1 Table 1 and the single-sampling master tables, arrows
+/// followed) and names every number of the report that disagrees.
+fn recompute_plan(p: &mut Problems, lot_size: u64, plan: &SamplingPlan) {
+    use crate::sampling;
+    let level = plan.inspection_level;
+    match sampling::code_letter(lot_size, level) {
+        Err(e) => {
+            p.at("/lot/lot_size", e.to_string());
+            return;
+        }
+        Ok(letter) if plan.code_letter != letter.to_string() => p.at(
+            "/inspection/code_letter",
+            format!(
+                "is {} but Table 1 gives {letter} for a lot of {lot_size} at level {}",
+                plan.code_letter,
+                serde_json::to_value(level).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            ),
+        ),
+        Ok(_) => {}
+    }
+    for (i, c) in plan.classes.iter().enumerate() {
+        match sampling::plan(lot_size, level, plan.severity, c.aql) {
+            Err(e) => p.at(&format!("/inspection/classes/{i}/aql"), e.to_string()),
+            Ok(x) => {
+                if (c.accept, c.reject) != (x.accept, x.reject) {
+                    p.at(
+                        &format!("/inspection/classes/{i}"),
+                        format!(
+                            "Ac {}, Re {} but the {} plan for AQL {} is Ac {}, Re {}",
+                            c.accept,
+                            c.reject,
+                            serde_json::to_value(plan.severity)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default(),
+                            c.aql,
+                            x.accept,
+                            x.reject
+                        ),
+                    );
+                }
+                if x.sample_size != plan.sample_size {
+                    p.at(
+                        "/inspection/sample_size",
+                        format!(
+                            "is {} but class {:?} (AQL {}) needs {}{}; classes whose plans differ in size are sampled separately",
+                            plan.sample_size,
+                            c.class,
+                            c.aql,
+                            x.sample_size,
+                            if x.whole_lot { " (the whole lot)" } else { "" }
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
 
 pub(crate) fn maintenance_event(e: &MaintenanceEvent) -> Vec<Problem> {

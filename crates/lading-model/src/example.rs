@@ -47,8 +47,8 @@ fn meta(kind: Kind, id: Uuid, now: DateTime<Utc>, ebops: &str, cpc: &str) -> Met
 fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
     let start = now - Duration::hours(2);
     let classes = vec![
-        ClassPlan { class: "critical".into(), aql: 0.65, accept: 0, reject: 1 },
-        ClassPlan { class: "major".into(), aql: 2.5, accept: 1, reject: 2 },
+        ClassPlan { class: "critical".into(), aql: 1.5, accept: 0, reject: 1 },
+        ClassPlan { class: "major".into(), aql: 6.5, accept: 1, reject: 2 },
     ];
     let items: Vec<Item> = (0..8)
         .map(|i| {
@@ -87,7 +87,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
         },
         inspection: Inspection::Sampling(SamplingPlan {
             standard: SamplingStandard::Iso2859_1,
-            inspection_level: InspectionLevel::S3,
+            inspection_level: InspectionLevel::S4,
             severity: Severity::Normal,
             code_letter: "D".into(),
             sample_size: 8,

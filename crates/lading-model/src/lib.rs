@@ -30,6 +30,7 @@ pub mod json;
 pub mod maintenance;
 pub mod meta;
 pub mod release;
+pub mod sampling;
 pub mod schema;
 
 pub use check::{Problem, relative_path_problem};

@@ -4,6 +4,7 @@ pub(crate) mod bench;
 mod certify;
 mod demo;
 mod document;
+mod inspect;
 mod inventory;
 mod key;
 mod log;
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::{
-    AlgArg, BenchCommand, BundleCommand, CertifyCommand, Cli, Command, CredentialCommand, HoldCommand,
+    AlgArg, BenchCommand, BundleCommand, CertifyCommand, Cli, Command, CredentialCommand, HoldCommand, InspectCommand,
     InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand, MaintCommand, ProviderCommand, ReleaseCommand,
     StatementCommand, StreamCommand, TokenCommand, TrustListCommand, WitnessCommand,
 };
@@ -61,6 +62,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::TrustList(TrustListCommand::SetStatus(args)) => trust::list_set_status(&args, json),
         Command::TrustList(TrustListCommand::Sign(args)) => trust::list_sign(&args, json),
         Command::TrustList(TrustListCommand::Show(args)) => trust::list_show(&args, json),
+        Command::Inspect(InspectCommand::Plan(args)) => inspect::plan(&args, json),
+        Command::Inspect(InspectCommand::Sample(args)) => inspect::sample(&args, json),
         Command::Certify(CertifyCommand::Evaluate(args)) => certify::evaluate(&args, json),
         Command::Certify(CertifyCommand::Issue(args)) => certify::issue(&args, json),
         Command::Statement(StatementCommand::Issue(args)) => certify::statement_issue(&args, json),
