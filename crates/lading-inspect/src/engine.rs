@@ -1,0 +1,89 @@
+//! An ONNX model run by tract (pure Rust), its input checked against the
+//! inspection profile before anything runs.
+
+use sha2::{Digest as _, Sha256};
+use tract_onnx::prelude::*;
+
+use crate::profile::Profile;
+
+/// Why a model cannot be loaded or run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// Not an ONNX model tract can load.
+    #[error("cannot load the model: {0}")]
+    Load(String),
+    /// The model's input is not what the profile describes.
+    #[error(
+        "the model's input is {model:?} but the profile describes {profile:?} (input.width, input.height, input.channels, input.layout)"
+    )]
+    InputShape {
+        /// The model's input shape.
+        model: Vec<usize>,
+        /// The profile's.
+        profile: Vec<usize>,
+    },
+    /// Inference failed.
+    #[error("inference failed: {0}")]
+    Run(String),
+}
+
+type Plan = std::sync::Arc<TypedRunnableModel>;
+
+/// One output of a run: its shape and values, flattened in row-major order.
+pub type Output = (Vec<usize>, Vec<f32>);
+
+/// A loaded model.
+pub struct Engine {
+    plan: Plan,
+    shape: [usize; 4],
+    /// SHA-256 of the model file, hex.
+    pub sha256: String,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("shape", &self.shape).field("sha256", &self.sha256).finish_non_exhaustive()
+    }
+}
+
+/// The tract version that runs models (recorded in reports).
+pub const TRACT_VERSION: &str = "tract-onnx 0.23";
+
+impl Engine {
+    /// Loads an ONNX model for the profile's input shape.
+    pub fn load(model: &[u8], profile: &Profile) -> Result<Self, EngineError> {
+        let shape = profile.input_shape();
+        let mut graph = tract_onnx::onnx()
+            .model_for_read(&mut std::io::Cursor::new(model))
+            .map_err(|e| EngineError::Load(format!("{e:#}")))?;
+        // The model's own declared input, when it has one, must agree.
+        let declared = graph.input_fact(0).map_err(|e| EngineError::Load(format!("{e:#}")))?.clone();
+        if let Ok(Some(dims)) = declared.shape.as_concrete_finite()
+            && dims.as_slice() != shape
+        {
+            return Err(EngineError::InputShape { model: dims.to_vec(), profile: shape.to_vec() });
+        }
+        graph
+            .set_input_fact(0, f32::fact(shape).into())
+            .map_err(|e| EngineError::Load(format!("setting the input to {shape:?}: {e:#}")))?;
+        let plan =
+            graph.into_optimized().and_then(|m| m.into_runnable()).map_err(|e| EngineError::Load(format!("{e:#}")))?;
+        Ok(Self { plan, shape, sha256: hex::encode(Sha256::digest(model)) })
+    }
+
+    /// Runs the model on one input tensor; returns every output, flattened, with its shape.
+    pub fn run(&self, input: Vec<f32>) -> Result<Vec<Output>, EngineError> {
+        let tensor = tract_ndarray::Array4::from_shape_vec(self.shape, input)
+            .map_err(|e| EngineError::Run(format!("input tensor: {e}")))?;
+        let outputs =
+            self.plan.run(tvec!(Tensor::from(tensor).into())).map_err(|e| EngineError::Run(format!("{e:#}")))?;
+        outputs
+            .iter()
+            .map(|o| {
+                let view = o.to_plain_array_view::<f32>().map_err(|e| EngineError::Run(format!("{e:#}")))?;
+                Ok((view.shape().to_vec(), view.iter().copied().collect()))
+            })
+            .collect()
+    }
+}

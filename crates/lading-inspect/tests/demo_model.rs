@@ -1,0 +1,82 @@
+//! The demo model under tract against onnxruntime's outputs for the same
+//! images (recorded by models/surface/make_samples.py), and the profile's
+//! input shape checked against the model's.
+
+use std::path::{Path, PathBuf};
+
+use lading_inspect::{Engine, EngineError, Profile, heads, preprocess};
+
+fn model_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/surface")
+}
+
+fn profile() -> Profile {
+    Profile::parse(&std::fs::read_to_string(model_dir().join("profile.toml")).expect("profile")).expect("valid profile")
+}
+
+#[test]
+fn tract_agrees_with_onnxruntime_on_every_sample() {
+    let profile = profile();
+    let model = std::fs::read(model_dir().join("surface-classifier.onnx")).expect("model");
+    let engine = Engine::load(&model, &profile).expect("loads");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model_dir().join("samples/expected.json")).expect("expected"))
+            .expect("json");
+    let images = expected["images"].as_object().expect("images");
+    assert_eq!(images.len(), 12);
+    let mut worst = 0f32;
+    for (name, want) in images {
+        let bytes = std::fs::read(model_dir().join("samples").join(name)).expect("image");
+        let image = preprocess::decode(&bytes).expect("decodes");
+        let outputs = engine.run(preprocess::tensor(&image, &profile)).expect("runs");
+        let (shape, probs) = &outputs[0];
+        assert_eq!(shape, &[1, 4]);
+        let want: Vec<f32> =
+            want["probabilities"].as_array().expect("probs").iter().map(|v| v.as_f64().expect("f") as f32).collect();
+        for (a, b) in probs.iter().zip(&want) {
+            worst = worst.max((a - b).abs());
+        }
+        // The same decision as onnxruntime, always.
+        assert_eq!(heads::top_class(probs).map(|t| t.0), heads::top_class(&want).map(|t| t.0), "{name}");
+    }
+    assert!(worst < 1e-5, "tract and onnxruntime differ by {worst}");
+}
+
+#[test]
+fn a_profile_that_does_not_fit_the_model_is_refused_naming_it() {
+    let model = std::fs::read(model_dir().join("surface-classifier.onnx")).expect("model");
+    let text =
+        std::fs::read_to_string(model_dir().join("profile.toml")).expect("profile").replace("width = 64", "width = 32");
+    let err = Engine::load(&model, &Profile::parse(&text).expect("valid")).expect_err("wrong shape");
+    assert!(matches!(err, EngineError::InputShape { .. }), "{err}");
+    assert!(err.to_string().contains("input.width"), "{err}");
+    let text =
+        std::fs::read_to_string(model_dir().join("profile.toml")).expect("profile").replace("\"gray\"", "\"rgb\"");
+    let text =
+        text.replace("mean = [0.5]", "mean = [0.5, 0.5, 0.5]").replace("std = [0.25]", "std = [0.25, 0.25, 0.25]");
+    assert!(matches!(
+        Engine::load(&model, &Profile::parse(&text).expect("valid")),
+        Err(EngineError::InputShape { .. })
+    ));
+    assert!(matches!(Engine::load(b"not onnx", &profile()), Err(EngineError::Load(_))));
+}
+
+#[test]
+fn bad_profiles_and_images_name_the_problem() {
+    let base = std::fs::read_to_string(model_dir().join("profile.toml")).expect("profile");
+    for (from, to, field) in [
+        ("ok_class = \"ok\"", "ok_class = \"good\"", "head.ok_class"),
+        ("std = [0.25]", "std = [0.0]", "input.std"),
+        ("mean = [0.5]", "mean = [0.5, 0.5]", "input.mean"),
+        ("dent = \"critical\"", "dent = \"critical\"\nrust = \"minor\"", "defects.rust"),
+        ("width = 64", "width = 0", "input.width"),
+    ] {
+        let err = Profile::parse(&base.replace(from, to)).expect_err(field).to_string();
+        assert!(err.starts_with(field), "{field}: {err}");
+    }
+    assert!(Profile::parse(&base.replace("[head]", "[head]\ncolour = 1")).is_err());
+    assert!(preprocess::decode(b"GIF89a....").is_err());
+    let err =
+        preprocess::decode(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]).expect_err("truncated").to_string();
+    assert!(err.contains("decode") || err.contains("read"), "{err}");
+}
