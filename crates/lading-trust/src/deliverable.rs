@@ -30,6 +30,13 @@ pub struct Examined {
     pub form: &'static str,
 }
 
+impl Examined {
+    /// The registry-log entry that records the deliverable's envelope.
+    pub fn registry_leaf(&self) -> Vec<u8> {
+        lading_crypto::registry_leaf(&self.predicate_type, &self.envelope_bytes, &self.keyid)
+    }
+}
+
 /// What a deliverable's own checks found, with the signer's key.
 #[derive(Debug, Clone, Default)]
 pub struct Checked {

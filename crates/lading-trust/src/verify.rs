@@ -152,12 +152,31 @@ fn issuer_key(did: &str) -> Result<(VerifyingKey, String), String> {
     Ok((key, id))
 }
 
-/// A receipt that proves `leaf` under the policy's logs, with the trusted
-/// witnesses' cosignature times.
-fn find_receipt(receipts: &[lading_tlog::Receipt], leaf: &[u8], policy: &Policy) -> Option<(String, Vec<u64>)> {
+/// The registry-log entry of a compliance statement issued by `issuer` (its `did:key`).
+pub fn statement_leaf(statement_bytes: &[u8], issuer: &str) -> Result<Vec<u8>, String> {
+    let (_, key_id) = issuer_key(issuer)?;
+    Ok(lading_crypto::registry_leaf(STATEMENT_TYPE, statement_bytes, &key_id))
+}
+
+/// The receipts of a bundle that parse (the others prove nothing and are ignored).
+pub fn receipts(package: &Package) -> Vec<lading_tlog::Receipt> {
+    package
+        .members(role::RECEIPT)
+        .iter()
+        .filter_map(|(_, b)| std::str::from_utf8(b).ok().and_then(|t| lading_tlog::Receipt::parse(t).ok()))
+        .collect()
+}
+
+/// A receipt that proves `leaf` under `logs`: where (for people) and the
+/// cosignature times of the witnesses `logs` trusts.
+pub fn find_receipt(
+    receipts: &[lading_tlog::Receipt],
+    leaf: &[u8],
+    logs: &lading_tlog::Policy,
+) -> Option<(String, Vec<u64>)> {
     let hash = lading_tlog::leaf_hash(leaf);
     receipts.iter().find_map(|r| {
-        let signed = r.verify(&hash, &policy.logs).ok()?;
+        let signed = r.verify(&hash, logs).ok()?;
         let witnesses: Vec<u64> = signed.verified.iter().filter_map(|s| s.timestamp).collect();
         Some((
             format!("index {} of {} (size {})", r.index, signed.checkpoint.origin, signed.checkpoint.size),
@@ -248,11 +267,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     };
 
     // 3. The compliance statement: a valid credential.
-    let receipts: Vec<lading_tlog::Receipt> = package
-        .members(role::RECEIPT)
-        .iter()
-        .filter_map(|(_, b)| std::str::from_utf8(b).ok().and_then(|t| lading_tlog::Receipt::parse(t).ok()))
-        .collect();
+    let receipts = receipts(&package);
     let statement = one(&package, role::STATEMENT).and_then(|(m, b)| {
         let value = json_of(b, &m.path)?;
         let verified = credential::verify(&value, now).map_err(|e| format!("{}: {e}", m.path))?;
@@ -279,7 +294,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     // 4. When the statement was logged.
     let leaf = lading_crypto::registry_leaf(STATEMENT_TYPE, &statement_bytes, &provider_key_id);
     let claimed = st.proof.created;
-    let logged_at = match find_receipt(&receipts, &leaf, policy) {
+    let logged_at = match find_receipt(&receipts, &leaf, &policy.logs) {
         Some((where_, witnesses)) => {
             c.push("statement logged", Ok(format!("receipt verifies: {where_}")));
             match witnesses.iter().min().and_then(|t| DateTime::from_timestamp(i64::try_from(*t).ok()?, 0)) {
@@ -568,10 +583,10 @@ fn check_deliverable(
     for (what, r) in &checked.integrity {
         c.push(format!("{label}: {what}"), r.clone());
     }
-    let leaf = lading_crypto::registry_leaf(&examined.predicate_type, &examined.envelope_bytes, &examined.keyid);
+    let leaf = examined.registry_leaf();
     c.push(
         format!("{label}: logged"),
-        find_receipt(receipts, &leaf, policy)
+        find_receipt(receipts, &leaf, &policy.logs)
             .map(|(w, _)| format!("receipt verifies: {w}"))
             .ok_or_else(|| "no receipt proves its envelope is in a log this policy trusts".into()),
     );

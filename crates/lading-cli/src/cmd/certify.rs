@@ -14,22 +14,11 @@ use lading_trust::{credential, deliverable, profile};
 use serde_json::json;
 
 use crate::cli::{BundleCreateArgs, CertifyEvaluateArgs, CertifyIssueArgs, StatementIssueArgs, VerifyArgs};
-use crate::cmd::trust::{open_list, time_or_now};
+use crate::cmd::trust::{ed25519_key, open_list, time_or_now};
 use crate::{fsio, output};
 
 fn read(path: &Path) -> Result<Vec<u8>> {
     fsio::read_limited(path, lading_model::bundle::MAX_PACKAGE_BYTES)
-}
-
-fn ed25519(path: &Path) -> Result<ed25519_dalek::SigningKey> {
-    match fsio::read_private_key(path)? {
-        lading_crypto::SigningKey::Ed25519(k) => Ok(k),
-        other => bail!(
-            "{}: credentials are signed with Ed25519 (eddsa-jcs-2022); this key is {}",
-            path.display(),
-            other.algorithm()
-        ),
-    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -42,11 +31,7 @@ fn facts_of(
     key: &VerifyingKey,
     logs: Option<&lading_tlog::Policy>,
 ) -> Vec<profile::Facts> {
-    let receipts: Vec<lading_tlog::Receipt> = package
-        .members(role::RECEIPT)
-        .iter()
-        .filter_map(|(_, b)| std::str::from_utf8(b).ok().and_then(|t| lading_tlog::Receipt::parse(t).ok()))
-        .collect();
+    let receipts = verdict::receipts(package);
     package
         .members(role::DELIVERABLE)
         .iter()
@@ -54,13 +39,9 @@ fn facts_of(
             Ok(x) => {
                 let signer_ok = x.keyid == key.key_id().as_str();
                 let checked = if signer_ok { deliverable::check(b, &x, key) } else { deliverable::Checked::default() };
-                let leaf = lading_crypto::registry_leaf(&x.predicate_type, &x.envelope_bytes, &x.keyid);
-                let logged = logs.and_then(|p| {
-                    receipts.iter().find_map(|r| {
-                        let s = r.verify(&lading_tlog::leaf_hash(&leaf), p).ok()?;
-                        Some(s.verified.iter().filter(|v| v.timestamp.is_some()).count())
-                    })
-                });
+                let logged = logs
+                    .and_then(|p| verdict::find_receipt(&receipts, &x.registry_leaf(), p))
+                    .map(|(_, witnesses)| witnesses.len());
                 let mut integrity = checked.integrity.clone();
                 if !signer_ok {
                     integrity.push((
@@ -149,7 +130,7 @@ pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode>
     if !report.passed {
         bail!("{} records a failed evaluation; a certificate is issued only on a pass", args.report.display());
     }
-    let key = ed25519(&args.key)?;
+    let key = ed25519_key(&args.key)?;
     let from = time_or_now(args.valid_from.as_deref(), "--valid-from")?;
     let until = from + chrono::Duration::days(i64::from(args.valid_days.max(1)));
     let unsigned = json!({
@@ -187,7 +168,7 @@ pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode>
 }
 
 pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Result<ExitCode> {
-    let key = ed25519(&args.key)?;
+    let key = ed25519_key(&args.key)?;
     let operator = fsio::read_public_key(&args.operator_key)?;
     let (list, _) = open_list(&args.trust_list, Some(&operator))?;
     let provider_id = VerifyingKey::Ed25519(key.verifying_key()).key_id().to_string();
@@ -254,7 +235,7 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     for path in &args.deliverable {
         let bytes = read(path)?;
         let x = deliverable::examine(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-        leaves.push(lading_crypto::registry_leaf(&x.predicate_type, &x.envelope_bytes, &x.keyid));
+        leaves.push(x.registry_leaf());
         let media = if bytes.starts_with(b"PK") {
             "application/vnd.lading.package+zip"
         } else {
@@ -288,12 +269,7 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     if let Some(s) = &statement {
         let value = lading_model::json::parse_strict(s).context("the statement")?;
         let did = value["issuer"].as_str().ok_or_else(|| anyhow!("the statement has no issuer"))?;
-        let k = lading_crypto::di::resolve_did_key(did).map_err(|e| anyhow!("the statement's issuer: {e}"))?;
-        leaves.push(lading_crypto::registry_leaf(
-            verdict::STATEMENT_TYPE,
-            s,
-            VerifyingKey::Ed25519(k).key_id().as_str(),
-        ));
+        leaves.push(verdict::statement_leaf(s, did).map_err(|e| anyhow!("the statement's issuer: {e}"))?);
     }
     let mut receipts: Vec<String> =
         args.receipt.iter().map(|p| fsio::read_text(p, fsio::MAX_KEY_BYTES)).collect::<Result<_>>()?;

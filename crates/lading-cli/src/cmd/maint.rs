@@ -853,6 +853,8 @@ pub(crate) fn token(args: &crate::cli::MaintTokenArgs, json_out: bool) -> Result
 pub(crate) struct StreamSink {
     data: PathBuf,
     tokens: std::collections::HashMap<[u8; 32], String>,
+    /// Each stream's settings, read once at start-up (events are parsed with its metadata).
+    configs: std::collections::HashMap<String, Arc<StreamConfig>>,
     writers: Arc<Mutex<Writers>>,
 }
 
@@ -882,6 +884,7 @@ impl StreamSink {
             return Ok(None);
         }
         let mut tokens = std::collections::HashMap::new();
+        let mut configs = std::collections::HashMap::new();
         for entry in std::fs::read_dir(&root).with_context(|| format!("reading {}", root.display()))? {
             let dir = entry?.path();
             let path = dir.join(TOKENS_FILE);
@@ -896,8 +899,9 @@ impl StreamSink {
                     .with_context(|| format!("{}: token {}", path.display(), t.id))?;
                 tokens.insert(hash, config.name.clone());
             }
+            configs.insert(config.name.clone(), Arc::new(config));
         }
-        Ok(Some(Self { data: data.to_owned(), tokens, writers: Arc::default() }))
+        Ok(Some(Self { data: data.to_owned(), tokens, configs, writers: Arc::default() }))
     }
 }
 
@@ -1022,19 +1026,14 @@ impl lading_server::otlp::LogSink for StreamSink {
         use lading_server::otlp::{Ingested, SinkError};
         let dir = self.data.join("streams").join(&stream);
         let writers = Arc::clone(&self.writers);
+        let config = self.configs.get(&stream).cloned();
         Box::pin(async move {
-            let parse_dir = dir.clone();
+            let config = config.ok_or_else(|| SinkError::Unavailable(format!("stream {stream} is not loaded")))?;
             let prepared = tokio::task::spawn_blocking(move || {
-                let config = read_config(&parse_dir)?;
-                Ok::<_, anyhow::Error>(lading_maint::prepare_all(lading_maint::otlp::events(
-                    &context(&config),
-                    1,
-                    &request,
-                )))
+                lading_maint::prepare_all(lading_maint::otlp::events(&context(&config), 1, &request))
             })
             .await
-            .map_err(|e| SinkError::Unavailable(format!("parsing the request: {e}")))?
-            .map_err(|e| SinkError::Unavailable(format!("stream {stream}: {e:#}")))?;
+            .map_err(|e| SinkError::Unavailable(format!("parsing the request: {e}")))?;
             let (tx, rx) = tokio::sync::oneshot::channel();
             submit(&writers, &dir, &stream, (prepared, tx)).map_err(SinkError::Unavailable)?;
             match rx.await {

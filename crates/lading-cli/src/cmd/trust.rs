@@ -36,7 +36,7 @@ fn now() -> DateTime<Utc> {
 }
 
 /// The Ed25519 key inside a private key file (Data Integrity proofs here are eddsa-jcs-2022).
-fn ed25519_key(path: &Path) -> Result<ed25519_dalek::SigningKey> {
+pub(crate) fn ed25519_key(path: &Path) -> Result<ed25519_dalek::SigningKey> {
     match fsio::read_private_key(path)? {
         SigningKey::Ed25519(k) => Ok(k),
         other => bail!(
