@@ -401,3 +401,102 @@ fn stale_lists_fail_a_strict_policy_and_unknown_operators_fail_any() {
     let (code, _, err) = lading(d, &["verify", bundle, "--policy", "bad.json"]);
     assert!(code != 0 && err.contains("/operators"), "{err}");
 }
+
+#[test]
+fn bad_profiles_reports_and_statement_inputs_are_clear_errors_that_write_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    journey(d, &Options::default());
+    let profile = std::fs::read_to_string(repo("profiles/maintenance-log.reference.json")).expect("profile");
+    let cases = [
+        (profile.replace("lading-scheme-profile/v1", "v0"), "/format"),
+        (profile.replace("\"ML-02\"", "\"ML-01\""), "/requirements/1/id"),
+        (profile.replacen("\"check\": \"integrity\"", "\"check\": \"telepathy\"", 1), "telepathy"),
+        ("{\"format\": 1, \"format\": 2}".to_owned(), "duplicate"),
+    ];
+    for (text, wanted) in cases {
+        std::fs::write(d.join("bad-profile.json"), text).expect("write");
+        let (code, _, err) = lading(
+            d,
+            &[
+                "certify",
+                "evaluate",
+                "eval.lading",
+                "--profile",
+                "bad-profile.json",
+                "--provider-key",
+                "acme.pub",
+                "--out",
+                "r2.json",
+            ],
+        );
+        assert!(code != 0 && err.contains(wanted), "{wanted}: {err}");
+        assert!(!d.join("r2.json").exists());
+    }
+    // A report that records a failure gets no certificate.
+    let mut report: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).expect("report")).expect("json");
+    report["passed"] = json!(false);
+    std::fs::write(d.join("failed.json"), report.to_string()).expect("write");
+    let (code, _, err) = lading(
+        d,
+        &[
+            "certify",
+            "issue",
+            "--report",
+            "failed.json",
+            "--key",
+            "cb.key",
+            "--provider-id",
+            "acme",
+            "--provider-name",
+            "Acme",
+            "--out",
+            "c2.json",
+        ],
+    );
+    assert!(code != 0 && err.contains("failed evaluation"), "{err}");
+    assert!(!d.join("c2.json").exists());
+    // A statement for an entity whose keys do not include the signer's, or not on the list.
+    for (entity, wanted) in [("cb-1", "not one of cb-1's keys"), ("ghost", "no entity")] {
+        let (code, _, err) = lading(
+            d,
+            &[
+                "statement",
+                "issue",
+                "--deliverable",
+                "seg.lading",
+                "--certificate",
+                "cert.json",
+                "--trust-list",
+                "list.signed.json",
+                "--operator-key",
+                "op.pub",
+                "--entity",
+                entity,
+                "--client",
+                "C",
+                "--contract",
+                "K",
+                "--jurisdiction",
+                "DE",
+                "--key",
+                "acme.key",
+                "--out",
+                "s2.json",
+            ],
+        );
+        assert!(code != 0 && err.contains(wanted), "{entity}: {err}");
+        assert!(!d.join("s2.json").exists());
+    }
+    // A bundle with a file that is not a deliverable, or two members of one name.
+    std::fs::write(d.join("junk.bin"), b"junk").expect("write");
+    let (code, _, err) = lading(d, &["bundle", "create", "--deliverable", "junk.bin", "--out", "b2.lading"]);
+    assert!(code != 0 && err.contains("junk.bin"), "{err}");
+    let (code, _, err) = lading(
+        d,
+        &["bundle", "create", "--deliverable", "seg.lading", "--deliverable", "seg.lading", "--out", "b2.lading"],
+    );
+    assert!(code != 0 && err.contains("two members"), "{err}");
+    assert!(!d.join("b2.lading").exists());
+}
