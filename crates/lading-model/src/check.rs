@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use crate::Sha256Digest;
 use crate::inspection::{Inspection, InspectionReport, LotDecision, SamplingPlan, Verdict};
 use crate::maintenance::{MaintenanceEvent, MaintenanceSegment};
 use crate::release::{Artefact, SaasRelease};
@@ -83,6 +84,17 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
             classes.iter().map(|c| c.class.as_str()).collect()
         }
     };
+    check_positions(&mut p, r);
+    check_model(&mut p, r);
+    let mut seen_images: BTreeMap<&Sha256Digest, usize> = BTreeMap::new();
+    for (i, item) in r.items.iter().enumerate() {
+        if let Some(first) = seen_images.insert(&item.image.sha256, i) {
+            p.at(
+                &format!("/items/{i}/image/sha256"),
+                format!("is the same image as /items/{first} ({}): one image per item", r.items[first].image.name),
+            );
+        }
+    }
     let mut seen_indices = BTreeSet::new();
     for (i, c) in r.model.class_map.iter().enumerate() {
         if !seen_indices.insert(c.index) {
@@ -156,6 +168,81 @@ pub(crate) fn inspection_report(r: &InspectionReport) -> Vec<Problem> {
         p.at("/summary/decision", format!("is {:?} but the defect counts give {expected:?}", r.summary.decision));
     }
     p.0
+}
+
+/// Item positions: distinct, inside the lot, and for sampling exactly the
+/// positions the recorded seed draws.
+fn check_positions(p: &mut Problems, r: &InspectionReport) {
+    let mut seen = BTreeSet::new();
+    for (i, item) in r.items.iter().enumerate() {
+        if item.position >= r.lot.lot_size {
+            p.at(
+                &format!("/items/{i}/position"),
+                format!("{} lies outside a lot of {}", item.position, r.lot.lot_size),
+            );
+        }
+        if !seen.insert(item.position) {
+            p.at(&format!("/items/{i}/position"), format!("position {} is inspected twice", item.position));
+        }
+    }
+    if let Inspection::Sampling(plan) = &r.inspection
+        && let Ok(seed) = hex::decode(&plan.sample_seed)
+        && plan.sample_size <= r.lot.lot_size
+        && r.lot.lot_size <= 1 << 40
+    {
+        let drawn: BTreeSet<u64> =
+            crate::sampling::select(r.lot.lot_size, plan.sample_size, &seed).into_iter().collect();
+        if drawn != seen {
+            let missing: Vec<u64> = drawn.difference(&seen).copied().take(5).collect();
+            let extra: Vec<u64> = seen.difference(&drawn).copied().take(5).collect();
+            p.at(
+                "/items",
+                format!(
+                    "the items' positions are not the sample the seed draws (not drawn: {extra:?}; drawn but missing: {missing:?})"
+                ),
+            );
+        }
+    }
+}
+
+/// The model section: preprocessing values usable, head classes in the class map.
+fn check_model(p: &mut Problems, r: &InspectionReport) {
+    use crate::inspection::{Channels, ModelHead};
+    let pre = &r.model.preprocessing;
+    let channels = if pre.channels == Channels::Gray { 1 } else { 3 };
+    if !(pre.scale.is_finite() && pre.scale > 0.0) {
+        p.at("/model/preprocessing/scale", "must be a positive number");
+    }
+    for (name, v) in [("mean", &pre.mean), ("std", &pre.std)] {
+        if v.len() != 1 && v.len() != channels {
+            p.at(&format!("/model/preprocessing/{name}"), format!("needs 1 or {channels} values, has {}", v.len()));
+        }
+        if v.iter().any(|x| !x.is_finite()) {
+            p.at(&format!("/model/preprocessing/{name}"), "values must be finite");
+        }
+    }
+    if pre.std.contains(&0.0) {
+        p.at("/model/preprocessing/std", "values must not be 0");
+    }
+    let named = |n: &str| r.model.class_map.iter().find(|c| c.name == n);
+    match &r.model.head {
+        ModelHead::Classifier { ok_class } => match named(ok_class) {
+            None => p.at("/model/head/ok_class", format!("{ok_class:?} is not in the class map")),
+            Some(c) if c.defect_class.is_some() => {
+                p.at("/model/head/ok_class", format!("{ok_class:?} passes, so it cannot count toward a defect class"));
+            }
+            Some(_) => {}
+        },
+        ModelHead::AnomalyScore { threshold, class } => {
+            if !threshold.is_finite() {
+                p.at("/model/head/threshold", "must be a number");
+            }
+            if named(class).is_none() {
+                p.at("/model/head/class", format!("{class:?} is not in the class map"));
+            }
+        }
+        ModelHead::Detector { .. } => {}
+    }
 }
 
 /// Recomputes the plan from the lot size, level, severity and each class's

@@ -50,10 +50,14 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
         ClassPlan { class: "critical".into(), aql: 1.5, accept: 0, reject: 1 },
         ClassPlan { class: "major".into(), aql: 6.5, accept: 1, reject: 2 },
     ];
-    let items: Vec<Item> = (0..8)
-        .map(|i| {
+    let seed = "5eed000000000000000000000000002a";
+    let positions = crate::sampling::select(100, 8, &hex::decode(seed).unwrap_or_default());
+    let items: Vec<Item> = (0..8u32)
+        .zip(positions)
+        .map(|(i, position)| {
             let defective = i == 5;
             Item {
+                position,
                 image: ImageRef {
                     name: format!("lot-2026-1127-a/img_{i:04}.png"),
                     sha256: Sha256Digest::of(format!("example image {i}").as_bytes()),
@@ -92,7 +96,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
             code_letter: "D".into(),
             sample_size: 8,
             classes,
-            sample_seed: "5eed000000000000000000000000002a".into(),
+            sample_seed: seed.into(),
         }),
         acquisition: Acquisition {
             camera: Camera { make: "Hikrobot".into(), model: "MV-CS050-10GC".into(), serial: "K12345678".into() },
@@ -106,16 +110,18 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
             id: "brake-pad-surface-classifier".into(),
             version: "3.1.0".into(),
             sha256: Sha256Digest::of(b"example model"),
-            runtime: Runtime { name: "tract".into(), version: "0.23".into() },
+            runtime: Runtime { name: "tract-onnx".into(), version: "0.23.9".into() },
             preprocessing: Preprocessing {
-                resize: [256, 256],
-                crop: Some([224, 224]),
-                mean: [0.485, 0.456, 0.406],
-                std: [0.229, 0.224, 0.225],
-                channel_order: ChannelOrder::Rgb,
+                width: 224,
+                height: 224,
+                channels: Channels::Rgb,
                 layout: Layout::Nchw,
+                resize: ResizeMode::CenterCrop,
+                scale: 1.0 / 255.0,
+                mean: vec![0.485, 0.456, 0.406],
+                std: vec![0.229, 0.224, 0.225],
             },
-            head: ModelHead::Classifier { min_confidence: 0.5 },
+            head: ModelHead::Classifier { ok_class: "ok".into() },
             class_map: vec![
                 ClassMapEntry { index: 0, name: "ok".into(), defect_class: None },
                 ClassMapEntry { index: 1, name: "scratch".into(), defect_class: Some("major".into()) },
@@ -132,6 +138,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
             environment: Environment { os: "linux".into(), arch: "x86_64".into(), lading_version: "0.1.0".into() },
             tolerance: 1e-6,
             reproducible: None,
+            origin: Origin::LadingInference,
         },
     }
 }

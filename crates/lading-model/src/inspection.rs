@@ -259,33 +259,52 @@ pub struct Runtime {
     pub version: String,
 }
 
-/// Image pre-processing before inference.
+/// Image pre-processing before inference: the inspection profile's `[input]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Preprocessing {
-    /// Resize to `[width, height]` before cropping.
-    pub resize: [u32; 2],
-    /// Centre crop to `[width, height]`, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crop: Option<[u32; 2]>,
-    /// Per-channel mean subtracted after scaling to `[0, 1]`.
-    pub mean: [f64; 3],
-    /// Per-channel standard deviation divided by.
-    pub std: [f64; 3],
-    /// Channel order fed to the model.
-    pub channel_order: ChannelOrder,
+    /// Model input width in pixels.
+    #[schemars(range(min = 1, max = 4096))]
+    pub width: u32,
+    /// Model input height in pixels.
+    #[schemars(range(min = 1, max = 4096))]
+    pub height: u32,
+    /// Channels fed to the model, in order.
+    pub channels: Channels,
     /// Tensor layout fed to the model.
     pub layout: Layout,
+    /// How an image is brought to the input size.
+    pub resize: ResizeMode,
+    /// Pixel values (0–255) are multiplied by this first.
+    pub scale: f64,
+    /// Then this is subtracted, per channel (one value for all, or one per channel).
+    #[schemars(length(min = 1, max = 3))]
+    pub mean: Vec<f64>,
+    /// Then divided by this, per channel.
+    #[schemars(length(min = 1, max = 3))]
+    pub std: Vec<f64>,
 }
 
-/// Channel order.
+/// Channels fed to the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ChannelOrder {
+pub enum Channels {
+    /// One channel, luminance.
+    Gray,
     /// Red, green, blue.
     Rgb,
     /// Blue, green, red.
     Bgr,
+}
+
+/// How an image is brought to the model's input size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResizeMode {
+    /// Scale both axes to the input size (triangle filter).
+    Stretch,
+    /// Scale the shorter side to fit, then cut the centre (triangle filter).
+    CenterCrop,
 }
 
 /// Tensor layout.
@@ -302,16 +321,17 @@ pub enum Layout {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ModelHead {
-    /// Softmax image classifier: the top class decides.
+    /// Softmax image classifier: the top class decides; an item passes when it is `ok_class`.
     Classifier {
-        /// A top class whose probability is below this counts as uncertain and fails.
-        #[schemars(range(min = 0.0, max = 1.0))]
-        min_confidence: f64,
+        /// The class that passes.
+        ok_class: String,
     },
     /// Scalar anomaly score compared with a threshold.
     AnomalyScore {
         /// Scores at or above this are anomalous.
         threshold: f64,
+        /// The class a failing item is counted under (in the class map).
+        class: String,
     },
     /// YOLOv8-style detector with `[1, 4 + nc, N]` output.
     Detector {
@@ -341,11 +361,16 @@ pub struct ClassMapEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// The item's place in the lot, counted from 0 in the order the lot's
+    /// items are listed (for sampling, one of the positions drawn from the seed).
+    pub position: u64,
     /// The image.
     pub image: ImageRef,
     /// When the image was acquired.
     pub acquired_at: DateTime<Utc>,
-    /// Raw model outputs (class probabilities or the anomaly score).
+    /// Raw model outputs, flattened in row-major order (class probabilities,
+    /// the anomaly score, or a detector's whole `[1, 4 + classes, anchors]`
+    /// output); empty for imported results, whose raw outputs are unknown.
     pub scores: Vec<f64>,
     /// Detections, COCO-style, for detector heads.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -389,7 +414,7 @@ pub struct ImageRef {
 pub struct Detection {
     /// Class index in the class map.
     pub category_id: u32,
-    /// `[x, y, width, height]` in input-image pixels.
+    /// `[x, y, width, height]` in the original image's pixels (COCO).
     pub bbox: [f64; 4],
     /// Confidence.
     pub score: f64,
@@ -457,6 +482,27 @@ pub struct Reproducibility {
     /// Whether a re-run reproduced the report within tolerance; absent until re-run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reproducible: Option<bool>,
+    /// Where the model outputs came from.
+    pub origin: Origin,
+}
+
+/// Where a report's model outputs came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Origin {
+    /// Lading ran the model on the images itself: the report can be
+    /// re-run and compared (`lading inspect reproduce`).
+    LadingInference,
+    /// Results computed elsewhere and imported: traceable (every image and
+    /// the results file are pinned by digest) but not reproducible by Lading.
+    Imported {
+        /// The results' format, e.g. `coco`.
+        format: String,
+        /// SHA-256 of the results file.
+        results_sha256: Sha256Digest,
+        /// What this means, in words, for the reader.
+        statement: String,
+    },
 }
 
 /// A run environment.
