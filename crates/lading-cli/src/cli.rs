@@ -1175,6 +1175,80 @@ pub(crate) enum InspectCommand {
     Plan(InspectPlanArgs),
     /// Draw the items to inspect from a seed (the report's sample_seed), repeatably.
     Sample(InspectSampleArgs),
+    /// Run an ONNX model over a lot's images and write the inspection report.
+    Run(Box<InspectRunArgs>),
+    /// Re-run a report's items and compare outputs and verdicts (exit 0 only when reproducible).
+    Reproduce(InspectReproduceArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InspectRunArgs {
+    /// The ONNX model.
+    #[arg(long)]
+    pub(crate) model: PathBuf,
+    /// The lot's images: one file per item, in name order (the whole lot), or exactly the sampled items.
+    #[arg(long)]
+    pub(crate) images: PathBuf,
+    /// The inspection profile (TOML): input, head, defect classes.
+    #[arg(long)]
+    pub(crate) profile: PathBuf,
+    /// The lot description (TOML): provider, client, lot, acquisition, model name.
+    #[arg(long)]
+    pub(crate) lot: PathBuf,
+    /// The lot id (overrides the lot description's).
+    #[arg(long)]
+    pub(crate) lot_id: Option<String>,
+    /// Items in the lot (default: the number of images).
+    #[arg(long)]
+    pub(crate) lot_size: Option<u64>,
+    /// Inspection level: I, II, III, S-1, S-2, S-3, S-4.
+    #[arg(long, default_value = "II", value_parser = ["I", "II", "III", "S-1", "S-2", "S-3", "S-4"])]
+    pub(crate) level: String,
+    /// normal, tightened or reduced.
+    #[arg(long, default_value = "normal", value_parser = ["normal", "tightened", "reduced"])]
+    pub(crate) severity: String,
+    /// The standard named in the report (the three are identical).
+    #[arg(long, default_value = "ISO 2859-1", value_parser = ["ISO 2859-1", "GB/T 2828.1", "ANSI/ASQ Z1.4"])]
+    pub(crate) standard: String,
+    /// AQL per defect class, CLASS=AQL (repeat or comma-separate), e.g. major=2.5,critical=0.65.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) aql: Vec<String>,
+    /// Inspect every item instead of sampling; with --max-defects.
+    #[arg(long, conflicts_with = "aql")]
+    pub(crate) full: bool,
+    /// 100 % inspection: the most nonconforming items per class, CLASS=N (repeat or comma-separate).
+    #[arg(long, value_delimiter = ',', requires = "full")]
+    pub(crate) max_defects: Vec<String>,
+    /// Seed of the sample draw, as hex (default: 16 random bytes, recorded in the report).
+    #[arg(long)]
+    pub(crate) seed: Option<String>,
+    /// Largest difference of a raw output a re-run may show.
+    #[arg(long, default_value_t = 1e-4)]
+    pub(crate) tolerance: f64,
+    /// Threads to run inference on (default: every core).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    /// Where to write the report (JSON).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InspectReproduceArgs {
+    /// The inspection report (JSON).
+    pub(crate) report: PathBuf,
+    /// The ONNX model.
+    #[arg(long)]
+    pub(crate) model: PathBuf,
+    /// The image folder.
+    #[arg(long)]
+    pub(crate) images: PathBuf,
+    /// An inspection profile whose parameters must equal the report's.
+    #[arg(long)]
+    pub(crate) profile: Option<PathBuf>,
+    /// Threads (default: every core).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]

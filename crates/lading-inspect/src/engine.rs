@@ -47,8 +47,9 @@ impl std::fmt::Debug for Engine {
     }
 }
 
-/// The tract version that runs models (recorded in reports).
-pub const TRACT_VERSION: &str = "tract-onnx 0.23";
+/// The version of `tract-onnx` that runs models (recorded in reports; a
+/// test holds it to Cargo.lock).
+pub const TRACT_VERSION: &str = "0.23.9";
 
 impl Engine {
     /// Loads an ONNX model for the profile's input shape.

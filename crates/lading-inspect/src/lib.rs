@@ -14,8 +14,11 @@
 
 pub mod engine;
 pub mod heads;
+pub mod lot;
 pub mod preprocess;
 pub mod profile;
+pub mod reproduce;
+pub mod run;
 
 pub use engine::{Engine, EngineError};
 pub use profile::{Profile, ProfileError};

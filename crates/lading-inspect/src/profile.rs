@@ -26,6 +26,7 @@
 
 use std::collections::BTreeMap;
 
+use lading_model::inspection as report;
 use serde::Deserialize;
 
 /// Why a profile is refused.
@@ -216,7 +217,166 @@ impl Profile {
                 return Err(bad(&format!("defects.{k}"), "is not one of the head's classes"));
             }
         }
+        for (k, v) in &self.defects {
+            let ok = v.len() <= 64
+                && v.starts_with(|c: char| c.is_ascii_lowercase())
+                && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            if !ok {
+                return Err(bad(
+                    &format!("defects.{k}"),
+                    format!("{v:?} is not a defect class name (a-z, 0-9, _ or -)"),
+                ));
+            }
+        }
+        let ok_class = match &self.head {
+            Head::Classifier { ok_class, .. } => Some(ok_class),
+            _ => None,
+        };
+        if let Some(ok) = ok_class
+            && self.defects.contains_key(ok)
+        {
+            return Err(bad(&format!("defects.{ok}"), "is the class that passes (head.ok_class)"));
+        }
+        for c in &classes {
+            if Some(c) != ok_class && !self.defects.contains_key(c) {
+                return Err(bad(
+                    &format!("defects.{c}"),
+                    "is missing: every class that fails an item counts toward a defect class",
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The classes of the head, in output order.
+    pub fn classes(&self) -> Vec<String> {
+        match &self.head {
+            Head::Classifier { classes, .. } | Head::Detector { classes, .. } => classes.clone(),
+            Head::Anomaly { class, .. } => vec![class.clone()],
+        }
+    }
+
+    /// The defect classes the profile's model classes count toward, sorted, without repeats.
+    pub fn defect_classes(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&String> = self.defects.values().collect();
+        set.into_iter().cloned().collect()
+    }
+
+    /// The report's record of this profile: preprocessing, head and class map.
+    pub fn to_report(&self) -> (report::Preprocessing, report::ModelHead, Vec<report::ClassMapEntry>) {
+        let i = &self.input;
+        let pre = report::Preprocessing {
+            width: i.width,
+            height: i.height,
+            channels: match i.channels {
+                Channels::Gray => report::Channels::Gray,
+                Channels::Rgb => report::Channels::Rgb,
+                Channels::Bgr => report::Channels::Bgr,
+            },
+            layout: match i.layout {
+                Layout::Nchw => report::Layout::Nchw,
+                Layout::Nhwc => report::Layout::Nhwc,
+            },
+            resize: match i.resize {
+                Resize::Stretch => report::ResizeMode::Stretch,
+                Resize::CenterCrop => report::ResizeMode::CenterCrop,
+            },
+            scale: f64::from(i.scale),
+            mean: i.mean.iter().map(|v| f64::from(*v)).collect(),
+            std: i.std.iter().map(|v| f64::from(*v)).collect(),
+        };
+        let head = match &self.head {
+            Head::Classifier { ok_class, .. } => report::ModelHead::Classifier { ok_class: ok_class.clone() },
+            Head::Anomaly { threshold, class } => {
+                report::ModelHead::AnomalyScore { threshold: f64::from(*threshold), class: class.clone() }
+            }
+            Head::Detector { confidence, iou, .. } => report::ModelHead::Detector {
+                confidence_threshold: f64::from(*confidence),
+                iou_threshold: f64::from(*iou),
+            },
+        };
+        let map = self
+            .classes()
+            .into_iter()
+            .enumerate()
+            .map(|(index, name)| report::ClassMapEntry {
+                index: u32::try_from(index).unwrap_or(u32::MAX),
+                defect_class: self.defects.get(&name).cloned(),
+                name,
+            })
+            .collect();
+        (pre, head, map)
+    }
+
+    /// The profile a report was produced with, rebuilt from what it records
+    /// (for re-running it). Errors name the report's field.
+    pub fn from_report(model: &report::ModelInfo) -> Result<Self, ProfileError> {
+        let p = &model.preprocessing;
+        // Values recorded from f32 convert back exactly.
+        let f = |v: f64| v as f32;
+        let input = Input {
+            width: p.width,
+            height: p.height,
+            channels: match p.channels {
+                report::Channels::Gray => Channels::Gray,
+                report::Channels::Rgb => Channels::Rgb,
+                report::Channels::Bgr => Channels::Bgr,
+            },
+            layout: match p.layout {
+                report::Layout::Nchw => Layout::Nchw,
+                report::Layout::Nhwc => Layout::Nhwc,
+            },
+            resize: match p.resize {
+                report::ResizeMode::Stretch => Resize::Stretch,
+                report::ResizeMode::CenterCrop => Resize::CenterCrop,
+            },
+            scale: f(p.scale),
+            mean: p.mean.iter().copied().map(f).collect(),
+            std: p.std.iter().copied().map(f).collect(),
+        };
+        let mut map: Vec<&report::ClassMapEntry> = model.class_map.iter().collect();
+        map.sort_by_key(|c| c.index);
+        for (i, c) in map.iter().enumerate() {
+            if c.index as usize != i {
+                return Err(bad("/model/class_map", "output indices must run 0, 1, 2, … without gaps"));
+            }
+        }
+        let classes: Vec<String> = map.iter().map(|c| c.name.clone()).collect();
+        let defects = map.iter().filter_map(|c| Some((c.name.clone(), c.defect_class.clone()?))).collect();
+        let head = match &model.head {
+            report::ModelHead::Classifier { ok_class } => Head::Classifier { classes, ok_class: ok_class.clone() },
+            report::ModelHead::AnomalyScore { threshold, class } => {
+                Head::Anomaly { threshold: f(*threshold), class: class.clone() }
+            }
+            report::ModelHead::Detector { confidence_threshold, iou_threshold } => {
+                Head::Detector { classes, confidence: f(*confidence_threshold), iou: f(*iou_threshold) }
+            }
+        };
+        let profile = Profile { input, head, defects };
+        profile.check().map_err(|e| bad(&format!("/model ({})", e.field), e.message))?;
+        Ok(profile)
+    }
+
+    /// Where this profile and `other` differ, field by field (`head.threshold`, …).
+    pub fn differences(&self, other: &Profile) -> Vec<String> {
+        let mut out = Vec::new();
+        let (a, b) = (&self.input, &other.input);
+        let mut field = |name: &str, x: String, y: String| {
+            if x != y {
+                out.push(format!("{name}: {x} ≠ {y}"));
+            }
+        };
+        field("input.width", a.width.to_string(), b.width.to_string());
+        field("input.height", a.height.to_string(), b.height.to_string());
+        field("input.channels", format!("{:?}", a.channels), format!("{:?}", b.channels));
+        field("input.layout", format!("{:?}", a.layout), format!("{:?}", b.layout));
+        field("input.resize", format!("{:?}", a.resize), format!("{:?}", b.resize));
+        field("input.scale", a.scale.to_string(), b.scale.to_string());
+        field("input.mean", format!("{:?}", a.mean), format!("{:?}", b.mean));
+        field("input.std", format!("{:?}", a.std), format!("{:?}", b.std));
+        field("head", format!("{:?}", self.head), format!("{:?}", other.head));
+        field("defects", format!("{:?}", self.defects), format!("{:?}", other.defects));
+        out
     }
 
     /// The input tensor's shape.

@@ -88,6 +88,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
             station: "AOI-1".into(),
             started_at: start,
             ended_at: start + Duration::hours(1),
+            images_sha256: None,
         },
         inspection: Inspection::Sampling(SamplingPlan {
             standard: SamplingStandard::Iso2859_1,

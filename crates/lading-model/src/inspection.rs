@@ -73,6 +73,11 @@ pub struct Lot {
     pub started_at: DateTime<Utc>,
     /// End of the inspection window.
     pub ended_at: DateTime<Utc>,
+    /// SHA-256 of the lot's image listing: one line `<sha256 hex>  <name>\n`
+    /// per image, names in byte order — what `LC_ALL=C sha256sum -- *` prints
+    /// in the image folder — so the sample can be checked against the lot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images_sha256: Option<Sha256Digest>,
 }
 
 /// How items were selected for inspection.

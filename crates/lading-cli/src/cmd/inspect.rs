@@ -1,14 +1,22 @@
-//! `lading inspect …`: ISO 2859-1 acceptance sampling for inspection lots.
+//! `lading inspect …`: ISO 2859-1 acceptance sampling, running a model over
+//! a lot into an inspection report, and re-running a report.
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
-use lading_model::inspection::{InspectionLevel, Severity};
+use lading_inspect::lot::{LotImage, LotInfo};
+use lading_inspect::run::{self, Mode, Spec};
+use lading_inspect::{Engine, Profile};
+use lading_model::inspection::{
+    Inspection, InspectionLevel, InspectionReport, Lot, LotDecision, SamplingStandard, Severity,
+};
+use lading_model::meta::{Classification, Metadata, SCHEMA_VERSION_V1};
 use lading_model::sampling;
 use serde_json::json;
 
-use crate::cli::{InspectPlanArgs, InspectSampleArgs};
-use crate::output;
+use crate::cli::{InspectPlanArgs, InspectReproduceArgs, InspectRunArgs, InspectSampleArgs};
+use crate::{fsio, output};
 
 fn level(s: &str) -> InspectionLevel {
     match s {
@@ -80,4 +88,242 @@ pub(crate) fn sample(args: &InspectSampleArgs, json_out: bool) -> Result<ExitCod
         output::line(&picked.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn standard(s: &str) -> SamplingStandard {
+    match s {
+        "GB/T 2828.1" => SamplingStandard::Gbt2828_1,
+        "ANSI/ASQ Z1.4" => SamplingStandard::AnsiAsqZ1_4,
+        _ => SamplingStandard::Iso2859_1,
+    }
+}
+
+/// `CLASS=VALUE` pairs of a flag, in order, each class once.
+fn pairs<T: std::str::FromStr>(flag: &str, values: &[String]) -> Result<Vec<(String, T)>>
+where
+    T::Err: std::fmt::Display,
+{
+    let mut out: Vec<(String, T)> = Vec::new();
+    for v in values {
+        let (class, value) =
+            v.split_once('=').ok_or_else(|| anyhow!("{flag} {v:?}: expected CLASS=VALUE, e.g. major=2.5"))?;
+        let value = value.parse::<T>().map_err(|e| anyhow!("{flag} {v:?}: {e}"))?;
+        if out.iter().any(|(c, _)| c == class) {
+            return Err(anyhow!("{flag}: class {class:?} is given twice"));
+        }
+        out.push((class.to_owned(), value));
+    }
+    Ok(out)
+}
+
+fn threads(requested: Option<usize>) -> usize {
+    requested.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get)).max(1)
+}
+
+fn bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} {{pos}}/{{len}} images ({{per_sec}}, {{eta}} left) {{wide_bar}}"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn read_profile(path: &std::path::Path) -> Result<Profile> {
+    let text = fsio::read_text(path, 1 << 20)?;
+    Profile::parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+}
+
+fn load_engine(path: &std::path::Path, profile: &Profile) -> Result<(Vec<u8>, Engine)> {
+    let bytes = fsio::read_limited(path, MAX_MODEL_BYTES)?;
+    let engine = Engine::load(&bytes, profile).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    Ok((bytes, engine))
+}
+
+/// Largest ONNX model read.
+const MAX_MODEL_BYTES: u64 = 1 << 30;
+
+pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
+    let profile = read_profile(&args.profile)?;
+    let info =
+        LotInfo::parse(&fsio::read_text(&args.lot, 1 << 20)?).map_err(|e| anyhow!("{}: {e}", args.lot.display()))?;
+    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
+        return Err(anyhow!("--tolerance must be a number ≥ 0"));
+    }
+    let mode = if args.full {
+        if args.max_defects.is_empty() {
+            return Err(anyhow!("--full needs --max-defects CLASS=N for each defect class"));
+        }
+        Mode::Full(pairs("--max-defects", &args.max_defects)?)
+    } else {
+        if args.aql.is_empty() {
+            return Err(anyhow!("give --aql CLASS=AQL for each defect class (or --full with --max-defects)"));
+        }
+        let seed = match &args.seed {
+            Some(s) => {
+                let b = hex::decode(s).map_err(|e| anyhow!("--seed {s:?} is not hex: {e}"))?;
+                if !(8..=64).contains(&b.len()) {
+                    return Err(anyhow!("--seed must be 8 to 64 bytes (16 to 128 hex digits)"));
+                }
+                b
+            }
+            None => {
+                let mut b = vec![0u8; 16];
+                getrandom::fill(&mut b).map_err(|e| anyhow!("no randomness for the sample seed: {e}"))?;
+                b
+            }
+        };
+        Mode::Sampling {
+            standard: standard(&args.standard),
+            level: level(&args.level),
+            severity: severity(&args.severity),
+            aql: pairs("--aql", &args.aql)?,
+            seed,
+        }
+    };
+    let (_, engine) = load_engine(&args.model, &profile)?;
+    let images = lading_inspect::lot::list(&args.images)?;
+    let threads = threads(args.threads);
+    let selection = run::select(&images, args.lot_size, &mode, &profile)?;
+    let digests = run::digest_all(&images, threads)?;
+    let chosen: Vec<&LotImage> = selection.items.iter().map(|(_, i)| *i).collect();
+    let progress = bar(chosen.len() as u64, "inspecting");
+    let started = std::time::Instant::now();
+    let judged = run::judge_all(&engine, &profile, &chosen, threads, &|| progress.inc(1))?;
+    let elapsed = started.elapsed();
+    progress.finish_and_clear();
+    let now = crate::cmd::document::now_seconds();
+    let meta = Metadata {
+        id: uuid::Uuid::new_v4(),
+        kind: lading_model::Kind::InspectionReport,
+        schema_version: SCHEMA_VERSION_V1.into(),
+        provider: info.provider.clone(),
+        classification: Classification { ebops_2010: vec!["SJ313".into()], cpc_2_1: vec!["8344".into()] },
+        jurisdictions: info.jurisdictions.iter().map(|j| j.to_ascii_uppercase()).collect(),
+        created_at: now,
+        language: "en".into(),
+    };
+    let spec = Spec {
+        meta,
+        client: info.client.clone(),
+        lot: Lot {
+            id: args.lot_id.clone().unwrap_or_else(|| info.lot.id.clone()),
+            part_number: info.lot.part_number.clone(),
+            part_revision: info.lot.part_revision.clone(),
+            lot_size: 0,
+            site: info.lot.site.clone(),
+            line: info.lot.line.clone(),
+            station: info.lot.station.clone(),
+            started_at: now,
+            ended_at: now,
+            images_sha256: None,
+        },
+        window: info.window(),
+        acquisition: info.acquisition.clone(),
+        model_id: info.model.id.clone(),
+        model_version: info.model.version.clone(),
+        mode,
+        tolerance: args.tolerance,
+        threads,
+        lading_version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let report = run::report(&spec, &engine, &profile, &images, &digests, &selection, judged)?;
+    let value = serde_json::to_value(&report)?;
+    // What Lading writes must pass Lading's own checks.
+    if let Err(problems) = lading_model::validate_value(&value) {
+        let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
+        return Err(anyhow!("the report fails its own checks (a bug in lading): {}", list.join("; ")));
+    }
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    fsio::write_output(&args.out, text.as_bytes())?;
+    let failed = report.items.iter().filter(|i| i.verdict == lading_model::inspection::Verdict::Fail).count();
+    let per_image_ms = elapsed.as_secs_f64() * 1000.0 / report.items.len().max(1) as f64;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true, "report": args.out, "lot_size": report.lot.lot_size, "inspected": report.items.len(),
+            "nonconforming": failed, "defects_by_class": report.summary.defects_by_class,
+            "decision": report.summary.decision, "model_sha256": report.model.sha256.to_string(),
+            "threads": threads, "seconds": elapsed.as_secs_f64(),
+        }))?;
+    } else {
+        let plan = match &report.inspection {
+            Inspection::Sampling(p) => format!(
+                "{} level {}, code letter {}, sample of {} (seed {})",
+                args.standard, args.level, p.code_letter, p.sample_size, p.sample_seed
+            ),
+            Inspection::Full { .. } => "100 % inspection".into(),
+        };
+        output::line(&format!(
+            "inspected {} of {} items ({plan}) on {threads} thread(s), {per_image_ms:.2} ms per image",
+            report.items.len(),
+            report.lot.lot_size
+        ))?;
+        output::line(&format!(
+            "  {failed} nonconforming; by class {:?} → lot {}",
+            report.summary.defects_by_class,
+            match report.summary.decision {
+                LotDecision::Accept => "ACCEPTED",
+                LotDecision::Reject => "REJECTED",
+            }
+        ))?;
+        output::line(&format!("  report → {}", args.out.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads an inspection report, refusing one that fails its own checks.
+fn read_report(path: &std::path::Path) -> Result<InspectionReport> {
+    let bytes = fsio::read_limited(path, fsio::MAX_DOCUMENT_BYTES)?;
+    let value = lading_model::json::parse_strict(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    match lading_model::validate_value(&value) {
+        Ok(lading_model::Document::InspectionReport(r)) => Ok(*r),
+        Ok(other) => Err(anyhow!("{}: a {}, not an inspection report", path.display(), other.kind())),
+        Err(problems) => {
+            let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
+            Err(anyhow!("{}: {}", path.display(), list.join("; ")))
+        }
+    }
+}
+
+pub(crate) fn reproduce(args: &InspectReproduceArgs, json_out: bool) -> Result<ExitCode> {
+    let report = read_report(&args.report)?;
+    let given = args.profile.as_deref().map(read_profile).transpose()?;
+    let model = fsio::read_limited(&args.model, MAX_MODEL_BYTES)?;
+    let progress = bar(report.items.len() as u64, "re-running");
+    let result = lading_inspect::reproduce::reproduce(
+        &report,
+        &model,
+        &args.images,
+        given.as_ref(),
+        threads(args.threads),
+        &|| progress.inc(1),
+    )?;
+    progress.finish_and_clear();
+    let ok = result.reproducible();
+    if json_out {
+        output::json_line(&json!({ "ok": ok, "reproducible": ok, "result": result }))?;
+    } else {
+        for d in &result.differences {
+            match &d.item {
+                Some(item) => output::line(&format!("  ✗ {item}: {} — {}", d.kind, d.detail))?,
+                None => output::line(&format!("  ✗ {} — {}", d.kind, d.detail))?,
+            }
+        }
+        output::line(&format!(
+            "{}: {} of {} items re-run, largest output difference {:e} (tolerance {:e}), {} difference(s)",
+            if ok { "REPRODUCIBLE" } else { "NOT REPRODUCIBLE" },
+            result.rerun,
+            result.items,
+            result.max_abs_diff,
+            result.tolerance,
+            result.differences.len()
+        ))?;
+    }
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

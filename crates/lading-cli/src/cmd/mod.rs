@@ -64,6 +64,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::TrustList(TrustListCommand::Show(args)) => trust::list_show(&args, json),
         Command::Inspect(InspectCommand::Plan(args)) => inspect::plan(&args, json),
         Command::Inspect(InspectCommand::Sample(args)) => inspect::sample(&args, json),
+        Command::Inspect(InspectCommand::Run(args)) => inspect::run(&args, json),
+        Command::Inspect(InspectCommand::Reproduce(args)) => inspect::reproduce(&args, json),
         Command::Certify(CertifyCommand::Evaluate(args)) => certify::evaluate(&args, json),
         Command::Certify(CertifyCommand::Issue(args)) => certify::issue(&args, json),
         Command::Statement(StatementCommand::Issue(args)) => certify::statement_issue(&args, json),
