@@ -196,13 +196,8 @@ pub struct ModelSection {
 impl LotInfo {
     /// Parses a lot description; errors name the field (TOML path) and line.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let info: LotInfo = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-            match line {
-                Some(l) => format!("line {l}: {}", e.message()),
-                None => e.message().to_owned(),
-            }
-        })?;
+        let info: LotInfo =
+            toml::from_str(text).map_err(|e| format!("{}: {}", crate::profile::toml_place(text, &e), e.message()))?;
         match (info.lot.started_at, info.lot.ended_at) {
             (Some(a), Some(b)) if b < a => return Err("lot.ended_at: is before lot.started_at".into()),
             (Some(_), None) | (None, Some(_)) => {

@@ -39,6 +39,21 @@ pub struct ProfileError {
     pub message: String,
 }
 
+/// Where a TOML error is: `line N` (and the table it is in, when the line starts one).
+pub(crate) fn toml_place(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else { return "the file".into() };
+    let before = &text[..span.start.min(text.len())];
+    debug_assert!(text.is_char_boundary(span.start.min(text.len())));
+    let line = before.lines().count().max(1) + usize::from(before.ends_with('\n'));
+    // The table the error is in: the header at or above its line.
+    let upto = &text[..text[span.start.min(text.len())..].find('\n').map_or(text.len(), |n| span.start + n)];
+    let table = upto.lines().rev().find_map(|l| l.trim().strip_prefix('[').and_then(|l| l.split(']').next()));
+    match table {
+        Some(t) => format!("line {line} ([{t}])"),
+        None => format!("line {line}"),
+    }
+}
+
 fn bad(field: &str, message: impl Into<String>) -> ProfileError {
     ProfileError { field: field.into(), message: message.into() }
 }
@@ -154,10 +169,7 @@ pub struct Profile {
 impl Profile {
     /// Parses and checks a profile; errors name the field.
     pub fn parse(text: &str) -> Result<Self, ProfileError> {
-        let p: Profile = toml::from_str(text).map_err(|e| {
-            let field = e.span().map(|s| format!("bytes {}..{}", s.start, s.end)).unwrap_or_default();
-            bad(&field, e.message().to_owned())
-        })?;
+        let p: Profile = toml::from_str(text).map_err(|e| bad(&toml_place(text, &e), e.message().to_owned()))?;
         p.check()?;
         Ok(p)
     }

@@ -80,3 +80,11 @@ fn bad_profiles_and_images_name_the_problem() {
         preprocess::decode(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]).expect_err("truncated").to_string();
     assert!(err.contains("decode") || err.contains("read"), "{err}");
 }
+
+#[test]
+fn the_recorded_tract_version_is_the_one_in_cargo_lock() {
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.lock")).expect("lock");
+    let at = lock.find("name = \"tract-onnx\"\nversion = \"").expect("tract-onnx in Cargo.lock");
+    let version = lock[at..].split('"').nth(3).expect("version");
+    assert_eq!(lading_inspect::engine::TRACT_VERSION, version);
+}

@@ -54,3 +54,67 @@ pub fn read(dir: &Path, relative: &str) -> Vec<u8> {
 pub fn read_json(dir: &Path, relative: &str) -> serde_json::Value {
     serde_json::from_slice(&read(dir, relative)).unwrap_or_else(|e| panic!("vector {relative} is not JSON: {e}"))
 }
+
+/// Running the `lading` binary in tests: every run is checked for a panic
+/// (a bug whatever the input), and the exit code and output are returned.
+pub mod cli {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    /// The binary (`env!("CARGO_BIN_EXE_lading")`) and the directory it runs in.
+    #[derive(Debug, Clone)]
+    pub struct Lading {
+        bin: PathBuf,
+        dir: PathBuf,
+    }
+
+    impl Lading {
+        /// `bin` run in `dir`.
+        pub fn new(bin: &str, dir: &Path) -> Self {
+            Self { bin: PathBuf::from(bin), dir: dir.to_path_buf() }
+        }
+
+        /// Exit code, stdout and stderr of `lading ARGS`.
+        ///
+        /// # Panics
+        /// When the binary cannot be started, dies of a signal, or panics.
+        pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+            let out = Command::new(&self.bin).current_dir(&self.dir).args(args).output().expect("run lading");
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            assert!(!stderr.contains("panicked"), "lading {args:?} panicked: {stderr}");
+            (out.status.code().expect("an exit code"), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+        }
+
+        /// Stdout of `lading ARGS`, which must succeed.
+        ///
+        /// # Panics
+        /// When it exits non-zero.
+        pub fn ok(&self, args: &[&str]) -> String {
+            let (code, out, err) = self.run(args);
+            assert_eq!(code, 0, "lading {args:?}: {err}{out}");
+            out
+        }
+
+        /// Stderr and stdout of `lading ARGS`, which must fail.
+        ///
+        /// # Panics
+        /// When it exits 0.
+        pub fn fails(&self, args: &[&str]) -> String {
+            let (code, out, err) = self.run(args);
+            assert_ne!(code, 0, "lading {args:?} should have failed: {out}");
+            format!("{err}{out}")
+        }
+
+        /// The JSON line printed by `lading --json ARGS` (exit code not checked).
+        ///
+        /// # Panics
+        /// When stdout is not one JSON value.
+        pub fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
+            let mut all = vec!["--json"];
+            all.extend_from_slice(args);
+            let (code, out, err) = self.run(&all);
+            let value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+            (code, value)
+        }
+    }
+}
