@@ -1179,6 +1179,10 @@ pub(crate) enum InspectCommand {
     Run(Box<InspectRunArgs>),
     /// Re-run a report's items and compare outputs and verdicts (exit 0 only when reproducible).
     Reproduce(InspectReproduceArgs),
+    /// Build a report from detections computed elsewhere (COCO results): traceable, not reproducible by Lading.
+    Import(Box<InspectImportArgs>),
+    /// Render a report as one self-contained HTML file for people.
+    Render(InspectRenderArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -1186,6 +1190,41 @@ pub(crate) struct InspectRunArgs {
     /// The ONNX model.
     #[arg(long)]
     pub(crate) model: PathBuf,
+    /// Largest difference of a raw output a re-run may show.
+    #[arg(long, default_value_t = 1e-4)]
+    pub(crate) tolerance: f64,
+    /// Threads to run inference on (default: every core).
+    #[arg(long)]
+    pub(crate) threads: Option<usize>,
+    #[command(flatten)]
+    pub(crate) lot: LotArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InspectImportArgs {
+    /// Detections in the COCO results format: [{"image_id", "category_id", "bbox", "score"}].
+    #[arg(long)]
+    pub(crate) coco: PathBuf,
+    /// The COCO dataset file mapping image ids to file names and category ids to class names
+    /// (without it, image_id is the file stem and category_id the profile's class index).
+    #[arg(long)]
+    pub(crate) coco_dataset: Option<PathBuf>,
+    /// The model file the results came from (its SHA-256 is recorded).
+    #[arg(long, required_unless_present = "model_sha256", conflicts_with = "model_sha256")]
+    pub(crate) model: Option<PathBuf>,
+    /// The model file's SHA-256, when the file is not at hand.
+    #[arg(long)]
+    pub(crate) model_sha256: Option<String>,
+    /// The runtime that computed the results, NAME/VERSION (e.g. onnxruntime/1.20.1).
+    #[arg(long, default_value = "unknown/unknown")]
+    pub(crate) runtime: String,
+    #[command(flatten)]
+    pub(crate) lot: LotArgs,
+}
+
+/// What an inspection report needs besides the model's outputs.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LotArgs {
     /// The lot's images: one file per item, in name order (the whole lot), or exactly the sampled items.
     #[arg(long)]
     pub(crate) images: PathBuf,
@@ -1193,8 +1232,8 @@ pub(crate) struct InspectRunArgs {
     #[arg(long)]
     pub(crate) profile: PathBuf,
     /// The lot description (TOML): provider, client, lot, acquisition, model name.
-    #[arg(long)]
-    pub(crate) lot: PathBuf,
+    #[arg(long = "lot")]
+    pub(crate) description: PathBuf,
     /// The lot id (overrides the lot description's).
     #[arg(long)]
     pub(crate) lot_id: Option<String>,
@@ -1222,13 +1261,19 @@ pub(crate) struct InspectRunArgs {
     /// Seed of the sample draw, as hex (default: 16 random bytes, recorded in the report).
     #[arg(long)]
     pub(crate) seed: Option<String>,
-    /// Largest difference of a raw output a re-run may show.
-    #[arg(long, default_value_t = 1e-4)]
-    pub(crate) tolerance: f64,
-    /// Threads to run inference on (default: every core).
-    #[arg(long)]
-    pub(crate) threads: Option<usize>,
     /// Where to write the report (JSON).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InspectRenderArgs {
+    /// The inspection report (JSON).
+    pub(crate) report: PathBuf,
+    /// The image folder (images of non-conforming items are embedded when their digest matches).
+    #[arg(long)]
+    pub(crate) images: Option<PathBuf>,
+    /// Where to write the HTML file.
     #[arg(long)]
     pub(crate) out: PathBuf,
 }

@@ -303,3 +303,136 @@ fn bad_input_is_a_clear_error_that_writes_no_report() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("x.json"), "{err}");
 }
+
+/// Debian's chromium: `$LADING_CHROMIUM`, else `chromium` on the PATH. Missing
+/// fails under CI (scripts/test installs it) and is a loud skip elsewhere.
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("LADING_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    for name in ["chromium", "chromium-browser"] {
+        for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+            if dir.join(name).is_file() {
+                return Some(dir.join(name));
+            }
+        }
+    }
+    assert!(std::env::var_os("CI").is_none(), "chromium is missing (apt-get install chromium); CI needs it");
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("!!! chromium not found: the browser rendering test is SKIPPED (CI would fail) !!!");
+    }
+    None
+}
+
+#[test]
+fn the_rendered_report_opens_in_headless_chromium() {
+    let (d, l) = setup();
+    sampled(&l);
+    let (code, v) = l.json(&["inspect", "render", "report.json", "--images", "lot", "--out", "report.html"]);
+    assert_eq!((code, v["images_embedded"].as_u64()), (0, Some(2)), "{v}");
+    let page = std::fs::read_to_string(d.path().join("report.html")).expect("html");
+    // Self-contained: nothing fetched, no script.
+    assert!(!page.contains("<script") && !page.contains("http://") && !page.contains("https://"));
+    assert!(page.contains("LOT REJECTED") && page.contains("part-0050.png") && page.contains("id=\"histogram\""));
+    let Some(browser) = chromium() else { return };
+    let shot = d.path().join("report.png");
+    let out = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,1600"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", d.path().join("report.html").display()))
+        .output()
+        .expect("run chromium");
+    assert!(out.status.success(), "chromium: {}", String::from_utf8_lossy(&out.stderr));
+    let png = image::open(&shot).expect("a PNG screenshot").to_rgb8();
+    assert_eq!(png.dimensions(), (1200, 1600));
+    // The red "LOT REJECTED" badge and the grey images of the gallery are on screen, not a blank page.
+    let red = png.pixels().filter(|p| p.0 == [0xb4, 0x23, 0x18]).count();
+    assert!(red > 500, "the rejected badge is not drawn ({red} red pixels)");
+    let distinct: std::collections::BTreeSet<[u8; 3]> = png.pixels().map(|p| p.0).collect();
+    assert!(distinct.len() > 200, "the page looks blank ({} colours)", distinct.len());
+    // Kept as a test artefact.
+    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&keep).expect("screenshots dir");
+    std::fs::copy(&shot, keep.join("inspection-report.png")).expect("keep screenshot");
+}
+
+#[test]
+fn imported_coco_results_make_a_traceable_report_that_is_not_reproducible() {
+    let (d, l) = setup();
+    std::fs::write(
+        d.path().join("det.toml"),
+        std::fs::read_to_string(d.path().join("profile.toml")).expect("profile").replace(
+            "kind = \"classifier\"\nclasses = [\"ok\", \"scratch\", \"spot\", \"dent\"]\nok_class = \"ok\"",
+            "kind = \"detector\"\nclasses = [\"scratch\", \"spot\", \"dent\"]\nconfidence = 0.25\niou = 0.45",
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        d.path().join("coco.json"),
+        br#"[{"image_id": "part-0050", "category_id": 2, "bbox": [10, 12, 20, 18], "score": 0.91},
+            {"image_id": "part-0091", "category_id": 2, "bbox": [30, 30, 10, 10], "score": 0.72},
+            {"image_id": "part-0091", "category_id": 0, "bbox": [3, 3, 10, 10], "score": 0.1},
+            {"image_id": "part-0001", "category_id": 1, "bbox": [3, 3, 10, 10], "score": 0.9}]"#,
+    )
+    .expect("write");
+    let args = |coco: &'static str, out: &'static str| {
+        vec![
+            "inspect",
+            "import",
+            "--coco",
+            coco,
+            "--model",
+            "surface-classifier.onnx",
+            "--runtime",
+            "onnxruntime/1.20.1",
+            "--images",
+            "lot",
+            "--profile",
+            "det.toml",
+            "--lot",
+            "lot.toml",
+            "--aql",
+            "major=2.5,critical=0.4",
+            "--seed",
+            SEED,
+            "--out",
+            out,
+        ]
+    };
+    l.ok(&args("coco.json", "imported.json"));
+    l.ok(&["validate", "imported.json"]);
+    let r = read(d.path(), "imported.json");
+    assert_eq!(r["reproducibility"]["origin"]["method"], "imported");
+    let coco = std::fs::read(d.path().join("coco.json")).expect("coco");
+    assert_eq!(r["reproducibility"]["origin"]["results_sha256"], lading_model::Sha256Digest::of(&coco).to_string());
+    assert_eq!(r["model"]["runtime"]["name"], "onnxruntime");
+    // part-0050 and part-0091 are sampled; the low-score detection is dropped; part-0001 is not sampled.
+    let failing: Vec<&str> = r["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["verdict"] == "fail")
+        .map(|i| i["image"]["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(failing, ["part-0050.png", "part-0091.png"]);
+    let item = r["items"].as_array().expect("items").iter().find(|i| i["image"]["name"] == "part-0091.png");
+    assert_eq!(item.expect("item")["detections"].as_array().expect("detections").len(), 1);
+    let err =
+        l.fails(&["inspect", "reproduce", "imported.json", "--model", "surface-classifier.onnx", "--images", "lot"]);
+    assert!(err.contains("traceable") && err.contains("cannot reproduce"), "{err}");
+    // Bad results name the file and the JSON pointer.
+    for (body, want) in [
+        (r#"[{"image_id": "part-9999", "category_id": 0, "bbox": [0, 0, 1, 1], "score": 0.5}]"#, "/0/image_id"),
+        (r#"[{"image_id": "part-0001", "category_id": 7, "bbox": [0, 0, 1, 1], "score": 0.5}]"#, "/0/category_id"),
+        (r#"[{"image_id": "part-0001", "category_id": 0, "bbox": [0, 0, -1, 1], "score": 0.5}]"#, "/0/bbox"),
+        (r#"[{"image_id": "part-0001", "category_id": 0, "bbox": [0, 0, 1, 1], "score": 1.5}]"#, "/0/score"),
+        (r#"[{"image_id": "part-0001", "bbox": [0, 0, 1, 1], "score": 0.5}]"#, "category_id"),
+        (r#"{"image_id": 1}"#, "JSON array"),
+    ] {
+        std::fs::write(d.path().join("bad.json"), body).expect("write");
+        let err = l.fails(&args("bad.json", "bad-report.json"));
+        assert!(err.contains("bad.json") && err.contains(want), "{want}: {err}");
+        assert!(!d.path().join("bad-report.json").exists());
+    }
+}

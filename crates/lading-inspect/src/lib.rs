@@ -12,11 +12,13 @@
 //!
 //! Only this crate links the inference engine.
 
+pub mod coco;
 pub mod engine;
 pub mod heads;
 pub mod lot;
 pub mod preprocess;
 pub mod profile;
+pub mod render;
 pub mod reproduce;
 pub mod run;
 

@@ -345,10 +345,36 @@ pub fn select<'a>(
     }
 }
 
+/// Who produced the outputs: the model file's digest, the runtime, and
+/// whether Lading ran it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Producer {
+    /// SHA-256 of the model file.
+    pub model_sha256: Sha256Digest,
+    /// The runtime.
+    pub runtime: Runtime,
+    /// Lading's run, or imported results.
+    pub origin: Origin,
+}
+
+impl Producer {
+    /// Lading running `engine` with tract.
+    pub fn tract(engine: &Engine) -> Result<Self, RunError> {
+        Ok(Self {
+            model_sha256: engine
+                .sha256
+                .parse()
+                .map_err(|e: lading_model::DigestParseError| RunError::Lot(e.to_string()))?,
+            runtime: Runtime { name: "tract-onnx".into(), version: crate::engine::TRACT_VERSION.into() },
+            origin: Origin::LadingInference,
+        })
+    }
+}
+
 /// Builds the report from the judged items (in the selection's order).
 pub fn report(
     spec: &Spec,
-    engine: &Engine,
+    producer: &Producer,
     profile: &Profile,
     images: &[LotImage],
     digests: &BTreeMap<String, Sha256Digest>,
@@ -417,8 +443,8 @@ pub fn report(
         model: ModelInfo {
             id: spec.model_id.clone(),
             version: spec.model_version.clone(),
-            sha256: engine.sha256.parse().map_err(|e: lading_model::DigestParseError| RunError::Lot(e.to_string()))?,
-            runtime: Runtime { name: "tract-onnx".into(), version: crate::engine::TRACT_VERSION.into() },
+            sha256: producer.model_sha256,
+            runtime: producer.runtime.clone(),
             preprocessing,
             head,
             class_map,
@@ -433,7 +459,7 @@ pub fn report(
             },
             tolerance: spec.tolerance,
             reproducible: None,
-            origin: Origin::LadingInference,
+            origin: producer.origin.clone(),
         },
     };
     Ok(report)

@@ -15,7 +15,10 @@ use lading_model::meta::{Classification, Metadata, SCHEMA_VERSION_V1};
 use lading_model::sampling;
 use serde_json::json;
 
-use crate::cli::{InspectPlanArgs, InspectReproduceArgs, InspectRunArgs, InspectSampleArgs};
+use crate::cli::{
+    InspectImportArgs, InspectPlanArgs, InspectRenderArgs, InspectReproduceArgs, InspectRunArgs, InspectSampleArgs,
+    LotArgs,
+};
 use crate::{fsio, output};
 
 fn level(s: &str) -> InspectionLevel {
@@ -148,13 +151,11 @@ fn load_engine(path: &std::path::Path, profile: &Profile) -> Result<(Vec<u8>, En
 /// Largest ONNX model read.
 const MAX_MODEL_BYTES: u64 = 1 << 30;
 
-pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
+/// The profile, lot description, mode and images a report is made from.
+fn setup(args: &LotArgs) -> Result<(Profile, LotInfo, Mode, Vec<LotImage>)> {
     let profile = read_profile(&args.profile)?;
-    let info =
-        LotInfo::parse(&fsio::read_text(&args.lot, 1 << 20)?).map_err(|e| anyhow!("{}: {e}", args.lot.display()))?;
-    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
-        return Err(anyhow!("--tolerance must be a number ≥ 0"));
-    }
+    let info = LotInfo::parse(&fsio::read_text(&args.description, 1 << 20)?)
+        .map_err(|e| anyhow!("{}: {e}", args.description.display()))?;
     let mode = if args.full {
         if args.max_defects.is_empty() {
             return Err(anyhow!("--full needs --max-defects CLASS=N for each defect class"));
@@ -186,17 +187,11 @@ pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
             seed,
         }
     };
-    let (_, engine) = load_engine(&args.model, &profile)?;
     let images = lading_inspect::lot::list(&args.images)?;
-    let threads = threads(args.threads);
-    let selection = run::select(&images, args.lot_size, &mode, &profile)?;
-    let digests = run::digest_all(&images, threads)?;
-    let chosen: Vec<&LotImage> = selection.items.iter().map(|(_, i)| *i).collect();
-    let progress = bar(chosen.len() as u64, "inspecting");
-    let started = std::time::Instant::now();
-    let judged = run::judge_all(&engine, &profile, &chosen, threads, &|| progress.inc(1))?;
-    let elapsed = started.elapsed();
-    progress.finish_and_clear();
+    Ok((profile, info, mode, images))
+}
+
+fn spec(args: &LotArgs, info: &LotInfo, mode: Mode, tolerance: f64, threads: usize) -> Spec {
     let now = crate::cmd::document::now_seconds();
     let meta = Metadata {
         id: uuid::Uuid::new_v4(),
@@ -208,7 +203,7 @@ pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
         created_at: now,
         language: "en".into(),
     };
-    let spec = Spec {
+    Spec {
         meta,
         client: info.client.clone(),
         lot: Lot {
@@ -228,12 +223,15 @@ pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
         model_id: info.model.id.clone(),
         model_version: info.model.version.clone(),
         mode,
-        tolerance: args.tolerance,
+        tolerance,
         threads,
         lading_version: env!("CARGO_PKG_VERSION").into(),
-    };
-    let report = run::report(&spec, &engine, &profile, &images, &digests, &selection, judged)?;
-    let value = serde_json::to_value(&report)?;
+    }
+}
+
+/// Checks the report against Lading's own rules, writes it, and says what it found.
+fn finish(args: &LotArgs, report: &InspectionReport, how: &str, json_out: bool) -> Result<ExitCode> {
+    let value = serde_json::to_value(report)?;
     // What Lading writes must pass Lading's own checks.
     if let Err(problems) = lading_model::validate_value(&value) {
         let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
@@ -243,13 +241,12 @@ pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
     text.push('\n');
     fsio::write_output(&args.out, text.as_bytes())?;
     let failed = report.items.iter().filter(|i| i.verdict == lading_model::inspection::Verdict::Fail).count();
-    let per_image_ms = elapsed.as_secs_f64() * 1000.0 / report.items.len().max(1) as f64;
     if json_out {
         output::json_line(&json!({
             "ok": true, "report": args.out, "lot_size": report.lot.lot_size, "inspected": report.items.len(),
             "nonconforming": failed, "defects_by_class": report.summary.defects_by_class,
             "decision": report.summary.decision, "model_sha256": report.model.sha256.to_string(),
-            "threads": threads, "seconds": elapsed.as_secs_f64(),
+            "origin": report.reproducibility.origin,
         }))?;
     } else {
         let plan = match &report.inspection {
@@ -259,11 +256,7 @@ pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
             ),
             Inspection::Full { .. } => "100 % inspection".into(),
         };
-        output::line(&format!(
-            "inspected {} of {} items ({plan}) on {threads} thread(s), {per_image_ms:.2} ms per image",
-            report.items.len(),
-            report.lot.lot_size
-        ))?;
+        output::line(&format!("{how} {} of {} items ({plan})", report.items.len(), report.lot.lot_size))?;
         output::line(&format!(
             "  {failed} nonconforming; by class {:?} → lot {}",
             report.summary.defects_by_class,
@@ -275,6 +268,72 @@ pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
         output::line(&format!("  report → {}", args.out.display()))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
+    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
+        return Err(anyhow!("--tolerance must be a number ≥ 0"));
+    }
+    let (profile, info, mode, images) = setup(&args.lot)?;
+    let (_, engine) = load_engine(&args.model, &profile)?;
+    let threads = threads(args.threads);
+    let selection = run::select(&images, args.lot.lot_size, &mode, &profile)?;
+    let digests = run::digest_all(&images, threads)?;
+    let chosen: Vec<&LotImage> = selection.items.iter().map(|(_, i)| *i).collect();
+    let progress = bar(chosen.len() as u64, "inspecting");
+    let started = std::time::Instant::now();
+    let judged = run::judge_all(&engine, &profile, &chosen, threads, &|| progress.inc(1))?;
+    let per_image_ms = started.elapsed().as_secs_f64() * 1000.0 / chosen.len().max(1) as f64;
+    progress.finish_and_clear();
+    let spec = spec(&args.lot, &info, mode, args.tolerance, threads);
+    let report = run::report(&spec, &run::Producer::tract(&engine)?, &profile, &images, &digests, &selection, judged)?;
+    finish(&args.lot, &report, &format!("inspected ({threads} thread(s), {per_image_ms:.2} ms per image)"), json_out)
+}
+
+pub(crate) fn import(args: &InspectImportArgs, json_out: bool) -> Result<ExitCode> {
+    let (profile, info, mode, images) = setup(&args.lot)?;
+    let model_sha256: lading_model::Sha256Digest = match (&args.model, &args.model_sha256) {
+        (Some(path), _) => lading_model::Sha256Digest::of(&fsio::read_limited(path, MAX_MODEL_BYTES)?),
+        (None, Some(hex)) => hex.parse().map_err(|e| anyhow!("--model-sha256: {e}"))?,
+        (None, None) => return Err(anyhow!("give --model or --model-sha256")),
+    };
+    let (name, version) =
+        args.runtime.split_once('/').ok_or_else(|| anyhow!("--runtime {:?}: expected NAME/VERSION", args.runtime))?;
+    let results = fsio::read_limited(&args.coco, lading_inspect::coco::MAX_COCO_BYTES)?;
+    let dataset = args
+        .coco_dataset
+        .as_deref()
+        .map(|p| fsio::read_limited(p, lading_inspect::coco::MAX_COCO_BYTES))
+        .transpose()?;
+    let threads = threads(None);
+    let selection = run::select(&images, args.lot.lot_size, &mode, &profile)?;
+    let digests = run::digest_all(&images, threads)?;
+    let chosen: Vec<&LotImage> = selection.items.iter().map(|(_, i)| *i).collect();
+    let judged = lading_inspect::coco::judge(&results, dataset.as_deref(), &profile, &images, &chosen, &digests)
+        .map_err(|e| {
+            let file = match e.file {
+                "results" => args.coco.display().to_string(),
+                "dataset" => args.coco_dataset.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                _ => args.lot.profile.display().to_string(),
+            };
+            anyhow!(
+                "{file}{}: {}",
+                if e.pointer.is_empty() { String::new() } else { format!(" {}", e.pointer) },
+                e.message
+            )
+        })?;
+    let producer = run::Producer {
+        model_sha256,
+        runtime: lading_model::inspection::Runtime { name: name.into(), version: version.into() },
+        origin: lading_model::inspection::Origin::Imported {
+            format: "coco".into(),
+            results_sha256: lading_model::Sha256Digest::of(&results),
+            statement: lading_inspect::coco::STATEMENT.into(),
+        },
+    };
+    let spec = spec(&args.lot, &info, mode, 0.0, threads);
+    let report = run::report(&spec, &producer, &profile, &images, &digests, &selection, judged)?;
+    finish(&args.lot, &report, "imported (traceable, not reproducible by Lading)", json_out)
 }
 
 /// Reads an inspection report, refusing one that fails its own checks.
@@ -326,4 +385,50 @@ pub(crate) fn reproduce(args: &InspectReproduceArgs, json_out: bool) -> Result<E
         ))?;
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub(crate) fn render(args: &InspectRenderArgs, json_out: bool) -> Result<ExitCode> {
+    use lading_inspect::render::{Picture, html};
+    let report = read_report(&args.report)?;
+    let mut pictures = std::collections::BTreeMap::new();
+    let mut missing = Vec::new();
+    let failing = report.items.iter().filter(|i| i.effective_verdict() == lading_model::inspection::Verdict::Fail);
+    for item in failing {
+        let found = args.images.as_ref().and_then(|dir| {
+            let path = dir.join(&item.image.name);
+            // Only a plain name inside the folder, and only the very image the report recorded.
+            if item.image.name.contains(['/', '\\']) || item.image.name.starts_with('.') {
+                return None;
+            }
+            let bytes = lading_inspect::lot::read(&path).ok()?;
+            (lading_model::Sha256Digest::of(&bytes) == item.image.sha256).then_some(bytes).and_then(Picture::from_bytes)
+        });
+        match found {
+            Some(p) => {
+                pictures.insert(item.image.name.clone(), p);
+            }
+            None => missing.push(item.image.name.clone()),
+        }
+    }
+    let page = html(&report, &pictures);
+    fsio::write_output(&args.out, page.as_bytes())?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true, "html": args.out, "bytes": page.len(), "images_embedded": pictures.len(), "images_missing": missing,
+        }))?;
+    } else {
+        output::line(&format!(
+            "rendered lot {} → {} ({} KiB, {} image(s) embedded{})",
+            report.lot.id,
+            args.out.display(),
+            page.len() / 1024,
+            pictures.len(),
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("; not found or not the recorded image: {}", missing.join(", "))
+            }
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -66,6 +66,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(InspectCommand::Sample(args)) => inspect::sample(&args, json),
         Command::Inspect(InspectCommand::Run(args)) => inspect::run(&args, json),
         Command::Inspect(InspectCommand::Reproduce(args)) => inspect::reproduce(&args, json),
+        Command::Inspect(InspectCommand::Import(args)) => inspect::import(&args, json),
+        Command::Inspect(InspectCommand::Render(args)) => inspect::render(&args, json),
         Command::Certify(CertifyCommand::Evaluate(args)) => certify::evaluate(&args, json),
         Command::Certify(CertifyCommand::Issue(args)) => certify::issue(&args, json),
         Command::Statement(StatementCommand::Issue(args)) => certify::statement_issue(&args, json),
