@@ -420,6 +420,34 @@ pub(crate) enum BenchCommand {
     /// Maintenance event ingestion (JSON Lines into a stream) against raw durable
     /// appends of the same canonical entries.
     Maint(BenchMaintArgs),
+    /// Inference per image with tract against onnxruntime on the same input
+    /// tensors, and a whole lot judged on one core against all cores.
+    Inspect(BenchInspectArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BenchInspectArgs {
+    /// The ONNX model.
+    #[arg(long, default_value = "models/surface/surface-classifier.onnx")]
+    pub(crate) model: PathBuf,
+    /// Its inspection profile.
+    #[arg(long, default_value = "models/surface/profile.toml")]
+    pub(crate) profile: PathBuf,
+    /// Images to time inference on (and to build the lot from).
+    #[arg(long, default_value = "models/surface/samples")]
+    pub(crate) images: PathBuf,
+    /// Items of the synthetic lot judged end to end (images re-encoded with noise from the folder's).
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) items: usize,
+    /// Timed passes over the images for the per-image figures.
+    #[arg(long, default_value_t = 50)]
+    pub(crate) repeats: usize,
+    /// The Python with onnxruntime for the baseline (default: .venv-interop/bin/python, else python3).
+    #[arg(long)]
+    pub(crate) python: Option<PathBuf>,
+    /// Leave out the onnxruntime baseline (said in the output).
+    #[arg(long)]
+    pub(crate) no_baseline: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -74,11 +74,37 @@ impl Engine {
     }
 
     /// Runs the model on one input tensor; returns every output, flattened, with its shape.
+    /// (A [`Session`] runs many without setting up each time.)
     pub fn run(&self, input: Vec<f32>) -> Result<Vec<Output>, EngineError> {
+        self.session()?.run(input)
+    }
+
+    /// A session for running the model many times on one thread: its working
+    /// memory is set up once and reused.
+    pub fn session(&self) -> Result<Session, EngineError> {
+        Ok(Session { state: self.plan.spawn().map_err(|e| EngineError::Run(format!("{e:#}")))?, shape: self.shape })
+    }
+}
+
+/// Runs a model repeatedly on one thread (see [`Engine::session`]).
+pub struct Session {
+    state: TypedSimpleState,
+    shape: [usize; 4],
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("shape", &self.shape).finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Runs the model on one input tensor; returns every output, flattened, with its shape.
+    pub fn run(&mut self, input: Vec<f32>) -> Result<Vec<Output>, EngineError> {
         let tensor = tract_ndarray::Array4::from_shape_vec(self.shape, input)
             .map_err(|e| EngineError::Run(format!("input tensor: {e}")))?;
         let outputs =
-            self.plan.run(tvec!(Tensor::from(tensor).into())).map_err(|e| EngineError::Run(format!("{e:#}")))?;
+            self.state.run(tvec!(Tensor::from(tensor).into())).map_err(|e| EngineError::Run(format!("{e:#}")))?;
         outputs
             .iter()
             .map(|o| {

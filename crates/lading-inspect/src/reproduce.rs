@@ -119,21 +119,23 @@ pub fn reproduce(
             ));
         }
     }
-    let rerun = |item: &Item| -> Result<Judged, Difference> {
-        let name = item.image.name.as_str();
-        let image = by_name.get(name).ok_or_else(|| diff(Some(name), "missing", "not in the image folder"))?;
-        let bytes = lot::read(&image.path).map_err(|e| diff(Some(name), "error", e.message))?;
-        let sha = lading_model::Sha256Digest::of(&bytes);
-        if sha != item.image.sha256 {
-            return Err(diff(
-                Some(name),
-                "image",
-                format!("the file's SHA-256 is {sha}; the report recorded {}", item.image.sha256),
-            ));
-        }
-        run::judge(&engine, &profile, name, &bytes).map_err(|e| diff(Some(name), "error", e.to_string()))
-    };
-    let results = run::par_map(&report.items, threads, &rerun, progress);
+    let rerun =
+        |session: &mut Result<crate::engine::Session, crate::EngineError>, item: &Item| -> Result<Judged, Difference> {
+            let name = item.image.name.as_str();
+            let image = by_name.get(name).ok_or_else(|| diff(Some(name), "missing", "not in the image folder"))?;
+            let bytes = lot::read(&image.path).map_err(|e| diff(Some(name), "error", e.message))?;
+            let sha = lading_model::Sha256Digest::of(&bytes);
+            if sha != item.image.sha256 {
+                return Err(diff(
+                    Some(name),
+                    "image",
+                    format!("the file's SHA-256 is {sha}; the report recorded {}", item.image.sha256),
+                ));
+            }
+            let session = session.as_mut().map_err(|e| diff(Some(name), "error", e.to_string()))?;
+            run::judge(session, &profile, name, &bytes).map_err(|e| diff(Some(name), "error", e.to_string()))
+        };
+    let results = run::par_map_with(&report.items, threads, &|| engine.session(), &rerun, progress);
     for (item, result) in report.items.iter().zip(results) {
         match result {
             Err(d) => out.differences.push(d),

@@ -15,7 +15,7 @@ use lading_model::inspection::{
 };
 use lading_model::meta::Metadata;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Session};
 use crate::heads;
 use crate::lot::{self, LotImage};
 use crate::preprocess;
@@ -60,11 +60,11 @@ pub struct Judged {
 }
 
 /// Judges one image: decode, preprocess, infer, apply the head.
-pub fn judge(engine: &Engine, profile: &Profile, name: &str, bytes: &[u8]) -> Result<Judged, RunError> {
+pub fn judge(session: &mut Session, profile: &Profile, name: &str, bytes: &[u8]) -> Result<Judged, RunError> {
     let sha256 = Sha256Digest::of(bytes);
     let image = preprocess::decode(bytes).map_err(|e| image_err(name, e.to_string()))?;
     let size = (image.width(), image.height());
-    let outputs = engine.run(preprocess::tensor(&image, profile)).map_err(|e| image_err(name, e.to_string()))?;
+    let outputs = session.run(preprocess::tensor(&image, profile)).map_err(|e| image_err(name, e.to_string()))?;
     let Some((shape, values)) = outputs.into_iter().next() else {
         return Err(image_err(name, "the model gave no output"));
     };
@@ -148,12 +148,14 @@ fn to_image_pixels(b: &[f32; 4], profile: &Profile, (w, h): (u32, u32)) -> [f64;
     [r(x0), r(y0), r(x1 - x0), r(y1 - y0)]
 }
 
-/// `f` over `items` on `threads` threads (at least one), calling `progress`
-/// after each; results in the order given.
-pub fn par_map<T: Sync, R: Send>(
+/// `f` over `items` on `threads` threads (at least one), each thread with
+/// its own state from `init`, calling `progress` after each item; results
+/// in the order given.
+pub fn par_map_with<S, T: Sync, R: Send>(
     items: &[T],
     threads: usize,
-    f: &(dyn Fn(&T) -> R + Sync),
+    init: &(dyn Fn() -> S + Sync),
+    f: &(dyn Fn(&mut S, &T) -> R + Sync),
     progress: &(dyn Fn() + Sync),
 ) -> Vec<R> {
     let next = AtomicUsize::new(0);
@@ -161,14 +163,16 @@ pub fn par_map<T: Sync, R: Send>(
     std::thread::scope(|s| {
         for _ in 0..threads.clamp(1, items.len().max(1)) {
             s.spawn(|| {
+                let mut state = init();
+                let mut mine = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
-                    let r = f(item);
-                    if let Ok(mut d) = done.lock() {
-                        d.push((i, r));
-                    }
+                    mine.push((i, f(&mut state, item)));
                     progress();
+                }
+                if let Ok(mut d) = done.lock() {
+                    d.extend(mine);
                 }
             });
         }
@@ -178,14 +182,24 @@ pub fn par_map<T: Sync, R: Send>(
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Reads and judges one image of the lot.
-pub fn judge_file(engine: &Engine, profile: &Profile, image: &LotImage) -> Result<Judged, RunError> {
-    let bytes = lot::read(&image.path).map_err(|e| image_err(&image.name, e.message))?;
-    judge(engine, profile, &image.name, &bytes)
+/// `f` over `items` on `threads` threads; results in the order given.
+pub fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: &(dyn Fn(&T) -> R + Sync),
+    progress: &(dyn Fn() + Sync),
+) -> Vec<R> {
+    par_map_with(items, threads, &|| (), &|(), item| f(item), progress)
 }
 
-/// Judges images on `threads` threads; results in the order given. The
-/// first image (in that order) that fails is the error.
+/// Reads and judges one image of the lot.
+pub fn judge_file(session: &mut Session, profile: &Profile, image: &LotImage) -> Result<Judged, RunError> {
+    let bytes = lot::read(&image.path).map_err(|e| image_err(&image.name, e.message))?;
+    judge(session, profile, &image.name, &bytes)
+}
+
+/// Judges images on `threads` threads, each with its own session; results in
+/// the order given. The first image (in that order) that fails is the error.
 pub fn judge_all(
     engine: &Engine,
     profile: &Profile,
@@ -193,7 +207,12 @@ pub fn judge_all(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Judged>, RunError> {
-    par_map(images, threads, &|image| judge_file(engine, profile, image), progress).into_iter().collect()
+    let init = || engine.session();
+    let f = |session: &mut Result<Session, crate::EngineError>, image: &&LotImage| match session {
+        Ok(s) => judge_file(s, profile, image),
+        Err(e) => Err(image_err(&image.name, e.to_string())),
+    };
+    par_map_with(images, threads, &init, &f, progress).into_iter().collect()
 }
 
 /// How the lot is inspected.

@@ -432,3 +432,155 @@ pub(crate) fn render(args: &InspectRenderArgs, json_out: bool) -> Result<ExitCod
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The median of some durations, in seconds.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// A PNG like `base` with deterministic noise (±2 levels) from `seed`: a distinct image of the same kind.
+fn noisy_png(base: &image::DynamicImage, seed: u64) -> Result<Vec<u8>> {
+    let mut img = base.to_luma8();
+    for (k, p) in img.pixels_mut().enumerate() {
+        let h = (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9)) >> 59;
+        p.0[0] = p.0[0].saturating_add_signed(i8::try_from(h % 5).unwrap_or(0) - 2);
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(img).write_to(&mut out, image::ImageFormat::Png)?;
+    Ok(out.into_inner())
+}
+
+pub(crate) fn bench(args: &crate::cli::BenchInspectArgs, json_out: bool) -> Result<ExitCode> {
+    use lading_inspect::preprocess;
+    let profile = read_profile(&args.profile)?;
+    let (model_bytes, engine) = load_engine(&args.model, &profile)?;
+    let images = lading_inspect::lot::list(&args.images)?;
+    let mut decoded = Vec::new();
+    let mut tensors = Vec::new();
+    let mut prep = Vec::new();
+    for image in &images {
+        let Ok(bytes) = lading_inspect::lot::read(&image.path) else { continue };
+        let started = std::time::Instant::now();
+        let Ok(d) = preprocess::decode(&bytes) else { continue };
+        tensors.push(preprocess::tensor(&d, &profile));
+        prep.push(started.elapsed().as_secs_f64());
+        decoded.push(d);
+    }
+    if tensors.is_empty() {
+        return Err(anyhow!("{}: no PNG or JPEG image to time", args.images.display()));
+    }
+    // tract, one thread, inference only.
+    let mut session = engine.session()?;
+    let mut tract_outputs = Vec::new();
+    for t in &tensors {
+        tract_outputs.push(session.run(t.clone())?.into_iter().next().map(|o| o.1).unwrap_or_default());
+    }
+    let mut times = Vec::new();
+    for _ in 0..args.repeats.max(1) {
+        for t in &tensors {
+            let input = t.clone();
+            let started = std::time::Instant::now();
+            session.run(input)?;
+            times.push(started.elapsed().as_secs_f64());
+        }
+    }
+    let tract_s = median(times);
+    let prep_s = median(prep);
+    // onnxruntime on the same tensors, in a Python process of this run.
+    let baseline = if args.no_baseline {
+        None
+    } else {
+        let python = args.python.clone().unwrap_or_else(|| {
+            let venv = std::path::PathBuf::from(".venv-interop/bin/python");
+            if venv.exists() { venv } else { "python3".into() }
+        });
+        let dir = tempfile::tempdir()?;
+        let raw: Vec<u8> = tensors.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
+        std::fs::write(dir.path().join("tensors.f32"), raw)?;
+        std::fs::write(dir.path().join("model.onnx"), &model_bytes)?;
+        let shape = profile.input_shape().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        let script = std::path::Path::new("bench/onnxruntime_time.py");
+        let out = std::process::Command::new(&python)
+            .arg(script)
+            .arg(dir.path().join("model.onnx"))
+            .arg(dir.path().join("tensors.f32"))
+            .arg(&shape)
+            .arg(args.repeats.max(1).to_string())
+            .output()
+            .map_err(|e| anyhow!("the onnxruntime baseline needs {} (--python): {e}", python.display()))?;
+        if !out.status.success() {
+            return Err(anyhow!(
+                "the onnxruntime baseline failed ({} {}; run from the repository root with onnxruntime installed: pip install -r interop/requirements.txt, or pass --no-baseline): {}",
+                python.display(),
+                script.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+        let ort_outputs: Vec<Vec<f64>> = serde_json::from_value(v["outputs"].clone())?;
+        let worst = tract_outputs
+            .iter()
+            .zip(&ort_outputs)
+            .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (f64::from(*x) - y).abs()))
+            .fold(0.0, f64::max);
+        Some((v["runtime"].as_str().unwrap_or("onnxruntime").to_owned(), v["median_s"].as_f64().unwrap_or(0.0), worst))
+    };
+    // A whole lot, read, decoded, inferred and judged: one thread, then every core.
+    let dir = tempfile::tempdir()?;
+    let lot_dir = dir.path().join("lot");
+    std::fs::create_dir(&lot_dir)?;
+    for i in 0..args.items {
+        std::fs::write(lot_dir.join(format!("item-{i:06}.png")), noisy_png(&decoded[i % decoded.len()], i as u64)?)?;
+    }
+    let lot = lading_inspect::lot::list(&lot_dir)?;
+    let refs: Vec<&LotImage> = lot.iter().collect();
+    let cores = threads(None);
+    let mut lot_rates = Vec::new();
+    for t in [1, cores] {
+        let progress = bar(refs.len() as u64, &format!("lot on {t} thread(s)"));
+        let started = std::time::Instant::now();
+        run::judge_all(&engine, &profile, &refs, t, &|| progress.inc(1))?;
+        let secs = started.elapsed().as_secs_f64();
+        progress.finish_and_clear();
+        lot_rates.push((t, secs, refs.len() as f64 / secs));
+    }
+    let speedup = lot_rates[1].2 / lot_rates[0].2;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true, "model_sha256": engine.sha256, "images": tensors.len(), "repeats": args.repeats,
+            "preprocess_ms": prep_s * 1e3, "tract_ms": tract_s * 1e3,
+            "onnxruntime": baseline.as_ref().map(|(rt, s, worst)| json!({
+                "runtime": rt, "ms": s * 1e3, "tract_over_onnxruntime": tract_s / s, "max_abs_diff": worst,
+            })),
+            "lot": lot_rates.iter().map(|(t, secs, rate)| json!({"threads": t, "items": refs.len(), "seconds": secs, "images_per_s": rate})).collect::<Vec<_>>(),
+            "speedup": speedup,
+        }))?;
+    } else {
+        output::line(&format!("{} image(s) × {} passes, model {}", tensors.len(), args.repeats, &engine.sha256[..16]))?;
+        output::line(&format!("decode + preprocess:        {:>9.3} ms per image", prep_s * 1e3))?;
+        output::line(&format!(
+            "tract {} inference: {:>9.3} ms per image",
+            lading_inspect::engine::TRACT_VERSION,
+            tract_s * 1e3
+        ))?;
+        match &baseline {
+            Some((rt, s, worst)) => {
+                output::line(&format!("{rt:<19} inference: {:>9.3} ms per image", s * 1e3))?;
+                output::line(&format!(
+                    "tract / onnxruntime:        {:>9.2}×  (largest output difference {worst:.1e})",
+                    tract_s / s
+                ))?;
+            }
+            None => output::line("onnxruntime baseline left out (--no-baseline)")?,
+        }
+        for (t, secs, rate) in &lot_rates {
+            output::line(&format!(
+                "lot of {} images on {t} thread(s): {secs:>7.2} s, {rate:>8.1} images/s (read, decode, infer, judge)",
+                refs.len()
+            ))?;
+        }
+        output::line(&format!("speed-up on {cores} cores:       {speedup:>9.2}×"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

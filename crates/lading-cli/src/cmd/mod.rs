@@ -76,6 +76,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Bench(BenchCommand::Maint(args)) => maint::bench(&args, json),
+        Command::Bench(BenchCommand::Inspect(args)) => inspect::bench(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
         Command::Release(ReleaseCommand::Pack(args)) => release::pack(&args, json),
         Command::Release(ReleaseCommand::Verify(args)) => release::verify(&args, json),

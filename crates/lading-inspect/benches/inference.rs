@@ -1,0 +1,34 @@
+//! Per-image cost of the inspection path on the demo classifier: decoding
+//! and preprocessing a 64×64 PNG, tract inference in a reused session, and
+//! the whole judgement (decode, preprocess, infer, head). `lading bench
+//! inspect` runs the same inference next to onnxruntime on the same tensors;
+//! figures are in BENCHMARKS.md.
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use lading_inspect::{Engine, Profile, preprocess, run};
+
+fn inference(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/surface");
+    let profile =
+        Profile::parse(&std::fs::read_to_string(dir.join("profile.toml")).expect("profile")).expect("profile");
+    let engine = Engine::load(&std::fs::read(dir.join("surface-classifier.onnx")).expect("model"), &profile)
+        .expect("model loads");
+    let png = std::fs::read(dir.join("samples/scratch-0.png")).expect("sample");
+    let image = preprocess::decode(&png).expect("decodes");
+    let tensor = preprocess::tensor(&image, &profile);
+    let mut session = engine.session().expect("session");
+    let mut group = c.benchmark_group("inspect_surface_classifier");
+    group.bench_function("decode_and_preprocess", |b| {
+        b.iter(|| preprocess::tensor(&preprocess::decode(&png).expect("decodes"), &profile))
+    });
+    group.bench_function("tract_inference", |b| b.iter(|| session.run(tensor.clone()).expect("runs")));
+    group.bench_function("judge_one_image", |b| {
+        b.iter(|| run::judge(&mut session, &profile, "scratch-0.png", &png).expect("judged"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, inference);
+criterion_main!(benches);
