@@ -1071,6 +1071,12 @@ pub(crate) struct CertifyEvaluateArgs {
     /// C2SP tlog-policy text naming the logs (and witnesses) whose receipts count.
     #[arg(long)]
     pub(crate) log_policy: Option<PathBuf>,
+    /// Inspection reports: the ONNX model to re-run them with (the reproduction check).
+    #[arg(long, requires = "inspect_images")]
+    pub(crate) inspect_model: Option<PathBuf>,
+    /// Inspection reports: the image folder to re-run them on.
+    #[arg(long, requires = "inspect_model")]
+    pub(crate) inspect_images: Option<PathBuf>,
     /// Where to write the conformity report.
     #[arg(long)]
     pub(crate) out: PathBuf,

@@ -300,7 +300,23 @@ fn demo_runs_the_journey() {
     let vkey = std::fs::read_to_string(dir.path().join("demo/maint/streams/fleet-example-de/log.vkey")).expect("vkey");
     let (code, out, err) = run(dir.path(), &["maint", "verify", "demo/fleet-example-de.lading", "--vkey", vkey.trim()]);
     assert_eq!(code, 0, "{out}{err}");
-    // Step 9 leaves an evidence bundle that verifies against the demo's policy, and its HTML report.
+    // Step 9 leaves a signed inspection report that reproduces, and its HTML rendering.
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "inspect",
+            "reproduce",
+            "demo/inspection/report.json",
+            "--model",
+            "demo/inspection/surface-classifier.onnx",
+            "--images",
+            "demo/inspection/lot",
+        ],
+    );
+    assert!(code == 0 && out.contains("REPRODUCIBLE"), "{out}{err}");
+    assert!(dir.path().join("demo/inspection/report.dsse.json").exists());
+    assert!(dir.path().join("demo/inspection/report.html").exists());
+    // Step 10 leaves an evidence bundle that verifies against the demo's policy, and its HTML report.
     assert_eq!(reply["verified"], true);
     let bundle = reply["evidence_bundle"].as_str().expect("bundle");
     assert!(Path::new(reply["verification_report"].as_str().expect("report")).exists());

@@ -132,6 +132,10 @@ pub struct Facts {
     pub retention_days: Option<i64>,
     /// SaaS releases: SBOMs in the package.
     pub sboms: Option<usize>,
+    /// Inspection reports: what re-running the report showed, when the
+    /// evaluator re-ran it — `Ok((items re-run, largest output difference))`
+    /// when it reproduced, `Err(why not)` otherwise.
+    pub reproduction: Option<Result<(usize, f64), String>>,
 }
 
 /// The outcome of one requirement for one deliverable.
@@ -251,13 +255,57 @@ fn judge(check: &Check, f: &Facts) -> (Outcome, String) {
             None if f.kind == Deliverable::SaasRelease => (Fail, "the release package could not be read".into()),
             None => (NotApplicable, "not a SaaS release".into()),
         },
-        Check::SamplingPlan | Check::Reproduction { .. } => {
-            if f.kind == Deliverable::InspectionReport {
-                (Fail, "inspection-report checks are not implemented yet (issue 5): cannot be judged".into())
-            } else {
-                (NotApplicable, "not an inspection report".into())
-            }
-        }
+        Check::SamplingPlan => match (&f.document, f.kind) {
+            (_, k) if k != Deliverable::InspectionReport => (NotApplicable, "not an inspection report".into()),
+            (None, _) => (Fail, "the signed document could not be read".into()),
+            (Some(doc), _) => sampling_plan(doc),
+        },
+        Check::Reproduction { tolerance } => match (&f.reproduction, f.kind) {
+            (_, k) if k != Deliverable::InspectionReport => (NotApplicable, "not an inspection report".into()),
+            (None, _) => (
+                Fail,
+                "not re-run: the evaluator gives the model and the images (certify evaluate --inspect-model --inspect-images)"
+                    .into(),
+            ),
+            (Some(Err(why)), _) => (Fail, why.clone()),
+            (Some(Ok((items, worst))), _) => yes(
+                *worst <= *tolerance,
+                format!("{items} item(s) re-run, outputs within {worst:e} (≤ {tolerance:e}), every verdict the same"),
+                format!("{items} item(s) re-run, outputs differ by up to {worst:e}, beyond {tolerance:e}"),
+            ),
+        },
+    }
+}
+
+/// The report's sampling plan against ISO 2859-1: code letter, sample size,
+/// Ac/Re per class, and the items being the sample its seed draws.
+fn sampling_plan(doc: &Value) -> (Outcome, String) {
+    use lading_model::inspection::Inspection;
+    let problems = match lading_model::validate_value(doc) {
+        Ok(_) => Vec::new(),
+        Err(p) => p,
+    };
+    let relevant: Vec<String> = problems
+        .iter()
+        .filter(|p| {
+            let at = p.pointer.to_string();
+            at.starts_with("/inspection") || at.starts_with("/items") || at.starts_with("/lot/lot_size")
+        })
+        .map(|p| format!("{}: {}", p.pointer, p.message))
+        .collect();
+    if !relevant.is_empty() {
+        return (Outcome::Fail, relevant.join("; "));
+    }
+    match serde_json::from_value::<lading_model::inspection::InspectionReport>(doc.clone()).map(|r| r.inspection) {
+        Ok(Inspection::Sampling(p)) => (
+            Outcome::Pass,
+            format!(
+                "code letter {}, sample of {}, Ac/Re per class recompute from the lot size, level and AQL; the items are the sample the seed draws",
+                p.code_letter, p.sample_size
+            ),
+        ),
+        Ok(Inspection::Full { .. }) => (Outcome::Pass, "100 % inspection: every item of the lot".into()),
+        Err(e) => (Outcome::Fail, format!("not an inspection report: {e}")),
     }
 }
 

@@ -59,6 +59,7 @@ fn facts_of(
                     logged,
                     retention_days: checked.retention_days,
                     sboms: checked.sboms,
+                    reproduction: None,
                 }
             }
             Err(e) => profile::Facts {
@@ -71,6 +72,7 @@ fn facts_of(
                 logged: None,
                 retention_days: None,
                 sboms: None,
+                reproduction: None,
             },
         })
         .collect()
@@ -91,9 +93,15 @@ pub(crate) fn evaluate(args: &CertifyEvaluateArgs, json_out: bool) -> Result<Exi
             lading_tlog::Policy::parse(&text).map_err(|e| anyhow!("{}: {e}", p.display()))
         })
         .transpose()?;
-    let facts = facts_of(&package, &key, logs.as_ref());
+    let mut facts = facts_of(&package, &key, logs.as_ref());
     if facts.is_empty() {
         bail!("{} holds no deliverable", args.bundle.display());
+    }
+    if let (Some(model), Some(images)) = (&args.inspect_model, &args.inspect_images) {
+        let model = fsio::read_limited(model, 1 << 30)?;
+        for f in facts.iter_mut().filter(|f| f.kind == lading_trust::trustlist::Deliverable::InspectionReport) {
+            f.reproduction = Some(reproduce(f.document.as_ref(), &model, images));
+        }
     }
     let report =
         profile::evaluate(&profile, Sha256Digest::of(&profile_bytes), key.key_id().as_str(), &facts, Utc::now());
@@ -119,6 +127,29 @@ pub(crate) fn evaluate(args: &CertifyEvaluateArgs, json_out: bool) -> Result<Exi
         ))?;
     }
     Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Re-runs a signed inspection report with the evaluator's copy of the model and images.
+fn reproduce(document: Option<&serde_json::Value>, model: &[u8], images: &Path) -> Result<(usize, f64), String> {
+    let doc = document.ok_or("the signed document could not be read")?;
+    let report: lading_model::inspection::InspectionReport =
+        serde_json::from_value(doc.clone()).map_err(|e| format!("not an inspection report: {e}"))?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let r = lading_inspect::reproduce::reproduce(&report, model, images, None, threads, &|| {})
+        .map_err(|e| e.to_string())?;
+    if r.reproducible() {
+        Ok((r.rerun, r.max_abs_diff))
+    } else {
+        let shown: Vec<String> = r
+            .differences
+            .iter()
+            .take(5)
+            .map(|d| {
+                format!("{}{}: {}", d.item.as_deref().map(|i| format!("{i} ")).unwrap_or_default(), d.kind, d.detail)
+            })
+            .collect();
+        Err(format!("not reproducible ({} difference(s)): {}", r.differences.len(), shown.join("; ")))
+    }
 }
 
 pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode> {
