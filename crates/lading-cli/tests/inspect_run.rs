@@ -436,3 +436,58 @@ fn imported_coco_results_make_a_traceable_report_that_is_not_reproducible() {
         assert!(!d.path().join("bad-report.json").exists());
     }
 }
+
+#[test]
+fn a_certification_body_evaluates_a_signed_report_by_re_running_it() {
+    let (d, l) = setup();
+    sampled(&l);
+    for k in ["vision", "reglog"] {
+        l.ok(&["key", "generate", "--out", k]);
+    }
+    l.ok(&["sign", "report.json", "--key", "vision.key", "--out", "report.dsse.json"]);
+    let vkey = l.ok(&["log", "init", "reg", "--origin", "example.com/registry", "--key", "reglog.key"]);
+    std::fs::write(d.path().join("logpolicy.txt"), format!("log {}\nquorum none\n", vkey.trim())).expect("write");
+    l.ok(&["bundle", "create", "--deliverable", "report.dsse.json", "--log", "reg", "--out", "eval.lading"]);
+    let profile = repo("profiles/inspection-report.reference.json");
+    let evaluate = |images: &str, out: &str| {
+        let profile = profile.to_string_lossy().into_owned();
+        let args = [
+            "certify",
+            "evaluate",
+            "eval.lading",
+            "--profile",
+            &profile,
+            "--provider-key",
+            "vision.pub",
+            "--log-policy",
+            "logpolicy.txt",
+            "--inspect-model",
+            "surface-classifier.onnx",
+            "--inspect-images",
+            images,
+            "--out",
+            out,
+        ];
+        let (code, v) = l.json(&args);
+        let outcome = |id: &str| {
+            v["report"]["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .find(|r| r["requirement"] == id)
+                .map(|r| (r["outcome"].as_str().unwrap_or("").to_owned(), r["evidence"].to_string()))
+                .expect("requirement")
+        };
+        (code, outcome("IR-04"), outcome("IR-05"))
+    };
+    let (code, plan, rerun) = evaluate("lot", "conformity.json");
+    assert_eq!((code, plan.0.as_str(), rerun.0.as_str()), (0, "pass", "pass"), "{plan:?} {rerun:?}");
+    assert!(rerun.1.contains("32 item(s) re-run"), "{rerun:?}");
+    // The body's copy of one sampled image differs: reproduction fails, naming it.
+    let r = read(d.path(), "report.json");
+    let victim = r["items"][4]["image"]["name"].as_str().expect("name").to_owned();
+    std::fs::copy(d.path().join("lot/part-0199.png"), d.path().join("lot").join(&victim)).expect("copy");
+    let (code, plan, rerun) = evaluate("lot", "conformity2.json");
+    assert_eq!((code, plan.0.as_str(), rerun.0.as_str()), (1, "pass", "fail"), "{rerun:?}");
+    assert!(rerun.1.contains(&victim), "{rerun:?}");
+}
