@@ -491,3 +491,65 @@ fn a_certification_body_evaluates_a_signed_report_by_re_running_it() {
     assert_eq!((code, plan.0.as_str(), rerun.0.as_str()), (1, "pass", "fail"), "{rerun:?}");
     assert!(rerun.1.contains(&victim), "{rerun:?}");
 }
+
+#[test]
+fn the_demo_detector_finds_boxes_that_reproduce_and_render() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    let det = repo("models/detector");
+    std::fs::create_dir(d.path().join("parts")).expect("dir");
+    for e in std::fs::read_dir(det.join("samples")).expect("samples") {
+        let e = e.expect("entry");
+        if e.file_name().to_string_lossy().ends_with(".png") {
+            std::fs::copy(e.path(), d.path().join("parts").join(e.file_name())).expect("copy");
+        }
+    }
+    std::fs::copy(repo("models/surface/lot.toml"), d.path().join("lot.toml")).expect("lot");
+    let model = det.join("surface-detector.onnx").to_string_lossy().into_owned();
+    let profile = det.join("profile.toml").to_string_lossy().into_owned();
+    l.ok(&[
+        "inspect",
+        "run",
+        "--model",
+        &model,
+        "--images",
+        "parts",
+        "--profile",
+        &profile,
+        "--lot",
+        "lot.toml",
+        "--full",
+        "--max-defects",
+        "major=0,critical=0",
+        "--out",
+        "det.json",
+    ]);
+    l.ok(&["validate", "det.json"]);
+    let r = read(d.path(), "det.json");
+    for item in r["items"].as_array().expect("items") {
+        let name = item["image"]["name"].as_str().expect("name");
+        // The file name lists the defects drawn: every part but the clean ones fails, with the right classes.
+        let drawn: std::collections::BTreeSet<&str> = name
+            .trim_end_matches(".png")
+            .split('-')
+            .filter_map(|w| match w {
+                "scratch" | "spot" => Some("major"),
+                "dent" => Some("critical"),
+                _ => None,
+            })
+            .collect();
+        let got: std::collections::BTreeSet<&str> =
+            item["defect_classes"].as_array().expect("classes").iter().map(|c| c.as_str().expect("c")).collect();
+        assert_eq!(got, drawn, "{name}");
+        assert_eq!(item["scores"].as_array().expect("raw").len(), 7 * 64, "{name}");
+        for det in item["detections"].as_array().into_iter().flatten() {
+            let b: Vec<f64> = det["bbox"].as_array().expect("bbox").iter().map(|v| v.as_f64().expect("v")).collect();
+            assert!(b[0] >= 0.0 && b[1] >= 0.0 && b[0] + b[2] <= 64.0 && b[1] + b[3] <= 64.0, "{name}: {b:?}");
+        }
+    }
+    let (code, v) = l.json(&["inspect", "reproduce", "det.json", "--model", &model, "--images", "parts"]);
+    assert_eq!((code, v["reproducible"].as_bool()), (0, Some(true)), "{v}");
+    l.ok(&["inspect", "render", "det.json", "--images", "parts", "--out", "det.html"]);
+    let page = std::fs::read_to_string(d.path().join("det.html")).expect("html");
+    assert!(page.matches("<rect class=\"box\"").count() >= 15, "boxes drawn");
+}

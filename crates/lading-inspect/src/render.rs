@@ -182,9 +182,11 @@ fn gallery(h: &mut String, r: &InspectionReport, pictures: &BTreeMap<String, Pic
                 let font = (f64::from(w.max(hgt)) / 12.0).max(4.0);
                 for d in &item.detections {
                     let [x, y, bw, bh] = d.bbox;
+                    // Labels of boxes on the right half end at the box's right edge, so they stay inside.
+                    let (tx, anchor) = if x + bw / 2.0 > f64::from(w) / 2.0 { (x + bw, "end") } else { (x, "start") };
                     let _ = write!(
                         h,
-                        "<rect class=\"box\" x=\"{x}\" y=\"{y}\" width=\"{bw}\" height=\"{bh}\" style=\"stroke-width:{:.2}\"/><text class=\"label\" x=\"{x}\" y=\"{:.2}\" style=\"font-size:{font:.1}px\">{} {:.2}</text>",
+                        "<rect class=\"box\" x=\"{x}\" y=\"{y}\" width=\"{bw}\" height=\"{bh}\" style=\"stroke-width:{:.2}\"/><text class=\"label\" x=\"{tx}\" y=\"{:.2}\" text-anchor=\"{anchor}\" style=\"font-size:{font:.1}px\">{} {:.2}</text>",
                         font / 5.0,
                         (y - font * 0.2).max(font),
                         esc(&class_name(r, d.category_id)),

@@ -88,3 +88,48 @@ fn the_recorded_tract_version_is_the_one_in_cargo_lock() {
     let version = lock[at..].split('"').nth(3).expect("version");
     assert_eq!(lading_inspect::engine::TRACT_VERSION, version);
 }
+
+/// The demo detector (models/detector) under tract against onnxruntime's
+/// recorded raw output and decoded detections for the same images.
+#[test]
+fn the_demo_detector_agrees_with_onnxruntime_box_for_box() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/detector");
+    let profile =
+        Profile::parse(&std::fs::read_to_string(dir.join("profile.toml")).expect("profile")).expect("valid profile");
+    let lading_inspect::profile::Head::Detector { confidence, iou, classes } = &profile.head else {
+        panic!("the detector's profile has a detector head")
+    };
+    let engine =
+        Engine::load(&std::fs::read(dir.join("surface-detector.onnx")).expect("model"), &profile).expect("loads");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("samples/expected.json")).expect("expected"))
+            .expect("json");
+    let images = expected["images"].as_object().expect("images");
+    assert_eq!(images.len(), 12);
+    let mut found = 0;
+    for (name, want) in images {
+        let bytes = std::fs::read(dir.join("samples").join(name)).expect("image");
+        let image = preprocess::decode(&bytes).expect("decodes");
+        let outputs = engine.run(preprocess::tensor(&image, &profile)).expect("runs");
+        let (shape, raw) = &outputs[0];
+        assert_eq!(shape, &[1, 7, 64]);
+        let want_raw: Vec<f32> =
+            want["output0"].as_array().expect("output0").iter().map(|v| v.as_f64().expect("f") as f32).collect();
+        for (a, b) in raw.iter().zip(&want_raw) {
+            // Boxes are in pixels (up to 64), scores in [0, 1]: relative to the value's size.
+            assert!((a - b).abs() <= 1e-5 * b.abs().max(1.0), "{name}: {a} vs {b}");
+        }
+        let got = heads::detect(shape, raw, classes.len(), *confidence, *iou).expect("decodes");
+        let want_d = want["detections"].as_array().expect("detections");
+        assert_eq!(got.len(), want_d.len(), "{name}");
+        for (g, w) in got.iter().zip(want_d) {
+            assert_eq!(classes[g.class], w["class"].as_str().expect("class"), "{name}");
+            assert!((f64::from(g.score) - w["score"].as_f64().expect("score")).abs() < 1e-5, "{name}");
+            for (a, b) in g.bbox.iter().zip(w["box"].as_array().expect("box")) {
+                assert!((f64::from(*a) - b.as_f64().expect("coordinate")).abs() < 1e-3, "{name}");
+            }
+        }
+        found += got.len();
+    }
+    assert!(found >= 15, "the samples hold many defects; found {found}");
+}

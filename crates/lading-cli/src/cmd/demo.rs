@@ -204,6 +204,8 @@ include!(concat!(env!("OUT_DIR"), "/demo_lot.rs"));
 const DEMO_MODEL: &[u8] = include_bytes!("../../../../models/surface/surface-classifier.onnx");
 const DEMO_PROFILE: &str = include_str!("../../../../models/surface/profile.toml");
 const DEMO_LOT_TOML: &str = include_str!("../../../../models/surface/lot.toml");
+const DEMO_DETECTOR: &[u8] = include_bytes!("../../../../models/detector/surface-detector.onnx");
+const DEMO_DETECTOR_PROFILE: &str = include_str!("../../../../models/detector/profile.toml");
 
 /// Step 9: an AI vision integrator inspects a lot with its model, signs the
 /// report, re-runs it, shows that a replaced image is caught, and renders it
@@ -278,6 +280,40 @@ fn inspection_journey(dir: &Path) -> Result<Vec<String>> {
     ));
     lading(&d, &["inspect", "render", "report.json", "--images", "lot", "--out", "report.html"])?;
     lines.push(format!("   for people: {}", d.join("report.html").display()));
+    // The detection path: the YOLOv8-layout demo detector over 12 parts, every part inspected.
+    std::fs::create_dir_all(d.join("parts"))?;
+    for (name, bytes) in DEMO_PARTS {
+        std::fs::write(d.join("parts").join(name), bytes)?;
+    }
+    std::fs::write(d.join("surface-detector.onnx"), DEMO_DETECTOR)?;
+    std::fs::write(d.join("detector.toml"), DEMO_DETECTOR_PROFILE)?;
+    let detector = ["--model", "surface-detector.onnx"];
+    let run = lading(
+        &d,
+        &[
+            &["inspect", "run"][..],
+            &detector,
+            &["--images", "parts", "--profile", "detector.toml", "--lot", "lot.toml", "--lot-id", "LOT-DEMO-0002"],
+            &["--full", "--max-defects", "major=0,critical=0", "--out", "detections.json"],
+        ]
+        .concat(),
+    )?;
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("detections.json"))?)?;
+    let boxes: usize = report["items"]
+        .as_array()
+        .map_or(0, |i| i.iter().map(|i| i["detections"].as_array().map_or(0, Vec::len)).sum());
+    let again =
+        lading(&d, &[&["inspect", "reproduce", "detections.json"][..], &detector, &["--images", "parts"]].concat())?;
+    if again["reproducible"] != true {
+        bail!("the demo's detection report did not reproduce: {again}");
+    }
+    lading(&d, &["inspect", "render", "detections.json", "--images", "parts", "--out", "detections.html"])?;
+    lines.push(format!(
+        "   the YOLOv8-layout detector on {} parts: {boxes} boxes, {} parts nonconforming; reproducible; {}",
+        run["inspected"],
+        run["nonconforming"],
+        d.join("detections.html").display()
+    ));
     Ok(lines)
 }
 
