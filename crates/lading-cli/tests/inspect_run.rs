@@ -553,3 +553,46 @@ fn the_demo_detector_finds_boxes_that_reproduce_and_render() {
     let page = std::fs::read_to_string(d.path().join("det.html")).expect("html");
     assert!(page.matches("<rect class=\"box\"").count() >= 15, "boxes drawn");
 }
+
+#[test]
+fn the_anomaly_head_fails_exactly_the_items_at_or_above_the_threshold() {
+    let (d, l) = setup();
+    let surface = repo("models/surface");
+    let anomaly = surface.join("surface-anomaly.onnx").to_string_lossy().into_owned();
+    let profile = surface.join("anomaly.toml").to_string_lossy().into_owned();
+    l.ok(&[
+        "inspect",
+        "run",
+        "--model",
+        &anomaly,
+        "--images",
+        "lot",
+        "--profile",
+        &profile,
+        "--lot",
+        "lot.toml",
+        "--full",
+        "--max-defects",
+        "major=5",
+        "--out",
+        "anomaly.json",
+    ]);
+    l.ok(&run_args("lot", "classes.json", &["--full", "--max-defects", "major=5,critical=0"]));
+    l.ok(&["validate", "anomaly.json"]);
+    let (a, c) = (read(d.path(), "anomaly.json"), read(d.path(), "classes.json"));
+    assert_eq!(a["model"]["head"]["type"], "anomaly-score");
+    let mut failed = 0;
+    for (ai, ci) in a["items"].as_array().expect("items").iter().zip(c["items"].as_array().expect("items")) {
+        assert_eq!(ai["image"], ci["image"]);
+        let score = ai["scores"][0].as_f64().expect("one score");
+        // The derived model's score is 1 − P(ok) of the classifier, on the same image.
+        let p_ok = ci["scores"][0].as_f64().expect("P(ok)");
+        assert!((score - (1.0 - p_ok)).abs() < 1e-6, "{}: {score} vs 1 − {p_ok}", ai["image"]["name"]);
+        let fails = score >= 0.5;
+        assert_eq!(ai["verdict"], if fails { "fail" } else { "pass" }, "{}", ai["image"]["name"]);
+        failed += usize::from(fails);
+    }
+    assert_eq!(a["summary"]["defects_by_class"]["major"], failed);
+    let (code, v) = l.json(&["inspect", "reproduce", "anomaly.json", "--model", &anomaly, "--images", "lot"]);
+    assert_eq!((code, v["reproducible"].as_bool()), (0, Some(true)), "{v}");
+}
