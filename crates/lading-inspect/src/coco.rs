@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::lot::LotImage;
 use crate::profile::{Head, Profile};
-use crate::run::Judged;
+use crate::judged::Judged;
 
 /// Largest results or dataset file read.
 pub const MAX_COCO_BYTES: u64 = 256 << 20;

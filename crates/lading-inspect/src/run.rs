@@ -16,6 +16,7 @@ use lading_model::inspection::{
 use lading_model::meta::Metadata;
 
 use crate::engine::{Engine, Session};
+pub use crate::judged::Judged;
 use crate::heads;
 use crate::lot::{self, LotImage};
 use crate::preprocess;
@@ -40,23 +41,6 @@ pub enum RunError {
 
 fn image_err(name: &str, message: impl Into<String>) -> RunError {
     RunError::Image { name: name.to_owned(), message: message.into() }
-}
-
-/// What the model made of one image.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Judged {
-    /// SHA-256 of the image file.
-    pub sha256: Sha256Digest,
-    /// The image's width and height.
-    pub size: (u32, u32),
-    /// The first output, flattened.
-    pub scores: Vec<f64>,
-    /// Detections (detector heads), in the image's own pixels.
-    pub detections: Vec<Detection>,
-    /// Pass or fail.
-    pub verdict: Verdict,
-    /// Defect classes found, sorted.
-    pub defect_classes: Vec<String>,
 }
 
 /// Judges one image: decode, preprocess, infer, apply the head.
