@@ -11,9 +11,9 @@ use lading_model::inspection::{Detection, Verdict};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::judged::Judged;
 use crate::lot::LotImage;
 use crate::profile::{Head, Profile};
-use crate::judged::Judged;
 
 /// Largest results or dataset file read.
 pub const MAX_COCO_BYTES: u64 = 256 << 20;

@@ -20,4 +20,3 @@ pub struct Judged {
     /// Defect classes found, sorted.
     pub defect_classes: Vec<String>,
 }
-

@@ -16,8 +16,8 @@ use lading_model::inspection::{
 use lading_model::meta::Metadata;
 
 use crate::engine::{Engine, Session};
-pub use crate::judged::Judged;
 use crate::heads;
+pub use crate::judged::Judged;
 use crate::lot::{self, LotImage};
 use crate::preprocess;
 use crate::profile::{Head, Profile, Resize};
