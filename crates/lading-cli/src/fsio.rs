@@ -85,7 +85,7 @@ pub(crate) static ALLOW_LOOSE_KEYS: std::sync::atomic::AtomicBool = std::sync::a
 /// Reads a private key file; refuses one that group or others may read,
 /// unless `--allow-loose-key-permissions` was given (then warns each time).
 pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
-    let pem = read_text(path, MAX_KEY_BYTES)?;
+    let pem = read_secret_text(path)?;
     // Only a file holding a private key is judged (a public key given by
     // mistake gets the parser's clearer error below).
     if pem.contains("PRIVATE KEY")
@@ -107,6 +107,28 @@ pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey>
     }
     lading_crypto::SigningKey::from_pkcs8_pem(&pem)
         .with_context(|| format!("cannot read private key {}", path.display()))
+}
+
+/// Reads a private key file's text into memory that is wiped when dropped:
+/// one buffer, sized from the file's length up front (no reallocation
+/// leaves copies behind), zeroized afterwards — the key types themselves
+/// (ed25519-dalek, p256, sm2) wipe their secret on drop.
+fn read_secret_text(path: &Path) -> Result<zeroize::Zeroizing<String>> {
+    let name = path.display();
+    let file = fs::File::open(path).with_context(|| format!("cannot open {name}"))?;
+    let len = file.metadata().with_context(|| format!("cannot stat {name}"))?.len();
+    if len > MAX_KEY_BYTES {
+        bail!("{name} is {len} bytes; the limit is {MAX_KEY_BYTES} bytes");
+    }
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1));
+    file.take(MAX_KEY_BYTES + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+    if bytes.len() as u64 > MAX_KEY_BYTES {
+        bail!("{name} is larger than the limit of {MAX_KEY_BYTES} bytes");
+    }
+    let text = std::str::from_utf8(&bytes).with_context(|| format!("{name} is not UTF-8 text"))?;
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(text.len()));
+    out.push_str(text);
+    Ok(out)
 }
 
 /// Reads a public key file.

@@ -392,6 +392,34 @@ fn stale_lists_fail_a_strict_policy_and_unknown_operators_fail_any() {
         "trust list signature",
         "not signed by an operator this policy recognises",
     );
+    // A policy pinning the oldest list it accepts refuses an older (replayed) one.
+    let (_, v) = verdict(d, bundle, "policy.json", None);
+    let detail = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["name"] == "trust list signature")
+        .and_then(|c| c["reason"].as_str())
+        .expect("the list's signature check")
+        .to_owned();
+    let sequence: u64 = detail
+        .split_whitespace()
+        .skip_while(|w| *w != "sequence")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a sequence number in {detail:?}"));
+    for (min, passes) in [(sequence, true), (sequence + 1, false)] {
+        let mut p: Value =
+            serde_json::from_slice(&std::fs::read(d.join("policy.json")).expect("policy")).expect("json");
+        p["operators"][0]["min_sequence_number"] = json!(min);
+        std::fs::write(d.join("pinned.json"), p.to_string()).expect("write");
+        if passes {
+            let (code, v) = verdict(d, bundle, "pinned.json", None);
+            assert_eq!(code, 0, "{:#?}", failed(&v));
+        } else {
+            assert_fails_with(&verdict(d, bundle, "pinned.json", None), "trust list version", "replayed");
+        }
+    }
     // A malformed policy is an error naming the field, not a verdict.
     std::fs::write(
         d.join("bad.json"),

@@ -17,6 +17,11 @@ pub struct RecognisedOperator {
     pub name: String,
     /// Its list-signing public key, SPKI PEM.
     pub public_key: String,
+    /// The oldest list of this operator the client accepts: a list with a
+    /// lower sequence number is refused (an old list replayed, say one
+    /// from before a suspension). Raise it as newer lists are seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_sequence_number: Option<u64>,
 }
 
 /// `policy.json`.

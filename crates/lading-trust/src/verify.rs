@@ -228,16 +228,18 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     let list = one(&package, role::TRUST_LIST).and_then(|(m, b)| {
         let env = lading_crypto::Envelope::from_json_bytes(b).map_err(|e| format!("{}: {e}", m.path))?;
         let mut why = Vec::new();
-        for (name, key) in &policy.operator_keys {
+        for (i, (name, key)) in policy.operator_keys.iter().enumerate() {
             match TrustList::open_signed(&env, key) {
-                Ok(l) => return Ok((l, name.clone())),
+                Ok(l) => {
+                    return Ok((l, name.clone(), policy.text.operators.get(i).and_then(|o| o.min_sequence_number)));
+                }
                 Err(e) => why.push(format!("{name}: {e}")),
             }
         }
         Err(format!("{} is not signed by an operator this policy recognises ({})", m.path, why.join("; ")))
     });
     let list = match list {
-        Ok((l, operator)) => {
+        Ok((l, operator, min_sequence)) => {
             c.push(
                 "trust list signature",
                 Ok(format!(
@@ -245,6 +247,19 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
                     l.operator.name, l.sequence_number, l.operator.zone
                 )),
             );
+            if let Some(min) = min_sequence {
+                c.push(
+                    "trust list version",
+                    if l.sequence_number >= min {
+                        Ok(format!("sequence {} ≥ {min}, the oldest the policy accepts from {operator}", l.sequence_number))
+                    } else {
+                        Err(format!(
+                            "sequence {} is older than {min}, the oldest the policy accepts from {operator}: an old list replayed?",
+                            l.sequence_number
+                        ))
+                    },
+                );
+            }
             if now > l.next_update {
                 let stale = format!("stale: its next update was due {}", l.next_update.to_rfc3339());
                 if policy.text.require_fresh_trust_list {
