@@ -259,6 +259,110 @@ fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
     lading(d, &["maint", "verify", "s.lading", "--vkey", vkey.trim()]);
 }
 
+/// While another process holds the stream's lock, its writer waits; the
+/// requests beyond the queue's 256 are answered 503 at once with the reason,
+/// the queued ones land when the lock is released, and nothing is lost or
+/// half-written: the stream holds exactly the events of the requests
+/// answered 200.
+#[test]
+fn a_full_stream_queue_answers_503_and_loses_nothing() {
+    use prost::Message as _;
+    use std::sync::Arc;
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    lading(d, &["key", "generate", "--out", "k"]);
+    lading(
+        d,
+        &[
+            "maint",
+            "stream",
+            "create",
+            "fleet",
+            "--data",
+            "dep",
+            "--key",
+            "k.key",
+            "--provider",
+            "X Co",
+            "--registration-id",
+            "9132",
+        ],
+    );
+    let token = lading(d, &["maint", "token", "fleet", "--data", "dep"]).trim().to_owned();
+    let server = serve(d, "dep", &[]);
+    let url = format!("{}/v1/logs", server.url);
+    let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/otlp.jsonl"))
+        .expect("sample");
+    let base: opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest =
+        serde_json::from_str(sample.trim()).expect("otlp json");
+    let requests: Vec<Vec<u8>> = (0..320u64)
+        .map(|k| {
+            let mut r = base.clone();
+            let at = r.resource_logs[0].scope_logs[0].log_records.iter().map(|x| x.time_unix_nano).max().unwrap_or(0);
+            for (i, rec) in r.resource_logs[0].scope_logs[0].log_records.iter_mut().enumerate() {
+                rec.time_unix_nano = at;
+                rec.observed_time_unix_nano = at + i as u64;
+                for a in &mut rec.attributes {
+                    if a.key == "maint.event_id" {
+                        a.value = Some(opentelemetry_proto::tonic::common::v1::AnyValue {
+                            value: Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(
+                                format!("flood-{k}-{i}"),
+                            )),
+                        });
+                    }
+                }
+            }
+            r.encode_to_vec()
+        })
+        .collect();
+    let per_request = base.resource_logs[0].scope_logs[0].log_records.len() as u64;
+    // Hold the stream's writer lock, as another ingest would.
+    let lock = std::fs::File::options().write(true).open(d.join("dep/streams/fleet/stream.lock")).expect("lock file");
+    lock.lock().expect("lock");
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let statuses: Vec<(u16, String)> = rt.block_on(async {
+        let client = Arc::new(reqwest::Client::new());
+        let mut set = tokio::task::JoinSet::new();
+        for (k, body) in requests.into_iter().enumerate() {
+            let (client, url, token) = (Arc::clone(&client), url.clone(), token.clone());
+            set.spawn(async move {
+                let resp = client
+                    .post(&url)
+                    .header("content-type", "application/x-protobuf")
+                    .bearer_auth(token)
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("request");
+                (k, resp.status().as_u16(), resp.text().await.expect("body"))
+            });
+        }
+        // Every request is answered or queued well within the writer's 5 s lock wait.
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        lock.unlock().expect("unlock");
+        let mut out = Vec::new();
+        while let Some(r) = set.join_next().await {
+            let (_, status, body) = r.expect("task");
+            out.push((status, body));
+        }
+        out
+    });
+    let ok = statuses.iter().filter(|(s, _)| *s == 200).count() as u64;
+    let full: Vec<&(u16, String)> = statuses.iter().filter(|(s, _)| *s == 503).collect();
+    assert_eq!(ok + full.len() as u64, 320, "only 200 and 503: {statuses:?}");
+    assert!(ok >= 256, "the queue takes 256 requests: {ok} landed");
+    assert!(!full.is_empty(), "320 requests against a queue of 256 while the writer waits must overflow it");
+    assert!(full.iter().all(|(_, body)| body.contains("256 requests queued")), "{full:?}");
+    drop(server);
+    let v: Value =
+        serde_json::from_str(&lading(d, &["--json", "log", "checkpoint", "dep/streams/fleet"])).expect("json");
+    assert_eq!(v["size"].as_u64(), Some(ok * per_request), "exactly the accepted requests' events");
+    lading(d, &["maint", "export", "fleet", "--data", "dep", "--out", "s.lading"]);
+    let vkey = std::fs::read_to_string(d.join("dep/streams/fleet/log.vkey")).expect("vkey");
+    lading(d, &["maint", "verify", "s.lading", "--vkey", vkey.trim()]);
+}
+
 mod reqwest {
     pub(crate) use ::reqwest::*;
 
