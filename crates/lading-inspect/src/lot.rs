@@ -43,6 +43,11 @@ pub struct LotImage {
 /// newline or backslash, which `sha256sum` would escape), an empty folder or
 /// more than [`MAX_IMAGES`] files is an error naming it.
 pub fn list(dir: &Path) -> Result<Vec<LotImage>, LotError> {
+    list_at_most(dir, MAX_IMAGES)
+}
+
+/// [`list`] with another limit than [`MAX_IMAGES`].
+pub fn list_at_most(dir: &Path, max_images: usize) -> Result<Vec<LotImage>, LotError> {
     let entries = std::fs::read_dir(dir).map_err(|e| err(dir, format!("cannot read the image folder: {e}")))?;
     let mut out = Vec::new();
     for entry in entries {
@@ -68,8 +73,8 @@ pub fn list(dir: &Path) -> Result<Vec<LotImage>, LotError> {
             .and_then(|t| DateTime::from_timestamp(t.timestamp(), 0))
             .ok_or_else(|| err(&path, "the file system gives no modification time"))?;
         out.push(LotImage { name, path, modified });
-        if out.len() > MAX_IMAGES {
-            return Err(err(dir, format!("holds more than {MAX_IMAGES} images")));
+        if out.len() > max_images {
+            return Err(err(dir, format!("holds more than {max_images} images, the limit of one lot")));
         }
     }
     if out.is_empty() {
@@ -83,7 +88,11 @@ pub fn list(dir: &Path) -> Result<Vec<LotImage>, LotError> {
 pub fn read(path: &Path) -> Result<Vec<u8>, LotError> {
     use std::io::Read as _;
     let file = std::fs::File::open(path).map_err(|e| err(path, format!("cannot open: {e}")))?;
-    let mut bytes = Vec::new();
+    let len = file.metadata().map_err(|e| err(path, format!("cannot stat: {e}")))?.len();
+    if len > MAX_IMAGE_FILE_BYTES {
+        return Err(err(path, format!("is larger than {} MiB ({len} bytes)", MAX_IMAGE_FILE_BYTES >> 20)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(MAX_IMAGE_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| err(path, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_IMAGE_FILE_BYTES {
         return Err(err(path, format!("is larger than {} MiB", MAX_IMAGE_FILE_BYTES >> 20)));

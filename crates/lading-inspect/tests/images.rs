@@ -56,3 +56,32 @@ proptest::proptest! {
         let _ = preprocess::decode(&png);
     }
 }
+
+#[test]
+fn a_lot_folder_beyond_its_image_limit_is_refused_naming_the_limit() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for i in 0..4 {
+        std::fs::write(d.path().join(format!("{i}.png")), [i]).expect("write");
+    }
+    assert_eq!(lading_inspect::lot::list_at_most(d.path(), 4).expect("at the limit").len(), 4);
+    let err = lading_inspect::lot::list_at_most(d.path(), 3).expect_err("beyond the limit");
+    assert!(err.to_string().contains("more than 3 images"), "{err}");
+    // Names sha256sum would escape, and sub-folders, are refused by name.
+    std::fs::write(d.path().join("a\\b.png"), b"x").expect("write");
+    let err = lading_inspect::lot::list(d.path()).expect_err("backslash");
+    assert!(err.to_string().contains("backslash"), "{err}");
+    std::fs::remove_file(d.path().join("a\\b.png")).expect("rm");
+    std::fs::create_dir(d.path().join("sub")).expect("dir");
+    let err = lading_inspect::lot::list(d.path()).expect_err("sub-folder");
+    assert!(err.to_string().contains("sub") && err.to_string().contains("one image file per item"), "{err}");
+}
+
+#[test]
+fn an_image_file_beyond_the_size_limit_is_refused_before_it_is_read() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let path = d.path().join("huge.png");
+    // Sparse: the file system holds no data for it.
+    std::fs::File::create(&path).expect("create").set_len(lading_inspect::lot::MAX_IMAGE_FILE_BYTES + 1).expect("len");
+    let err = lading_inspect::lot::read(&path).expect_err("too large");
+    assert!(err.to_string().contains("larger than 256 MiB"), "{err}");
+}
