@@ -627,6 +627,12 @@ pub(crate) struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub(crate) max_body: usize,
+    /// Trust policies the web console's /verify page offers (repeat; named by file stem).
+    #[arg(long)]
+    pub(crate) policy: Vec<PathBuf>,
+    /// Largest upload to the web console's /verify page, in bytes.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub(crate) max_upload: usize,
     /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
     #[arg(long, default_value_t = 1000)]
     pub(crate) witness_interval_ms: u64,

@@ -127,6 +127,16 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             Some(data) => crate::cmd::maint::StreamSink::load(data)?.map(|s| Arc::new(s) as _),
             None => None,
         };
+        // Trust policies offered by the console's /verify page, named by file stem.
+        let mut policies = Vec::new();
+        for path in &args.policy {
+            let bytes = fsio::read_limited(path, fsio::MAX_DOCUMENT_BYTES)?;
+            let policy =
+                lading_trust::policy::Policy::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let name =
+                path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
+            policies.push((name, policy));
+        }
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -141,6 +151,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             witness: Some(witness),
             witness_wait: Duration::from_millis(args.witness_wait_ms),
             otlp,
+            console: lading_server::console::ConsoleConfig { policies, max_upload: args.max_upload },
         });
         let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
         if json_out {

@@ -1,0 +1,257 @@
+//! The console's two languages. Every user-facing string is a field of
+//! [`Strings`], so a language missing one does not compile; templates
+//! hold no text of their own.
+
+/// A language of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    ZhCn,
+}
+
+impl Lang {
+    /// The BCP 47 tag (`lang` attribute, `?lang=` value).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The strings of this language.
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::En => &EN,
+            Lang::ZhCn => &ZH_CN,
+        }
+    }
+
+    /// `?lang=` first, then the first supported language of `Accept-Language`
+    /// (by quality), else English.
+    pub fn choose(query: Option<&str>, accept_language: Option<&str>) -> Lang {
+        match query.map(str::to_ascii_lowercase).as_deref() {
+            Some("en") => return Lang::En,
+            Some("zh-cn" | "zh") => return Lang::ZhCn,
+            _ => {}
+        }
+        let mut best: Option<(f32, Lang)> = None;
+        for part in accept_language.unwrap_or("").split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
+            let lang = if tag == "zh" || tag.starts_with("zh-cn") || tag.starts_with("zh-hans") || tag == "zh-sg" {
+                Some(Lang::ZhCn)
+            } else if tag == "en" || tag.starts_with("en-") {
+                Some(Lang::En)
+            } else {
+                None
+            };
+            if let Some(l) = lang
+                && q > 0.0
+                && best.is_none_or(|(b, _)| q > b)
+            {
+                best = Some((q, l));
+            }
+        }
+        best.map_or(Lang::En, |(_, l)| l)
+    }
+}
+
+/// Every string the console shows.
+#[derive(Debug)]
+pub struct Strings {
+    /// The product line under the name.
+    pub tagline: &'static str,
+    /// Navigation: the dashboard.
+    pub nav_dashboard: &'static str,
+    /// Navigation: verify a bundle.
+    pub nav_verify: &'static str,
+    /// The language switch's label.
+    pub language: &'static str,
+    /// Dashboard title.
+    pub dashboard_title: &'static str,
+    /// Dashboard introduction.
+    pub dashboard_intro: &'static str,
+    /// Column: log.
+    pub col_log: &'static str,
+    /// Column: origin.
+    pub col_origin: &'static str,
+    /// Column: entries.
+    pub col_size: &'static str,
+    /// Column: witnesses.
+    pub col_witnesses: &'static str,
+    /// Column: latest cosignature.
+    pub col_cosigned: &'static str,
+    /// No cosignature yet.
+    pub not_cosigned: &'static str,
+    /// No logs.
+    pub no_logs: &'static str,
+    /// After a count of witness cosignatures.
+    pub cosignatures: &'static str,
+    /// Before the tree size a cosigned checkpoint commits to.
+    pub at_size: &'static str,
+    /// Verify page title.
+    pub verify_title: &'static str,
+    /// Verify page introduction.
+    pub verify_intro: &'static str,
+    /// The bundle field.
+    pub field_bundle: &'static str,
+    /// The configured-policy field.
+    pub field_policy_choice: &'static str,
+    /// The uploaded-policy field.
+    pub field_policy_upload: &'static str,
+    /// No configured policy.
+    pub no_policy_configured: &'static str,
+    /// The submit button.
+    pub verify_button: &'static str,
+    /// Nothing is stored.
+    pub nothing_stored: &'static str,
+    /// Verdict: verified.
+    pub verified: &'static str,
+    /// Verdict: not verified.
+    pub not_verified: &'static str,
+    /// Column: check.
+    pub col_check: &'static str,
+    /// Column: result.
+    pub col_result: &'static str,
+    /// Column: reason.
+    pub col_reason: &'static str,
+    /// A check that passed.
+    pub pass: &'static str,
+    /// A check that failed.
+    pub fail: &'static str,
+    /// A check that did not apply.
+    pub not_applicable: &'static str,
+    /// The bundle's provider.
+    pub provider: &'static str,
+    /// When the statement was logged.
+    pub logged_at: &'static str,
+    /// Error page title.
+    pub error_title: &'static str,
+    /// Error: no bundle uploaded.
+    pub err_no_bundle: &'static str,
+    /// Error: no policy chosen or uploaded.
+    pub err_no_policy: &'static str,
+    /// Error: the chosen policy does not exist.
+    pub err_unknown_policy: &'static str,
+    /// Error: the policy is malformed.
+    pub err_bad_policy: &'static str,
+    /// Error: the upload is too large.
+    pub err_too_large: &'static str,
+    /// Error: the form is malformed.
+    pub err_bad_form: &'static str,
+    /// Error: no such page.
+    pub err_not_found: &'static str,
+    /// Back to the form.
+    pub back: &'static str,
+}
+
+/// English.
+pub static EN: Strings = Strings {
+    tagline: "Certifiable, tamper-evident digital service deliverables",
+    nav_dashboard: "Logs",
+    nav_verify: "Verify a bundle",
+    language: "Language",
+    dashboard_title: "Transparency logs",
+    dashboard_intro: "Every log this deployment keeps, with its size and the latest checkpoint its witnesses cosigned.",
+    col_log: "Log",
+    col_origin: "Origin",
+    col_size: "Entries",
+    col_witnesses: "Witnesses",
+    col_cosigned: "Latest cosigned checkpoint",
+    not_cosigned: "none yet",
+    no_logs: "This deployment keeps no logs.",
+    cosignatures: "cosignature(s)",
+    at_size: "size",
+    verify_title: "Verify an evidence bundle",
+    verify_intro: "Upload a .lading evidence bundle and choose the trust policy to judge it by. You get the verdict and every check behind it.",
+    field_bundle: "Evidence bundle (.lading)",
+    field_policy_choice: "Trust policy of this deployment",
+    field_policy_upload: "or your own trust policy (JSON)",
+    no_policy_configured: "(none configured: upload one)",
+    verify_button: "Verify",
+    nothing_stored: "Nothing you upload is stored.",
+    verified: "VERIFIED",
+    not_verified: "NOT VERIFIED",
+    col_check: "Check",
+    col_result: "Result",
+    col_reason: "Reason",
+    pass: "pass",
+    fail: "fail",
+    not_applicable: "not applicable",
+    provider: "Provider",
+    logged_at: "Statement logged at",
+    error_title: "That did not work",
+    err_no_bundle: "No evidence bundle was uploaded (field \"bundle\").",
+    err_no_policy: "Choose a trust policy or upload one (field \"policy\").",
+    err_unknown_policy: "This deployment has no trust policy of that name.",
+    err_bad_policy: "The trust policy is not valid:",
+    err_too_large: "The upload is larger than this deployment accepts:",
+    err_bad_form: "The form could not be read:",
+    err_not_found: "There is no such page.",
+    back: "Back",
+};
+
+/// Simplified Chinese.
+pub static ZH_CN: Strings = Strings {
+    tagline: "可认证、防篡改的数字服务交付物",
+    nav_dashboard: "日志",
+    nav_verify: "验证证据包",
+    language: "语言",
+    dashboard_title: "透明日志",
+    dashboard_intro: "本部署维护的每个日志，及其条目数和见证方最新联署的检查点。",
+    col_log: "日志",
+    col_origin: "来源标识",
+    col_size: "条目数",
+    col_witnesses: "见证方",
+    col_cosigned: "最新联署检查点",
+    not_cosigned: "尚无",
+    no_logs: "本部署没有日志。",
+    cosignatures: "个联署",
+    at_size: "树大小",
+    verify_title: "验证证据包",
+    verify_intro: "上传 .lading 证据包，并选择用于评判的信任策略。您将看到结论及其背后的每一项检查。",
+    field_bundle: "证据包（.lading）",
+    field_policy_choice: "本部署的信任策略",
+    field_policy_upload: "或上传您自己的信任策略（JSON）",
+    no_policy_configured: "（未配置：请上传）",
+    verify_button: "验证",
+    nothing_stored: "您上传的内容不会被保存。",
+    verified: "验证通过",
+    not_verified: "验证未通过",
+    col_check: "检查项",
+    col_result: "结果",
+    col_reason: "原因",
+    pass: "通过",
+    fail: "未通过",
+    not_applicable: "不适用",
+    provider: "提供方",
+    logged_at: "声明记录时间",
+    error_title: "操作未成功",
+    err_no_bundle: "未上传证据包（字段 \"bundle\"）。",
+    err_no_policy: "请选择或上传信任策略（字段 \"policy\"）。",
+    err_unknown_policy: "本部署没有该名称的信任策略。",
+    err_bad_policy: "信任策略无效：",
+    err_too_large: "上传内容超过本部署的限制：",
+    err_bad_form: "无法读取表单：",
+    err_not_found: "页面不存在。",
+    back: "返回",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_comes_from_the_query_then_accept_language() {
+        assert_eq!(Lang::choose(Some("zh-CN"), Some("en")), Lang::ZhCn);
+        assert_eq!(Lang::choose(Some("en"), Some("zh-CN")), Lang::En);
+        assert_eq!(Lang::choose(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::ZhCn);
+        assert_eq!(Lang::choose(None, Some("de-DE,en;q=0.7,zh;q=0.5")), Lang::En);
+        assert_eq!(Lang::choose(None, Some("fr, zh-Hans;q=0.4")), Lang::ZhCn);
+        assert_eq!(Lang::choose(None, Some("zh;q=0")), Lang::En);
+        assert_eq!(Lang::choose(Some("xx"), None), Lang::En);
+    }
+}

@@ -1,0 +1,293 @@
+//! The web console, served at `/` beside the API: server-rendered pages
+//! (askama templates, checked at compile time, every value escaped), no
+//! script, every asset served by the binary, a strict
+//! Content-Security-Policy, in English and Simplified Chinese.
+//!
+//! Pages so far: the dashboard of logs (`/`) and the verifier (`/verify`:
+//! a `multipart/form-data` POST of a `.lading` bundle, field `bundle`, and a
+//! policy chosen from the deployment's (`policy_name`) or uploaded
+//! (`policy`); the verdict and every check; nothing is stored). The verify
+//! form changes nothing on the server, so it carries no CSRF token; forms
+//! that change state will.
+
+pub mod i18n;
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Router, middleware};
+use lading_log::{LogStore, Registry};
+use lading_trust::verify::CheckStatus;
+use serde::Deserialize;
+
+use crate::AppState;
+use i18n::{Lang, Strings};
+
+/// The console's Content-Security-Policy: nothing but the binary's own
+/// stylesheet and data-URI images; no script at all; forms post only here.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const STYLESHEET: &str = include_str!("../../static/console.css");
+
+/// `?lang=`.
+#[derive(Debug, Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+/// A malformed query string only loses the language choice.
+type LangParam = Result<Query<LangQuery>, QueryRejection>;
+
+fn lang(query: &LangParam, headers: &HeaderMap) -> Lang {
+    Lang::choose(
+        query.as_ref().ok().and_then(|q| q.lang.as_deref()),
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// Security headers on every console response.
+async fn secure(request: axum::extract::Request, next: middleware::Next) -> Response {
+    let mut r = next.run(request).await;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    r
+}
+
+fn page(status: StatusCode, t: &impl Template, lang: Lang) -> Response {
+    match t.render() {
+        Ok(html) => {
+            let mut r = (status, html).into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            r.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag()));
+            r.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-language"));
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        // A template that fails to render is a bug; say so without details.
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response(),
+    }
+}
+
+/// One row of the dashboard.
+#[derive(Debug)]
+struct LogRow {
+    name: String,
+    origin: String,
+    size: u64,
+    witnesses: usize,
+    /// The latest cosigned checkpoint's size and its cosignatures.
+    cosigned: Option<(u64, usize)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    lang: Lang,
+    s: &'static Strings,
+    here: &'static str,
+    logs: Vec<LogRow>,
+}
+
+async fn dashboard<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    query: LangParam,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(&query, &headers);
+    let logs = state
+        .logs
+        .iter()
+        .map(|(name, s)| LogRow {
+            name: name.clone(),
+            origin: s.log.verifier().name().to_owned(),
+            size: s.log.checkpoint().0,
+            witnesses: s.witnesses.len(),
+            cosigned: s.witnessed.read().ok().and_then(|w| w.as_ref().map(|w| (w.checkpoint.size, w.cosigners))),
+        })
+        .collect();
+    page(StatusCode::OK, &Dashboard { lang, s: lang.strings(), here: "/", logs }, lang)
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyForm {
+    lang: Lang,
+    s: &'static Strings,
+    here: &'static str,
+    policies: Vec<String>,
+}
+
+async fn verify_form<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    query: LangParam,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang(&query, &headers);
+    let policies = state.console.policies.iter().map(|(n, _)| n.clone()).collect();
+    page(StatusCode::OK, &VerifyForm { lang, s: lang.strings(), here: "/verify", policies }, lang)
+}
+
+/// One check of the verdict, as shown.
+#[derive(Debug)]
+struct CheckRow {
+    name: String,
+    class: &'static str,
+    result: &'static str,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "verdict.html")]
+struct VerdictPage {
+    lang: Lang,
+    s: &'static Strings,
+    here: &'static str,
+    verified: bool,
+    bundle: String,
+    policy: String,
+    provider: Option<String>,
+    logged_at: Option<String>,
+    checks: Vec<CheckRow>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    lang: Lang,
+    s: &'static Strings,
+    here: &'static str,
+    message: String,
+}
+
+fn error(status: StatusCode, lang: Lang, message: String) -> Response {
+    page(status, &ErrorPage { lang, s: lang.strings(), here: "/verify", message }, lang)
+}
+
+/// The console's settings.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleConfig {
+    /// Trust policies offered on `/verify`, by name.
+    pub policies: Vec<(String, lading_trust::policy::Policy)>,
+    /// Largest upload to `/verify`, in bytes (the bundle and the policy together).
+    pub max_upload: usize,
+}
+
+async fn verify_post<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    query: LangParam,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let lang = lang(&query, &headers);
+    let s = lang.strings();
+    let mut multipart = match multipart {
+        Ok(m) => m,
+        Err(e) => return error(StatusCode::BAD_REQUEST, lang, format!("{} {}", s.err_bad_form, e.body_text())),
+    };
+    let (mut bundle, mut bundle_name, mut policy_upload, mut policy_name) = (None, String::new(), None, None);
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let status = e.status();
+                let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    format!("{} {} bytes", s.err_too_large, state.console.max_upload)
+                } else {
+                    format!("{} {}", s.err_bad_form, e.body_text())
+                };
+                return error(status, lang, message);
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                let status = e.status();
+                let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    format!("{} {} bytes", s.err_too_large, state.console.max_upload)
+                } else {
+                    format!("{} {}", s.err_bad_form, e.body_text())
+                };
+                return error(status, lang, message);
+            }
+        };
+        match name.as_str() {
+            "bundle" if !bytes.is_empty() => {
+                bundle = Some(bytes);
+                bundle_name = file_name;
+            }
+            "policy" if !bytes.is_empty() => policy_upload = Some((bytes, file_name)),
+            "policy_name" if !bytes.is_empty() => policy_name = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            _ => {}
+        }
+    }
+    let Some(bundle) = bundle else { return error(StatusCode::BAD_REQUEST, lang, s.err_no_bundle.into()) };
+    let (policy, policy_label) = match (policy_upload, policy_name) {
+        (Some((bytes, file)), _) => match lading_trust::policy::Policy::parse(&bytes) {
+            Ok(p) => (p, file),
+            Err(e) => return error(StatusCode::BAD_REQUEST, lang, format!("{} {e}", s.err_bad_policy)),
+        },
+        (None, Some(name)) => match state.console.policies.iter().find(|(n, _)| *n == name) {
+            Some((n, p)) => (p.clone(), n.clone()),
+            None => return error(StatusCode::BAD_REQUEST, lang, format!("{} {name:?}", s.err_unknown_policy)),
+        },
+        (None, None) => return error(StatusCode::BAD_REQUEST, lang, s.err_no_policy.into()),
+    };
+    let now = chrono::Utc::now();
+    let verdict = match tokio::task::spawn_blocking(move || lading_trust::verify::verify(&bundle, &policy, now)).await {
+        Ok(v) => v,
+        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, lang, s.err_bad_form.into()),
+    };
+    let checks = verdict
+        .checks
+        .iter()
+        .map(|c| {
+            let (class, result) = match c.status {
+                CheckStatus::Pass => ("pass", s.pass),
+                CheckStatus::Fail => ("fail", s.fail),
+                CheckStatus::NotApplicable => ("na", s.not_applicable),
+            };
+            CheckRow { name: c.name.clone(), class, result, reason: c.reason.clone() }
+        })
+        .collect();
+    let view = VerdictPage {
+        lang,
+        s,
+        here: "/verify",
+        verified: verdict.verified,
+        bundle: bundle_name,
+        policy: policy_label,
+        provider: verdict.provider.clone(),
+        logged_at: verdict.logged_at.map(|t| t.to_rfc3339()),
+        checks,
+    };
+    page(StatusCode::OK, &view, lang)
+}
+
+async fn stylesheet() -> Response {
+    let mut r = STYLESHEET.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+/// The console's routes, with their security headers; `/verify` takes
+/// uploads up to [`ConsoleConfig::max_upload`].
+pub fn routes<S: LogStore, R: Registry>(state: &Arc<AppState<S, R>>) -> Router<Arc<AppState<S, R>>> {
+    let max_upload = state.console.max_upload;
+    Router::new()
+        .route("/", get(dashboard::<S, R>))
+        .route("/verify", get(verify_form::<S, R>).post(verify_post::<S, R>).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/static/console.css", get(stylesheet))
+        .layer(middleware::from_fn(secure))
+}
