@@ -4,46 +4,12 @@
 //! the failed check), every bad upload a clear page with a 4xx, strict
 //! security headers, no script; the pages opened in headless Chromium.
 
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use lading_testkit::cli::Lading;
 
 use serde_json::Value;
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(dir: &Path, extra: &[&str]) -> Server {
-    let mut args = vec!["--json", "serve", "--data", "dep", "--listen", "127.0.0.1:0"];
-    args.extend_from_slice(extra);
-    let child = Command::new(env!("CARGO_BIN_EXE_lading"))
-        .current_dir(dir)
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn serve");
-    let mut server = Server { child, url: String::new() };
-    let mut lines = BufReader::new(server.child.stdout.take().expect("stdout")).lines();
-    loop {
-        let line = lines.next().expect("serve exited before listening").expect("line");
-        let event: Value = serde_json::from_str(&line).expect("json event");
-        if event["event"] == "listening" {
-            server.url = format!("http://{}", event["address"].as_str().expect("address"));
-            std::thread::spawn(move || for _ in lines {});
-            return server;
-        }
-    }
-}
 
 /// The demo's evidence bundle and trust policy, in a fresh directory.
 fn demo() -> (tempfile::TempDir, PathBuf, PathBuf) {
@@ -94,7 +60,8 @@ fn post_verify(url: &str, parts: Vec<FormPart>) -> (u16, String) {
 #[test]
 fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     let (d, bundle_path, policy) = demo();
-    let server = serve(d.path(), &["--policy", policy.to_str().expect("utf-8"), "--max-upload", "4000000"]);
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    let server = l.serve(&["--data", "dep", "--policy", policy.to_str().expect("utf-8"), "--max-upload", "4000000"]);
     let url = &server.url;
 
     // The dashboard, in English by default and in Chinese by Accept-Language or ?lang=.

@@ -3,9 +3,10 @@
 //! offline against a witness policy; the witness answers every status the
 //! C2SP tlog-witness spec defines.
 
-use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use lading_testkit::cli::{Lading, Server};
 
 use serde_json::Value;
 
@@ -15,43 +16,32 @@ fn lading(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf8")
 }
 
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `lading serve` on a free port and waits until it listens.
+/// Starts `lading serve --data DATA EXTRA…` in `dir`.
 fn serve(dir: &Path, data: &str, extra: &[&str]) -> Server {
-    let mut args = vec!["--json", "serve", "--data", data, "--listen", "127.0.0.1:0"];
-    args.extend_from_slice(extra);
-    let child = Command::new(env!("CARGO_BIN_EXE_lading"))
-        .current_dir(dir)
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn serve");
-    // Owned by `Server` at once, so a failure below still kills and reaps it.
-    let mut server = Server { child, url: String::new() };
-    let stdout = server.child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    loop {
-        let line = lines.next().expect("serve exited before listening").expect("line");
-        let event: Value = serde_json::from_str(&line).expect("json event");
-        if event["event"] == "listening" {
-            server.url = format!("http://{}", event["address"].as_str().expect("address"));
-            // Keep draining stdout so the server never blocks on a full pipe.
-            std::thread::spawn(move || for _ in lines {});
-            return server;
-        }
-    }
+    Lading::new(env!("CARGO_BIN_EXE_lading"), dir).serve(&[&["--data", data][..], extra].concat())
+}
+
+/// A deployment `dep` with a maintenance stream `fleet`; returns the stream's token.
+fn stream_deployment(d: &Path) -> String {
+    lading(d, &["key", "generate", "--out", "k"]);
+    lading(
+        d,
+        &[
+            "maint",
+            "stream",
+            "create",
+            "fleet",
+            "--data",
+            "dep",
+            "--key",
+            "k.key",
+            "--provider",
+            "X Co",
+            "--registration-id",
+            "9132",
+        ],
+    );
+    lading(d, &["maint", "token", "fleet", "--data", "dep"]).trim().to_owned()
 }
 
 fn post(url: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> (u16, String, String) {
@@ -147,25 +137,7 @@ fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
 
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
-    lading(d, &["key", "generate", "--out", "k"]);
-    lading(
-        d,
-        &[
-            "maint",
-            "stream",
-            "create",
-            "fleet",
-            "--data",
-            "dep",
-            "--key",
-            "k.key",
-            "--provider",
-            "X Co",
-            "--registration-id",
-            "9132",
-        ],
-    );
-    let token = lading(d, &["maint", "token", "fleet", "--data", "dep"]).trim().to_owned();
+    let token = stream_deployment(d);
     let server = serve(d, "dep", &[]);
     let url = format!("{}/v1/logs", server.url);
     let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/otlp.jsonl"))
@@ -271,25 +243,7 @@ fn a_full_stream_queue_answers_503_and_loses_nothing() {
 
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
-    lading(d, &["key", "generate", "--out", "k"]);
-    lading(
-        d,
-        &[
-            "maint",
-            "stream",
-            "create",
-            "fleet",
-            "--data",
-            "dep",
-            "--key",
-            "k.key",
-            "--provider",
-            "X Co",
-            "--registration-id",
-            "9132",
-        ],
-    );
-    let token = lading(d, &["maint", "token", "fleet", "--data", "dep"]).trim().to_owned();
+    let token = stream_deployment(d);
     let server = serve(d, "dep", &[]);
     let url = format!("{}/v1/logs", server.url);
     let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/otlp.jsonl"))

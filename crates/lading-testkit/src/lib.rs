@@ -68,6 +68,21 @@ pub mod cli {
         dir: PathBuf,
     }
 
+    /// A running `lading serve`, killed and reaped when dropped.
+    #[derive(Debug)]
+    pub struct Server {
+        child: std::process::Child,
+        /// `http://127.0.0.1:PORT`.
+        pub url: String,
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
     impl Lading {
         /// `bin` run in `dir`.
         pub fn new(bin: &str, dir: &Path) -> Self {
@@ -103,6 +118,38 @@ pub mod cli {
             let (code, out, err) = self.run(args);
             assert_ne!(code, 0, "lading {args:?} should have failed: {out}");
             format!("{err}{out}")
+        }
+
+        /// Starts `lading --json serve ARGS --listen 127.0.0.1:0` and waits
+        /// until it listens; the server is killed when the value drops.
+        ///
+        /// # Panics
+        /// When it cannot start or exits before listening.
+        pub fn serve(&self, args: &[&str]) -> Server {
+            use std::io::BufRead as _;
+            let child = Command::new(&self.bin)
+                .current_dir(&self.dir)
+                .args(["--json", "serve"])
+                .args(args)
+                .args(["--listen", "127.0.0.1:0"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::inherit())
+                .spawn()
+                .expect("spawn lading serve");
+            // Owned at once, so a failure below still kills and reaps it.
+            let mut server = Server { child, url: String::new() };
+            let stdout = server.child.stdout.take().expect("stdout");
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            loop {
+                let line = lines.next().expect("lading serve exited before listening").expect("a line");
+                let event: serde_json::Value = serde_json::from_str(&line).expect("a JSON event");
+                if event["event"] == "listening" {
+                    server.url = format!("http://{}", event["address"].as_str().expect("address"));
+                    // Keep draining stdout so the server never blocks on a full pipe.
+                    std::thread::spawn(move || for _ in lines {});
+                    return server;
+                }
+            }
         }
 
         /// The JSON line printed by `lading --json ARGS` (exit code not checked).
