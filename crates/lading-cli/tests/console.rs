@@ -190,3 +190,98 @@ fn chromium() -> Option<PathBuf> {
     }
     None
 }
+
+#[test]
+fn the_log_explorer_pages_through_entries_and_draws_inclusion_paths() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    drop(l.serve(&["--data", "dep"])); // creates the deployment and its registry log
+    let token = l.ok(&["token", "create", "--data", "dep", "--log", "registry", "--scope", "submit"]).trim().to_owned();
+    let server = l.serve(&["--data", "dep"]);
+    let url = &server.url;
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let mut entries: Vec<Vec<u8>> = (0..60)
+        .map(|i| {
+            format!(
+                "{{\"envelope_sha256\":\"{}\",\"keyid\":\"k{i}\",\"kind\":\"urn:lading:maintenance-segment:v1\"}}",
+                lading_model::Sha256Digest::of(&[i])
+            )
+            .into_bytes()
+        })
+        .collect();
+    entries.push(b"raw bytes, not a statement".to_vec());
+    rt.block_on(async {
+        let client = reqwest::Client::new();
+        for e in &entries {
+            let r = client
+                .post(format!("{url}/v1/logs/registry/entries"))
+                .bearer_auth(&token)
+                .header("content-type", "application/octet-stream")
+                .body(e.clone())
+                .send()
+                .await
+                .expect("submit");
+            assert_eq!(r.status().as_u16(), 201);
+        }
+    });
+    // The newest page first, 50 entries, with a link to the older page.
+    let (status, _, page) = get(&format!("{url}/logs/registry"), None);
+    assert_eq!(status, 200);
+    assert!(page.contains("entries/60?lang=en\">60</a>") && page.contains("entries/11?lang=en\">11</a>"), "{page}");
+    assert!(!page.contains("entries/10?lang=en\">") && page.contains("?page=1"), "{page}");
+    assert!(page.contains("urn:lading:maintenance-segment:v1") && page.contains("(not a signed statement)"));
+    let (_, _, older) = get(&format!("{url}/logs/registry?page=1"), None);
+    assert!(older.contains("entries/0?lang=en\">0</a>") && older.contains("?page=0"), "{older}");
+    // An entry's page: its leaf hash, content, receipt link and inclusion path.
+    let leaf = hex::encode(lading_tlog::leaf_hash(&entries[5]).0);
+    let (status, _, entry) = get(&format!("{url}/logs/registry/entries/5?lang=zh-CN"), None);
+    assert_eq!(status, 200);
+    assert!(entry.contains(&leaf) && entry.contains("包含路径") && entry.contains("<svg id=\"path\""), "{entry}");
+    assert!(entry.contains("/v1/logs/registry/receipts/5"), "{entry}");
+    // The drawn path has one step per proof hash of the receipt.
+    let receipt = rt.block_on(async {
+        reqwest::get(format!("{url}/v1/logs/registry/receipts/5")).await.expect("get").text().await.expect("text")
+    });
+    let receipt = lading_tlog::Receipt::parse(&receipt).expect("receipt");
+    assert_eq!(entry.matches("class=\"sibling\"").count(), receipt.proof.len());
+    for h in &receipt.proof {
+        assert!(entry.contains(&hex::encode(h.0)), "proof hash missing from the page");
+    }
+    // Look-up by leaf hash and by index; bad look-ups are pages with the reason.
+    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let location = |q: &str| {
+        rt.block_on(async {
+            let r = no_redirect.get(format!("{url}/logs/registry/search?q={q}")).send().await.expect("get");
+            (r.status().as_u16(), r.headers().get("location").map(|v| v.to_str().expect("ascii").to_owned()))
+        })
+    };
+    assert_eq!(location(&leaf), (303, Some("/logs/registry/entries/5?lang=en".to_owned())));
+    assert_eq!(location("42"), (303, Some("/logs/registry/entries/42?lang=en".to_owned())));
+    for (path, want, reason) in [
+        ("/logs/registry/search?q=zz", 400, "leaf hash (64 hex digits)"),
+        (&format!("/logs/registry/search?q={}", "0".repeat(64)) as &str, 404, "no such entry"),
+        ("/logs/nope", 404, "no log of that name"),
+        ("/logs/registry/entries/61", 404, "no such entry"),
+        ("/logs/registry/entries/x", 404, "no such entry"),
+        ("/logs/registry?page=9", 404, "no such entry"),
+    ] {
+        let (status, _, page) = get(&format!("{url}{path}"), None);
+        assert_eq!(status, want, "{path}: {page}");
+        assert!(page.contains("id=\"reason\"") && page.contains(reason), "{path}: {page}");
+    }
+    let Some(browser) = chromium() else { return };
+    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&keep).expect("dir");
+    for (name, path) in [("console-log", "/logs/registry"), ("console-entry", "/logs/registry/entries/5")] {
+        let shot = d.path().join(format!("{name}.png"));
+        let out = Command::new(&browser)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
+            .args(["--no-first-run", "--disable-background-networking", "--window-size=1100,900"])
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("{url}{path}"))
+            .output()
+            .expect("chromium");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::copy(&shot, keep.join(format!("{name}.png"))).expect("keep");
+    }
+}

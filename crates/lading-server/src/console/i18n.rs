@@ -146,6 +146,58 @@ pub struct Strings {
     pub err_not_found: &'static str,
     /// Back to the form.
     pub back: &'static str,
+    /// The log
+    pub log_title: &'static str,
+    /// Entry index or leaf hash (hex)
+    pub search_label: &'static str,
+    /// Find
+    pub search_button: &'static str,
+    /// This log holds no entries yet.
+    pub no_entries: &'static str,
+    /// Index
+    pub col_index: &'static str,
+    /// Kind
+    pub col_kind: &'static str,
+    /// Signer's key id
+    pub col_signer: &'static str,
+    /// Leaf hash
+    pub col_leaf_hash: &'static str,
+    /// Pages
+    pub pages: &'static str,
+    /// Newer
+    pub newer: &'static str,
+    /// Older
+    pub older: &'static str,
+    /// Entry
+    pub entry_title: &'static str,
+    /// Content
+    pub entry_content: &'static str,
+    /// Inclusion path
+    pub inclusion_path: &'static str,
+    /// The hashes that connect this entry to the root of the latest checkpoint (RFC 9162); the receipt carries them with the signed checkpoint:
+    pub inclusion_intro: &'static str,
+    /// download the receipt (c2sp.org/tlog-proof)
+    pub download_receipt: &'static str,
+    /// root
+    pub root: &'static str,
+    /// entry
+    pub leaf: &'static str,
+    /// step
+    pub level: &'static str,
+    /// left sibling
+    pub left_sibling: &'static str,
+    /// right sibling
+    pub right_sibling: &'static str,
+    /// (not a signed statement)
+    pub unknown_kind: &'static str,
+    /// Give an entry index (digits) or a leaf hash (64 hex digits).
+    pub err_bad_search: &'static str,
+    /// This log has no such entry:
+    pub err_no_such_entry: &'static str,
+    /// This deployment has no log of that name:
+    pub err_no_such_log: &'static str,
+    /// The log could not be read:
+    pub err_log_unreadable: &'static str,
 }
 
 /// English.
@@ -192,6 +244,32 @@ pub static EN: Strings = Strings {
     err_bad_form: "The form could not be read:",
     err_not_found: "There is no such page.",
     back: "Back",
+    log_title: "The log",
+    search_label: "Entry index or leaf hash (hex)",
+    search_button: "Find",
+    no_entries: "This log holds no entries yet.",
+    col_index: "Index",
+    col_kind: "Kind",
+    col_signer: "Signer's key id",
+    col_leaf_hash: "Leaf hash",
+    pages: "Pages",
+    newer: "Newer",
+    older: "Older",
+    entry_title: "Entry",
+    entry_content: "Content",
+    inclusion_path: "Inclusion path",
+    inclusion_intro: "The hashes that connect this entry to the root of the latest checkpoint (RFC 9162); the receipt carries them with the signed checkpoint:",
+    download_receipt: "download the receipt (c2sp.org/tlog-proof)",
+    root: "root",
+    leaf: "entry",
+    level: "step",
+    left_sibling: "left sibling",
+    right_sibling: "right sibling",
+    unknown_kind: "(not a signed statement)",
+    err_bad_search: "Give an entry index (digits) or a leaf hash (64 hex digits).",
+    err_no_such_entry: "This log has no such entry:",
+    err_no_such_log: "This deployment has no log of that name:",
+    err_log_unreadable: "The log could not be read:",
 };
 
 /// Simplified Chinese.
@@ -238,6 +316,32 @@ pub static ZH_CN: Strings = Strings {
     err_bad_form: "无法读取表单：",
     err_not_found: "页面不存在。",
     back: "返回",
+    log_title: "日志",
+    search_label: "条目序号或叶哈希（十六进制）",
+    search_button: "查找",
+    no_entries: "此日志尚无条目。",
+    col_index: "序号",
+    col_kind: "类型",
+    col_signer: "签名者密钥 ID",
+    col_leaf_hash: "叶哈希",
+    pages: "分页",
+    newer: "较新",
+    older: "较早",
+    entry_title: "条目",
+    entry_content: "内容",
+    inclusion_path: "包含路径",
+    inclusion_intro: "将此条目连接到最新检查点根哈希的各个哈希（RFC 9162）；收据包含这些哈希和已签名的检查点：",
+    download_receipt: "下载收据（c2sp.org/tlog-proof）",
+    root: "根",
+    leaf: "条目",
+    level: "步骤",
+    left_sibling: "左兄弟节点",
+    right_sibling: "右兄弟节点",
+    unknown_kind: "（非签名声明）",
+    err_bad_search: "请输入条目序号（数字）或叶哈希（64 位十六进制）。",
+    err_no_such_entry: "此日志没有该条目：",
+    err_no_such_log: "本部署没有该名称的日志：",
+    err_log_unreadable: "无法读取日志：",
 };
 
 #[cfg(test)]

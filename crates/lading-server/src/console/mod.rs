@@ -3,13 +3,16 @@
 //! script, every asset served by the binary, a strict
 //! Content-Security-Policy, in English and Simplified Chinese.
 //!
-//! Pages so far: the dashboard of logs (`/`) and the verifier (`/verify`:
+//! Pages so far: the dashboard of logs (`/`), the log explorer
+//! (`/logs/NAME`, `/logs/NAME/entries/INDEX`, `/logs/NAME/search?q=`) and
+//! the verifier (`/verify`:
 //! a `multipart/form-data` POST of a `.lading` bundle, field `bundle`, and a
 //! policy chosen from the deployment's (`policy_name`) or uploaded
 //! (`policy`); the verdict and every check; nothing is stored). The verify
 //! form changes nothing on the server, so it carries no CSRF token; forms
 //! that change state will.
 
+mod explorer;
 pub mod i18n;
 
 use std::sync::Arc;
@@ -36,14 +39,14 @@ const STYLESHEET: &str = include_str!("../../static/console.css");
 
 /// `?lang=`.
 #[derive(Debug, Deserialize)]
-struct LangQuery {
+pub(crate) struct LangQuery {
     lang: Option<String>,
 }
 
 /// A malformed query string only loses the language choice.
-type LangParam = Result<Query<LangQuery>, QueryRejection>;
+pub(crate) type LangParam = Result<Query<LangQuery>, QueryRejection>;
 
-fn lang(query: &LangParam, headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(query: &LangParam, headers: &HeaderMap) -> Lang {
     Lang::choose(
         query.as_ref().ok().and_then(|q| q.lang.as_deref()),
         headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
@@ -61,7 +64,7 @@ async fn secure(request: axum::extract::Request, next: middleware::Next) -> Resp
     r
 }
 
-fn page(status: StatusCode, t: &impl Template, lang: Lang) -> Response {
+pub(crate) fn page(status: StatusCode, t: &impl Template, lang: Lang) -> Response {
     match t.render() {
         Ok(html) => {
             let mut r = (status, html).into_response();
@@ -160,15 +163,21 @@ struct VerdictPage {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
     lang: Lang,
     s: &'static Strings,
-    here: &'static str,
+    here: &'a str,
     message: String,
+    back: &'a str,
+}
+
+/// A page saying what went wrong, with a way back to `back`.
+pub(crate) fn error_back(status: StatusCode, lang: Lang, message: String, back: &str) -> Response {
+    page(status, &ErrorPage { lang, s: lang.strings(), here: back, message, back }, lang)
 }
 
 fn error(status: StatusCode, lang: Lang, message: String) -> Response {
-    page(status, &ErrorPage { lang, s: lang.strings(), here: "/verify", message }, lang)
+    error_back(status, lang, message, "/verify")
 }
 
 /// The console's settings.
@@ -288,6 +297,9 @@ pub fn routes<S: LogStore, R: Registry>(state: &Arc<AppState<S, R>>) -> Router<A
     Router::new()
         .route("/", get(dashboard::<S, R>))
         .route("/verify", get(verify_form::<S, R>).post(verify_post::<S, R>).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/logs/{log}", get(explorer::log_page::<S, R>))
+        .route("/logs/{log}/search", get(explorer::search::<S, R>))
+        .route("/logs/{log}/entries/{index}", get(explorer::entry_page::<S, R>))
         .route("/static/console.css", get(stylesheet))
         .layer(middleware::from_fn(secure))
 }
