@@ -1,0 +1,74 @@
+// Drives Lading's web console in Debian's chromium (playwright-core; no browser is downloaded):
+// loads every page, switches language by clicking the switch, uploads a valid bundle (green)
+// and a tampered one (red, naming the failed check) through the form, and runs axe-core on each
+// page (no serious or critical violations). Screenshots go to SHOTS.
+//
+//   node drive.mjs BASE_URL BUNDLE TAMPERED_BUNDLE SHOTS_DIR
+// Prints one JSON object; exits 1 on the first failed expectation.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const [base, bundle, tampered, shots] = process.argv.slice(2);
+const executablePath = process.env.LADING_CHROMIUM || '/usr/bin/chromium';
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+// axe-core is injected as a script, which the console's CSP (rightly) forbids: bypass it for the audit only.
+const context = await browser.newContext({ bypassCSP: true, locale: 'en-US', viewport: { width: 1100, height: 800 } });
+const page = await context.newPage();
+const report = { pages: [], violations: [] };
+
+async function audit(name) {
+  await page.addScriptTag({ path: require.resolve('axe-core') });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  report.violations.push(...serious.map((v) => ({ page: name, id: v.id, impact: v.impact, help: v.help })));
+  await page.screenshot({ path: `${shots}/browser-${name}.png`, fullPage: true });
+  report.pages.push(name);
+}
+
+try {
+  await page.goto(`${base}/`);
+  assert.equal(await page.locator('h1').innerText(), 'Transparency logs');
+  await audit('dashboard');
+  // The language switch, clicked.
+  await page.getByRole('link', { name: '简体中文' }).click();
+  assert.equal(await page.locator('h1').innerText(), '透明日志');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await audit('dashboard-zh');
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.getByRole('link', { name: 'registry' }).click();
+  assert.match(await page.locator('h1').innerText(), /registry/);
+  await audit('log');
+  // A valid bundle through the form: green.
+  await page.goto(`${base}/verify`);
+  await audit('verify');
+  await page.setInputFiles('#bundle', bundle);
+  await page.selectOption('#policy_name', 'policy');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify' }).click()]);
+  assert.equal(await page.locator('#verdict').innerText(), 'VERIFIED');
+  assert.match(await page.locator('#verdict').getAttribute('class'), /\bok\b/);
+  await audit('verdict-verified');
+  // A tampered one: red, and the failed check is named.
+  await page.goto(`${base}/verify?lang=zh-CN`);
+  await page.setInputFiles('#bundle', tampered);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '验证' }).click()]);
+  assert.equal(await page.locator('#verdict').innerText(), '验证未通过');
+  const failed = await page.locator('#checks tr.fail td:first-child').allInnerTexts();
+  assert.ok(failed.length > 0, 'a failed check is listed');
+  report.failed_checks = failed;
+  await audit('verdict-refused');
+  assert.deepEqual(report.violations, [], 'no serious or critical accessibility violations');
+  report.ok = true;
+} catch (e) {
+  report.ok = false;
+  report.error = String(e && e.stack || e);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report));
+process.exit(report.ok ? 0 : 1);
