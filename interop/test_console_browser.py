@@ -31,7 +31,8 @@ def test_the_console_in_chromium_verifies_uploads_switches_language_and_is_acces
     data[len(data) // 2] ^= 1
     tampered.write_bytes(bytes(data))
     server = subprocess.Popen(
-        [str(Path(lading_bin).resolve()), "--json", "serve", "--data", "dep", "--listen", "127.0.0.1:0", "--policy", "demo/trust/policy.json"],
+        [str(Path(lading_bin).resolve()), "--json", "serve", "--data", "dep", "--listen", "127.0.0.1:0", "--policy", "demo/trust/policy.json",
+         "--trust-list", "demo/trust/white-list.signed.json", "--trust-list-key", "demo/trust/authority.pub"],
         cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:
@@ -52,7 +53,7 @@ def test_the_console_in_chromium_verifies_uploads_switches_language_and_is_acces
         assert proc.returncode == 0, proc.stdout + proc.stderr
         report = json.loads(proc.stdout.strip().splitlines()[-1])
         assert report["ok"] and report["violations"] == []
-        assert len(report["pages"]) == 6 and report["failed_checks"]
+        assert len(report["pages"]) == 7 and report["failed_checks"]
     finally:
         server.kill()
         server.wait()

@@ -40,7 +40,11 @@ try {
   assert.equal(await page.locator('h1').innerText(), '透明日志');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   await audit('dashboard-zh');
+  await page.getByRole('link', { name: '白名单' }).click();
+  assert.equal(await page.locator('h1').innerText(), '白名单');
+  await audit('trust-zh');
   await page.getByRole('link', { name: 'English' }).click();
+  await page.getByRole('link', { name: 'Logs' }).click();
   await page.getByRole('link', { name: 'registry' }).click();
   assert.match(await page.locator('h1').innerText(), /registry/);
   await audit('log');

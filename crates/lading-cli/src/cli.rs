@@ -633,6 +633,12 @@ pub(crate) struct ServeArgs {
     /// Largest upload to the web console's /verify page, in bytes.
     #[arg(long, default_value_t = 64 << 20)]
     pub(crate) max_upload: usize,
+    /// A signed white list the web console shows (with --trust-list-key, its operator's public key).
+    #[arg(long, requires = "trust_list_key")]
+    pub(crate) trust_list: Option<PathBuf>,
+    /// The white list operator's public key.
+    #[arg(long, requires = "trust_list")]
+    pub(crate) trust_list_key: Option<PathBuf>,
     /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
     #[arg(long, default_value_t = 1000)]
     pub(crate) witness_interval_ms: u64,

@@ -285,3 +285,88 @@ fn the_log_explorer_pages_through_entries_and_draws_inclusion_paths() {
         std::fs::copy(&shot, keep.join(format!("{name}.png"))).expect("keep");
     }
 }
+
+#[test]
+fn the_white_list_page_shows_status_timelines_and_entry_pages_the_signers_standing() {
+    let (d, _, _) = demo();
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    // The authority suspends the certification body, and signs the next list.
+    l.ok(&[
+        "trust-list",
+        "set-status",
+        "demo/trust/white-list.json",
+        "--id",
+        "cb-0001",
+        "--status",
+        "suspended",
+        "--reason",
+        "audit <overdue>",
+        "--at",
+        "2026-06-01T00:00:00Z",
+    ]);
+    l.ok(&[
+        "trust-list",
+        "sign",
+        "demo/trust/white-list.json",
+        "--key",
+        "demo/trust/authority.key",
+        "--out",
+        "list.signed.json",
+    ]);
+    drop(l.serve(&["--data", "dep"]));
+    let token = l.ok(&["token", "create", "--data", "dep", "--log", "registry", "--scope", "submit"]).trim().to_owned();
+    let list: Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("demo/trust/white-list.json")).expect("list"))
+            .expect("json");
+    let provider_key = list["entries"][0]["keys"][0]["key_id"].as_str().expect("key id").to_owned();
+    let server =
+        l.serve(&["--data", "dep", "--trust-list", "list.signed.json", "--trust-list-key", "demo/trust/authority.pub"]);
+    let url = &server.url;
+    let (status, _, page) = get(&format!("{url}/trust"), None);
+    assert_eq!(status, 200);
+    assert!(page.contains("Suzhou pilot zone authority (demo)") && page.contains("sz-provider-0001"), "{page}");
+    assert!(page.contains("<span class=\"status granted\">granted</span>"), "{page}");
+    assert!(page.contains("<span class=\"status suspended\">suspended</span>"), "{page}");
+    // The history is a timeline, its reason escaped.
+    assert!(page.contains("<li class=\"suspended\"><time>2026-06-01T00:00:00+00:00</time>"), "{page}");
+    assert!(page.contains("audit &#60;overdue&#62;") && !page.contains("<overdue>"), "{page}");
+    let (_, _, zh) = get(&format!("{url}/trust?lang=zh-CN"), None);
+    assert!(zh.contains("已暂停") && zh.contains("状态历史"), "{zh}");
+    // Entries signed by a listed key and by an unknown one.
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    rt.block_on(async {
+        for keyid in [provider_key.as_str(), "0000"] {
+            let entry = format!(
+                "{{\"envelope_sha256\":\"{}\",\"keyid\":\"{keyid}\",\"kind\":\"urn:lading:saas-release:v1\"}}",
+                "ab".repeat(32)
+            );
+            let r = reqwest::Client::new()
+                .post(format!("{url}/v1/logs/registry/entries"))
+                .bearer_auth(&token)
+                .body(entry)
+                .header("content-type", "application/octet-stream")
+                .send()
+                .await
+                .expect("submit");
+            assert_eq!(r.status().as_u16(), 201);
+        }
+    });
+    let (_, _, entry) = get(&format!("{url}/logs/registry/entries/0"), None);
+    assert!(
+        entry.contains("id=\"standing\">Suzhou Example Cloud Operations Co., Ltd. (sz-provider-0001): granted"),
+        "{entry}"
+    );
+    let (_, _, entry) = get(&format!("{url}/logs/registry/entries/1"), None);
+    assert!(entry.contains("id=\"standing\">the key is on no entity of the white list"), "{entry}");
+    let Some(browser) = chromium() else { return };
+    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots/console-trust.png");
+    std::fs::create_dir_all(shot.parent().expect("dir")).expect("dir");
+    let out = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
+        .args(["--no-first-run", "--disable-background-networking", "--window-size=1100,900"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("{url}/trust?lang=zh-CN"))
+        .output()
+        .expect("chromium");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

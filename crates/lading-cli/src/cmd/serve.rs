@@ -137,6 +137,20 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
             policies.push((name, policy));
         }
+        // The white list the console shows, opened with its operator's key.
+        let trust_list = match (&args.trust_list, &args.trust_list_key) {
+            (Some(path), Some(key)) => {
+                let key = fsio::read_public_key(key)?;
+                let envelope =
+                    lading_crypto::Envelope::from_json_bytes(&fsio::read_limited(path, fsio::MAX_DOCUMENT_BYTES)?)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                Some(
+                    lading_trust::trustlist::TrustList::open_signed(&envelope, &key)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                )
+            }
+            _ => None,
+        };
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -151,7 +165,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             witness: Some(witness),
             witness_wait: Duration::from_millis(args.witness_wait_ms),
             otlp,
-            console: lading_server::console::ConsoleConfig { policies, max_upload: args.max_upload },
+            console: lading_server::console::ConsoleConfig { policies, max_upload: args.max_upload, trust_list },
         });
         let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
         if json_out {

@@ -187,6 +187,7 @@ struct EntryPage {
     leaf_hash: String,
     kind: String,
     signer: String,
+    standing: Option<String>,
     content: String,
     path: Vec<Step>,
     root_x: u32,
@@ -242,6 +243,17 @@ pub(crate) async fn entry_page<S: LogStore, R: Registry>(
     let tree_size = lading_tlog::SignedCheckpoint::verify(receipt.checkpoint.as_bytes(), served.log.verifier(), &[])
         .map_or(0, |c| c.checkpoint.size);
     let (kind, signer) = describe(&entry, s);
+    let standing = match (&state.console.trust_list, signer.is_empty()) {
+        (Some(list), false) => Some(match list.standing_of_key(&signer, chrono::Utc::now()) {
+            None => s.not_listed.to_owned(),
+            Some(st) => {
+                let (status, _) = super::trust::status_text(s, st.status.map(|c| c.status));
+                let key = if st.key.is_some() { String::new() } else { format!(" ({})", s.key_not_valid) };
+                format!("{} ({}): {status}{key}", st.entity.legal_name, st.entity.id)
+            }
+        }),
+        _ => None,
+    };
     let content = match std::str::from_utf8(&entry) {
         Ok(text) => serde_json::from_str::<serde_json::Value>(text)
             .ok()
@@ -279,6 +291,7 @@ pub(crate) async fn entry_page<S: LogStore, R: Registry>(
         tree_size,
         kind,
         signer,
+        standing,
         content,
         path,
         root_x: 260,

@@ -198,6 +198,52 @@ pub struct Strings {
     pub err_no_such_log: &'static str,
     /// The log could not be read:
     pub err_log_unreadable: &'static str,
+    /// White list
+    pub nav_trust: &'static str,
+    /// The white list
+    pub trust_title: &'static str,
+    /// The providers and certification bodies the pilot-zone authority lists, with the history of their status.
+    pub trust_intro: &'static str,
+    /// This deployment shows no white list (lading serve --trust-list FILE --trust-list-key KEY).
+    pub no_trust_list: &'static str,
+    /// Operator
+    pub operator: &'static str,
+    /// Sequence number
+    pub sequence: &'static str,
+    /// Issued
+    pub issued_at: &'static str,
+    /// Next update due
+    pub next_update: &'static str,
+    /// Entity
+    pub col_entity: &'static str,
+    /// Role
+    pub col_role: &'static str,
+    /// Scope
+    pub col_scope: &'static str,
+    /// Status now
+    pub col_status: &'static str,
+    /// Keys
+    pub col_keys: &'static str,
+    /// Status history
+    pub history: &'static str,
+    /// provider
+    pub role_provider: &'static str,
+    /// certification body
+    pub role_certification_body: &'static str,
+    /// granted
+    pub status_granted: &'static str,
+    /// suspended
+    pub status_suspended: &'static str,
+    /// withdrawn
+    pub status_withdrawn: &'static str,
+    /// not yet listed
+    pub status_none: &'static str,
+    /// Signer on the white list
+    pub signer_standing: &'static str,
+    /// the key is on no entity of the white list
+    pub not_listed: &'static str,
+    /// the key is not valid now
+    pub key_not_valid: &'static str,
 }
 
 /// English.
@@ -270,6 +316,29 @@ pub static EN: Strings = Strings {
     err_no_such_entry: "This log has no such entry:",
     err_no_such_log: "This deployment has no log of that name:",
     err_log_unreadable: "The log could not be read:",
+    nav_trust: "White list",
+    trust_title: "The white list",
+    trust_intro: "The providers and certification bodies the pilot-zone authority lists, with the history of their status.",
+    no_trust_list: "This deployment shows no white list (lading serve --trust-list FILE --trust-list-key KEY).",
+    operator: "Operator",
+    sequence: "Sequence number",
+    issued_at: "Issued",
+    next_update: "Next update due",
+    col_entity: "Entity",
+    col_role: "Role",
+    col_scope: "Scope",
+    col_status: "Status now",
+    col_keys: "Keys",
+    history: "Status history",
+    role_provider: "provider",
+    role_certification_body: "certification body",
+    status_granted: "granted",
+    status_suspended: "suspended",
+    status_withdrawn: "withdrawn",
+    status_none: "not yet listed",
+    signer_standing: "Signer on the white list",
+    not_listed: "the key is on no entity of the white list",
+    key_not_valid: "the key is not valid now",
 };
 
 /// Simplified Chinese.
@@ -342,6 +411,29 @@ pub static ZH_CN: Strings = Strings {
     err_no_such_entry: "此日志没有该条目：",
     err_no_such_log: "本部署没有该名称的日志：",
     err_log_unreadable: "无法读取日志：",
+    nav_trust: "白名单",
+    trust_title: "白名单",
+    trust_intro: "试点地区主管部门列入的服务提供方和认证机构，及其状态变更历史。",
+    no_trust_list: "本部署未配置白名单（lading serve --trust-list 文件 --trust-list-key 密钥）。",
+    operator: "发布机构",
+    sequence: "序列号",
+    issued_at: "发布时间",
+    next_update: "下次更新",
+    col_entity: "主体",
+    col_role: "角色",
+    col_scope: "范围",
+    col_status: "当前状态",
+    col_keys: "密钥",
+    history: "状态历史",
+    role_provider: "服务提供方",
+    role_certification_body: "认证机构",
+    status_granted: "已授予",
+    status_suspended: "已暂停",
+    status_withdrawn: "已撤销",
+    status_none: "尚未列入",
+    signer_standing: "签名者白名单状态",
+    not_listed: "该密钥不属于白名单上的任何主体",
+    key_not_valid: "该密钥当前无效",
 };
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! script, every asset served by the binary, a strict
 //! Content-Security-Policy, in English and Simplified Chinese.
 //!
-//! Pages so far: the dashboard of logs (`/`), the log explorer
+//! Pages so far: the dashboard of logs (`/`), the white list with status
+//! timelines (`/trust`), the log explorer
 //! (`/logs/NAME`, `/logs/NAME/entries/INDEX`, `/logs/NAME/search?q=`) and
 //! the verifier (`/verify`:
 //! a `multipart/form-data` POST of a `.lading` bundle, field `bundle`, and a
@@ -14,6 +15,7 @@
 
 mod explorer;
 pub mod i18n;
+mod trust;
 
 use std::sync::Arc;
 
@@ -187,6 +189,9 @@ pub struct ConsoleConfig {
     pub policies: Vec<(String, lading_trust::policy::Policy)>,
     /// Largest upload to `/verify`, in bytes (the bundle and the policy together).
     pub max_upload: usize,
+    /// The white list shown on `/trust` and used for signers' standing on entry pages
+    /// (verified against its operator's key by whoever configures it).
+    pub trust_list: Option<lading_trust::trustlist::TrustList>,
 }
 
 async fn verify_post<S: LogStore, R: Registry>(
@@ -297,6 +302,7 @@ pub fn routes<S: LogStore, R: Registry>(state: &Arc<AppState<S, R>>) -> Router<A
     Router::new()
         .route("/", get(dashboard::<S, R>))
         .route("/verify", get(verify_form::<S, R>).post(verify_post::<S, R>).layer(DefaultBodyLimit::max(max_upload)))
+        .route("/trust", get(trust::trust_page::<S, R>))
         .route("/logs/{log}", get(explorer::log_page::<S, R>))
         .route("/logs/{log}/search", get(explorer::search::<S, R>))
         .route("/logs/{log}/entries/{index}", get(explorer::entry_page::<S, R>))
