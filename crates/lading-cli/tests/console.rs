@@ -40,8 +40,9 @@ fn get(url: &str, accept_language: Option<&str>) -> (u16, reqwest::header::Heade
 /// A form part: field name, file name (empty for a text field), bytes.
 type FormPart = (&'static str, &'static str, Vec<u8>);
 
-/// POSTs the verify form.
+/// POSTs the verify form (to `url`/verify, or to `url` itself when it already names a page).
 fn post_verify(url: &str, parts: Vec<FormPart>) -> (u16, String) {
+    let action = if url.contains("/verify") { url.to_owned() } else { format!("{url}/verify") };
     let rt = tokio::runtime::Runtime::new().expect("rt");
     rt.block_on(async {
         let mut form = reqwest::multipart::Form::new();
@@ -52,7 +53,7 @@ fn post_verify(url: &str, parts: Vec<FormPart>) -> (u16, String) {
                 form.part(name, reqwest::multipart::Part::bytes(bytes).file_name(file))
             };
         }
-        let resp = reqwest::Client::new().post(format!("{url}/verify")).multipart(form).send().await.expect("post");
+        let resp = reqwest::Client::new().post(&action).multipart(form).send().await.expect("post");
         (resp.status().as_u16(), resp.text().await.expect("text"))
     })
 }
@@ -98,6 +99,12 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     );
     assert!(status == 200 && page.contains("verdict ok"), "{page}");
 
+    // In Chinese, the verdict and the verifier's check names are translated.
+    let (status, page) = post_verify(
+        &format!("{url}/verify?lang=zh-CN"),
+        vec![("bundle", "evidence.lading", bundle.clone()), ("policy_name", "", b"policy".to_vec())],
+    );
+    assert!(status == 200 && page.contains(">验证通过<") && page.contains("<td>白名单签名</td>"), "{page}");
     // A tampered bundle is red and names the failed check.
     let mut tampered = bundle.clone();
     let at = tampered.len() / 2;

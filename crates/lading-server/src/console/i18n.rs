@@ -198,6 +198,11 @@ pub struct Strings {
     pub err_no_such_log: &'static str,
     /// The log could not be read:
     pub err_log_unreadable: &'static str,
+    /// The verifier's check names (`lading_trust::verify`, English) in this
+    /// language: whole names or the parts of `LABEL: PART` names.
+    pub check_terms: &'static [(&'static str, &'static str)],
+    /// Prefixes of check labels (`certificate X`, `deliverable Y`) in this language.
+    pub check_prefixes: &'static [(&'static str, &'static str)],
     /// White list
     pub nav_trust: &'static str,
     /// The white list
@@ -244,6 +249,27 @@ pub struct Strings {
     pub not_listed: &'static str,
     /// the key is not valid now
     pub key_not_valid: &'static str,
+}
+
+impl Strings {
+    /// A check name of the verifier in this language; parts it does not
+    /// know stay as they are.
+    pub fn check_name(&self, name: &str) -> String {
+        let term = |t: &str| self.check_terms.iter().find(|(en, _)| *en == t).map(|(_, l)| (*l).to_owned());
+        let label = |t: &str| {
+            term(t)
+                .or_else(|| {
+                    self.check_prefixes.iter().find_map(|(en, l)| t.strip_prefix(en).map(|rest| format!("{l}{rest}")))
+                })
+                .unwrap_or_else(|| t.to_owned())
+        };
+        match name.split_once(": ") {
+            Some((head, tail)) if !self.check_terms.is_empty() => {
+                format!("{}：{}", label(head), term(tail).unwrap_or_else(|| tail.to_owned()))
+            }
+            _ => label(name),
+        }
+    }
 }
 
 /// English.
@@ -316,6 +342,8 @@ pub static EN: Strings = Strings {
     err_no_such_entry: "This log has no such entry:",
     err_no_such_log: "This deployment has no log of that name:",
     err_log_unreadable: "The log could not be read:",
+    check_terms: &[],
+    check_prefixes: &[],
     nav_trust: "White list",
     trust_title: "The white list",
     trust_intro: "The providers and certification bodies the pilot-zone authority lists, with the history of their status.",
@@ -411,6 +439,34 @@ pub static ZH_CN: Strings = Strings {
     err_no_such_entry: "此日志没有该条目：",
     err_no_such_log: "本部署没有该名称的日志：",
     err_log_unreadable: "无法读取日志：",
+    check_terms: &[
+        ("bundle", "证据包"),
+        ("certificates", "证书"),
+        ("deliverables", "交付物"),
+        ("provider on the white list", "白名单上的提供方"),
+        ("statement logged", "声明已记录"),
+        ("statement signature", "声明签名"),
+        ("statement signer", "声明签名者"),
+        ("time of logging", "记录时间"),
+        ("trust list freshness", "白名单时效"),
+        ("trust list signature", "白名单签名"),
+        ("trust list version", "白名单版本"),
+        ("certification body accredited", "认证机构具备资质"),
+        ("conformity report", "符合性报告"),
+        ("logged", "已记录"),
+        ("names the provider", "指明提供方"),
+        ("scope", "范围"),
+        ("signer", "签名者"),
+        ("type", "类型"),
+        ("signature", "签名"),
+        ("integrity", "完整性"),
+    ],
+    check_prefixes: &[
+        ("certificate ", "证书 "),
+        ("deliverable ", "交付物 "),
+        ("certified for ", "认证范围："),
+        ("report ", "报告 "),
+    ],
     nav_trust: "白名单",
     trust_title: "白名单",
     trust_intro: "试点地区主管部门列入的服务提供方和认证机构，及其状态变更历史。",
@@ -439,6 +495,15 @@ pub static ZH_CN: Strings = Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_names_are_translated_where_known_and_kept_otherwise() {
+        assert_eq!(ZH_CN.check_name("bundle"), "证据包");
+        assert_eq!(ZH_CN.check_name("deliverable seg.lading: signer"), "交付物 seg.lading：签名者");
+        assert_eq!(ZH_CN.check_name("certified for saas-release"), "认证范围：saas-release");
+        assert_eq!(ZH_CN.check_name("something new"), "something new");
+        assert_eq!(EN.check_name("deliverable seg.lading: signer"), "deliverable seg.lading: signer");
+    }
 
     #[test]
     fn the_language_comes_from_the_query_then_accept_language() {
