@@ -4,9 +4,10 @@
 //! the failed check), every bad upload a clear page with a 4xx, strict
 //! security headers, no script; the pages opened in headless Chromium.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
+use lading_testkit::browser;
 use lading_testkit::cli::Lading;
 
 use serde_json::Value;
@@ -158,44 +159,16 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     assert!((400..500).contains(&status) && page.contains("id=\"reason\""), "{status}: {page}");
 
     // Headless Chromium renders the pages (screenshots kept as test artefacts).
-    let Some(browser) = chromium() else { return };
-    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&keep).expect("screenshots dir");
+    let Some(chromium) = browser::chromium() else { return };
     for (name, path) in
         [("console-dashboard-en", "/?lang=en"), ("console-dashboard-zh", "/?lang=zh-CN"), ("console-verify", "/verify")]
     {
-        let shot = d.path().join(format!("{name}.png"));
-        let out = Command::new(&browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
-            .args(["--no-first-run", "--disable-background-networking", "--window-size=1100,700"])
-            .arg(format!("--screenshot={}", shot.display()))
-            .arg(format!("{url}{path}"))
-            .output()
-            .expect("chromium");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let shot = browser::screenshot(&chromium, &format!("{url}{path}"), (1100, 700), name);
         let png = image::open(&shot).expect("png").to_rgb8();
         // The header's dark blue band is drawn: the stylesheet loaded under the CSP.
         let header = png.pixels().filter(|p| p.0 == [0x14, 0x21, 0x3d]).count();
         assert!(header > 10_000, "{name}: the styled header is missing ({header} px)");
-        std::fs::copy(&shot, keep.join(format!("{name}.png"))).expect("keep");
     }
-}
-
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("LADING_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-        if dir.join("chromium").is_file() {
-            return Some(dir.join("chromium"));
-        }
-    }
-    assert!(std::env::var_os("CI").is_none(), "chromium is missing (apt-get install chromium); CI needs it");
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("!!! chromium not found: the console's browser check is SKIPPED (CI would fail) !!!");
-    }
-    None
 }
 
 #[test]
@@ -276,20 +249,9 @@ fn the_log_explorer_pages_through_entries_and_draws_inclusion_paths() {
         assert_eq!(status, want, "{path}: {page}");
         assert!(page.contains("id=\"reason\"") && page.contains(reason), "{path}: {page}");
     }
-    let Some(browser) = chromium() else { return };
-    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&keep).expect("dir");
+    let Some(chromium) = browser::chromium() else { return };
     for (name, path) in [("console-log", "/logs/registry"), ("console-entry", "/logs/registry/entries/5")] {
-        let shot = d.path().join(format!("{name}.png"));
-        let out = Command::new(&browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
-            .args(["--no-first-run", "--disable-background-networking", "--window-size=1100,900"])
-            .arg(format!("--screenshot={}", shot.display()))
-            .arg(format!("{url}{path}"))
-            .output()
-            .expect("chromium");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        std::fs::copy(&shot, keep.join(format!("{name}.png"))).expect("keep");
+        browser::screenshot(&chromium, &format!("{url}{path}"), (1100, 900), name);
     }
 }
 
@@ -365,15 +327,6 @@ fn the_white_list_page_shows_status_timelines_and_entry_pages_the_signers_standi
     );
     let (_, _, entry) = get(&format!("{url}/logs/registry/entries/1"), None);
     assert!(entry.contains("id=\"standing\">the key is on no entity of the white list"), "{entry}");
-    let Some(browser) = chromium() else { return };
-    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots/console-trust.png");
-    std::fs::create_dir_all(shot.parent().expect("dir")).expect("dir");
-    let out = Command::new(&browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
-        .args(["--no-first-run", "--disable-background-networking", "--window-size=1100,900"])
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("{url}/trust?lang=zh-CN"))
-        .output()
-        .expect("chromium");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let Some(chromium) = browser::chromium() else { return };
+    browser::screenshot(&chromium, &format!("{url}/trust?lang=zh-CN"), (1100, 900), "console-trust");
 }

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use lading_testkit::browser;
 use lading_testkit::cli::Lading;
 use serde_json::Value;
 
@@ -304,27 +305,6 @@ fn bad_input_is_a_clear_error_that_writes_no_report() {
     assert!(err.contains("x.json"), "{err}");
 }
 
-/// Debian's chromium: `$LADING_CHROMIUM`, else `chromium` on the PATH. Missing
-/// fails under CI (scripts/test installs it) and is a loud skip elsewhere.
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("LADING_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    for name in ["chromium", "chromium-browser"] {
-        for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-            if dir.join(name).is_file() {
-                return Some(dir.join(name));
-            }
-        }
-    }
-    assert!(std::env::var_os("CI").is_none(), "chromium is missing (apt-get install chromium); CI needs it");
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("!!! chromium not found: the browser rendering test is SKIPPED (CI would fail) !!!");
-    }
-    None
-}
-
 #[test]
 fn the_rendered_report_opens_in_headless_chromium() {
     let (d, l) = setup();
@@ -335,15 +315,9 @@ fn the_rendered_report_opens_in_headless_chromium() {
     // Self-contained: nothing fetched, no script.
     assert!(!page.contains("<script") && !page.contains("http://") && !page.contains("https://"));
     assert!(page.contains("LOT REJECTED") && page.contains("part-0050.png") && page.contains("id=\"histogram\""));
-    let Some(browser) = chromium() else { return };
-    let shot = d.path().join("report.png");
-    let out = std::process::Command::new(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,1600"])
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", d.path().join("report.html").display()))
-        .output()
-        .expect("run chromium");
-    assert!(out.status.success(), "chromium: {}", String::from_utf8_lossy(&out.stderr));
+    let Some(browser) = browser::chromium() else { return };
+    let page_url = format!("file://{}", d.path().join("report.html").display());
+    let shot = browser::screenshot(&browser, &page_url, (1200, 1600), "inspection-report");
     let png = image::open(&shot).expect("a PNG screenshot").to_rgb8();
     assert_eq!(png.dimensions(), (1200, 1600));
     // The red "LOT REJECTED" badge and the grey images of the gallery are on screen, not a blank page.
@@ -351,10 +325,6 @@ fn the_rendered_report_opens_in_headless_chromium() {
     assert!(red > 500, "the rejected badge is not drawn ({red} red pixels)");
     let distinct: std::collections::BTreeSet<[u8; 3]> = png.pixels().map(|p| p.0).collect();
     assert!(distinct.len() > 200, "the page looks blank ({} colours)", distinct.len());
-    // Kept as a test artefact.
-    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&keep).expect("screenshots dir");
-    std::fs::copy(&shot, keep.join("inspection-report.png")).expect("keep screenshot");
 }
 
 #[test]

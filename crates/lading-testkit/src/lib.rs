@@ -165,3 +165,51 @@ pub mod cli {
         }
     }
 }
+
+/// Debian's chromium, headless, for tests of rendered pages.
+pub mod browser {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    /// `$LADING_CHROMIUM`, else `chromium` (or `chromium-browser`) on the PATH.
+    /// Missing fails under CI (scripts/test installs it) and is a loud skip elsewhere.
+    ///
+    /// # Panics
+    /// When chromium is missing under CI.
+    pub fn chromium() -> Option<PathBuf> {
+        if let Some(p) = std::env::var_os("LADING_CHROMIUM") {
+            return Some(PathBuf::from(p));
+        }
+        for name in ["chromium", "chromium-browser"] {
+            for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+                if dir.join(name).is_file() {
+                    return Some(dir.join(name));
+                }
+            }
+        }
+        assert!(std::env::var_os("CI").is_none(), "chromium is missing (apt-get install chromium); CI needs it");
+        eprintln!("!!! chromium not found: a browser rendering test is SKIPPED (CI would fail) !!!");
+        None
+    }
+
+    /// Screenshots `url` at `width`×`height` into `target/screenshots/NAME.png`
+    /// (kept as a test artefact) and returns that path.
+    ///
+    /// # Panics
+    /// When chromium fails.
+    pub fn screenshot(browser: &Path, url: &str, (width, height): (u32, u32), name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        std::fs::create_dir_all(&dir).expect("target/screenshots");
+        let shot = dir.join(format!("{name}.png"));
+        let out = Command::new(browser)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
+            .args(["--no-first-run", "--disable-background-networking"])
+            .arg(format!("--window-size={width},{height}"))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(url)
+            .output()
+            .expect("run chromium");
+        assert!(out.status.success(), "chromium on {url}: {}", String::from_utf8_lossy(&out.stderr));
+        shot
+    }
+}
