@@ -241,8 +241,6 @@ pub struct Spec {
     pub mode: Mode,
     /// Largest difference of a raw output a re-run may show.
     pub tolerance: f64,
-    /// Threads to judge images on.
-    pub threads: usize,
     /// Lading's version.
     pub lading_version: String,
 }

@@ -191,7 +191,7 @@ fn setup(args: &LotArgs) -> Result<(Profile, LotInfo, Mode, Vec<LotImage>)> {
     Ok((profile, info, mode, images))
 }
 
-fn spec(args: &LotArgs, info: &LotInfo, mode: Mode, tolerance: f64, threads: usize) -> Spec {
+fn spec(args: &LotArgs, info: &LotInfo, mode: Mode, tolerance: f64) -> Spec {
     let now = crate::cmd::document::now_seconds();
     let meta = Metadata {
         id: uuid::Uuid::new_v4(),
@@ -224,7 +224,6 @@ fn spec(args: &LotArgs, info: &LotInfo, mode: Mode, tolerance: f64, threads: usi
         model_version: info.model.version.clone(),
         mode,
         tolerance,
-        threads,
         lading_version: env!("CARGO_PKG_VERSION").into(),
     }
 }
@@ -285,7 +284,7 @@ pub(crate) fn run(args: &InspectRunArgs, json_out: bool) -> Result<ExitCode> {
     let judged = run::judge_all(&engine, &profile, &chosen, threads, &|| progress.inc(1))?;
     let per_image_ms = started.elapsed().as_secs_f64() * 1000.0 / chosen.len().max(1) as f64;
     progress.finish_and_clear();
-    let spec = spec(&args.lot, &info, mode, args.tolerance, threads);
+    let spec = spec(&args.lot, &info, mode, args.tolerance);
     let report = run::report(&spec, &run::Producer::tract(&engine)?, &profile, &images, &digests, &selection, judged)?;
     finish(&args.lot, &report, &format!("inspected ({threads} thread(s), {per_image_ms:.2} ms per image)"), json_out)
 }
@@ -331,7 +330,7 @@ pub(crate) fn import(args: &InspectImportArgs, json_out: bool) -> Result<ExitCod
             statement: lading_inspect::coco::STATEMENT.into(),
         },
     };
-    let spec = spec(&args.lot, &info, mode, 0.0, threads);
+    let spec = spec(&args.lot, &info, mode, 0.0);
     let report = run::report(&spec, &producer, &profile, &images, &digests, &selection, judged)?;
     finish(&args.lot, &report, "imported (traceable, not reproducible by Lading)", json_out)
 }

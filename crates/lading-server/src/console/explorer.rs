@@ -52,6 +52,17 @@ struct LogPage {
     older: Option<u64>,
 }
 
+/// The log named in the path, or the page saying there is none.
+fn served_log<'a, S: LogStore, R: Registry>(
+    state: &'a AppState<S, R>,
+    name: &str,
+    lang: Lang,
+) -> Result<&'a crate::ServedLog<S>, Box<Response>> {
+    state.logs.get(name).ok_or_else(|| {
+        Box::new(error_back(StatusCode::NOT_FOUND, lang, format!("{} {name:?}", lang.strings().err_no_such_log), "/"))
+    })
+}
+
 /// `?page=N&lang=…`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct PageQuery {
@@ -67,8 +78,9 @@ pub(crate) async fn log_page<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let Some(served) = state.logs.get(&name) else {
-        return error_back(StatusCode::NOT_FOUND, lang, format!("{} {name:?}", s.err_no_such_log), "/");
+    let served = match served_log(&state, &name, lang) {
+        Ok(l) => l,
+        Err(page) => return *page,
     };
     let size = served.log.checkpoint().0;
     let n = page_query.ok().and_then(|q| q.page).unwrap_or(0);
@@ -126,8 +138,9 @@ pub(crate) async fn search<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let Some(served) = state.logs.get(&name) else {
-        return error_back(StatusCode::NOT_FOUND, lang, format!("{} {name:?}", s.err_no_such_log), "/");
+    let served = match served_log(&state, &name, lang) {
+        Ok(l) => l,
+        Err(page) => return *page,
     };
     let back = format!("/logs/{name}");
     let q = search.ok().and_then(|Query(q)| q.q).unwrap_or_default();
@@ -224,8 +237,9 @@ pub(crate) async fn entry_page<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let Some(served) = state.logs.get(&name) else {
-        return error_back(StatusCode::NOT_FOUND, lang, format!("{} {name:?}", s.err_no_such_log), "/");
+    let served = match served_log(&state, &name, lang) {
+        Ok(l) => l,
+        Err(page) => return *page,
     };
     let back = format!("/logs/{name}");
     let Ok(index) = index.parse::<u64>() else {

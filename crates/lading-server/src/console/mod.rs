@@ -206,34 +206,28 @@ async fn verify_post<S: LogStore, R: Registry>(
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, lang, format!("{} {}", s.err_bad_form, e.body_text())),
     };
+    // A part too large for --max-upload, or a malformed body, while reading the form.
+    let upload_error = |e: &axum::extract::multipart::MultipartError| {
+        let status = e.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!("{} {} bytes", s.err_too_large, state.console.max_upload)
+        } else {
+            format!("{} {}", s.err_bad_form, e.body_text())
+        };
+        error(status, lang, message)
+    };
     let (mut bundle, mut bundle_name, mut policy_upload, mut policy_name) = (None, String::new(), None, None);
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => {
-                let status = e.status();
-                let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!("{} {} bytes", s.err_too_large, state.console.max_upload)
-                } else {
-                    format!("{} {}", s.err_bad_form, e.body_text())
-                };
-                return error(status, lang, message);
-            }
+            Err(e) => return upload_error(&e),
         };
         let name = field.name().unwrap_or("").to_owned();
         let file_name = field.file_name().unwrap_or("").to_owned();
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) => {
-                let status = e.status();
-                let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!("{} {} bytes", s.err_too_large, state.console.max_upload)
-                } else {
-                    format!("{} {}", s.err_bad_form, e.body_text())
-                };
-                return error(status, lang, message);
-            }
+            Err(e) => return upload_error(&e),
         };
         match name.as_str() {
             "bundle" if !bytes.is_empty() => {
