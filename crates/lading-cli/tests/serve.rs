@@ -21,6 +21,37 @@ fn serve(dir: &Path, data: &str, extra: &[&str]) -> Server {
     Lading::new(env!("CARGO_BIN_EXE_lading"), dir).serve(&[&["--data", data][..], extra].concat())
 }
 
+type LogsRequest = opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+
+/// The OTLP request of samples/maint/otlp.jsonl.
+fn sample_request() -> LogsRequest {
+    let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/otlp.jsonl"))
+        .expect("sample");
+    serde_json::from_str(sample.trim()).expect("otlp json")
+}
+
+/// `base` with every record at one time, `delay_ns` after its latest (observed
+/// 1 ns apart), and its event ids renamed `PREFIX-i`.
+fn one_time_batch(base: &LogsRequest, delay_ns: u64, prefix: &str) -> LogsRequest {
+    let mut r = base.clone();
+    let records = &mut r.resource_logs[0].scope_logs[0].log_records;
+    let at = records.iter().map(|x| x.time_unix_nano).max().unwrap_or(0) + delay_ns;
+    for (i, rec) in records.iter_mut().enumerate() {
+        rec.time_unix_nano = at;
+        rec.observed_time_unix_nano = at + i as u64;
+        for a in &mut rec.attributes {
+            if a.key == "maint.event_id" {
+                a.value = Some(opentelemetry_proto::tonic::common::v1::AnyValue {
+                    value: Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(format!(
+                        "{prefix}-{i}"
+                    ))),
+                });
+            }
+        }
+    }
+    r
+}
+
 /// A deployment `dep` with a maintenance stream `fleet`; returns the stream's token.
 fn stream_deployment(d: &Path) -> String {
     lading(d, &["key", "generate", "--out", "k"]);
@@ -140,10 +171,7 @@ fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
     let token = stream_deployment(d);
     let server = serve(d, "dep", &[]);
     let url = format!("{}/v1/logs", server.url);
-    let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/otlp.jsonl"))
-        .expect("sample");
-    let request: opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest =
-        serde_json::from_str(sample.trim()).expect("otlp json");
+    let request = sample_request();
     let size = || -> u64 {
         let v: Value =
             serde_json::from_str(&lading(d, &["--json", "log", "checkpoint", "dep/streams/fleet"])).expect("json");
@@ -196,27 +224,9 @@ fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
 
     // Concurrent requests queue for the stream's one writer: all land, each
     // whole, with consecutive sequence numbers between them.
-    let requests: Vec<Vec<u8>> = (0..8u64)
-        .map(|k| {
-            let mut r = next.clone();
-            // One time for every record, so arrival order cannot trip the clock check.
-            let at = r.resource_logs[0].scope_logs[0].log_records.iter().map(|x| x.time_unix_nano).max().unwrap_or(0);
-            for (i, rec) in r.resource_logs[0].scope_logs[0].log_records.iter_mut().enumerate() {
-                rec.time_unix_nano = at + 60_000_000_000;
-                rec.observed_time_unix_nano = rec.time_unix_nano + i as u64;
-                for a in &mut rec.attributes {
-                    if a.key == "maint.event_id" {
-                        a.value = Some(opentelemetry_proto::tonic::common::v1::AnyValue {
-                            value: Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(
-                                format!("concurrent-{k}-{i}"),
-                            )),
-                        });
-                    }
-                }
-            }
-            r.encode_to_vec()
-        })
-        .collect();
+    // One time for every record, so arrival order cannot trip the clock check.
+    let requests: Vec<Vec<u8>> =
+        (0..8u64).map(|k| one_time_batch(&next, 60_000_000_000, &format!("concurrent-{k}")).encode_to_vec()).collect();
     let statuses: Vec<(u16, String, String)> = std::thread::scope(|scope| {
         let handles: Vec<_> =
             requests.into_iter().map(|body| scope.spawn(|| post(&url, Some(&token), proto, body))).collect();
@@ -246,30 +256,9 @@ fn a_full_stream_queue_answers_503_and_loses_nothing() {
     let token = stream_deployment(d);
     let server = serve(d, "dep", &[]);
     let url = format!("{}/v1/logs", server.url);
-    let sample = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/otlp.jsonl"))
-        .expect("sample");
-    let base: opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest =
-        serde_json::from_str(sample.trim()).expect("otlp json");
-    let requests: Vec<Vec<u8>> = (0..320u64)
-        .map(|k| {
-            let mut r = base.clone();
-            let at = r.resource_logs[0].scope_logs[0].log_records.iter().map(|x| x.time_unix_nano).max().unwrap_or(0);
-            for (i, rec) in r.resource_logs[0].scope_logs[0].log_records.iter_mut().enumerate() {
-                rec.time_unix_nano = at;
-                rec.observed_time_unix_nano = at + i as u64;
-                for a in &mut rec.attributes {
-                    if a.key == "maint.event_id" {
-                        a.value = Some(opentelemetry_proto::tonic::common::v1::AnyValue {
-                            value: Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(
-                                format!("flood-{k}-{i}"),
-                            )),
-                        });
-                    }
-                }
-            }
-            r.encode_to_vec()
-        })
-        .collect();
+    let base = sample_request();
+    let requests: Vec<Vec<u8>> =
+        (0..320u64).map(|k| one_time_batch(&base, 0, &format!("flood-{k}")).encode_to_vec()).collect();
     let per_request = base.resource_logs[0].scope_logs[0].log_records.len() as u64;
     // Hold the stream's writer lock, as another ingest would.
     let lock = std::fs::File::options().write(true).open(d.join("dep/streams/fleet/stream.lock")).expect("lock file");
