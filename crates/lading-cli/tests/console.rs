@@ -330,3 +330,37 @@ fn the_white_list_page_shows_status_timelines_and_entry_pages_the_signers_standi
     let Some(chromium) = browser::chromium() else { return };
     browser::screenshot(&chromium, &format!("{url}/trust?lang=zh-CN"), (1100, 900), "console-trust");
 }
+
+#[test]
+fn bad_console_settings_stop_lading_serve_naming_the_file() {
+    let (d, _, _) = demo();
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    std::fs::write(d.path().join("bad-policy.json"), b"{\"format\": \"lading-trust-policy/v1\", \"operators\": []}")
+        .expect("write");
+    let err = l.fails(&["serve", "--data", "dep", "--listen", "127.0.0.1:0", "--policy", "bad-policy.json"]);
+    assert!(err.contains("bad-policy.json"), "{err}");
+    // A white list opened with a key that is not its operator's.
+    let err = l.fails(&[
+        "serve",
+        "--data",
+        "dep",
+        "--listen",
+        "127.0.0.1:0",
+        "--trust-list",
+        "demo/trust/white-list.signed.json",
+        "--trust-list-key",
+        "demo/trust/certifier.pub",
+    ]);
+    assert!(err.contains("white-list.signed.json"), "{err}");
+    // A trust list without the key to open it is a usage error.
+    let (code, _, err) = l.run(&[
+        "serve",
+        "--data",
+        "dep",
+        "--listen",
+        "127.0.0.1:0",
+        "--trust-list",
+        "demo/trust/white-list.signed.json",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
