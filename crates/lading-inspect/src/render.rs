@@ -154,7 +154,8 @@ fn plan(h: &mut String, r: &InspectionReport) {
     h.push_str("</table>");
 }
 
-fn class_name(r: &InspectionReport, index: u32) -> String {
+/// The class map's name for `index`.
+pub fn class_name(r: &InspectionReport, index: u32) -> String {
     r.model.class_map.iter().find(|c| c.index == index).map_or_else(|| format!("class {index}"), |c| c.name.clone())
 }
 
@@ -178,19 +179,20 @@ fn gallery(h: &mut String, r: &InspectionReport, pictures: &BTreeMap<String, Pic
                     esc(&item.image.name),
                     p.mime
                 );
-                // Labels sized to the image, so they stay legible on large ones.
-                let font = (f64::from(w.max(hgt)) / 12.0).max(4.0);
-                for d in &item.detections {
-                    let [x, y, bw, bh] = d.bbox;
-                    // Labels of boxes on the right half end at the box's right edge, so they stay inside.
-                    let (tx, anchor) = if x + bw / 2.0 > f64::from(w) / 2.0 { (x + bw, "end") } else { (x, "start") };
+                for b in drawn_boxes(r, item, p.size) {
                     let _ = write!(
                         h,
-                        "<rect class=\"box\" x=\"{x}\" y=\"{y}\" width=\"{bw}\" height=\"{bh}\" style=\"stroke-width:{:.2}\"/><text class=\"label\" x=\"{tx}\" y=\"{:.2}\" text-anchor=\"{anchor}\" style=\"font-size:{font:.1}px\">{} {:.2}</text>",
-                        font / 5.0,
-                        (y - font * 0.2).max(font),
-                        esc(&class_name(r, d.category_id)),
-                        d.score
+                        "<rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" style=\"stroke-width:{:.2}\"/><text class=\"label\" x=\"{}\" y=\"{:.2}\" text-anchor=\"{}\" style=\"font-size:{:.1}px\">{}</text>",
+                        b.x,
+                        b.y,
+                        b.width,
+                        b.height,
+                        b.stroke,
+                        b.text_x,
+                        b.text_y,
+                        b.anchor,
+                        b.font,
+                        esc(&b.label)
                     );
                 }
                 h.push_str("</svg>");
@@ -213,70 +215,213 @@ fn gallery(h: &mut String, r: &InspectionReport, pictures: &BTreeMap<String, Pic
     h.push_str("</div>");
 }
 
-/// The score each item is charted by, and what it means.
-fn chart_scores(r: &InspectionReport) -> (String, Vec<f64>, Option<f64>) {
-    match &r.model.head {
-        ModelHead::Classifier { ok_class } => {
-            let index = r.model.class_map.iter().find(|c| &c.name == ok_class).map_or(0, |c| c.index as usize);
-            let v = r.items.iter().filter_map(|i| i.scores.get(index).copied()).collect();
-            (format!("probability of {ok_class:?}"), v, None)
-        }
-        ModelHead::AnomalyScore { threshold, .. } => {
-            let v = r.items.iter().filter_map(|i| i.scores.first().copied()).collect();
-            ("anomaly score".into(), v, Some(*threshold))
-        }
-        ModelHead::Detector { confidence_threshold, .. } => {
-            let v = r.items.iter().map(|i| i.detections.iter().map(|d| d.score).fold(0.0, f64::max)).collect();
-            ("highest detection score per item (0 = none)".into(), v, Some(*confidence_threshold))
+/// One detection box as drawn over its image: the box, and its label sized
+/// to the image (so it stays legible on large ones) and kept inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnBox {
+    /// Left edge, in image pixels.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+    /// Stroke width.
+    pub stroke: f64,
+    /// Label font size.
+    pub font: f64,
+    /// Label anchor point.
+    pub text_x: f64,
+    /// Label baseline.
+    pub text_y: f64,
+    /// `start` or `end`: labels of boxes on the right half end at the box's right edge.
+    pub anchor: &'static str,
+    /// Class name and score.
+    pub label: String,
+}
+
+/// The boxes of `item` drawn over an image of `size` pixels.
+pub fn drawn_boxes(r: &InspectionReport, item: &Item, size: (u32, u32)) -> Vec<DrawnBox> {
+    let (w, hgt) = size;
+    let font = (f64::from(w.max(hgt)) / 12.0).max(4.0);
+    item.detections
+        .iter()
+        .map(|d| {
+            let [x, y, bw, bh] = d.bbox;
+            let (text_x, anchor) = if x + bw / 2.0 > f64::from(w) / 2.0 { (x + bw, "end") } else { (x, "start") };
+            DrawnBox {
+                x,
+                y,
+                width: bw,
+                height: bh,
+                stroke: font / 5.0,
+                font,
+                text_x,
+                text_y: (y - font * 0.2).max(font),
+                anchor,
+                label: format!("{} {:.2}", class_name(r, d.category_id), d.score),
+            }
+        })
+        .collect()
+}
+
+/// What the histogram counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScoreAxis {
+    /// A classifier's probability of its passing class (named).
+    OkProbability(String),
+    /// An anomaly head's score.
+    Anomaly,
+    /// A detector's highest detection score per item (0 when none).
+    Detection,
+}
+
+impl ScoreAxis {
+    /// What the report's head scores.
+    pub fn of(r: &InspectionReport) -> Self {
+        match &r.model.head {
+            ModelHead::Classifier { ok_class } => ScoreAxis::OkProbability(ok_class.clone()),
+            ModelHead::AnomalyScore { .. } => ScoreAxis::Anomaly,
+            ModelHead::Detector { .. } => ScoreAxis::Detection,
         }
     }
 }
 
+/// Bins of the score histogram.
+pub const BINS: usize = 20;
+
+/// The distribution of the items' scores, binned for a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// What is counted.
+    pub axis: ScoreAxis,
+    /// Items counted (finite scores).
+    pub values: usize,
+    /// Items per bin, lowest first.
+    pub counts: [u64; BINS],
+    /// Lower end of the first bin.
+    pub lo: f64,
+    /// Upper end of the last bin.
+    pub hi: f64,
+    /// The head's threshold, when it has one.
+    pub threshold: Option<f64>,
+}
+
+/// A bar of the histogram in chart coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+    /// Items in the bin.
+    pub count: u64,
+}
+
+/// Chart width, height, left and bottom margins.
+pub const CHART: (f64, f64, f64, f64) = (600.0, 220.0, 40.0, 30.0);
+
+impl Histogram {
+    /// The report's scores; `None` when it records none.
+    pub fn of(r: &InspectionReport) -> Option<Self> {
+        let (axis, values, threshold): (ScoreAxis, Vec<f64>, Option<f64>) = match &r.model.head {
+            ModelHead::Classifier { ok_class } => {
+                let index = r.model.class_map.iter().find(|c| &c.name == ok_class).map_or(0, |c| c.index as usize);
+                let v = r.items.iter().filter_map(|i| i.scores.get(index).copied()).collect();
+                (ScoreAxis::OkProbability(ok_class.clone()), v, None)
+            }
+            ModelHead::AnomalyScore { threshold, .. } => {
+                let v = r.items.iter().filter_map(|i| i.scores.first().copied()).collect();
+                (ScoreAxis::Anomaly, v, Some(*threshold))
+            }
+            ModelHead::Detector { confidence_threshold, .. } => {
+                let v = r.items.iter().map(|i| i.detections.iter().map(|d| d.score).fold(0.0, f64::max)).collect();
+                (ScoreAxis::Detection, v, Some(*confidence_threshold))
+            }
+        };
+        let finite: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+        if finite.is_empty() {
+            return None;
+        }
+        let (mut lo, mut hi) =
+            finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        if let Some(t) = threshold.filter(|t| t.is_finite()) {
+            (lo, hi) = (lo.min(t), hi.max(t));
+        }
+        if (0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi) {
+            (lo, hi) = (0.0, 1.0);
+        }
+        if hi <= lo {
+            hi = lo + 1.0;
+        }
+        let mut counts = [0u64; BINS];
+        for v in &finite {
+            let b = (((v - lo) / (hi - lo)) * BINS as f64).floor() as usize;
+            counts[b.min(BINS - 1)] += 1;
+        }
+        Some(Self { axis, values: finite.len(), counts, lo, hi, threshold })
+    }
+
+    /// The tallest bin's count (at least 1).
+    pub fn top(&self) -> u64 {
+        self.counts.iter().copied().max().unwrap_or(1).max(1)
+    }
+
+    /// The bars in [`CHART`] coordinates.
+    pub fn bars(&self) -> Vec<Bar> {
+        let (w, hg, left, bottom) = CHART;
+        let bar = (w - left - 10.0) / BINS as f64;
+        let top = self.top();
+        self.counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let height = (hg - bottom - 10.0) * (*c as f64) / top as f64;
+                Bar { x: left + i as f64 * bar + 1.0, y: hg - bottom - height, width: bar - 2.0, height, count: *c }
+            })
+            .collect()
+    }
+
+    /// Where the threshold line falls, in [`CHART`] coordinates.
+    pub fn threshold_x(&self) -> Option<f64> {
+        let (w, _, left, _) = CHART;
+        self.threshold.map(|t| left + (t - self.lo) / (self.hi - self.lo) * (w - left - 10.0))
+    }
+}
+
 fn chart(h: &mut String, r: &InspectionReport) {
-    let (what, values, threshold) = chart_scores(r);
+    let what = match ScoreAxis::of(r) {
+        ScoreAxis::OkProbability(c) => format!("probability of {c:?}"),
+        ScoreAxis::Anomaly => "anomaly score".into(),
+        ScoreAxis::Detection => "highest detection score per item (0 = none)".into(),
+    };
+    let Some(g) = Histogram::of(r) else {
+        let _ =
+            write!(h, "<h2>Score distribution</h2><p class=\"muted\">{}.</p><p>No scores recorded.</p>", esc(&what));
+        return;
+    };
     let _ = write!(
         h,
         "<h2>Score distribution</h2><p class=\"muted\">{} over the {} items inspected.</p>",
         esc(&what),
-        values.len()
+        g.values
     );
-    let finite: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
-    if finite.is_empty() {
-        h.push_str("<p>No scores recorded.</p>");
-        return;
-    }
-    let (mut lo, mut hi) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
-    if let Some(t) = threshold {
-        (lo, hi) = (lo.min(t), hi.max(t));
-    }
-    if (0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi) {
-        (lo, hi) = (0.0, 1.0);
-    }
-    if hi <= lo {
-        hi = lo + 1.0;
-    }
-    const BINS: usize = 20;
-    let mut counts = [0u64; BINS];
-    for v in &finite {
-        let b = (((v - lo) / (hi - lo)) * BINS as f64).floor() as usize;
-        counts[b.min(BINS - 1)] += 1;
-    }
-    let top = counts.iter().copied().max().unwrap_or(1).max(1);
-    let (w, hg, left, bottom) = (600.0, 220.0, 40.0, 30.0);
-    let bar = (w - left - 10.0) / BINS as f64;
+    let (w, hg, left, bottom) = CHART;
     let _ = write!(
         h,
         "<svg id=\"histogram\" viewBox=\"0 0 {w} {hg}\" width=\"{w}\" height=\"{hg}\" role=\"img\" aria-label=\"histogram of {}\" style=\"max-width:100%\">",
         esc(&what)
     );
-    for (i, c) in counts.iter().enumerate() {
-        let bh = (hg - bottom - 10.0) * (*c as f64) / top as f64;
+    for b in g.bars() {
         let _ = write!(
             h,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3d6fb6\"><title>{c}</title></rect>",
-            left + i as f64 * bar + 1.0,
-            hg - bottom - bh,
-            bar - 2.0
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#3d6fb6\"><title>{}</title></rect>",
+            b.x, b.y, b.width, b.height, b.count
         );
     }
     let _ = write!(
@@ -285,9 +430,11 @@ fn chart(h: &mut String, r: &InspectionReport) {
         y = hg - bottom,
         x2 = w - 10.0,
         ty = hg - bottom + 16.0,
+        lo = g.lo,
+        hi = g.hi,
+        top = g.top(),
     );
-    if let Some(t) = threshold {
-        let x = left + (t - lo) / (hi - lo) * (w - left - 10.0);
+    if let (Some(t), Some(x)) = (g.threshold, g.threshold_x()) {
         let _ = write!(
             h,
             "<line x1=\"{x:.1}\" y1=\"4\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#b42318\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"14\" font-size=\"11\" fill=\"#b42318\">threshold {t}</text>",

@@ -69,6 +69,23 @@ struct Published {
     size: u64,
     root: Hash,
     checkpoint: String,
+    /// When this process signed it (`None`: it was loaded from the store).
+    at: Option<std::time::SystemTime>,
+}
+
+/// How far back [`Log::appended_last_minute`] counts.
+const RATE_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Entries appended per batch over the last [`RATE_WINDOW`].
+#[derive(Default)]
+struct Recent(std::collections::VecDeque<(std::time::Instant, u64)>);
+
+impl Recent {
+    fn prune(&mut self, now: std::time::Instant) {
+        while self.0.front().is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW) {
+            self.0.pop_front();
+        }
+    }
 }
 
 struct Shared<S> {
@@ -76,6 +93,7 @@ struct Shared<S> {
     store: S,
     verifier: NoteVerifier,
     published: RwLock<Published>,
+    recent: std::sync::Mutex<Recent>,
     tiles: quick_cache::sync::Cache<TileId, Arc<ExpandedTile>>,
 }
 
@@ -123,7 +141,7 @@ impl<S: LogStore> Log<S> {
                     StoredState { size: 0, frontier: Vec::new(), checkpoint: checkpoint.clone(), partial: Vec::new() };
                 store.commit(Batch { old_size: 0, leaves: Vec::new(), full_tiles: Vec::new(), state }).await?;
                 let root = integrator.root();
-                (integrator, Published { size: 0, root, checkpoint })
+                (integrator, Published { size: 0, root, checkpoint, at: Some(std::time::SystemTime::now()) })
             }
             Some(state) => resume(&verifier, state)?,
         };
@@ -132,6 +150,7 @@ impl<S: LogStore> Log<S> {
             store,
             verifier,
             published: RwLock::new(published),
+            recent: std::sync::Mutex::default(),
             tiles: quick_cache::sync::Cache::new(TILE_CACHE_ENTRIES),
         });
         let (tx, rx) = mpsc::channel(1024);
@@ -207,6 +226,20 @@ impl<S: LogStore> Log<S> {
     pub fn checkpoint(&self) -> (u64, String) {
         let p = self.shared.published.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         (p.size, p.checkpoint.clone())
+    }
+
+    /// When this process signed the latest checkpoint; `None` when it was
+    /// loaded from the store and nothing was appended since.
+    pub fn checkpoint_signed_at(&self) -> Option<std::time::SystemTime> {
+        self.shared.published.read().unwrap_or_else(std::sync::PoisonError::into_inner).at
+    }
+
+    /// Entries this process appended over the last minute (repeats that
+    /// were deduplicated are not counted).
+    pub fn appended_last_minute(&self) -> u64 {
+        let mut r = self.shared.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        r.prune(std::time::Instant::now());
+        r.0.iter().map(|(_, n)| n).sum()
     }
 
     fn published(&self) -> (u64, Hash, String) {
@@ -465,7 +498,7 @@ fn resume(verifier: &NoteVerifier, state: StoredState) -> Result<(Integrator, Pu
             cp.root
         )));
     }
-    Ok((integrator, Published { size: state.size, root: cp.root, checkpoint: state.checkpoint }))
+    Ok((integrator, Published { size: state.size, root: cp.root, checkpoint: state.checkpoint, at: None }))
 }
 
 /// The sequencer: one task, one writer. Collects requests into batches (up
@@ -609,7 +642,18 @@ async fn integrate_batch<S: LogStore>(
         };
         let leaves = new_leaves.iter().zip(old_size..).map(|(h, i)| (*h, i)).collect();
         shared.store.commit(Batch { old_size, leaves, full_tiles: tiles, state }).await?;
-        shared.publish_if_newer(Published { size: integrator.size(), root: integrator.root(), checkpoint });
+        let now = std::time::Instant::now();
+        {
+            let mut recent = shared.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            recent.prune(now);
+            recent.0.push_back((now, integrator.size() - old_size));
+        }
+        shared.publish_if_newer(Published {
+            size: integrator.size(),
+            root: integrator.root(),
+            checkpoint,
+            at: Some(std::time::SystemTime::now()),
+        });
     }
     // Split the flat results back per request.
     let mut out = Vec::with_capacity(requests.len());

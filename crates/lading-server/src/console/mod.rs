@@ -13,6 +13,7 @@
 //! form changes nothing on the server, so it carries no CSRF token; forms
 //! that change state will.
 
+mod deliverables;
 mod explorer;
 pub mod i18n;
 mod trust;
@@ -31,6 +32,7 @@ use lading_trust::verify::CheckStatus;
 use serde::Deserialize;
 
 use crate::AppState;
+use deliverables::View;
 use i18n::{Lang, Strings};
 
 /// The console's Content-Security-Policy: nothing but the binary's own
@@ -90,6 +92,31 @@ struct LogRow {
     witnesses: usize,
     /// The latest cosigned checkpoint's size and its cosignatures.
     cosigned: Option<(u64, usize)>,
+    /// Seconds since this process signed the latest checkpoint (`None`: loaded at start).
+    age: Option<u64>,
+    /// Entries appended over the last minute.
+    rate: u64,
+    /// Each witness, and how long ago its latest cosignature we hold was made.
+    cosigners: Vec<(String, Option<u64>)>,
+}
+
+/// Each witness of `log` with the age in seconds of its cosignature on the
+/// latest cosigned checkpoint (verified against its key), if it made one.
+fn cosigners<S: LogStore>(log: &crate::ServedLog<S>, now: std::time::SystemTime) -> Vec<(String, Option<u64>)> {
+    let note = log.witnessed.read().ok().and_then(|w| w.as_ref().map(|w| w.note.clone()));
+    let verifiers: Vec<lading_tlog::NoteVerifier> = log.witnesses.iter().map(|w| w.verifier.clone()).collect();
+    let signed = note
+        .and_then(|n| lading_tlog::note::Note::parse(n.as_bytes()).ok())
+        .and_then(|n| n.verify(&verifiers).ok())
+        .unwrap_or_default();
+    let unix = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    log.witnesses
+        .iter()
+        .map(|w| {
+            let at = signed.iter().find(|v| v.key_id == w.verifier.key_id()).and_then(|v| v.timestamp);
+            (w.verifier.name().to_owned(), at.map(|t| unix.saturating_sub(t)))
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -107,6 +134,7 @@ async fn dashboard<S: LogStore, R: Registry>(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(&query, &headers);
+    let now = std::time::SystemTime::now();
     let logs = state
         .logs
         .iter()
@@ -116,6 +144,9 @@ async fn dashboard<S: LogStore, R: Registry>(
             size: s.log.checkpoint().0,
             witnesses: s.witnesses.len(),
             cosigned: s.witnessed.read().ok().and_then(|w| w.as_ref().map(|w| (w.checkpoint.size, w.cosigners))),
+            age: s.log.checkpoint_signed_at().and_then(|t| now.duration_since(t).ok()).map(|d| d.as_secs()),
+            rate: s.log.appended_last_minute(),
+            cosigners: cosigners(s, now),
         })
         .collect();
     page(StatusCode::OK, &Dashboard { lang, s: lang.strings(), here: "/", logs }, lang)
@@ -161,6 +192,7 @@ struct VerdictPage {
     provider: Option<String>,
     logged_at: Option<String>,
     checks: Vec<CheckRow>,
+    views: Vec<View>,
 }
 
 #[derive(Template)]
@@ -252,7 +284,10 @@ async fn verify_post<S: LogStore, R: Registry>(
         (None, None) => return error(StatusCode::BAD_REQUEST, lang, s.err_no_policy.into()),
     };
     let now = chrono::Utc::now();
-    let verdict = match tokio::task::spawn_blocking(move || lading_trust::verify::verify(&bundle, &policy, now)).await {
+    let judged = tokio::task::spawn_blocking(move || {
+        (lading_trust::verify::verify(&bundle, &policy, now), deliverables::views(&bundle, s))
+    });
+    let (verdict, views) = match judged.await {
         Ok(v) => v,
         Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, lang, s.err_bad_form.into()),
     };
@@ -278,6 +313,7 @@ async fn verify_post<S: LogStore, R: Registry>(
         provider: verdict.provider.clone(),
         logged_at: verdict.logged_at.map(|t| t.to_rfc3339()),
         checks,
+        views,
     };
     page(StatusCode::OK, &view, lang)
 }
