@@ -639,6 +639,10 @@ pub(crate) struct ServeArgs {
     /// The white list operator's public key.
     #[arg(long, requires = "trust_list")]
     pub(crate) trust_list_key: Option<PathBuf>,
+    /// Let the console show maintenance streams without signing in (their
+    /// events name people and network addresses; by default only admins see them).
+    #[arg(long)]
+    pub(crate) public_streams: bool,
     /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
     #[arg(long, default_value_t = 1000)]
     pub(crate) witness_interval_ms: u64,

@@ -60,11 +60,7 @@ fn console(c: &mut Criterion) {
             witness: None,
             witness_wait: Duration::from_secs(1),
             otlp: None,
-            console: lading_server::console::ConsoleConfig {
-                policies: Vec::new(),
-                max_upload: 1 << 20,
-                trust_list: None,
-            },
+            console: lading_server::console::ConsoleConfig { max_upload: 1 << 20, ..Default::default() },
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));

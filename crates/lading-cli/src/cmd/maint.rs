@@ -887,12 +887,13 @@ impl StreamSink {
         let mut configs = std::collections::HashMap::new();
         for entry in std::fs::read_dir(&root).with_context(|| format!("reading {}", root.display()))? {
             let dir = entry?.path();
-            let path = dir.join(TOKENS_FILE);
-            if !path.exists() {
+            if !dir.join(CONFIG_FILE).exists() {
                 continue;
             }
             let config = read_config(&dir)?;
-            let list: Vec<StreamToken> = fsio::read_json(&path, fsio::MAX_DOCUMENT_BYTES)?;
+            let path = dir.join(TOKENS_FILE);
+            let list: Vec<StreamToken> =
+                if path.exists() { fsio::read_json(&path, fsio::MAX_DOCUMENT_BYTES)? } else { Vec::new() };
             for t in list {
                 let mut hash = [0u8; 32];
                 hex::decode_to_slice(&t.sha256, &mut hash)
@@ -1145,4 +1146,114 @@ pub(crate) fn bench(args: &crate::cli::BenchMaintArgs, json_out: bool) -> Result
         ))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The embedded deployment's streams as the web console reads them: the
+/// same lock, log and event index as `lading maint export`, so a page waits
+/// (up to the lock's timeout) while a writer holds the stream.
+impl lading_server::console::StreamBrowser for StreamSink {
+    fn list(&self) -> Result<Vec<lading_server::console::streams::StreamInfo>, StreamError> {
+        let mut names: Vec<&String> = self.configs.keys().collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|name| {
+                let dir = self.data.join("streams").join(name);
+                let index = EventIndex::open(&dir.join(INDEX_FILE)).map_err(|e| unavailable(&e))?;
+                Ok(lading_server::console::streams::StreamInfo {
+                    name: name.clone(),
+                    events: index.next_sequence().map_err(|e| unavailable(&e))?,
+                    latest: index
+                        .latest_occurred_ms()
+                        .map_err(|e| unavailable(&e))?
+                        .and_then(DateTime::<Utc>::from_timestamp_millis),
+                })
+            })
+            .collect()
+    }
+
+    fn read(
+        &self,
+        stream: &str,
+        query: &lading_server::console::streams::StreamQuery,
+    ) -> Result<lading_server::console::streams::StreamRead, StreamError> {
+        let dir = self.known(stream)?;
+        let _lock = lock(&dir).map_err(|e| unavailable(&e))?;
+        // Called on the server's blocking pool: its runtime drives the reads.
+        let rt = tokio::runtime::Handle::try_current().map_err(|e| unavailable(&e))?;
+        rt.block_on(async {
+            let open = open_stream_log(&dir, BatchConfig::default()).await.map_err(|e| unavailable(&e))?;
+            let result = async {
+                let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
+                reconcile(&open.log, &open.store, &mut index).await?;
+                let size = open.log.checkpoint().0;
+                // The sequences the time filter admits (events are roughly, not
+                // strictly, in time order: the page filters each event exactly).
+                let floor = match query.from {
+                    Some(t) => index.first_at_or_after(t.timestamp_millis())?.unwrap_or(size),
+                    None => 0,
+                };
+                let mut end = match query.to {
+                    Some(t) => index.last_before(t.timestamp_millis())?.map_or(0, |s| s + 1),
+                    None => size,
+                };
+                if let Some(before) = query.before {
+                    end = end.min(before);
+                }
+                let end = end.min(size);
+                let start = end.saturating_sub(query.scan.max(1)).max(floor).min(end);
+                let events = if start < end {
+                    check_not_pruned(&open.store, start, end, size)?;
+                    open.log
+                        .entries(start, end)
+                        .await?
+                        .iter()
+                        .map(|b| serde_json::from_slice::<MaintenanceEvent>(b))
+                        .collect::<Result<Vec<_>, _>>()?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, anyhow::Error>(lading_server::console::streams::StreamRead {
+                    size,
+                    range: (start, end),
+                    floor,
+                    events,
+                })
+            }
+            .await;
+            let closed = open.close().await;
+            let read = result.map_err(|e| unavailable(&e))?;
+            closed.map_err(|e| unavailable(&e))?;
+            Ok(read)
+        })
+    }
+
+    fn export(&self, stream: &str, from: u64, to: u64) -> Result<Vec<u8>, StreamError> {
+        let dir = self.known(stream)?;
+        let size =
+            EventIndex::open(&dir.join(INDEX_FILE)).and_then(|i| i.next_sequence()).map_err(|e| unavailable(&e))?;
+        if from >= to || to > size {
+            return Err(StreamError::BadRequest(format!("[{from}, {to}): the stream holds sequences 0..{size}")));
+        }
+        export_segment(&dir, Some(&from.to_string()), Some(&to.to_string()))
+            .map(|(_, bytes)| bytes)
+            .map_err(|e| unavailable(&e))
+    }
+}
+
+use lading_server::console::streams::StreamError;
+
+fn unavailable(e: &dyn std::fmt::Display) -> StreamError {
+    StreamError::Unavailable(format!("{e:#}"))
+}
+
+impl StreamSink {
+    /// The directory of a stream this deployment serves.
+    fn known(&self, stream: &str) -> Result<PathBuf, StreamError> {
+        if self.configs.contains_key(stream) {
+            Ok(self.data.join("streams").join(stream))
+        } else {
+            Err(StreamError::NotFound(stream.to_owned()))
+        }
+    }
 }

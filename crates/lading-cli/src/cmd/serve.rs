@@ -123,10 +123,13 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             tokio::spawn(lading_server::run_witnessing(witnessing, Duration::from_millis(args.witness_interval_ms)));
         }
         // Maintenance streams (embedded store only) take OTLP logs at POST /v1/logs.
-        let otlp: Option<Arc<dyn lading_server::otlp::LogSink>> = match &args.data.data {
-            Some(data) => crate::cmd::maint::StreamSink::load(data)?.map(|s| Arc::new(s) as _),
+        // The same streams back the console's stream pages.
+        let sink = match &args.data.data {
+            Some(data) => crate::cmd::maint::StreamSink::load(data)?.map(Arc::new),
             None => None,
         };
+        let otlp = sink.clone().map(|s| s as Arc<dyn lading_server::otlp::LogSink>);
+        let streams = sink.map(|s| s as Arc<dyn lading_server::console::StreamBrowser>);
         // Trust policies offered by the console's /verify page, named by file stem.
         let mut policies = Vec::new();
         for path in &args.policy {
@@ -138,18 +141,17 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             policies.push((name, policy));
         }
         // The white list the console shows, opened with its operator's key.
-        let trust_list = match (&args.trust_list, &args.trust_list_key) {
+        // Admins may replace it with a newer one signed by the same operator.
+        let (trust_list, publisher) = match (&args.trust_list, &args.trust_list_key) {
             (Some(path), Some(key)) => {
                 let key = fsio::read_public_key(key)?;
-                let envelope =
-                    lading_crypto::Envelope::from_json_bytes(&fsio::read_limited(path, fsio::MAX_DOCUMENT_BYTES)?)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                Some(
-                    lading_trust::trustlist::TrustList::open_signed(&envelope, &key)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-                )
+                let list = open_trust_list(&fsio::read_limited(path, fsio::MAX_DOCUMENT_BYTES)?, &key)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                let publisher =
+                    FilePublisher { path: path.clone(), key, sequence: std::sync::Mutex::new(list.sequence_number) };
+                (Some(list), Some(Arc::new(publisher) as Arc<dyn lading_server::console::TrustListPublisher>))
             }
-            _ => None,
+            _ => (None, None),
         };
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
@@ -165,7 +167,15 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             witness: Some(witness),
             witness_wait: Duration::from_millis(args.witness_wait_ms),
             otlp,
-            console: lading_server::console::ConsoleConfig { policies, max_upload: args.max_upload, trust_list },
+            console: lading_server::console::ConsoleConfig {
+                policies,
+                max_upload: args.max_upload,
+                trust_list: std::sync::RwLock::new(trust_list),
+                publisher,
+                streams,
+                public_streams: args.public_streams,
+                sessions: lading_server::console::Sessions::default(),
+            },
         });
         let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
         if json_out {
@@ -185,6 +195,43 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A signed white list opened with its operator's key.
+fn open_trust_list(
+    bytes: &[u8],
+    key: &lading_crypto::VerifyingKey,
+) -> std::result::Result<lading_trust::trustlist::TrustList, String> {
+    let envelope = lading_crypto::Envelope::from_json_bytes(bytes).map_err(|e| e.to_string())?;
+    lading_trust::trustlist::TrustList::open_signed(&envelope, key).map_err(|e| e.to_string())
+}
+
+/// Publishes white lists uploaded by admins to the `--trust-list` file:
+/// signed by the operator (`--trust-list-key`), strictly newer than the
+/// list served, written atomically (a crash keeps the old list whole).
+struct FilePublisher {
+    path: std::path::PathBuf,
+    key: lading_crypto::VerifyingKey,
+    sequence: std::sync::Mutex<u64>,
+}
+
+impl lading_server::console::TrustListPublisher for FilePublisher {
+    fn publish(&self, signed: &[u8]) -> std::result::Result<lading_trust::trustlist::TrustList, String> {
+        if signed.len() as u64 > fsio::MAX_DOCUMENT_BYTES {
+            return Err(format!("over {} bytes", fsio::MAX_DOCUMENT_BYTES));
+        }
+        let list = open_trust_list(signed, &self.key)?;
+        let mut current = self.sequence.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if list.sequence_number <= *current {
+            return Err(format!(
+                "sequence {} is not newer than the list served (sequence {})",
+                list.sequence_number, *current
+            ));
+        }
+        fsio::write_output(&self.path, signed).map_err(|e| format!("{e:#}"))?;
+        *current = list.sequence_number;
+        Ok(list)
+    }
 }
 
 async fn shutdown_signal() {

@@ -257,7 +257,8 @@ pub(crate) async fn entry_page<S: LogStore, R: Registry>(
     let tree_size = lading_tlog::SignedCheckpoint::verify(receipt.checkpoint.as_bytes(), served.log.verifier(), &[])
         .map_or(0, |c| c.checkpoint.size);
     let (kind, signer) = describe(&entry, s);
-    let standing = match (&state.console.trust_list, signer.is_empty()) {
+    let list = state.console.trust_list.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    let standing = match (&list, signer.is_empty()) {
         (Some(list), false) => Some(match list.standing_of_key(&signer, chrono::Utc::now()) {
             None => s.not_listed.to_owned(),
             Some(st) => {

@@ -13,9 +13,11 @@
 //! form changes nothing on the server, so it carries no CSRF token; forms
 //! that change state will.
 
+mod admin;
 mod deliverables;
 mod explorer;
 pub mod i18n;
+pub mod streams;
 mod trust;
 
 use std::sync::Arc;
@@ -25,7 +27,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Router, middleware};
 use lading_log::{LogStore, Registry};
 use lading_trust::verify::CheckStatus;
@@ -214,8 +216,11 @@ fn error(status: StatusCode, lang: Lang, message: String) -> Response {
     error_back(status, lang, message, "/verify")
 }
 
-/// The console's settings.
-#[derive(Debug, Clone, Default)]
+pub use admin::{COOKIE, MAX_FAILED_LOGINS, SESSION_TTL, Sessions, TrustListPublisher};
+pub use streams::StreamBrowser;
+
+/// The console's settings and its sessions.
+#[derive(Default)]
 pub struct ConsoleConfig {
     /// Trust policies offered on `/verify`, by name.
     pub policies: Vec<(String, lading_trust::policy::Policy)>,
@@ -223,7 +228,28 @@ pub struct ConsoleConfig {
     pub max_upload: usize,
     /// The white list shown on `/trust` and used for signers' standing on entry pages
     /// (verified against its operator's key by whoever configures it).
-    pub trust_list: Option<lading_trust::trustlist::TrustList>,
+    /// Replaced when an admin publishes a newer one.
+    pub trust_list: std::sync::RwLock<Option<lading_trust::trustlist::TrustList>>,
+    /// Where an admin's new white list goes; `None`: publication is off.
+    pub publisher: Option<Arc<dyn TrustListPublisher>>,
+    /// The deployment's maintenance streams; `None`: no stream pages.
+    pub streams: Option<Arc<dyn StreamBrowser>>,
+    /// Stream pages without signing in (events name people and addresses).
+    pub public_streams: bool,
+    /// Admin sessions.
+    pub sessions: Sessions,
+}
+
+impl std::fmt::Debug for ConsoleConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleConfig")
+            .field("policies", &self.policies.len())
+            .field("max_upload", &self.max_upload)
+            .field("publisher", &self.publisher.is_some())
+            .field("streams", &self.streams.is_some())
+            .field("public_streams", &self.public_streams)
+            .finish_non_exhaustive()
+    }
 }
 
 async fn verify_post<S: LogStore, R: Registry>(
@@ -336,6 +362,15 @@ pub fn routes<S: LogStore, R: Registry>(state: &Arc<AppState<S, R>>) -> Router<A
         .route("/logs/{log}", get(explorer::log_page::<S, R>))
         .route("/logs/{log}/search", get(explorer::search::<S, R>))
         .route("/logs/{log}/entries/{index}", get(explorer::entry_page::<S, R>))
+        .route("/streams", get(streams::list_page::<S, R>))
+        .route("/streams/{name}", get(streams::stream_page::<S, R>))
+        .route("/streams/{name}/export", get(streams::export::<S, R>))
+        .route("/admin", get(admin::admin_page::<S, R>))
+        .route("/admin/login", post(admin::login::<S, R>))
+        .route("/admin/logout", post(admin::logout::<S, R>))
+        .route("/admin/tokens", post(admin::mint::<S, R>))
+        .route("/admin/tokens/revoke", post(admin::revoke::<S, R>))
+        .route("/admin/trust-list", post(admin::publish::<S, R>).layer(DefaultBodyLimit::max(max_upload)))
         .route("/static/console.css", get(stylesheet))
         .layer(middleware::from_fn(secure))
 }

@@ -107,6 +107,12 @@ pub(crate) async fn trust_page<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let list = state.console.trust_list.as_ref().map(|l| view(l, s, Utc::now()));
+    let list = state
+        .console
+        .trust_list
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .as_ref()
+        .map(|l| view(l, s, Utc::now()));
     page(StatusCode::OK, &TrustPage { lang, s, here: "/trust", list }, lang)
 }
