@@ -590,6 +590,13 @@ pub(crate) struct DemoArgs {
     /// Write the demo's files into this directory (default: a new directory under the system's temporary one, kept).
     #[arg(long)]
     pub(crate) keep: Option<PathBuf>,
+    /// Then serve the web console over the demo's files: its logs, maintenance stream, white list and trust
+    /// policy (an admin token is printed; stop with Ctrl-C).
+    #[arg(long)]
+    pub(crate) serve: bool,
+    /// Where `--serve` listens.
+    #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+    pub(crate) listen: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -91,7 +91,21 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
         post_verify(url, vec![("bundle", "evidence.lading", bundle.clone()), ("policy_name", "", b"policy".to_vec())]);
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("id=\"verdict\" class=\"verdict ok\">VERIFIED"), "{page}");
-    assert!(page.contains("trust list signature") && !page.contains("class=\"fail\""), "{page}");
+    let checks = &page[..page.find("id=\"deliverables\"").expect("deliverables")];
+    assert!(checks.contains("trust list signature") && !checks.contains("<tr class=\"fail\">"), "{page}");
+    // What the bundle delivers, read the way people read it.
+    assert!(page.contains("<h2>What the bundle delivers</h2>"), "{page}");
+    // The maintenance segment: events by asset and time.
+    assert!(page.contains("Maintenance log segment") && page.contains("<svg class=\"event-chart\""), "{page}");
+    assert!(page.contains("<td>cnc-0007</td>") && page.matches("<circle class=\"dot ").count() == 34, "{page}");
+    // The release: its version chain, file tree and SBOM components.
+    assert!(page.contains("<strong>1.1.0</strong>") && page.contains("<strong>1.0.0</strong>"), "{page}");
+    assert!(page.contains("<td class=\"depth-1\">mes-server</td>") && page.contains("<td>openssl</td>"), "{page}");
+    // The inspection report: the lot verdict, the plan, a gallery of the attached images, the histogram.
+    assert!(page.contains("id=\"lot-decision\">LOT REJECTED") && page.contains("<dd>G</dd>"), "{page}");
+    let cards = page.matches("<figure class=\"card\">").count();
+    assert!(cards >= 1 && page.matches("<image href=\"data:image/png;base64,").count() == cards, "{page}");
+    assert!(page.contains("<svg class=\"histogram\"") && page.matches("<rect class=\"bar\"").count() == 20, "{page}");
     // Also with the policy uploaded instead of chosen.
     let policy_bytes = std::fs::read(d.path().join(&policy)).expect("policy");
     let (status, page) = post_verify(
@@ -106,6 +120,7 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
         vec![("bundle", "evidence.lading", bundle.clone()), ("policy_name", "", b"policy".to_vec())],
     );
     assert!(status == 200 && page.contains(">验证通过<") && page.contains("<td>白名单签名</td>"), "{page}");
+    assert!(page.contains("AI 视觉质检报告") && page.contains("版本链") && page.contains("批次拒收"), "{page}");
     // A tampered bundle is red and names the failed check.
     let mut tampered = bundle.clone();
     let at = tampered.len() / 2;
@@ -363,4 +378,208 @@ fn bad_console_settings_stop_lading_serve_naming_the_file() {
         "demo/trust/white-list.signed.json",
     ]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// An `application/x-www-form-urlencoded` body, as a browser sends a form.
+fn form_post(req: reqwest::RequestBuilder, pairs: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    let enc = |v: &str| {
+        v.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.*".contains(&b) {
+                    char::from(b).to_string()
+                } else if b == b' ' {
+                    "+".to_owned()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    let body = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+    req.header("content-type", "application/x-www-form-urlencoded").body(body)
+}
+
+/// A browser's part of a conversation: no redirects followed, the session cookie kept by hand.
+struct Browser {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+    url: String,
+    cookie: Option<String>,
+}
+
+impl Browser {
+    fn new(url: &str) -> Self {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Self { rt: tokio::runtime::Runtime::new().expect("rt"), client, url: url.to_owned(), cookie: None }
+    }
+
+    fn send(&self, req: reqwest::RequestBuilder) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let req = match &self.cookie {
+            Some(c) => req.header("cookie", format!("lading_session={c}")),
+            None => req,
+        };
+        self.rt.block_on(async {
+            let r = req.send().await.expect("request");
+            (r.status().as_u16(), r.headers().clone(), r.bytes().await.expect("body").to_vec())
+        })
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.send(self.client.get(format!("{}{path}", self.url)));
+        (status, String::from_utf8(body).expect("utf-8"))
+    }
+
+    fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, String) {
+        let (status, headers, body) = self.send(form_post(self.client.post(format!("{}{path}", self.url)), form));
+        (status, headers, String::from_utf8(body).expect("utf-8"))
+    }
+
+    /// The CSRF token of the admin page's forms.
+    fn csrf(&self) -> String {
+        let (_, page) = self.get("/admin");
+        let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+        page[at..at + page[at..].find('"').expect("end")].to_owned()
+    }
+}
+
+#[test]
+fn admins_sign_in_with_a_token_manage_tokens_publish_white_lists_and_read_streams() {
+    let (d, _, _) = demo();
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    let data = ["--data", "demo/maint"];
+    drop(l.serve(&data)); // creates the registry log beside the demo's maintenance stream
+    let admin =
+        l.ok(&["token", "create", "--data", "demo/maint", "--log", "registry", "--scope", "admin"]).trim().to_owned();
+    let submit =
+        l.ok(&["token", "create", "--data", "demo/maint", "--log", "registry", "--scope", "submit"]).trim().to_owned();
+    std::fs::copy(d.path().join("demo/trust/white-list.signed.json"), d.path().join("served-list.json")).expect("copy");
+    let server = l.serve(&[
+        "--data",
+        "demo/maint",
+        "--trust-list",
+        "served-list.json",
+        "--trust-list-key",
+        "demo/trust/authority.pub",
+    ]);
+    let mut b = Browser::new(&server.url);
+
+    // Not signed in: the sign-in form; streams need a session.
+    let (status, page) = b.get("/admin");
+    assert!(status == 200 && page.contains("id=\"login\"") && page.contains("type=\"password\""), "{page}");
+    let (status, page) = b.get("/streams");
+    assert!(status == 401 && page.contains("sign in as an administrator"), "{page}");
+    // A submit-scope token, a made-up one, or none opens no session.
+    for token in [submit.as_str(), "lad_00000000_nope", ""] {
+        let (status, headers, page) = b.post("/admin/login", &[("token", token)]);
+        assert!(status == 401 && headers.get("set-cookie").is_none() && page.contains("not an admin token"), "{page}");
+    }
+    // A form posted from another site is refused before the token is looked at.
+    let (status, _, _) = b.send(
+        form_post(b.client.post(format!("{}/admin/login", b.url)), &[("token", &admin)])
+            .header("origin", "http://evil.example"),
+    );
+    assert_eq!(status, 403);
+    // The admin token opens a session: a cookie the page's script could not read and no other site sends.
+    let (status, headers, _) = b.post("/admin/login", &[("token", admin.as_str())]);
+    assert_eq!(status, 303);
+    let set = headers["set-cookie"].to_str().expect("cookie");
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    b.cookie = Some(set.trim_start_matches("lading_session=").split(';').next().expect("value").to_owned());
+    let (status, page) = b.get("/admin");
+    assert!(status == 200 && page.contains("id=\"tokens\"") && page.contains(&admin[4..12]), "{page}");
+    assert!(!page.contains(&admin), "the token's secret is never shown again");
+
+    // Every form needs the session's CSRF token.
+    let csrf = b.csrf();
+    let (status, _, page) = b.post("/admin/tokens", &[("csrf", "forged"), ("label", "ci"), ("scope", "submit")]);
+    assert!(status == 403 && page.contains("CSRF"), "{page}");
+    let (status, _, _) = b.post("/admin/tokens", &[("label", "ci"), ("scope", "submit")]);
+    assert_eq!(status, 400);
+    // Minting: the token is shown once, and it works.
+    let (status, _, page) = b.post("/admin/tokens", &[("csrf", &csrf), ("label", "ci <runner>"), ("scope", "submit")]);
+    assert!(status == 200 && page.contains("id=\"new-token\">lad_") && page.contains("ci &#60;runner&#62;"), "{page}");
+    let at = page.find("id=\"new-token\">").expect("token") + 15;
+    let minted = page[at..at + page[at..].find('<').expect("end")].to_owned();
+    let listed = l.ok(&["token", "list", "--data", "demo/maint"]);
+    assert!(listed.contains(&minted[4..12]), "{listed}");
+    let (status, _, page) = b.post("/admin/tokens", &[("csrf", &csrf), ("label", "x"), ("scope", "root")]);
+    assert!(status == 400 && page.contains("unknown scope"), "{page}");
+    // Revoking it; a token of another log, or none, is not found.
+    let (status, _, page) = b.post("/admin/tokens/revoke", &[("csrf", &csrf), ("id", &minted[4..12])]);
+    assert!(status == 200 && page.contains("Revoked token"), "{page}");
+    let (status, _, _) = b.post("/admin/tokens/revoke", &[("csrf", &csrf), ("id", "ffffffff")]);
+    assert_eq!(status, 404);
+
+    // Publishing a white list: the one served is not newer; a newer one replaces it, on disk too.
+    let publish = |b: &Browser, file: &str| {
+        let form = reqwest::multipart::Form::new().text("csrf", csrf.clone()).part(
+            "list",
+            reqwest::multipart::Part::bytes(std::fs::read(d.path().join(file)).expect("list")).file_name("list.json"),
+        );
+        let (status, _, body) = b.send(b.client.post(format!("{}/admin/trust-list", b.url)).multipart(form));
+        (status, String::from_utf8(body).expect("utf-8"))
+    };
+    let (status, page) = publish(&b, "demo/trust/white-list.signed.json");
+    assert!(status == 422 && page.contains("not newer than the list served (sequence 1)"), "{page}");
+    let (status, page) = publish(&b, "demo/trust/certificate-saas-release.json");
+    assert!(status == 422 && page.contains("was not published"), "{page}");
+    l.ok(&[
+        "trust-list",
+        "sign",
+        "demo/trust/white-list.json",
+        "--key",
+        "demo/trust/authority.key",
+        "--out",
+        "next.json",
+    ]);
+    let (status, page) = publish(&b, "next.json");
+    assert!(status == 200 && page.contains("Published the white list, sequence 2"), "{page}");
+    let (_, trust) = b.get("/trust");
+    assert!(trust.contains("<dd>2</dd>") || trust.contains(">2<"), "{trust}");
+    assert_eq!(std::fs::read(d.path().join("served-list.json")).ok(), std::fs::read(d.path().join("next.json")).ok());
+
+    // The maintenance stream: listed, its events filtered, a segment exported that verifies offline.
+    let (status, page) = b.get("/streams");
+    assert!(status == 200 && page.contains("fleet-example-de"), "{page}");
+    let (status, page) = b.get("/streams/fleet-example-de");
+    assert!(status == 200 && page.contains("<svg class=\"event-chart\"") && page.contains("id=\"export\""), "{page}");
+    let (status, page) = b.get("/streams/fleet-example-de?result=failure&asset=cnc-0007");
+    assert_eq!(status, 200);
+    let rows = page.matches("<td class=\"result failure\">failure</td>").count();
+    assert!(rows >= 1 && !page.contains("result success") && !page.contains("<td>cnc-0011</td>"), "{page}");
+    let (status, page) = b.get("/streams/fleet-example-de?from=2026-13-01");
+    assert!(status == 400 && page.contains("Not an RFC 3339 time"), "{page}");
+    let (status, page) = b.get("/streams/no-such-stream");
+    assert!(status == 404 && page.contains("no-such-stream"), "{page}");
+    let (status, headers, package) =
+        b.send(b.client.get(format!("{}/streams/fleet-example-de/export?from=0&to=5", b.url)));
+    assert_eq!(status, 200);
+    assert!(headers["content-disposition"].to_str().expect("header").contains("fleet-example-de-0-5.lading"));
+    std::fs::write(d.path().join("seg.lading"), &package).expect("write");
+    let vkey = std::fs::read_to_string(d.path().join("demo/maint/streams/fleet-example-de/log.vkey")).expect("vkey");
+    let verified = l.ok(&["maint", "verify", "seg.lading", "--vkey", vkey.trim()]);
+    assert!(verified.contains("5 events") || verified.to_lowercase().contains("verified"), "{verified}");
+    for bad in ["?from=5&to=5", "?from=0&to=999999", "?from=x&to=1"] {
+        let (status, page) = b.get(&format!("/streams/fleet-example-de/export{bad}"));
+        assert_eq!(status, 400, "{bad}: {page}");
+    }
+
+    // Signing out ends the session; the forms' token dies with it.
+    let (status, headers, _) = b.post("/admin/logout", &[("csrf", &csrf)]);
+    assert!(status == 303 && headers["set-cookie"].to_str().expect("cookie").contains("Max-Age=0"));
+    let (status, _) = b.get("/streams");
+    assert_eq!(status, 401);
+    let (status, _, _) = b.post("/admin/tokens", &[("csrf", &csrf), ("label", "late"), ("scope", "submit")]);
+    assert_eq!(status, 401);
+    // Guessing tokens is throttled.
+    b.cookie = None;
+    let mut last = 0;
+    for _ in 0..=lading_server::console::MAX_FAILED_LOGINS {
+        last = b.post("/admin/login", &[("token", "lad_00000000_guess")]).0;
+    }
+    assert_eq!(last, 429);
+    let (status, _, _) = b.post("/admin/login", &[("token", admin.as_str())]);
+    assert_eq!(status, 429, "even the right token waits out the minute");
 }

@@ -321,6 +321,17 @@ fn inspection_journey(dir: &Path) -> Result<Vec<String>> {
 /// evidence bundle and the overseas client's verdict — through the CLI
 /// itself, each party with its own key. Returns the lines to show, the
 /// bundle, the HTML report and whether the bundle verified.
+/// The image files of the items an inspection report found non-conforming.
+fn flagged_images(report: &Path, lot: &Path) -> Result<Vec<String>> {
+    let r: lading_model::inspection::InspectionReport =
+        serde_json::from_slice(&std::fs::read(report)?).with_context(|| format!("reading {}", report.display()))?;
+    Ok(r.items
+        .iter()
+        .filter(|i| i.effective_verdict() == lading_model::inspection::Verdict::Fail)
+        .map(|i| lot.join(&i.image.name).to_string_lossy().into_owned())
+        .collect())
+}
+
 fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::path::PathBuf, bool)> {
     let t = dir.join("trust");
     std::fs::create_dir_all(t.join("profiles"))?;
@@ -331,6 +342,7 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
     let (segment, stream_key, stream_pub) =
         (rel("fleet-example-de.lading"), rel("stream-fleet-example-de.key"), rel("stream-fleet-example-de.pub"));
     let (release, release_pub) = (rel("example-mes-1.1.0.lading"), rel("provider-p256.pub"));
+    let (inspection, vision_pub) = (rel("inspection/report.dsse.json"), rel("inspection/vision.pub"));
     let mut lines = Vec::new();
     for k in ["authority", "certifier", "registry"] {
         lading(&t, &["key", "generate", "--out", k, "--force"])?;
@@ -372,11 +384,13 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
             "--role",
             "provider",
             "--scope",
-            "maintenance-log,saas-release",
+            "maintenance-log,saas-release,inspection-report",
             "--pubkey",
             &stream_pub,
             "--pubkey",
             &release_pub,
+            "--pubkey",
+            &vision_pub,
             "--from",
             since,
         ],
@@ -396,7 +410,7 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
             "--role",
             "certification-body",
             "--scope",
-            "maintenance-log,saas-release",
+            "maintenance-log,saas-release,inspection-report",
             "--pubkey",
             "certifier.pub",
             "--from",
@@ -413,9 +427,14 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
     ));
 
     let mut certificates = Vec::new();
-    for (kind, deliverable, key) in
-        [("maintenance-log", &segment, &stream_pub), ("saas-release", &release, &release_pub)]
-    {
+    // The inspection report is re-run by the certification body (IR-05).
+    let (model, lot) = (rel("inspection/surface-classifier.onnx"), rel("inspection/lot"));
+    let rerun = ["--inspect-model", model.as_str(), "--inspect-images", lot.as_str()];
+    for (kind, deliverable, key, extra) in [
+        ("maintenance-log", &segment, &stream_pub, &[][..]),
+        ("saas-release", &release, &release_pub, &[][..]),
+        ("inspection-report", &inspection, &vision_pub, &rerun[..]),
+    ] {
         let eval = format!("evaluate-{kind}.lading");
         lading(&t, &["bundle", "create", "--deliverable", deliverable, "--log", "registry-log", "--out", &eval])?;
         let report = format!("report-{kind}.json");
@@ -433,7 +452,11 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
                 "log-policy.txt",
                 "--out",
                 &report,
-            ],
+            ]
+            .iter()
+            .chain(extra)
+            .copied()
+            .collect::<Vec<_>>(),
         )?;
         let results = r["report"]["results"].as_array().map_or(0, Vec::len);
         let cert = format!("certificate-{kind}.json");
@@ -464,6 +487,8 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         &segment,
         "--deliverable",
         &release,
+        "--deliverable",
+        &inspection,
         "--trust-list",
         "white-list.signed.json",
         "--operator-key",
@@ -486,9 +511,11 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
     }
     lading(&t, &statement)?;
     lines.push(
-        "   the provider issues a compliance statement to its client in Germany naming both deliverables by digest"
+        "   the provider issues a compliance statement to its client in Germany naming the three deliverables by digest"
             .into(),
     );
+    // The images of the non-conforming items travel along, so a reader sees what the model flagged.
+    let flagged = flagged_images(&dir.join("inspection/report.json"), &dir.join("inspection/lot"))?;
     let mut bundle = vec![
         "bundle",
         "create",
@@ -496,6 +523,8 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         &segment,
         "--deliverable",
         &release,
+        "--deliverable",
+        &inspection,
         "--statement",
         "statement.json",
         "--trust-list",
@@ -507,6 +536,9 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
     ];
     for (cert, report) in &certificates {
         bundle.extend(["--certificate", cert.as_str(), "--report", report.as_str()]);
+    }
+    for image in &flagged {
+        bundle.extend(["--attach", image.as_str()]);
     }
     let b = lading(&t, &bundle)?;
     lines
@@ -717,7 +749,8 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
         "\n10. A pilot-zone authority lists the provider and a certification body; the body certifies the maintenance"
             .into(),
     )?;
-    say("    log and the SaaS release; the provider issues a compliance statement; the client verifies the evidence bundle.".into())?;
+    say("    log, the SaaS release and the inspection report (re-running it); the provider issues a compliance statement;".into())?;
+    say("    the client verifies the evidence bundle.".into())?;
     let (trust_lines, bundle, verdict_html, verified) = trust_journey(dir)?;
     for line in trust_lines {
         say(line)?;
@@ -753,6 +786,29 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
             "verification_report": verdict_html,
             "verified": verified,
         }))?;
+    }
+    if args.serve {
+        let (token, serve_args) = crate::cmd::serve::demo_deployment(dir, &args.listen)?;
+        let url = format!("http://{}", args.listen);
+        if json_out {
+            output::json_line(&json!({
+                "event": "console",
+                "url": url,
+                "admin_token": token,
+                "bundle": bundle,
+                "policy": "policy",
+            }))?;
+        } else {
+            say(format!("\n11. The web console: open {url}/ (English / 简体中文)."))?;
+            say(format!(
+                "    /verify: upload {} with the policy \"policy\" and read the deliverables;",
+                bundle.display()
+            ))?;
+            say("    /logs/registry: the demo's signed documents, each signer's standing on the white list;".into())?;
+            say(format!("    /admin: sign in with the admin token {token}"))?;
+            say("    (then /streams shows the maintenance stream). Stop with Ctrl-C.".into())?;
+        }
+        return crate::cmd::serve::serve(&serve_args, json_out);
     }
     Ok(ExitCode::SUCCESS)
 }

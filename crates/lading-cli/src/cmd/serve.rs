@@ -431,3 +431,83 @@ pub(crate) fn logs_add_witness(args: &LogsAddWitnessArgs, json_out: bool) -> Res
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `lading demo --serve`: a deployment over the demo's files — its
+/// maintenance stream, a registry log holding the demo's signed documents
+/// (their provider keys registered), an admin token, the white list and
+/// the client's trust policy — served with the console. Returns the admin
+/// token and the `serve` arguments.
+pub(crate) fn demo_deployment(dir: &Path, listen: &str) -> Result<(String, ServeArgs)> {
+    use clap::Parser as _;
+    /// `lading serve`'s flags, parsed as the command line would.
+    #[derive(clap::Parser)]
+    struct Flags {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+    let data = dir.join("maint");
+    let trust = dir.join("trust");
+    let path = |p: &Path| p.to_string_lossy().into_owned();
+    let args = Flags::try_parse_from([
+        "serve".to_owned(),
+        "--data".into(),
+        path(&data),
+        "--listen".into(),
+        listen.to_owned(),
+        "--origin-prefix".into(),
+        "demo.lading.example".into(),
+        "--policy".into(),
+        path(&trust.join("policy.json")),
+        "--trust-list".into(),
+        path(&trust.join("white-list.signed.json")),
+        "--trust-list-key".into(),
+        path(&trust.join("authority.pub")),
+    ])
+    .map_err(|e| anyhow::anyhow!("demo serve flags: {e}"))?
+    .serve;
+    // The signed documents of the demo, with the keys that signed them.
+    let mut signed: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
+    for kind in lading_model::Kind::ALL {
+        for alg in lading_crypto::Algorithm::ALL {
+            signed.push((dir.join(format!("{kind}.{alg}.dsse.json")), dir.join(format!("provider-{alg}.pub"))));
+        }
+    }
+    signed.push((dir.join("inspection/report.dsse.json"), dir.join("inspection/vision.pub")));
+    let token = with_registry(&args.data, async |deployment, registry| {
+        if !registry.logs().await?.iter().any(|l| l.name == FIRST_LOG) {
+            create_log(deployment, registry, FIRST_LOG, &format!("demo.lading.example/{FIRST_LOG}")).await?;
+        }
+        let def =
+            registry.logs().await?.into_iter().find(|l| l.name == FIRST_LOG).context("the demo's registry log")?;
+        let (log, sqlite) = deployment.open_log(&def, BatchConfig::default()).await?;
+        for (envelope_path, key_path) in &signed {
+            let key = fsio::read_public_key(key_path)?;
+            let keyid = key.key_id().to_string();
+            let record = ProviderKey {
+                log: FIRST_LOG.into(),
+                keyid: keyid.clone(),
+                spki_der: key.to_spki_der(),
+                label: path(key_path),
+            };
+            if !registry.provider_keys().await?.iter().any(|k| k.log == record.log && k.keyid == keyid) {
+                registry.add_provider_key(record).await?;
+            }
+            let bytes = fsio::read_limited(envelope_path, fsio::MAX_DOCUMENT_BYTES)?;
+            let envelope = lading_crypto::Envelope::from_json_bytes(&bytes)?;
+            let kind = lading_crypto::verify_statement(&envelope, &key)
+                .with_context(|| format!("verifying {}", envelope_path.display()))?
+                .statement
+                .predicate_type;
+            log.append(lading_crypto::registry_leaf(&kind, &bytes, &keyid)).await?;
+        }
+        log.shutdown().await;
+        if let Some(s) = sqlite {
+            s.flush()?;
+        }
+        let new = lading_server::mint(FIRST_LOG, Scope::Admin, "lading demo --serve", now())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        registry.add_token(new.record).await?;
+        Ok(new.token)
+    })?;
+    Ok((token, args))
+}

@@ -176,7 +176,7 @@ const CATEGORIES: [&str; 6] = [
     "configuration-changes",
     "audit-log-events",
 ];
-const RESULTS: [&str; 3] = ["success", "failure", "unknown"];
+const RESULTS: [&str; 4] = ["success", "failure", "partial", "unknown"];
 
 #[derive(Template)]
 #[template(path = "stream.html")]
@@ -192,7 +192,7 @@ struct StreamPage {
     category: String,
     result: String,
     categories: [&'static str; 6],
-    results: [&'static str; 3],
+    results: [&'static str; 4],
     range: (u64, u64),
     timeline: Option<Timeline>,
     rows: Vec<EventRow>,
