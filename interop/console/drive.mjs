@@ -3,14 +3,17 @@
 // and a tampered one (red, naming the failed check) through the form, and runs axe-core on each
 // page (no serious or critical violations). Screenshots go to SHOTS.
 //
-//   node drive.mjs BASE_URL BUNDLE TAMPERED_BUNDLE SHOTS_DIR
+// Then signs in on /admin with an admin token (a session cookie), and reads the maintenance
+// stream pages, which need that session.
+//
+//   node drive.mjs BASE_URL BUNDLE TAMPERED_BUNDLE SHOTS_DIR ADMIN_TOKEN
 // Prints one JSON object; exits 1 on the first failed expectation.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
-const [base, bundle, tampered, shots] = process.argv.slice(2);
+const [base, bundle, tampered, shots, token] = process.argv.slice(2);
 const executablePath = process.env.LADING_CHROMIUM || '/usr/bin/chromium';
 const browser = await chromium.launch({
   executablePath,
@@ -56,6 +59,11 @@ try {
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify' }).click()]);
   assert.equal(await page.locator('#verdict').innerText(), 'VERIFIED');
   assert.match(await page.locator('#verdict').getAttribute('class'), /\bok\b/);
+  // What the bundle delivers: the three deliverables, the inspection gallery drawn from the attached images.
+  assert.equal(await page.locator('#deliverables article').count(), 3);
+  assert.equal(await page.locator('#lot-decision').innerText(), 'LOT REJECTED');
+  assert.ok(await page.locator('.gallery figure svg image').count() > 0, 'the gallery shows images');
+  assert.equal(await page.locator('svg.histogram rect.bar').count(), 20);
   await audit('verdict-verified');
   // A tampered one: red, and the failed check is named.
   await page.goto(`${base}/verify?lang=zh-CN`);
@@ -66,11 +74,31 @@ try {
   assert.ok(failed.length > 0, 'a failed check is listed');
   report.failed_checks = failed;
   await audit('verdict-refused');
+  // Streams need an admin session: refused first, then the sign-in form, then the stream.
+  await page.goto(`${base}/streams?lang=en`);
+  assert.match(await page.locator('#reason').innerText(), /sign in as an administrator/);
+  await page.goto(`${base}/admin?lang=en`);
+  await audit('admin-login');
+  await page.fill('#token', token);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  assert.ok(await page.locator('#tokens').isVisible(), 'signed in: the token table');
+  await audit('admin');
+  await page.getByRole('link', { name: 'Streams' }).click();
+  await page.getByRole('link', { name: 'fleet-example-de' }).click();
+  assert.ok(await page.locator('svg.event-chart circle').count() > 0, 'events drawn');
+  // Filter by result, through the form.
+  await page.selectOption('select[name=result]', 'failure');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Apply' }).click()]);
+  const results = await page.locator('table.events td.result').allInnerTexts();
+  assert.ok(results.length > 0 && results.every((r) => r === 'failure'), `filtered: ${results}`);
+  await audit('stream');
   assert.deepEqual(report.violations, [], 'no serious or critical accessibility violations');
   report.ok = true;
 } catch (e) {
   report.ok = false;
   report.error = String(e && e.stack || e);
+  report.at = page.url();
+  report.main = (await page.locator('main').innerText().catch(() => '')).slice(0, 1000);
 } finally {
   await browser.close();
 }

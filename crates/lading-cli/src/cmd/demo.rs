@@ -793,7 +793,6 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
         if json_out {
             output::json_line(&json!({
                 "event": "console",
-                "url": url,
                 "admin_token": token,
                 "bundle": bundle,
                 "policy": "policy",

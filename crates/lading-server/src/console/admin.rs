@@ -134,8 +134,9 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// Refuses a form posted from another site (the `Origin` header, when
-/// browsers send it, must name this host).
+/// Refuses a form posted from another site: the `Origin` header, when
+/// sent (browsers send it with every POST), must name this host; `null`
+/// (an opaque or hidden origin) is refused too.
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();

@@ -65,7 +65,9 @@ async fn secure(request: axum::extract::Request, next: middleware::Next) -> Resp
     let h = r.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Same-origin requests carry the page's origin (the admin forms' Origin check needs it;
+    // `no-referrer` makes browsers send `Origin: null`); other sites learn nothing.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     r
 }
