@@ -149,15 +149,16 @@ def test_lading_reproduces_the_w3c_signed_vector(run_lading, vectors_dir):
 
 
 def test_digital_bazaar_verifies_the_demo_certificates_and_statement(dbvc, run_lading, tmp_path_factory):
-    """`lading demo` issues two certificates (a certification body's) and a compliance statement
-    (the provider's); Digital Bazaar's verifier accepts all three as they are."""
+    """`lading demo` issues three certificates (a certification body's: maintenance log, SaaS release,
+    inspection report) and a compliance statement (the provider's); Digital Bazaar's verifier accepts
+    all four as they are."""
     out = tmp_path_factory.mktemp("demo")
     res = run_lading("--json", "demo", "--keep", out)
     assert res.code == 0, res.stderr
     assert res.json()["verified"] is True
     trust = out / "trust"
     issued = sorted(trust.glob("certificate-*.json")) + [trust / "statement.json"]
-    assert len(issued) == 3, issued
+    assert len(issued) == 4, issued
     for path in issued:
         assert dbvc("verify", path) == {"verified": True}, path
         doc = json.loads(path.read_text(encoding="utf-8"))
