@@ -121,10 +121,9 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     );
     assert!(status == 200 && page.contains(">验证通过<") && page.contains("<td>白名单签名</td>"), "{page}");
     assert!(page.contains("AI 视觉质检报告") && page.contains("版本链") && page.contains("批次拒收"), "{page}");
-    // A tampered bundle is red and names the failed check.
-    let mut tampered = bundle.clone();
-    let at = tampered.len() / 2;
-    tampered[at] ^= 0x01;
+    // A tampered bundle (the demo's copy with the statement's contract number changed) is red and
+    // names the failed check.
+    let tampered = std::fs::read(d.path().join("demo/trust/evidence-altered.lading")).expect("altered bundle");
     let (status, page) =
         post_verify(url, vec![("bundle", "evidence.lading", tampered), ("policy_name", "", b"policy".to_vec())]);
     assert_eq!(status, 200);
