@@ -583,3 +583,59 @@ fn admins_sign_in_with_a_token_manage_tokens_publish_white_lists_and_read_stream
     let (status, _, _) = b.post("/admin/login", &[("token", admin.as_str())]);
     assert_eq!(status, 429, "even the right token waits out the minute");
 }
+
+#[test]
+fn a_long_stream_pages_back_with_its_filters_and_public_streams_need_no_session() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    l.ok(&["key", "generate", "--out", "k"]);
+    l.ok(&[
+        "maint",
+        "stream",
+        "create",
+        "s",
+        "--data",
+        "data",
+        "--key",
+        "k.key",
+        "--provider",
+        "Suzhou Example Cloud Operations Co., Ltd.",
+        "--registration-id",
+        "91320500MA1EXAMPLE",
+        "--jurisdiction",
+        "DE",
+    ]);
+    // More events than a page reads (streams::SCAN): the sample's first event, renumbered, a second apart.
+    let sample = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/events.jsonl"),
+    )
+    .expect("sample");
+    let first: Value = serde_json::from_str(sample.lines().next().expect("a line")).expect("json");
+    let events = lading_server::console::streams::SCAN + 100;
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-20T08:00:00Z").expect("time");
+    let mut lines = String::new();
+    for i in 0..events {
+        let mut e = first.clone();
+        let at = (start + chrono::Duration::seconds(i64::try_from(i).expect("i"))).to_rfc3339();
+        e["event_id"] = Value::from(format!("evt-{i:06}"));
+        e["occurred_at"] = Value::from(at.clone());
+        e["observed_at"] = Value::from(at);
+        lines.push_str(&serde_json::to_string(&e).expect("line"));
+        lines.push('\n');
+    }
+    std::fs::write(d.path().join("many.jsonl"), lines).expect("write");
+    l.ok(&["maint", "ingest", "s", "many.jsonl", "--data", "data", "--format", "jsonl"]);
+
+    let server = l.serve(&["--data", "data", "--public-streams"]);
+    let b = Browser::new(&server.url);
+    // The newest SCAN sequences, and a link to the older ones keeping the filters.
+    let (status, page) = b.get("/streams/s?asset=cnc-0007");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&format!("100 – {events}")), "{page}");
+    let at = page.find("id=\"older\" href=\"").expect("an older link") + 17;
+    let href = page[at..at + page[at..].find('"').expect("end")].replace("&#38;", "&");
+    assert!(href.contains("asset=cnc-0007") && href.contains("before=100"), "{href}");
+    let (status, page) = b.get(&href);
+    assert!(status == 200 && page.contains("0 – 100") && !page.contains("id=\"older\""), "{page}");
+    assert_eq!(page.matches("<td>cnc-0007</td>").count(), 100, "{page}");
+}

@@ -250,19 +250,18 @@ pub(crate) async fn stream_page<S: LogStore, R: Registry>(
     if rows.len() > PAGE_EVENTS {
         rows.drain(..rows.len() - PAGE_EVENTS);
     }
-    let enc = |v: &str| form_urlencoded(v);
+    // The name is one of the browser's streams (it read it): a-z, 0-9, '.', '_', '-'.
     let older = (read.range.0 > read.floor).then(|| {
-        format!(
-            "/streams/{}?lang={}&from={}&to={}&asset={}&category={}&result={}&before={}",
-            enc(&name),
-            lang.tag(),
-            enc(&f.from),
-            enc(&f.to),
-            enc(&f.asset),
-            enc(&f.category),
-            enc(&f.result),
-            read.range.0
-        )
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("lang", lang.tag())
+            .append_pair("from", &f.from)
+            .append_pair("to", &f.to)
+            .append_pair("asset", &f.asset)
+            .append_pair("category", &f.category)
+            .append_pair("result", &f.result)
+            .append_pair("before", &read.range.0.to_string())
+            .finish();
+        format!("/streams/{name}?{query}")
     });
     let view = StreamPage {
         lang,
@@ -283,19 +282,6 @@ pub(crate) async fn stream_page<S: LogStore, R: Registry>(
         name,
     };
     page(StatusCode::OK, &view, lang)
-}
-
-/// Percent-encodes a query value.
-fn form_urlencoded(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `?from=SEQ&to=SEQ`.
@@ -328,13 +314,10 @@ pub(crate) async fn export<S: LogStore, R: Registry>(
             let h = r.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            // The stream name is checked by the browser (letters, digits, - and _ only).
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "attachment; filename=\"{}-{}-{}.lading\"",
-                form_urlencoded(&name),
-                range.from,
-                range.to
-            )) {
+            // The name is one of the browser's streams (it exported it): a-z, 0-9, '.', '_', '-'.
+            if let Ok(v) =
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}-{}-{}.lading\"", range.from, range.to))
+            {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
             r
