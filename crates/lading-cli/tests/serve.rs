@@ -122,6 +122,11 @@ fn a_log_gets_its_checkpoints_cosigned_by_a_witness_deployment() {
     let out =
         lading(d, &["log", "verify-proof", "receipt", "--entry", "entry", "--vkey", &log_vkey, "--policy", "policy"]);
     assert!(out.contains("b.lading.example/witness"), "{out}");
+    // The console's dashboard: the witness and the age of its cosignature, the submission counted.
+    let dashboard = reqwest::blocking_get(&format!("{}/", a.url));
+    assert!(dashboard.contains("<code>b.lading.example/witness</code>: "), "{dashboard}");
+    assert!(dashboard.contains(" s ago<br>") && !dashboard.contains("none yet"), "{dashboard}");
+    assert!(dashboard.contains("<td class=\"num rate\">1</td>"), "{dashboard}");
 
     // The witness's own answers, straight from the spec.
     let checkpoint = reqwest::blocking_get(&format!("{}/v1/logs/registry/checkpoint", a.url));

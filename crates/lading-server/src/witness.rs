@@ -35,6 +35,8 @@ pub struct Witnessed {
     pub note: String,
     /// How many witnesses cosigned it.
     pub cosigners: usize,
+    /// When each witness that cosigned it did (its key id, Unix seconds), as verified.
+    pub cosigned_at: Vec<(u32, u64)>,
 }
 
 /// A witness a log asks, with what it last cosigned for us.
@@ -103,7 +105,7 @@ pub(crate) async fn add_checkpoint<S: LogStore, R: Registry>(
 
 /// Asks one witness to cosign `note_text` (size `size`), using what it last
 /// cosigned for us (`known`, learned from a 409 if unknown); returns the
-/// verified cosignature lines.
+/// verified cosignature lines and their timestamp.
 async fn ask<S: LogStore>(
     client: &reqwest::Client,
     log: &Log<S>,
@@ -111,7 +113,7 @@ async fn ask<S: LogStore>(
     known: &mut u64,
     size: u64,
     note_text: &str,
-) -> Result<Vec<lading_tlog::NoteSignature>, String> {
+) -> Result<(Vec<lading_tlog::NoteSignature>, Option<u64>), String> {
     for _ in 0..2 {
         let proof = if *known == 0 || *known == size {
             Vec::new()
@@ -144,9 +146,10 @@ async fn ask<S: LogStore>(
             .filter(|l| l.name == witness.verifier.name() && l.key_id == witness.verifier.key_id())
             .collect();
         let check = Note { text: note.text, signatures: mine.clone() };
-        check.verify(std::slice::from_ref(&witness.verifier)).map_err(|e| format!("{}: {e}", witness.url))?;
+        let verified =
+            check.verify(std::slice::from_ref(&witness.verifier)).map_err(|e| format!("{}: {e}", witness.url))?;
         *known = size;
-        return Ok(mine);
+        return Ok((mine, verified.iter().find_map(|v| v.timestamp)));
     }
     Err(format!("{}: kept answering 409", witness.url))
 }
@@ -168,18 +171,19 @@ pub async fn run_witnessing<S: LogStore>(logs: Vec<WitnessedLogTask<S>>, interva
             }
             let Ok(mut note) = Note::parse(text.as_bytes()) else { continue };
             let Ok(checkpoint) = Checkpoint::parse_text(&note.text) else { continue };
-            let mut cosigners = 0;
+            let (mut cosigners, mut cosigned_at) = (0, Vec::new());
             for (j, w) in witnesses.iter().enumerate() {
                 let k = known.entry((i, j)).or_insert(0);
-                if let Ok(lines) = ask(&client, log, w, k, size, &text).await {
+                if let Ok((lines, at)) = ask(&client, log, w, k, size, &text).await {
                     note.signatures.extend(lines);
                     cosigners += 1;
+                    cosigned_at.extend(at.map(|t| (w.verifier.key_id(), t)));
                 }
             }
             if cosigners > 0 {
                 last_size.insert(i, size);
                 let mut guard = slot.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-                *guard = Some(Witnessed { checkpoint, note: note.to_text(), cosigners });
+                *guard = Some(Witnessed { checkpoint, note: note.to_text(), cosigners, cosigned_at });
             }
         }
         tokio::time::sleep(interval).await;

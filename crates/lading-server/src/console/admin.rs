@@ -430,27 +430,16 @@ pub(crate) async fn publish<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let mut multipart = match multipart {
-        Ok(m) => m,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, lang, format!("{} {}", s.err_bad_form, e.body_text())),
+    let parts = match super::read_form(multipart, state.console.max_upload, s).await {
+        Ok(p) => p,
+        Err((status, message)) => return admin_error(status, lang, message),
     };
     let (mut csrf, mut list) = (String::new(), None);
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_owned();
-                let bytes = match field.bytes().await {
-                    Ok(b) => b,
-                    Err(e) => return admin_error(e.status(), lang, format!("{} {}", s.err_bad_form, e.body_text())),
-                };
-                match name.as_str() {
-                    "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-                    "list" if !bytes.is_empty() => list = Some(bytes),
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return admin_error(e.status(), lang, format!("{} {}", s.err_bad_form, e.body_text())),
+    for (name, _, bytes) in parts {
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "list" if !bytes.is_empty() => list = Some(bytes),
+            _ => {}
         }
     }
     let session = match authorised(&state.console.sessions, &headers, &csrf, lang) {

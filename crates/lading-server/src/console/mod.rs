@@ -105,19 +105,15 @@ struct LogRow {
 }
 
 /// Each witness of `log` with the age in seconds of its cosignature on the
-/// latest cosigned checkpoint (verified against its key), if it made one.
+/// latest cosigned checkpoint (verified when it was gathered), if it made one.
 fn cosigners<S: LogStore>(log: &crate::ServedLog<S>, now: std::time::SystemTime) -> Vec<(String, Option<u64>)> {
-    let note = log.witnessed.read().ok().and_then(|w| w.as_ref().map(|w| w.note.clone()));
-    let verifiers: Vec<lading_tlog::NoteVerifier> = log.witnesses.iter().map(|w| w.verifier.clone()).collect();
-    let signed = note
-        .and_then(|n| lading_tlog::note::Note::parse(n.as_bytes()).ok())
-        .and_then(|n| n.verify(&verifiers).ok())
-        .unwrap_or_default();
+    let cosigned_at =
+        log.witnessed.read().ok().and_then(|w| w.as_ref().map(|w| w.cosigned_at.clone())).unwrap_or_default();
     let unix = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     log.witnesses
         .iter()
         .map(|w| {
-            let at = signed.iter().find(|v| v.key_id == w.verifier.key_id()).and_then(|v| v.timestamp);
+            let at = cosigned_at.iter().find(|(id, _)| *id == w.verifier.key_id()).map(|(_, t)| *t);
             (w.verifier.name().to_owned(), at.map(|t| unix.saturating_sub(t)))
         })
         .collect()
@@ -254,6 +250,37 @@ impl std::fmt::Debug for ConsoleConfig {
     }
 }
 
+/// A part of a `multipart/form-data` upload: field name, file name (empty
+/// for a text field), bytes.
+pub(crate) type Part = (String, String, axum::body::Bytes);
+
+/// Reads every part of an upload (the route's body limit applies); a
+/// malformed form or a part over `max_upload` bytes is the status and the
+/// reason to show.
+pub(crate) async fn read_form(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    max_upload: usize,
+    s: &Strings,
+) -> Result<Vec<Part>, (StatusCode, String)> {
+    let mut multipart =
+        multipart.map_err(|e| (StatusCode::BAD_REQUEST, format!("{} {}", s.err_bad_form, e.body_text())))?;
+    let failed = |e: axum::extract::multipart::MultipartError| {
+        let status = e.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            (status, format!("{} {max_upload} bytes", s.err_too_large))
+        } else {
+            (status, format!("{} {}", s.err_bad_form, e.body_text()))
+        }
+    };
+    let mut parts = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(failed)? {
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        parts.push((name, file_name, field.bytes().await.map_err(failed)?));
+    }
+    Ok(parts)
+}
+
 async fn verify_post<S: LogStore, R: Registry>(
     State(state): State<Arc<AppState<S, R>>>,
     query: LangParam,
@@ -262,33 +289,12 @@ async fn verify_post<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let mut multipart = match multipart {
-        Ok(m) => m,
-        Err(e) => return error(StatusCode::BAD_REQUEST, lang, format!("{} {}", s.err_bad_form, e.body_text())),
-    };
-    // A part too large for --max-upload, or a malformed body, while reading the form.
-    let upload_error = |e: &axum::extract::multipart::MultipartError| {
-        let status = e.status();
-        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            format!("{} {} bytes", s.err_too_large, state.console.max_upload)
-        } else {
-            format!("{} {}", s.err_bad_form, e.body_text())
-        };
-        error(status, lang, message)
+    let parts = match read_form(multipart, state.console.max_upload, s).await {
+        Ok(p) => p,
+        Err((status, message)) => return error(status, lang, message),
     };
     let (mut bundle, mut bundle_name, mut policy_upload, mut policy_name) = (None, String::new(), None, None);
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return upload_error(&e),
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        let file_name = field.file_name().unwrap_or("").to_owned();
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) => return upload_error(&e),
-        };
+    for (name, file_name, bytes) in parts {
         match name.as_str() {
             "bundle" if !bytes.is_empty() => {
                 bundle = Some(bytes);
