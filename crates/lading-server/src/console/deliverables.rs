@@ -593,3 +593,57 @@ fn segment(name: &str, package: &Package) -> Result<SegmentView, String> {
         rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lading_model::bundle::{BundleIndex, Member};
+
+    fn zip_of_kind(kind: &str) -> Vec<u8> {
+        let bytes = b"{}".to_vec();
+        Package {
+            index: BundleIndex {
+                format: lading_model::bundle::BUNDLE_FORMAT.into(),
+                kind: kind.into(),
+                members: vec![Member {
+                    path: "manifest.json".into(),
+                    sha256: Sha256Digest::of(&bytes),
+                    size: 2,
+                    media_type: "application/json".into(),
+                    role: "manifest".into(),
+                }],
+            },
+            files: vec![bytes],
+        }
+        .to_zip()
+        .expect("zip")
+    }
+
+    #[test]
+    fn deliverables_that_cannot_be_read_say_why_and_a_bundle_that_does_not_open_shows_none() {
+        let s = super::super::i18n::Lang::En.strings();
+        let bundle = lading_trust::verify::assemble(vec![
+            ("deliverable", "junk.json".into(), "application/json", b"not an envelope".to_vec()),
+            ("deliverable", "other.lading".into(), "application/zip", zip_of_kind("something-else")),
+            ("deliverable", "release.lading".into(), "application/zip", zip_of_kind("saas-release")),
+            ("deliverable", "cut.lading".into(), "application/zip", b"PK\x03\x04 truncated".to_vec()),
+        ])
+        .expect("bundle")
+        .to_zip()
+        .expect("zip");
+        let views = views(&bundle, s);
+        assert_eq!(views.len(), 4);
+        let why: Vec<(String, String)> = views
+            .into_iter()
+            .map(|v| match v {
+                View::Unreadable { name, why } => (name, why),
+                other => panic!("{other:?} shown"),
+            })
+            .collect();
+        assert_eq!(why[0].0, "junk.json");
+        assert!(why[1].1.contains("no view for \"something-else\""), "{why:?}");
+        assert!(why[2].1.contains("manifest.json"), "{why:?}");
+        assert!(!why[3].1.is_empty(), "{why:?}");
+        assert!(super::views(b"not a zip", s).is_empty());
+    }
+}
