@@ -121,6 +121,12 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     );
     assert!(status == 200 && page.contains(">验证通过<") && page.contains("<td>白名单签名</td>"), "{page}");
     assert!(page.contains("AI 视觉质检报告") && page.contains("版本链") && page.contains("批次拒收"), "{page}");
+    // ... and so are the reasons behind the checks, with their values as data.
+    assert!(
+        page.contains("个成员，均与 bundle.json 中的摘要一致") && page.contains("回执验证通过：demo.lading.example"),
+        "{page}"
+    );
+    assert!(!page.contains("members, each matching") && !page.contains("receipt verifies"), "{page}");
     // A tampered bundle (the demo's copy with the statement's contract number changed) is red and
     // names the failed check.
     let tampered = std::fs::read(d.path().join("demo/trust/evidence-altered.lading")).expect("altered bundle");
@@ -128,6 +134,12 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
         post_verify(url, vec![("bundle", "evidence.lading", tampered), ("policy_name", "", b"policy".to_vec())]);
     assert_eq!(status, 200);
     assert!(page.contains("verdict bad\">NOT VERIFIED") && page.contains("<tr class=\"fail\"><td>"), "{page}");
+    let tampered_zh = std::fs::read(d.path().join("demo/trust/evidence-altered.lading")).expect("altered bundle");
+    let (_, page) = post_verify(
+        &format!("{url}/verify?lang=zh-CN"),
+        vec![("bundle", "evidence.lading", tampered_zh), ("policy_name", "", b"policy".to_vec())],
+    );
+    assert!(page.contains("<td>声明签名</td>") && page.contains("未通过验证："), "{page}");
 
     // Bad uploads: each a page with the reason and a 4xx, never a 500.
     let cases: Vec<(Vec<FormPart>, u16, &str)> = vec![

@@ -9,6 +9,8 @@ use lading_model::Sha256Digest;
 use lading_model::bundle::Package;
 use serde_json::Value;
 
+use crate::reason;
+use crate::reason::Reason;
 use crate::trustlist::Deliverable;
 
 /// What is known of a deliverable before any key is trusted.
@@ -43,7 +45,7 @@ pub struct Checked {
     /// The signed document, as JSON.
     pub document: Option<Value>,
     /// Signature and kind checks: `Ok(what held)` or `Err(what failed)`.
-    pub integrity: Vec<(String, Result<String, String>)>,
+    pub integrity: Vec<(String, Result<Reason, Reason>)>,
     /// Maintenance logs: days between the last event and `retention_until`.
     pub retention_days: Option<i64>,
     /// SaaS releases: SBOMs in the package.
@@ -103,9 +105,9 @@ pub fn check(bytes: &[u8], examined: &Examined, key: &VerifyingKey) -> Checked {
     match lading_crypto::verify_statement(&examined.envelope, key) {
         Ok(v) => {
             out.document = Some(v.statement.predicate.clone());
-            out.integrity.push(("signature".into(), Ok(format!("signed by key {}", key.key_id()))));
+            out.integrity.push(("signature".into(), Ok(reason!(SignedByKey, key = key.key_id()))));
         }
-        Err(e) => out.integrity.push(("signature".into(), Err(e.to_string()))),
+        Err(e) => out.integrity.push(("signature".into(), Err(Reason::error(e)))),
     }
     match examined.form {
         "release package" => match lading_release::load_release(bytes, key) {
@@ -113,22 +115,25 @@ pub fn check(bytes: &[u8], examined: &Examined, key: &VerifyingKey) -> Checked {
                 out.sboms = Some(r.sboms.len());
                 out.integrity.push((
                     "release package".into(),
-                    Ok(format!("{} {} verifies: {} SBOM(s)", r.manifest.service, r.manifest.version, r.sboms.len())),
+                    Ok(reason!(
+                        ReleaseVerifies,
+                        service = r.manifest.service,
+                        version = r.manifest.version,
+                        count = r.sboms.len()
+                    )),
                 ));
             }
-            Err(e) => out.integrity.push(("release package".into(), Err(e.to_string()))),
+            Err(e) => out.integrity.push(("release package".into(), Err(Reason::error(e)))),
         },
         "segment package" => {
             let verifier = match (key, &out.document) {
-                (VerifyingKey::Ed25519(k), Some(doc)) => doc["checkpoint"]["origin"]
-                    .as_str()
-                    .ok_or_else(|| "the segment names no checkpoint origin".to_owned())
-                    .and_then(|origin| {
-                        lading_tlog::NoteVerifier::new(origin, lading_tlog::KeyKind::Ed25519, *k)
-                            .map_err(|e| e.to_string())
-                    }),
-                (VerifyingKey::Ed25519(_), None) => Err("the segment document did not verify".into()),
-                _ => Err("a stream's log key is Ed25519".into()),
+                (VerifyingKey::Ed25519(k), Some(doc)) => {
+                    doc["checkpoint"]["origin"].as_str().ok_or_else(|| reason!(SegmentNoOrigin)).and_then(|origin| {
+                        lading_tlog::NoteVerifier::new(origin, lading_tlog::KeyKind::Ed25519, *k).map_err(Reason::error)
+                    })
+                }
+                (VerifyingKey::Ed25519(_), None) => Err(reason!(SegmentDocumentInvalid)),
+                _ => Err(reason!(StreamKeyNotEd25519)),
             };
             match verifier {
                 Ok(v) => {
@@ -145,12 +150,9 @@ pub fn check(bytes: &[u8], examined: &Examined, key: &VerifyingKey) -> Checked {
                     out.integrity.push((
                         "segment".into(),
                         if verification.ok() {
-                            Ok(format!(
-                                "{} events, complete and in order under the stream's signed checkpoint",
-                                verification.timeline.len()
-                            ))
+                            Ok(reason!(SegmentComplete, count = verification.timeline.len()))
                         } else {
-                            Err(failed.join("; "))
+                            Err(Reason::error(failed.join("; ")))
                         },
                     ));
                 }

@@ -17,5 +17,6 @@ pub mod credential;
 pub mod deliverable;
 pub mod policy;
 pub mod profile;
+pub mod reason;
 pub mod trustlist;
 pub mod verify;

@@ -125,7 +125,7 @@ pub struct Facts {
     /// The signed document.
     pub document: Option<Value>,
     /// Integrity checks: what held or failed.
-    pub integrity: Vec<(String, Result<String, String>)>,
+    pub integrity: Vec<(String, Result<crate::reason::Reason, crate::reason::Reason>)>,
     /// Whether a receipt verified, with how many trusted witness cosignatures.
     pub logged: Option<usize>,
     /// Maintenance logs: retention after the last event, in days.

@@ -19,6 +19,8 @@ use serde_json::Value;
 use crate::credential;
 use crate::deliverable;
 use crate::policy::Policy;
+use crate::reason;
+use crate::reason::Reason;
 use crate::trustlist::{Deliverable, Role, Status, TrustList};
 
 /// The package kind of an evidence bundle.
@@ -89,8 +91,10 @@ pub struct VerdictCheck {
     pub name: String,
     /// Its outcome.
     pub status: CheckStatus,
-    /// Why, for a person.
+    /// Why, for a person, in English.
     pub reason: String,
+    /// Why, as a code with values, for rendering in other languages.
+    pub why: Reason,
 }
 
 /// The answer.
@@ -118,30 +122,35 @@ pub struct Verdict {
 struct Checks(Vec<VerdictCheck>);
 
 impl Checks {
-    fn push(&mut self, name: impl Into<String>, r: Result<String, String>) -> bool {
+    fn push(&mut self, name: impl Into<String>, r: Result<Reason, Reason>) -> bool {
         let ok = r.is_ok();
-        let (status, reason) = match r {
+        let (status, why) = match r {
             Ok(s) => (CheckStatus::Pass, s),
             Err(s) => (CheckStatus::Fail, s),
         };
-        self.0.push(VerdictCheck { name: name.into(), status, reason });
+        self.0.push(VerdictCheck { name: name.into(), status, reason: why.to_string(), why });
         ok
     }
-    fn na(&mut self, name: impl Into<String>, reason: impl Into<String>) {
-        self.0.push(VerdictCheck { name: name.into(), status: CheckStatus::NotApplicable, reason: reason.into() });
+    fn na(&mut self, name: impl Into<String>, why: Reason) {
+        self.0.push(VerdictCheck {
+            name: name.into(),
+            status: CheckStatus::NotApplicable,
+            reason: why.to_string(),
+            why,
+        });
     }
 }
 
-fn one<'a>(package: &'a Package, role: &str) -> Result<(&'a Member, &'a [u8]), String> {
+fn one<'a>(package: &'a Package, role: &str) -> Result<(&'a Member, &'a [u8]), Reason> {
     match package.members(role).as_slice() {
         [only] => Ok(*only),
-        [] => Err(format!("the bundle has no {role} member")),
-        many => Err(format!("the bundle has {} {role} members; one is expected", many.len())),
+        [] => Err(reason!(MemberAbsent, role = role)),
+        many => Err(reason!(MemberRepeated, count = many.len(), role = role)),
     }
 }
 
-fn json_of(bytes: &[u8], what: &str) -> Result<Value, String> {
-    lading_model::json::parse_strict(bytes).map_err(|e| format!("{what}: {e}"))
+fn json_of(bytes: &[u8], path: &str) -> Result<Value, Reason> {
+    lading_model::json::parse_strict(bytes).map_err(|e| reason!(MemberUnreadable, path = path, error = e))
 }
 
 /// The Ed25519 key and SPKI key id behind a credential's `did:key` issuer.
@@ -167,19 +176,20 @@ pub fn receipts(package: &Package) -> Vec<lading_tlog::Receipt> {
         .collect()
 }
 
-/// A receipt that proves `leaf` under `logs`: where (for people) and the
-/// cosignature times of the witnesses `logs` trusts.
+/// A receipt that proves `leaf` under `logs`: where (a
+/// [`ReasonCode::ReceiptVerifies`] reason) and the cosignature times of the
+/// witnesses `logs` trusts.
 pub fn find_receipt(
     receipts: &[lading_tlog::Receipt],
     leaf: &[u8],
     logs: &lading_tlog::Policy,
-) -> Option<(String, Vec<u64>)> {
+) -> Option<(Reason, Vec<u64>)> {
     let hash = lading_tlog::leaf_hash(leaf);
     receipts.iter().find_map(|r| {
         let signed = r.verify(&hash, logs).ok()?;
         let witnesses: Vec<u64> = signed.verified.iter().filter_map(|s| s.timestamp).collect();
         Some((
-            format!("index {} of {} (size {})", r.index, signed.checkpoint.origin, signed.checkpoint.size),
+            reason!(ReceiptVerifies, index = r.index, origin = signed.checkpoint.origin, size = signed.checkpoint.size),
             witnesses,
         ))
     })
@@ -214,19 +224,20 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     let package = match Package::from_zip(bytes) {
         Ok(p) if p.index.kind == BUNDLE_KIND => p,
         Ok(p) => {
-            c.push("bundle", Err(format!("a {:?} package, not an evidence bundle", p.index.kind)));
+            c.push("bundle", Err(reason!(NotABundle, kind = format!("{:?}", p.index.kind))));
             return;
         }
         Err(e) => {
-            c.push("bundle", Err(e.to_string()));
+            c.push("bundle", Err(Reason::error(e)));
             return;
         }
     };
-    c.push("bundle", Ok(format!("{} members, each matching its digest in bundle.json", package.files.len())));
+    c.push("bundle", Ok(reason!(BundleIntact, count = package.files.len())));
 
     // 2. The white list: signed by a recognised operator, fresh enough.
     let list = one(&package, role::TRUST_LIST).and_then(|(m, b)| {
-        let env = lading_crypto::Envelope::from_json_bytes(b).map_err(|e| format!("{}: {e}", m.path))?;
+        let env = lading_crypto::Envelope::from_json_bytes(b)
+            .map_err(|e| reason!(MemberUnreadable, path = m.path, error = e))?;
         let mut why = Vec::new();
         for (i, (name, key)) in policy.operator_keys.iter().enumerate() {
             match TrustList::open_signed(&env, key) {
@@ -236,42 +247,37 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
                 Err(e) => why.push(format!("{name}: {e}")),
             }
         }
-        Err(format!("{} is not signed by an operator this policy recognises ({})", m.path, why.join("; ")))
+        Err(reason!(TrustListUnrecognised, path = m.path, why = why.join("; ")))
     });
     let list = match list {
         Ok((l, operator, min_sequence)) => {
             c.push(
                 "trust list signature",
-                Ok(format!(
-                    "{} sequence {} signed by {operator} ({})",
-                    l.operator.name, l.sequence_number, l.operator.zone
+                Ok(reason!(
+                    TrustListSigned,
+                    list = l.operator.name,
+                    sequence = l.sequence_number,
+                    operator = operator,
+                    zone = l.operator.zone
                 )),
             );
             if let Some(min) = min_sequence {
                 c.push(
                     "trust list version",
                     if l.sequence_number >= min {
-                        Ok(format!("sequence {} ≥ {min}, the oldest the policy accepts from {operator}", l.sequence_number))
+                        Ok(reason!(TrustListRecentEnough, sequence = l.sequence_number, min = min, operator = operator))
                     } else {
-                        Err(format!(
-                            "sequence {} is older than {min}, the oldest the policy accepts from {operator}: an old list replayed?",
-                            l.sequence_number
-                        ))
+                        Err(reason!(TrustListReplayed, sequence = l.sequence_number, min = min, operator = operator))
                     },
                 );
             }
-            if now > l.next_update {
-                let stale = format!("stale: its next update was due {}", l.next_update.to_rfc3339());
-                if policy.text.require_fresh_trust_list {
-                    c.push("trust list freshness", Err(format!("{stale}; the policy requires a fresh list")));
-                } else {
-                    c.push(
-                        "trust list freshness",
-                        Ok(format!("{stale}; accepted, the policy does not require fresh lists")),
-                    );
-                }
+            let due = l.next_update.to_rfc3339();
+            if now <= l.next_update {
+                c.push("trust list freshness", Ok(reason!(TrustListCurrent, until = due)));
+            } else if policy.text.require_fresh_trust_list {
+                c.push("trust list freshness", Err(reason!(TrustListStaleRefused, due = due)));
             } else {
-                c.push("trust list freshness", Ok(format!("current until {}", l.next_update.to_rfc3339())));
+                c.push("trust list freshness", Ok(reason!(TrustListStaleAccepted, due = due)));
             }
             Some(l)
         }
@@ -285,9 +291,10 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     let receipts = receipts(&package);
     let statement = one(&package, role::STATEMENT).and_then(|(m, b)| {
         let value = json_of(b, &m.path)?;
-        let verified = credential::verify(&value, now).map_err(|e| format!("{}: {e}", m.path))?;
+        let verified =
+            credential::verify(&value, now).map_err(|e| reason!(CredentialInvalid, path = m.path, error = e))?;
         if !verified.shape.types.iter().any(|t| t == STATEMENT_CREDENTIAL_TYPE) {
-            return Err(format!("{}: not a {STATEMENT_CREDENTIAL_TYPE}", m.path));
+            return Err(reason!(WrongCredentialType, path = m.path, credential_type = STATEMENT_CREDENTIAL_TYPE));
         }
         Ok((value, verified, b.to_vec()))
     });
@@ -296,12 +303,12 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     }) else {
         return;
     };
-    c.push("statement signature", Ok(format!("signed by {}", st.shape.issuer)));
+    c.push("statement signature", Ok(reason!(SignedBy, issuer = st.shape.issuer)));
     v.client = statement["credentialSubject"]["client"].as_str().map(str::to_owned);
     let (_, provider_key_id) = match issuer_key(&st.shape.issuer) {
         Ok(k) => k,
         Err(e) => {
-            c.push("statement signer", Err(e));
+            c.push("statement signer", Err(Reason::error(e)));
             return;
         }
     };
@@ -311,28 +318,31 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     let claimed = st.proof.created;
     let logged_at = match find_receipt(&receipts, &leaf, &policy.logs) {
         Some((where_, witnesses)) => {
-            c.push("statement logged", Ok(format!("receipt verifies: {where_}")));
+            c.push("statement logged", Ok(where_));
             match witnesses.iter().min().and_then(|t| DateTime::from_timestamp(i64::try_from(*t).ok()?, 0)) {
                 Some(t) => {
                     v.logged_at_source = format!("earliest of {} trusted witness cosignature(s)", witnesses.len());
-                    c.push("time of logging", Ok(format!("{} ({})", t.to_rfc3339(), v.logged_at_source)));
+                    c.push(
+                        "time of logging",
+                        Ok(reason!(LoggedAtWitnessed, time = t.to_rfc3339(), count = witnesses.len())),
+                    );
                     t
                 }
                 None if policy.text.require_witnessed_time => {
                     v.logged_at_source = "not witnessed".into();
-                    c.push("time of logging", Err("no trusted witness cosigned the receipt's checkpoint; the policy requires a witnessed time".into()));
+                    c.push("time of logging", Err(reason!(WitnessedTimeRequired)));
                     claimed
                 }
                 None => {
                     v.logged_at_source =
                         "claimed by the provider (the proof's created time; no witness cosignature)".into();
-                    c.push("time of logging", Ok(format!("{} ({})", claimed.to_rfc3339(), v.logged_at_source)));
+                    c.push("time of logging", Ok(reason!(LoggedAtClaimed, time = claimed.to_rfc3339())));
                     claimed
                 }
             }
         }
         None => {
-            c.push("statement logged", Err("no receipt proves the statement is in a log this policy trusts".into()));
+            c.push("statement logged", Err(reason!(StatementNotLogged)));
             v.logged_at_source = "claimed by the provider (not logged)".into();
             claimed
         }
@@ -343,10 +353,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     // 5. The provider's standing on the white list at that time.
     let provider = match list.standing_of_key(&provider_key_id, logged_at) {
         None => {
-            c.push(
-                "provider on the white list",
-                Err(format!("the statement's signing key {provider_key_id} is not on the list")),
-            );
+            c.push("provider on the white list", Err(reason!(StatementKeyNotListed, key = provider_key_id)));
             return;
         }
         Some(s) => {
@@ -354,20 +361,21 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             v.provider = Some(name.clone());
             let r = match (s.entity.role, s.status, s.key) {
                 (Role::Provider, Some(st), Some(_)) if st.status == Status::Granted => {
-                    Ok(format!("{name}: granted since {}", st.at.to_rfc3339()))
+                    Ok(reason!(ProviderGranted, name = name, since = st.at.to_rfc3339()))
                 }
-                (Role::Provider, Some(st), _) if st.status != Status::Granted => Err(format!(
-                    "{name} was {} at {} (since {}: {})",
-                    st.status,
-                    logged_at.to_rfc3339(),
-                    st.at.to_rfc3339(),
-                    st.reason
+                (Role::Provider, Some(st), _) if st.status != Status::Granted => Err(reason!(
+                    ProviderNotGranted,
+                    name = name,
+                    status = st.status,
+                    at = logged_at.to_rfc3339(),
+                    since = st.at.to_rfc3339(),
+                    why = st.reason
                 )),
-                (Role::Provider, None, _) => Err(format!("{name} was not yet listed at {}", logged_at.to_rfc3339())),
+                (Role::Provider, None, _) => Err(reason!(NotYetListed, name = name, at = logged_at.to_rfc3339())),
                 (Role::Provider, _, None) => {
-                    Err(format!("{name}'s key {provider_key_id} was not valid at {}", logged_at.to_rfc3339()))
+                    Err(reason!(ProviderKeyNotValid, name = name, key = provider_key_id, at = logged_at.to_rfc3339()))
                 }
-                (role, ..) => Err(format!("{name} is listed as a {role}, not a provider")),
+                (role, ..) => Err(reason!(NotAProvider, name = name, role = role)),
             };
             c.push("provider on the white list", r);
             s.entity.clone()
@@ -388,14 +396,14 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     let wanted: Vec<Value> = subject["certificates"].as_array().cloned().unwrap_or_default();
     let certs = package.members(role::CERTIFICATE);
     if certs.is_empty() {
-        c.push("certificates", Err("the bundle has no certificate".into()));
+        c.push("certificates", Err(reason!(NoCertificate)));
     }
     for w in &wanted {
         let sha = w["sha256"].as_str().unwrap_or_default();
         if !certs.iter().any(|(_, b)| Sha256Digest::of(b).to_hex() == sha) {
             c.push(
                 format!("certificate {}", w["id"].as_str().unwrap_or("?")),
-                Err(format!("named by the statement but missing from the bundle (sha256 {sha})")),
+                Err(reason!(NamedButMissing, sha256 = sha)),
             );
         }
     }
@@ -404,7 +412,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     for (m, b) in &certs {
         let hex = Sha256Digest::of(b).to_hex();
         if !wanted.iter().any(|w| w["sha256"].as_str() == Some(hex.as_str())) {
-            c.push(format!("certificate {}", m.path), Err("in the bundle but not named by the statement".into()));
+            c.push(format!("certificate {}", m.path), Err(reason!(NotNamedByStatement)));
             continue;
         }
         for kind in check_certificate(c, &package, m, b, &list, &provider, logged_at) {
@@ -418,7 +426,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         .collect();
     for (m, b) in package.members(role::REPORT) {
         if !named_reports.contains(&Sha256Digest::of(b).to_hex()) {
-            c.push(format!("report {}", m.path), Err("in the bundle but named by no certificate".into()));
+            c.push(format!("report {}", m.path), Err(reason!(ReportNotNamed)));
         }
     }
     for kind in &kinds {
@@ -426,9 +434,9 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         c.push(
             format!("certified for {kind}"),
             if by.is_empty() {
-                Err(format!("no valid certificate from an accredited body covers {kind}"))
+                Err(reason!(NotCertified, kind = kind))
             } else {
-                Ok(format!("by {}", by.join(", ")))
+                Ok(reason!(CertifiedBy, certificates = by.join(", ")))
             },
         );
     }
@@ -436,13 +444,13 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     // 7. The deliverables: exactly those the statement names, each signed by the provider, logged and intact.
     let members = package.members(role::DELIVERABLE);
     if named.is_empty() {
-        c.push("deliverables", Err("the statement names no deliverable".into()));
+        c.push("deliverables", Err(reason!(NoDeliverables)));
     }
     for d in &named {
         let name = d["name"].as_str().unwrap_or("?");
         let want = d["sha256"].as_str().unwrap_or_default();
         let Some((m, b)) = members.iter().find(|(_, b)| Sha256Digest::of(b).to_hex() == want) else {
-            c.push(format!("deliverable {name}"), Err(format!("missing from the bundle (sha256 {want})")));
+            c.push(format!("deliverable {name}"), Err(reason!(NamedButMissing, sha256 = want)));
             continue;
         };
         check_deliverable(c, name, m, b, d, &provider, &list, &receipts, policy, logged_at);
@@ -450,7 +458,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     for (m, b) in &members {
         let hex = Sha256Digest::of(b).to_hex();
         if !named.iter().any(|d| d["sha256"].as_str() == Some(hex.as_str())) {
-            c.push(format!("deliverable {}", m.path), Err("in the bundle but not named by the statement".into()));
+            c.push(format!("deliverable {}", m.path), Err(reason!(NotNamedByStatement)));
         }
     }
 }
@@ -469,9 +477,7 @@ fn check_certificate(
 ) -> Vec<Deliverable> {
     let label = format!("certificate {}", m.path);
     let cert = json_of(b, &m.path).and_then(|value| {
-        credential::verify(&value, logged_at)
-            .map(|vc| (value, vc))
-            .map_err(|e| format!("{e} (judged at the time of logging)"))
+        credential::verify(&value, logged_at).map(|vc| (value, vc)).map_err(|e| reason!(CertificateInvalid, error = e))
     });
     let (value, vc) = match cert {
         Ok(x) => x,
@@ -481,9 +487,9 @@ fn check_certificate(
         }
     };
     let mut ok =
-        c.push(label.clone(), Ok(format!("signed by {}, valid at {}", vc.shape.issuer, logged_at.to_rfc3339())));
+        c.push(label.clone(), Ok(reason!(CertificateValid, issuer = vc.shape.issuer, at = logged_at.to_rfc3339())));
     if !vc.shape.types.iter().any(|t| t == CERTIFICATE_TYPE) {
-        ok &= c.push(format!("{label}: type"), Err(format!("not a {CERTIFICATE_TYPE}")));
+        ok &= c.push(format!("{label}: type"), Err(reason!(NotOfType, credential_type = CERTIFICATE_TYPE)));
     }
     let cs = &value["credentialSubject"];
     let scope: Vec<Deliverable> =
@@ -492,27 +498,29 @@ fn check_certificate(
     ok &= c.push(
         format!("{label}: certification body accredited"),
         match body {
-            None => Err(format!("{} is not on the white list", vc.shape.issuer)),
+            None => Err(reason!(IssuerNotListed, issuer = vc.shape.issuer)),
             Some(s) if s.entity.role != Role::CertificationBody => {
-                Err(format!("{} is listed as a {}, not a certification body", s.entity.id, s.entity.role))
+                Err(reason!(NotACertificationBody, id = s.entity.id, role = s.entity.role))
             }
             Some(s) => match s.status {
                 Some(st) if st.status == Status::Granted && s.key.is_some() => {
                     let outside: Vec<String> =
                         scope.iter().filter(|k| !s.entity.scope.contains(k)).map(ToString::to_string).collect();
                     if outside.is_empty() {
-                        Ok(format!(
-                            "{} ({}) accredited for {}",
-                            s.entity.legal_name,
-                            s.entity.id,
-                            join(&s.entity.scope)
+                        Ok(reason!(
+                            BodyAccredited,
+                            name = s.entity.legal_name,
+                            id = s.entity.id,
+                            scope = join(&s.entity.scope)
                         ))
                     } else {
-                        Err(format!("{} is not accredited for {}", s.entity.id, outside.join(", ")))
+                        Err(reason!(BodyNotAccreditedFor, id = s.entity.id, kinds = outside.join(", ")))
                     }
                 }
-                Some(st) => Err(format!("{} was {} at {}", s.entity.id, st.status, logged_at.to_rfc3339())),
-                None => Err(format!("{} was not yet listed at {}", s.entity.id, logged_at.to_rfc3339())),
+                Some(st) => {
+                    Err(reason!(BodyNotGranted, id = s.entity.id, status = st.status, at = logged_at.to_rfc3339()))
+                }
+                None => Err(reason!(NotYetListed, name = s.entity.id, at = logged_at.to_rfc3339())),
             },
         },
     );
@@ -520,22 +528,22 @@ fn check_certificate(
     ok &= c.push(
         format!("{label}: names the provider"),
         if cert_provider == provider.id {
-            Ok(format!("issued to {}", provider.id))
+            Ok(reason!(IssuedTo, provider = provider.id))
         } else {
-            Err(format!("issued to {cert_provider:?}, but the statement is {}'s", provider.id))
+            Err(reason!(IssuedToAnother, named = format!("{cert_provider:?}"), provider = provider.id))
         },
     );
     let want = cs["conformityReport"]["sha256"].as_str().unwrap_or_default();
     match package.members(role::REPORT).into_iter().find(|(_, rb)| Sha256Digest::of(rb).to_hex() == want) {
-        None => c.na(format!("{label}: conformity report"), "not in the bundle; the certificate names its digest"),
+        None => c.na(format!("{label}: conformity report"), reason!(ReportNotCarried)),
         Some((rm, rb)) => {
             let passed = serde_json::from_slice::<Value>(rb).ok().and_then(|r| r["passed"].as_bool());
             ok &= c.push(
                 format!("{label}: conformity report"),
                 if passed == Some(true) {
-                    Ok(format!("{} passed, as the certificate says", rm.path))
+                    Ok(reason!(ReportPassed, path = rm.path))
                 } else {
-                    Err(format!("{} does not record a pass", rm.path))
+                    Err(reason!(ReportNotPassed, path = rm.path))
                 },
             );
         }
@@ -564,15 +572,12 @@ fn check_deliverable(
     let examined = match deliverable::examine(b) {
         Ok(x) => x,
         Err(e) => {
-            c.push(label, Err(format!("{}: {e}", m.path)));
+            c.push(label, Err(reason!(MemberUnreadable, path = m.path, error = e)));
             return;
         }
     };
     if named["kind"].as_str() != Some(examined.kind.name()) {
-        c.push(
-            label.clone(),
-            Err(format!("the statement says {:?}, the deliverable is a {}", named["kind"], examined.kind)),
-        );
+        c.push(label.clone(), Err(reason!(KindMismatch, named = named["kind"], kind = examined.kind)));
     }
     let key = provider
         .keys
@@ -583,16 +588,18 @@ fn check_deliverable(
         let whose = list.standing_of_key(&examined.keyid, logged_at).map(|s| s.entity.id.clone());
         c.push(
             format!("{label}: signer"),
-            Err(format!(
-                "signed by key {}, which is {}",
-                examined.keyid,
-                whose.map_or("not on the white list".into(), |w| format!("{w}'s, not the provider's"))
-            )),
+            Err(match whose {
+                None => reason!(SignerNotListed, key = examined.keyid),
+                Some(owner) => reason!(SignerNotTheProvider, key = examined.keyid, owner = owner),
+            }),
         );
         return;
     };
     if !provider.scope.contains(&examined.kind) {
-        c.push(format!("{label}: scope"), Err(format!("{} is not listed for {}", provider.id, examined.kind)));
+        c.push(
+            format!("{label}: scope"),
+            Err(reason!(ProviderOutOfScope, provider = provider.id, kind = examined.kind)),
+        );
     }
     let checked = deliverable::check(b, &examined, &key);
     for (what, r) in &checked.integrity {
@@ -601,8 +608,6 @@ fn check_deliverable(
     let leaf = examined.registry_leaf();
     c.push(
         format!("{label}: logged"),
-        find_receipt(receipts, &leaf, &policy.logs)
-            .map(|(w, _)| format!("receipt verifies: {w}"))
-            .ok_or_else(|| "no receipt proves its envelope is in a log this policy trusts".into()),
+        find_receipt(receipts, &leaf, &policy.logs).map(|(w, _)| w).ok_or_else(|| reason!(DeliverableNotLogged)),
     );
 }

@@ -46,7 +46,7 @@ fn facts_of(
                 if !signer_ok {
                     integrity.push((
                         "signer".into(),
-                        Err(format!("signed by key {}, not the provider's {}", x.keyid, key.key_id())),
+                        Err(lading_trust::reason!(NotTheProvidersKey, key = x.keyid, provider_key = key.key_id())),
                     ));
                 }
                 profile::Facts {
@@ -68,7 +68,7 @@ fn facts_of(
                 sha256: Sha256Digest::of(b),
                 algorithm: None,
                 document: None,
-                integrity: vec![("deliverable".into(), Err(e))],
+                integrity: vec![("deliverable".into(), Err(lading_trust::reason::Reason::error(e)))],
                 logged: None,
                 retention_days: None,
                 sboms: None,

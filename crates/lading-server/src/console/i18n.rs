@@ -2,6 +2,8 @@
 //! [`Strings`], so a language missing one does not compile; templates
 //! hold no text of their own.
 
+use lading_trust::reason::{Reason, ReasonCode};
+
 /// A language of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -203,6 +205,9 @@ pub struct Strings {
     pub check_terms: &'static [(&'static str, &'static str)],
     /// Prefixes of check labels (`certificate X`, `deliverable Y`) in this language.
     pub check_prefixes: &'static [(&'static str, &'static str)],
+    /// The verifier's reason templates in this language (placeholders as
+    /// in [`ReasonCode::english`]).
+    pub reason_template: fn(ReasonCode) -> &'static str,
     /// White list
     pub nav_trust: &'static str,
     /// The white list
@@ -421,6 +426,23 @@ pub struct AdminStrings {
 }
 
 impl Strings {
+    /// A verifier's reason in this language. Statuses and roles are
+    /// translated; other values (names, key ids, times, parsers' error
+    /// text) are data and stay as they are.
+    pub fn reason(&self, r: &Reason) -> String {
+        r.render_with((self.reason_template)(r.code), |name, value| {
+            let word = match (name, value) {
+                ("status", "granted") => self.status_granted,
+                ("status", "suspended") => self.status_suspended,
+                ("status", "withdrawn") => self.status_withdrawn,
+                ("role", "provider") => self.role_provider,
+                ("role", "certification-body" | "certification body") => self.role_certification_body,
+                _ => return value.to_owned(),
+            };
+            word.to_owned()
+        })
+    }
+
     /// A check name of the verifier in this language; parts it does not
     /// know stay as they are.
     pub fn check_name(&self, name: &str) -> String {
@@ -513,6 +535,7 @@ pub static EN: Strings = Strings {
     err_log_unreadable: "The log could not be read:",
     check_terms: &[],
     check_prefixes: &[],
+    reason_template: ReasonCode::english,
     nav_trust: "White list",
     trust_title: "The white list",
     trust_intro: "The providers and certification bodies the pilot-zone authority lists, with the history of their status.",
@@ -775,6 +798,7 @@ pub static ZH_CN: Strings = Strings {
         ("signature", "签名"),
         ("integrity", "完整性"),
     ],
+    reason_template: zh_reason,
     check_prefixes: &[
         ("certificate ", "证书 "),
         ("deliverable ", "交付物 "),
@@ -951,6 +975,73 @@ pub static ZH_CN: Strings = Strings {
     },
 };
 
+/// The verifier's reasons in Simplified Chinese; a new code does not compile
+/// until it is translated here.
+fn zh_reason(code: ReasonCode) -> &'static str {
+    use ReasonCode as C;
+    match code {
+        C::Error => "{error}",
+        C::MemberUnreadable => "{path} 无法读取：{error}",
+        C::CredentialInvalid => "{path} 未通过验证：{error}",
+        C::MemberAbsent => "证据包中没有 {role} 成员",
+        C::MemberRepeated => "证据包中有 {count} 个 {role} 成员，应只有一个",
+        C::NotABundle => "这是 {kind} 包，不是证据包",
+        C::BundleIntact => "{count} 个成员，均与 bundle.json 中的摘要一致",
+        C::TrustListUnrecognised => "{path} 不是由本策略认可的运营方签名（{why}）",
+        C::TrustListSigned => "{list} 第 {sequence} 版，由 {operator}（{zone}）签名",
+        C::TrustListRecentEnough => "第 {sequence} 版 ≥ {min}，即本策略接受 {operator} 的最旧版本",
+        C::TrustListReplayed => "第 {sequence} 版早于 {min}，即本策略接受 {operator} 的最旧版本：是否重放了旧名单？",
+        C::TrustListStaleRefused => "已过期：下次更新应在 {due}；本策略要求名单为最新",
+        C::TrustListStaleAccepted => "已过期：下次更新应在 {due}；本策略不要求最新名单，予以接受",
+        C::TrustListCurrent => "有效至 {until}",
+        C::WrongCredentialType => "{path}：不是 {credential_type}",
+        C::SignedBy => "由 {issuer} 签名",
+        C::ReceiptVerifies => "回执验证通过：{origin} 的第 {index} 条（日志大小 {size}）",
+        C::StatementNotLogged => "没有回执证明该声明记录在本策略信任的日志中",
+        C::DeliverableNotLogged => "没有回执证明其信封记录在本策略信任的日志中",
+        C::LoggedAtWitnessed => "{time}（{count} 个受信任见证者联署中最早的时间）",
+        C::WitnessedTimeRequired => "没有受信任的见证者联署回执的检查点；本策略要求经见证的时间",
+        C::LoggedAtClaimed => "{time}（服务提供方自称：证明的创建时间，无见证者联署）",
+        C::StatementKeyNotListed => "声明的签名密钥 {key} 不在名单上",
+        C::ProviderGranted => "{name}：自 {since} 起已授予",
+        C::ProviderNotGranted => "{name} 在 {at} 时为{status}状态（自 {since} 起：{why}）",
+        C::NotYetListed => "{name} 在 {at} 时尚未列入名单",
+        C::ProviderKeyNotValid => "{name} 的密钥 {key} 在 {at} 时无效",
+        C::NotAProvider => "{name} 以{role}身份列入名单，而不是服务提供方",
+        C::NoCertificate => "证据包中没有证书",
+        C::NamedButMissing => "声明列出但证据包中缺失（sha256 {sha256}）",
+        C::NotNamedByStatement => "在证据包中，但声明未列出",
+        C::ReportNotNamed => "在证据包中，但没有证书引用它",
+        C::NotCertified => "没有获认可机构的有效证书覆盖 {kind}",
+        C::CertifiedBy => "由 {certificates} 覆盖",
+        C::NoDeliverables => "声明未列出任何交付物",
+        C::CertificateInvalid => "{error}（按记录时间判断）",
+        C::CertificateValid => "由 {issuer} 签名，在 {at} 时有效",
+        C::NotOfType => "不是 {credential_type}",
+        C::IssuerNotListed => "{issuer} 不在白名单上",
+        C::NotACertificationBody => "{id} 以{role}身份列入名单，而不是认证机构",
+        C::BodyAccredited => "{name}（{id}）已获认可，范围：{scope}",
+        C::BodyNotAccreditedFor => "{id} 未获 {kinds} 的认可",
+        C::BodyNotGranted => "{id} 在 {at} 时为{status}状态",
+        C::IssuedTo => "颁发给 {provider}",
+        C::IssuedToAnother => "颁发给 {named}，但声明属于 {provider}",
+        C::ReportNotCarried => "不在证据包中；证书列出了其摘要",
+        C::ReportPassed => "{path} 记录为通过，与证书一致",
+        C::ReportNotPassed => "{path} 未记录通过",
+        C::KindMismatch => "声明称其为 {named}，交付物实为 {kind}",
+        C::SignerNotListed => "由密钥 {key} 签名，该密钥不在白名单上",
+        C::SignerNotTheProvider => "由密钥 {key} 签名，该密钥属于 {owner}，而非该服务提供方",
+        C::ProviderOutOfScope => "{provider} 未列入 {kind} 范围",
+        C::SignedByKey => "由密钥 {key} 签名",
+        C::ReleaseVerifies => "{service} {version} 验证通过：{count} 份 SBOM",
+        C::SegmentComplete => "{count} 个事件，在数据流签名检查点下完整且有序",
+        C::SegmentNoOrigin => "该片段未指明检查点来源",
+        C::SegmentDocumentInvalid => "片段文档未通过验证",
+        C::StreamKeyNotEd25519 => "数据流的日志密钥应为 Ed25519",
+        C::NotTheProvidersKey => "由密钥 {key} 签名，而非服务提供方的 {provider_key}",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -962,6 +1053,29 @@ mod tests {
         assert_eq!(ZH_CN.check_name("certified for saas-release"), "认证范围：saas-release");
         assert_eq!(ZH_CN.check_name("something new"), "something new");
         assert_eq!(EN.check_name("deliverable seg.lading: signer"), "deliverable seg.lading: signer");
+    }
+
+    #[test]
+    fn every_reason_is_translated_with_the_values_its_english_names() {
+        use lading_trust::reason::placeholders;
+        for code in ReasonCode::ALL {
+            let mut en = placeholders(code.english());
+            let mut zh = placeholders(zh_reason(*code));
+            en.sort_unstable();
+            zh.sort_unstable();
+            assert_eq!(en, zh, "{code:?}: the Chinese template names other values than the English");
+            assert!(code == &ReasonCode::Error || zh_reason(*code) != code.english(), "{code:?} is not translated");
+        }
+        let r = lading_trust::reason!(
+            ProviderNotGranted,
+            name = "Acme",
+            status = "suspended",
+            at = "t1",
+            since = "t0",
+            why = "audit"
+        );
+        assert_eq!(ZH_CN.reason(&r), "Acme 在 t1 时为已暂停状态（自 t0 起：audit）");
+        assert_eq!(EN.reason(&r), "Acme was suspended at t1 (since t0: audit)");
     }
 
     #[test]

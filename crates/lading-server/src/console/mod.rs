@@ -334,7 +334,7 @@ async fn verify_post<S: LogStore, R: Registry>(
                 CheckStatus::Fail => ("fail", s.fail),
                 CheckStatus::NotApplicable => ("na", s.not_applicable),
             };
-            CheckRow { name: s.check_name(&c.name), class, result, reason: c.reason.clone() }
+            CheckRow { name: s.check_name(&c.name), class, result, reason: s.reason(&c.why) }
         })
         .collect();
     let view = VerdictPage {
