@@ -423,6 +423,22 @@ pub(crate) enum BenchCommand {
     /// Inference per image with tract against onnxruntime on the same input
     /// tensors, and a whole lot judged on one core against all cores.
     Inspect(BenchInspectArgs),
+    /// The web console's pages on the demo deployment with a large maintenance stream (stream pages,
+    /// admin, /verify with the demo's bundle) against /healthz on the same server.
+    Console(BenchConsoleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BenchConsoleArgs {
+    /// Directory for the demo deployment (default: a temporary one); kept, a second run reuses its stream.
+    #[arg(long)]
+    pub(crate) dir: Option<PathBuf>,
+    /// Events the demo's maintenance stream holds before measuring (added as needed).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub(crate) events: u64,
+    /// Timed requests per page.
+    #[arg(long, default_value_t = 50)]
+    pub(crate) repeats: usize,
 }
 
 #[derive(Debug, clap::Args)]

@@ -651,3 +651,40 @@ fn a_long_stream_pages_back_with_its_filters_and_public_streams_need_no_session(
     assert!(status == 200 && page.contains("0 – 100") && !page.contains("id=\"older\""), "{page}");
     assert_eq!(page.matches("<td>cnc-0007</td>").count(), 100, "{page}");
 }
+
+/// `lading bench console`: the demo deployment with a grown stream, every page timed against
+/// `/healthz` on the same server, and a second run reusing the stream it built.
+#[test]
+fn bench_console_times_the_deployment_pages_against_healthz() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let bench = |events: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+            .current_dir(d.path())
+            .args(["--json", "bench", "console", "--dir", "b", "--events", events, "--repeats", "3"])
+            .output()
+            .expect("bench");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let v = bench("6000");
+    assert_eq!(v["stream_events"], 6000, "{v}");
+    let pages = v["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 11, "{v}");
+    assert_eq!(pages[0]["request"], "GET /healthz", "{v}");
+    for p in pages {
+        assert!(p["median_ms"].as_f64().is_some_and(|m| m > 0.0) && p["p95_ms"].as_f64() >= p["median_ms"].as_f64());
+    }
+    let request = |p: &Value| p["request"].as_str().unwrap_or_default().to_owned();
+    assert!(pages.iter().any(|p| request(p).starts_with("POST /verify")), "{v}");
+    assert!(pages.iter().any(|p| request(p).contains("?asset=bench-rare")), "{v}");
+    assert!(pages.iter().any(|p| request(p) == "GET /admin"), "{v}");
+    // The stream is kept: asking for more grows it in time order; asking for fewer reuses it.
+    assert_eq!(bench("7000")["stream_events"], 7000);
+    assert_eq!(bench("10")["stream_events"], 7000);
+    let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .current_dir(d.path())
+        .args(["bench", "console", "--dir", "b", "--repeats", "0"])
+        .output()
+        .expect("bench");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("at least 1"));
+}

@@ -129,19 +129,39 @@ impl EventIndex {
     }
 
     /// The first sequence number whose event occurred at or after `ms`.
-    pub fn first_at_or_after(&self, ms: i64) -> Result<Option<u64>, StoreError> {
+    ///
+    /// A stream takes an event only when it occurred no more than
+    /// `tolerance_ms` before the latest one so far, so (with `t`, the
+    /// earliest time at or after `ms`) the first such event occurred in
+    /// `[t, t + tolerance_ms]`: an index seek and a short range scan
+    /// answer exactly, where `MIN(sequence) WHERE occurred_ms >= ms` would
+    /// read every later event. `tolerance_ms` must be at least the
+    /// tolerance the events were taken with.
+    pub fn first_at_or_after(&self, ms: i64, tolerance_ms: i64) -> Result<Option<u64>, StoreError> {
         let v: Option<i64> = self
             .conn
-            .query_row("SELECT MIN(sequence) FROM events WHERE occurred_ms >= ?1", [ms], |r| r.get(0))
+            .query_row(
+                "WITH t AS (SELECT MIN(occurred_ms) AS at FROM events WHERE occurred_ms >= ?1)
+                 SELECT MIN(sequence) FROM events, t WHERE occurred_ms >= t.at AND occurred_ms <= t.at + ?2",
+                [ms, tolerance_ms.max(0)],
+                |r| r.get(0),
+            )
             .map_err(backend)?;
         v.map(seq).transpose()
     }
 
-    /// The last sequence number whose event occurred before `ms`.
-    pub fn last_before(&self, ms: i64) -> Result<Option<u64>, StoreError> {
+    /// The last sequence number whose event occurred before `ms`: by the
+    /// same rule, it occurred in `[t - tolerance_ms, t]` where `t` is the
+    /// latest time before `ms`.
+    pub fn last_before(&self, ms: i64, tolerance_ms: i64) -> Result<Option<u64>, StoreError> {
         let v: Option<i64> = self
             .conn
-            .query_row("SELECT MAX(sequence) FROM events WHERE occurred_ms < ?1", [ms], |r| r.get(0))
+            .query_row(
+                "WITH t AS (SELECT MAX(occurred_ms) AS at FROM events WHERE occurred_ms < ?1)
+                 SELECT MAX(sequence) FROM events, t WHERE occurred_ms <= t.at AND occurred_ms >= t.at - ?2",
+                [ms, tolerance_ms.max(0)],
+                |r| r.get(0),
+            )
             .map_err(backend)?;
         v.map(seq).transpose()
     }
@@ -164,8 +184,8 @@ mod tests {
         assert_eq!(ix.next_sequence().expect("next"), 3);
         assert_eq!(ix.latest_occurred_ms().expect("latest"), Some(30));
         assert_eq!(ix.known(["a", "z", "c"]).expect("known").len(), 2);
-        assert_eq!(ix.first_at_or_after(15).expect("q"), Some(1));
-        assert_eq!(ix.last_before(30).expect("q"), Some(1));
+        assert_eq!(ix.first_at_or_after(15, 0).expect("q"), Some(1));
+        assert_eq!(ix.last_before(30, 0).expect("q"), Some(1));
         // A gap, and a repeated id, are refused whole.
         assert!(matches!(ix.append(&[ev(4, "d", 40)]), Err(StoreError::Conflict { .. })));
         assert!(matches!(ix.append(&[ev(3, "d", 40), ev(4, "a", 50)]), Err(StoreError::Corrupt(_))));
@@ -173,5 +193,35 @@ mod tests {
         drop(ix);
         let ix = EventIndex::open(&dir.path().join("events.sqlite")).expect("reopen");
         assert_eq!(ix.next_sequence().expect("next"), 3);
+    }
+
+    /// Streams whose events arrive out of order within the tolerance, with
+    /// gaps and bursts: the bounded look-ups agree with a full scan.
+    #[test]
+    fn time_look_ups_agree_with_a_full_scan_within_the_tolerance() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut ix = EventIndex::open(&dir.path().join("events.sqlite")).expect("open");
+        let tol = 50;
+        let (mut latest, mut rows, mut state) = (0i64, Vec::new(), 0x9e37_79b9_7f4a_7c15u64);
+        for i in 0..3_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let ms = match state % 10 {
+                0 => latest + 5_000,                                      // a gap
+                1 | 2 => latest - i64::try_from(state % 51).unwrap_or(0), // late, within the tolerance
+                3 => latest,                                              // a burst at one time
+                _ => latest + i64::try_from(state % 20).unwrap_or(0),
+            };
+            latest = latest.max(ms);
+            rows.push(ev(i, &format!("e{i}"), ms));
+        }
+        ix.append(&rows).expect("append");
+        for probe in (-10..latest + 10).step_by(7) {
+            let first = rows.iter().filter(|r| r.occurred_ms >= probe).map(|r| r.sequence).min();
+            let last = rows.iter().filter(|r| r.occurred_ms < probe).map(|r| r.sequence).max();
+            assert_eq!(ix.first_at_or_after(probe, tol).expect("q"), first, "first at or after {probe}");
+            assert_eq!(ix.last_before(probe, tol).expect("q"), last, "last before {probe}");
+        }
     }
 }

@@ -90,7 +90,7 @@ fn release_journey(dir: &Path, key: &lading_crypto::SigningKey) -> Result<(usize
 
 /// The sample inventory shipped with the repository.
 const SAMPLE_INVENTORY: &str = include_str!("../../../../samples/inventory/offerings.csv");
-const SAMPLE_EVENTS: &str = include_str!("../../../../samples/maint/events.jsonl");
+pub(crate) const SAMPLE_EVENTS: &str = include_str!("../../../../samples/maint/events.jsonl");
 const SAMPLE_SYSLOG: &str = include_str!("../../../../samples/maint/syslog.log");
 const SAMPLE_OTLP: &str = include_str!("../../../../samples/maint/otlp.jsonl");
 const SAMPLE_MALFORMED_EVENTS: &str = include_str!("../../../../samples/maint/malformed.jsonl");

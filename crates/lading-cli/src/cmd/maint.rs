@@ -34,7 +34,7 @@ use crate::{fsio, output};
 /// Stream settings file.
 const CONFIG_FILE: &str = "stream.json";
 /// Event index file.
-const INDEX_FILE: &str = "events.sqlite";
+pub(crate) const INDEX_FILE: &str = "events.sqlite";
 /// Writer lock file.
 const LOCK_FILE: &str = "stream.lock";
 /// The settings format.
@@ -296,8 +296,7 @@ impl StreamWriter {
     /// batch with a bad line appends nothing unless it is per-line.
     async fn apply(&mut self, batches: Vec<(Vec<Result<Prepared, LineError>>, bool)>) -> Result<Vec<Applied>> {
         let size = self.open.log.checkpoint().0;
-        let tolerance =
-            chrono::Duration::milliseconds(i64::try_from(self.config.clock_tolerance_ms).unwrap_or(i64::MAX));
+        let tolerance = chrono::Duration::milliseconds(tolerance_ms(&self.config));
         let mut latest = self.index.latest_occurred_ms()?.and_then(DateTime::from_timestamp_millis);
         let mut next = size;
         let mut staged: HashSet<String> = HashSet::new();
@@ -405,15 +404,25 @@ fn report_ingest(
     Ok(if outcome.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// The stream's clock tolerance in milliseconds, as the event index's time
+/// look-ups take it.
+fn tolerance_ms(config: &StreamConfig) -> i64 {
+    i64::try_from(config.clock_tolerance_ms).unwrap_or(i64::MAX)
+}
+
 /// A `--from`/`--to` bound: a sequence number or an RFC 3339 time.
-fn bound(arg: &str, flag: &str, index: &EventIndex, start: bool, size: u64) -> Result<u64> {
+fn bound(arg: &str, flag: &str, index: &EventIndex, tolerance: i64, start: bool, size: u64) -> Result<u64> {
     if let Ok(n) = arg.parse::<u64>() {
         return Ok(n);
     }
     let t = DateTime::parse_from_rfc3339(arg)
         .with_context(|| format!("{flag} {arg:?} is neither a sequence number nor an RFC 3339 time"))?;
     let ms = t.timestamp_millis();
-    Ok(if start { index.first_at_or_after(ms)?.unwrap_or(size) } else { index.last_before(ms)?.map_or(0, |s| s + 1) })
+    Ok(if start {
+        index.first_at_or_after(ms, tolerance)?.unwrap_or(size)
+    } else {
+        index.last_before(ms, tolerance)?.map_or(0, |s| s + 1)
+    })
 }
 
 pub(crate) fn export(args: &MaintExportArgs, json_out: bool) -> Result<ExitCode> {
@@ -463,8 +472,9 @@ pub(crate) fn export_segment(
             let mut index = EventIndex::open(&dir.join(INDEX_FILE))?;
             reconcile(&open.log, &open.store, &mut index).await?;
             let size = open.log.checkpoint().0;
-            let from = from.map_or(Ok(0), |a| bound(a, "--from", &index, true, size))?;
-            let to = to.map_or(Ok(size), |a| bound(a, "--to", &index, false, size))?;
+            let tolerance = tolerance_ms(&config);
+            let from = from.map_or(Ok(0), |a| bound(a, "--from", &index, tolerance, true, size))?;
+            let to = to.map_or(Ok(size), |a| bound(a, "--to", &index, tolerance, false, size))?;
             if from >= to || to > size {
                 bail!("no events in [{from}, {to}): the stream holds sequences 0..{size}");
             }
@@ -1189,12 +1199,13 @@ impl lading_server::console::StreamBrowser for StreamSink {
                 let size = open.log.checkpoint().0;
                 // The sequences the time filter admits (events are roughly, not
                 // strictly, in time order: the page filters each event exactly).
+                let tolerance = self.configs.get(stream).map_or(i64::MAX, |c| tolerance_ms(c));
                 let floor = match query.from {
-                    Some(t) => index.first_at_or_after(t.timestamp_millis())?.unwrap_or(size),
+                    Some(t) => index.first_at_or_after(t.timestamp_millis(), tolerance)?.unwrap_or(size),
                     None => 0,
                 };
                 let mut end = match query.to {
-                    Some(t) => index.last_before(t.timestamp_millis())?.map_or(0, |s| s + 1),
+                    Some(t) => index.last_before(t.timestamp_millis(), tolerance)?.map_or(0, |s| s + 1),
                     None => size,
                 };
                 if let Some(before) = query.before {

@@ -1,6 +1,7 @@
 //! One module per group of commands; `run` dispatches.
 
 pub(crate) mod bench;
+mod bench_console;
 mod certify;
 mod demo;
 mod document;
@@ -77,6 +78,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Bench(BenchCommand::Maint(args)) => maint::bench(&args, json),
         Command::Bench(BenchCommand::Inspect(args)) => inspect::bench(&args, json),
+        Command::Bench(BenchCommand::Console(args)) => bench_console::console(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
         Command::Release(ReleaseCommand::Pack(args)) => release::pack(&args, json),
         Command::Release(ReleaseCommand::Verify(args)) => release::verify(&args, json),

@@ -432,6 +432,26 @@ pub(crate) fn logs_add_witness(args: &LogsAddWitnessArgs, json_out: bool) -> Res
     Ok(ExitCode::SUCCESS)
 }
 
+/// The `lading serve` flags that serve the demo's files in `dir`.
+pub(crate) fn demo_serve_flags(dir: &Path, listen: &str) -> Vec<String> {
+    let path = |p: &Path| p.to_string_lossy().into_owned();
+    let trust = dir.join("trust");
+    vec![
+        "--data".into(),
+        path(&dir.join("maint")),
+        "--listen".into(),
+        listen.to_owned(),
+        "--origin-prefix".into(),
+        "demo.lading.example".into(),
+        "--policy".into(),
+        path(&trust.join("policy.json")),
+        "--trust-list".into(),
+        path(&trust.join("white-list.signed.json")),
+        "--trust-list-key".into(),
+        path(&trust.join("authority.pub")),
+    ]
+}
+
 /// `lading demo --serve`: a deployment over the demo's files — its
 /// maintenance stream, a registry log holding the demo's signed documents
 /// (their provider keys registered), an admin token, the white list and
@@ -445,26 +465,10 @@ pub(crate) fn demo_deployment(dir: &Path, listen: &str) -> Result<(String, Serve
         #[command(flatten)]
         serve: ServeArgs,
     }
-    let data = dir.join("maint");
-    let trust = dir.join("trust");
     let path = |p: &Path| p.to_string_lossy().into_owned();
-    let args = Flags::try_parse_from([
-        "serve".to_owned(),
-        "--data".into(),
-        path(&data),
-        "--listen".into(),
-        listen.to_owned(),
-        "--origin-prefix".into(),
-        "demo.lading.example".into(),
-        "--policy".into(),
-        path(&trust.join("policy.json")),
-        "--trust-list".into(),
-        path(&trust.join("white-list.signed.json")),
-        "--trust-list-key".into(),
-        path(&trust.join("authority.pub")),
-    ])
-    .map_err(|e| anyhow::anyhow!("demo serve flags: {e}"))?
-    .serve;
+    let args = Flags::try_parse_from(std::iter::once("serve".to_owned()).chain(demo_serve_flags(dir, listen)))
+        .map_err(|e| anyhow::anyhow!("demo serve flags: {e}"))?
+        .serve;
     // The signed documents of the demo, with the keys that signed them.
     let mut signed: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
     for kind in lading_model::Kind::ALL {
