@@ -109,6 +109,7 @@ impl Registry for AnyRegistry {
 }
 
 /// Where a deployment keeps its logs, registry and keys.
+#[derive(Clone)]
 pub(crate) enum Deployment {
     /// `--data DIR`: `DIR/registry.db`, `DIR/logs/<name>/` with each log's key.
     Embedded { data: PathBuf },

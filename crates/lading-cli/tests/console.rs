@@ -688,3 +688,88 @@ fn bench_console_times_the_deployment_pages_against_healthz() {
         .expect("bench");
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("at least 1"));
 }
+
+/// Logs created from the admin page are served at once, kept across restarts, and refused with the
+/// reason when the name, the origin or the admin is not acceptable — without leaving anything behind.
+#[test]
+fn admins_of_the_registry_log_create_logs_that_are_served_at_once() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    drop(l.serve(&["--data", "srv"])); // creates the registry log
+    let admin = l.ok(&["token", "create", "--data", "srv", "--log", "registry", "--scope", "admin"]).trim().to_owned();
+    let server = l.serve(&["--data", "srv"]);
+    let mut b = Browser::new(&server.url);
+    let (status, headers, _) = b.post("/admin/login", &[("token", admin.as_str())]);
+    assert_eq!(status, 303);
+    let set = headers["set-cookie"].to_str().expect("cookie");
+    b.cookie = Some(set.trim_start_matches("lading_session=").split(';').next().expect("value").to_owned());
+    let (_, page) = b.get("/admin");
+    assert!(page.contains("id=\"create-log\""), "{page}");
+    let csrf = b.csrf();
+
+    // A forged form creates nothing.
+    let (status, _, _) = b.post("/admin/logs", &[("csrf", "forged"), ("name", "fleet-b")]);
+    assert_eq!(status, 403);
+    // Created with the deployment's origin prefix, listed, and served at once.
+    let (status, _, page) = b.post("/admin/logs", &[("csrf", &csrf), ("name", "fleet-b"), ("origin", "")]);
+    assert!(
+        status == 200 && page.contains("Log created: fleet-b (lading.localhost/fleet-b): lading.localhost/fleet-b+"),
+        "{page}"
+    );
+    let at = page.find("Log created: fleet-b (lading.localhost/fleet-b): ").expect("notice") + 49;
+    let vkey = page[at..at + page[at..].find('<').expect("end")].to_owned();
+    assert!(page.contains("<td>fleet-b</td>"), "{page}");
+    let (status, explorer) = b.get("/logs/fleet-b");
+    assert!(status == 200 && explorer.contains("lading.localhost/fleet-b"), "{explorer}");
+    let (_, dashboard) = b.get("/");
+    assert!(dashboard.contains("fleet-b"), "{dashboard}");
+    let (status, listed) = b.get("/v1/logs");
+    assert!(status == 200 && listed.contains("\"fleet-b\"") && listed.contains(&vkey), "{listed}");
+    // It takes submissions at once, with a token minted for it.
+    let submit = l.ok(&["token", "create", "--data", "srv", "--log", "fleet-b", "--scope", "submit"]).trim().to_owned();
+    let (status, _, body) = b.send(
+        b.client
+            .post(format!("{}/v1/logs/fleet-b/entries", b.url))
+            .header("authorization", format!("Bearer {submit}"))
+            .header("content-type", "application/octet-stream")
+            .body(b"an entry".to_vec()),
+    );
+    assert!(status == 200 || status == 201, "{status}: {}", String::from_utf8_lossy(&body));
+
+    // Refused with the reason, nothing written: a bad name, a taken one, a bad origin.
+    for (form, want, why) in [
+        (vec![("name", "Fleet C")], 422, "log name"),
+        (vec![("name", "../etc")], 422, "log name"),
+        (vec![("name", "fleet-b")], 409, "already serves a log named"),
+        (vec![("name", "registry")], 409, "already serves a log named"),
+        (vec![("name", "fleet-c"), ("origin", "has space")], 422, "origin"),
+        (vec![("name", "fleet-c"), ("origin", "a+b")], 422, "origin"),
+    ] {
+        let mut pairs = vec![("csrf", csrf.as_str())];
+        pairs.extend(form.iter().copied());
+        let (status, _, page) = b.post("/admin/logs", &pairs);
+        assert!(status == want && page.contains(why), "{form:?}: {status} {page}");
+    }
+    let logs = l.ok(&["logs", "list", "--data", "srv"]);
+    assert!(logs.contains("fleet-b") && !logs.contains("fleet-c") && !logs.contains("Fleet"), "{logs}");
+    assert!(!d.path().join("srv/logs/fleet-c").exists() && !d.path().join("srv/logs/Fleet C").exists());
+
+    // Admins of another log may not create logs.
+    let other = l.ok(&["token", "create", "--data", "srv", "--log", "fleet-b", "--scope", "admin"]).trim().to_owned();
+    let mut o = Browser::new(&server.url);
+    let (_, headers, _) = o.post("/admin/login", &[("token", other.as_str())]);
+    let set = headers["set-cookie"].to_str().expect("cookie");
+    o.cookie = Some(set.trim_start_matches("lading_session=").split(';').next().expect("value").to_owned());
+    let csrf_o = o.csrf();
+    let (status, _, page) = o.post("/admin/logs", &[("csrf", &csrf_o), ("name", "fleet-d")]);
+    assert!(status == 403 && page.contains("only admins of the registry log"), "{page}");
+
+    // Kept: after a restart the log is served with the same key and its entry.
+    drop(server);
+    let server = l.serve(&["--data", "srv"]);
+    let b = Browser::new(&server.url);
+    let (status, listed) = b.get("/v1/logs");
+    assert!(status == 200 && listed.contains(&vkey), "{listed}");
+    let (status, explorer) = b.get("/logs/fleet-b");
+    assert!(status == 200 && explorer.contains("entries/0"), "{explorer}");
+}

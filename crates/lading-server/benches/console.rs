@@ -53,7 +53,8 @@ fn console(c: &mut Criterion) {
         let mut logs = BTreeMap::new();
         logs.insert("registry".to_owned(), ServedLog::new(log, vkey));
         let state = Arc::new(AppState {
-            logs,
+            logs: logs.into(),
+            log_creator: None,
             registry: SqliteRegistry::open(&dir).expect("registry"),
             limiter: Limiter::new(1000),
             max_body: 1 << 20,

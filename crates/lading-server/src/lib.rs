@@ -11,7 +11,7 @@
 //! [`LogStore`] and [`Registry`] backends, which the binary picks.
 //!
 //! ```text
-//! let state = Arc::new(AppState { logs, registry, limiter: Limiter::new(1000), max_body: 1 << 20 });
+//! let state = Arc::new(AppState { logs: logs.into(), log_creator: None, registry, limiter: Limiter::new(1000), … });
 //! axum::serve(listener, app(state)).await?;
 //! ```
 
@@ -66,10 +66,74 @@ impl<S: LogStore> ServedLog<S> {
     }
 }
 
+/// The logs a deployment serves, by URL name. Those it starts with, and
+/// those an admin creates while it runs ([`LogCreator`]).
+pub struct ServedLogs<S: LogStore>(std::sync::RwLock<BTreeMap<String, Arc<ServedLog<S>>>>);
+
+impl<S: LogStore> ServedLogs<S> {
+    /// The log named `name`.
+    pub fn get(&self, name: &str) -> Option<Arc<ServedLog<S>>> {
+        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(name).cloned()
+    }
+
+    /// Every log, by name.
+    pub fn all(&self) -> Vec<(String, Arc<ServedLog<S>>)> {
+        let logs = self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        logs.iter().map(|(n, l)| (n.clone(), Arc::clone(l))).collect()
+    }
+
+    /// Serves `log` as `name`; refused (and handed back) when a log of that name is served.
+    pub fn insert(&self, name: &str, log: ServedLog<S>) -> Result<(), ServedLog<S>> {
+        let mut logs = self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if logs.contains_key(name) {
+            return Err(log);
+        }
+        logs.insert(name.to_owned(), Arc::new(log));
+        Ok(())
+    }
+}
+
+impl<S: LogStore> From<BTreeMap<String, ServedLog<S>>> for ServedLogs<S> {
+    fn from(logs: BTreeMap<String, ServedLog<S>>) -> Self {
+        Self(std::sync::RwLock::new(logs.into_iter().map(|(n, l)| (n, Arc::new(l))).collect()))
+    }
+}
+
+/// Why a log was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum LogCreateError {
+    /// The admin may not create logs.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The name or origin is not acceptable, or taken.
+    #[error("{0}")]
+    Invalid(String),
+    /// Storage failed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Creates logs for a running deployment: a key, storage and the registry
+/// record, then the log opened for serving. Implemented by the composition
+/// root, which knows where keys and stores live.
+pub trait LogCreator<S: LogStore>: Send + Sync {
+    /// The origin a log named `name` gets when the admin gives none.
+    fn default_origin(&self, name: &str) -> String;
+    /// Creates log `name` with `origin` for an admin of log `by`.
+    fn create<'a>(
+        &'a self,
+        by: &'a str,
+        name: &'a str,
+        origin: &'a str,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<ServedLog<S>, LogCreateError>> + Send + 'a>>;
+}
+
 /// Everything the handlers share.
 pub struct AppState<S: LogStore, R: Registry> {
     /// Logs by URL name.
-    pub logs: BTreeMap<String, ServedLog<S>>,
+    pub logs: ServedLogs<S>,
+    /// Creates logs from the admin page; `None`: logs are fixed at start.
+    pub log_creator: Option<Arc<dyn LogCreator<S>>>,
     /// Tokens and provider keys.
     pub registry: R,
     /// Per-token rate limits.
@@ -117,7 +181,7 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
         .with_state(state)
 }
 
-fn served<'a, S: LogStore, R: Registry>(state: &'a AppState<S, R>, log: &str) -> Result<&'a ServedLog<S>, ApiError> {
+fn served<S: LogStore, R: Registry>(state: &AppState<S, R>, log: &str) -> Result<Arc<ServedLog<S>>, ApiError> {
     state.logs.get(log).ok_or_else(|| ApiError::NotFound(format!("no log named {log:?}")))
 }
 
@@ -140,6 +204,7 @@ async fn openapi() -> Response {
 async fn list_logs<S: LogStore, R: Registry>(State(state): State<Arc<AppState<S, R>>>) -> Response {
     let logs: Vec<_> = state
         .logs
+        .all()
         .iter()
         .map(|(name, s)| {
             let (size, _) = s.log.checkpoint();
@@ -216,7 +281,7 @@ async fn submit<S: LogStore, R: Registry>(
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
         }
-        let (receipt, cosigners) = witness::receipt_for(served, appended.index).await?;
+        let (receipt, cosigners) = witness::receipt_for(&served, appended.index).await?;
         reply["receipt"] = json!(receipt.to_text());
         reply["cosigners"] = json!(cosigners);
     }
@@ -288,7 +353,7 @@ async fn receipt<S: LogStore, R: Registry>(
 ) -> Result<Response, ApiError> {
     let served = served(&state, &log)?;
     let index: u64 = index.parse().map_err(|_| ApiError::BadRequest(format!("index {index:?} is not a number")))?;
-    let (receipt, _) = witness::receipt_for(served, index).await?;
+    let (receipt, _) = witness::receipt_for(&served, index).await?;
     Ok(with_headers(StatusCode::OK, "text/plain; charset=utf-8", "no-cache", receipt.to_text()))
 }
 
@@ -306,7 +371,7 @@ async fn leaf<S: LogStore, R: Registry>(
         .index_of(Hash(bytes))
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no entry with leaf hash {hash}")))?;
-    let (receipt, _) = witness::receipt_for(served, index).await?;
+    let (receipt, _) = witness::receipt_for(&served, index).await?;
     Ok(axum::Json(json!({ "log": log, "index": index, "leaf_hash": hash, "receipt": receipt.to_text() }))
         .into_response())
 }

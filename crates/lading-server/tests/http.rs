@@ -80,7 +80,8 @@ async fn start_with_witness(rate_limit: u32, witness: Option<(NoteSigner, String
         .await
         .expect("provider");
     let state = Arc::new(AppState {
-        logs,
+        logs: logs.into(),
+        log_creator: None,
         registry,
         limiter: Limiter::new(rate_limit),
         max_body: 64 * 1024,

@@ -67,6 +67,86 @@ async fn create_log(deployment: &Deployment, registry: &AnyRegistry, name: &str,
     Ok(vkey)
 }
 
+/// Creates logs from the console's admin page while `lading serve` runs:
+/// what `lading logs create` does, then the log opened and served at once.
+/// Only admins of the deployment's first log ([`FIRST_LOG`]) may.
+struct DeploymentLogCreator {
+    deployment: Deployment,
+    origin_prefix: String,
+    config: BatchConfig,
+    /// Embedded stores flushed when the server stops, shared with `serve`.
+    stores: Arc<std::sync::Mutex<Vec<lading_store_sqlite::SqliteStore>>>,
+}
+
+impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreator {
+    fn default_origin(&self, name: &str) -> String {
+        format!("{}/{name}", self.origin_prefix.trim_end_matches('/'))
+    }
+
+    fn create<'a>(
+        &'a self,
+        by: &'a str,
+        name: &'a str,
+        origin: &'a str,
+    ) -> std::pin::Pin<
+        Box<
+            dyn Future<Output = Result<ServedLog<crate::backend::AnyStore>, lading_server::LogCreateError>> + Send + 'a,
+        >,
+    > {
+        use lading_server::LogCreateError::{Failed, Forbidden, Invalid};
+        Box::pin(async move {
+            if by != FIRST_LOG {
+                return Err(Forbidden(format!(
+                    "only admins of the {FIRST_LOG} log create logs; this session is an admin of {by}"
+                )));
+            }
+            if !valid_log_name(name) {
+                return Err(Invalid(format!(
+                    "log name {name:?}: use 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"
+                )));
+            }
+            // The origin is the checkpoint's key name: checked before anything is written.
+            let any_key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key();
+            let check = lading_tlog::NoteVerifier::new(origin, lading_tlog::KeyKind::Ed25519, any_key);
+            if origin.len() > 255 || check.is_err() {
+                return Err(Invalid(format!(
+                    "origin {origin:?}: a checkpoint origin has no spaces or '+' and is at most 255 bytes"
+                )));
+            }
+            let failed = |e: anyhow::Error| Failed(format!("{e:#}"));
+            let registry = self.deployment.registry().map_err(failed)?;
+            let logs = registry.logs().await.map_err(|e| Failed(e.to_string()))?;
+            if logs.iter().any(|l| l.name == name) {
+                return Err(Invalid(format!("a log named {name:?} already exists")));
+            }
+            let vkey = create_log(&self.deployment, &registry, name, origin).await.map_err(failed)?;
+            let def = registry
+                .logs()
+                .await
+                .map_err(|e| Failed(e.to_string()))?
+                .into_iter()
+                .find(|l| l.name == name)
+                .ok_or_else(|| Failed(format!("log {name} is not in the registry after creation")))?;
+            let (log, sqlite) = self.deployment.open_log(&def, self.config).await.map_err(failed)?;
+            self.stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(sqlite);
+            if self.deployment.is_shared() {
+                refresh_from_other_front_ends(log.clone());
+            }
+            Ok(ServedLog::new(log, vkey))
+        })
+    }
+}
+
+/// Other front-ends append to a shared deployment's logs: pick up their checkpoints.
+fn refresh_from_other_front_ends(log: lading_log::Log<crate::backend::AnyStore>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let _ = log.refresh().await;
+        }
+    });
+}
+
 pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
     let config = BatchConfig { max_batch: args.batch.max(1), max_wait: Duration::from_millis(args.max_wait_ms) };
     let rt = runtime()?;
@@ -92,20 +172,13 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         let witness = witness_signer(deployment.key_dir(), &args.origin_prefix)?;
         let all_witnesses = registry.log_witnesses().await?;
         let mut logs = BTreeMap::new();
-        let mut stores = Vec::new();
+        let stores = Arc::new(std::sync::Mutex::new(Vec::new()));
         let mut witnessing = Vec::new();
         for def in registry.logs().await? {
             let (log, sqlite) = deployment.open_log(&def, config).await?;
-            stores.extend(sqlite);
+            stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(sqlite);
             if deployment.is_shared() {
-                // Other front-ends append too: pick up their checkpoints.
-                let log = log.clone();
-                tokio::spawn(async move {
-                    loop {
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                        let _ = log.refresh().await;
-                    }
-                });
+                refresh_from_other_front_ends(log.clone());
             }
             let vkey = log.verifier().to_vkey();
             let mut served = ServedLog::new(log, vkey);
@@ -159,8 +232,15 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         let addr = listener.local_addr()?;
         let names: Vec<String> = logs.iter().map(|(n, s)| format!("{n} ({})", s.vkey)).collect();
         let witness_vkey = witness.verifier().to_vkey();
+        let log_creator = DeploymentLogCreator {
+            deployment: deployment.clone(),
+            origin_prefix: args.origin_prefix.clone(),
+            config,
+            stores: Arc::clone(&stores),
+        };
         let state = Arc::new(AppState {
-            logs,
+            logs: logs.into(),
+            log_creator: Some(Arc::new(log_creator)),
             registry,
             limiter: Limiter::new(args.rate_limit),
             max_body: args.max_body,
@@ -189,7 +269,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             .context("serving")?;
         // Stop appending, then publish the embedded logs' files.
         drop(state);
-        for store in stores {
+        for store in std::mem::take(&mut *stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {
             store.flush()?;
         }
         Ok::<_, anyhow::Error>(())

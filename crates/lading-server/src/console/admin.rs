@@ -191,6 +191,7 @@ struct AdminPage {
     tokens: Vec<TokenRow>,
     logs: Vec<LogRow>,
     can_publish: bool,
+    can_create_logs: bool,
     /// A message after an action, and a token to show once.
     notice: Option<String>,
     secret: Option<String>,
@@ -226,6 +227,7 @@ async fn render<S: LogStore, R: Registry>(
         }
         logs = state
             .logs
+            .all()
             .iter()
             .map(|(name, l)| LogRow {
                 name: name.clone(),
@@ -243,6 +245,7 @@ async fn render<S: LogStore, R: Registry>(
         tokens,
         logs,
         can_publish: state.console.publisher.is_some(),
+        can_create_logs: state.log_creator.is_some(),
         notice,
         secret,
     };
@@ -418,6 +421,58 @@ pub(crate) async fn revoke<S: LogStore, R: Registry>(
         return admin_error(StatusCode::SERVICE_UNAVAILABLE, lang, e.to_string());
     }
     let notice = format!("{} {}", s.admin.token_revoked, form.id);
+    render(&state, lang, Some(session), Some(notice), None).await
+}
+
+/// `POST /admin/logs`: creates a log and serves it at once.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CreateLogForm {
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    origin: String,
+}
+
+pub(crate) async fn create_log<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    query: LangParam,
+    headers: HeaderMap,
+    form: Result<Form<CreateLogForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = lang(&query, &headers);
+    let s = lang.strings();
+    let Ok(Form(form)) = form else { return admin_error(StatusCode::BAD_REQUEST, lang, s.admin.err_csrf.into()) };
+    let session = match authorised(&state.console.sessions, &headers, &form.csrf, lang) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let Some(creator) = state.log_creator.clone() else {
+        return admin_error(StatusCode::CONFLICT, lang, s.admin.err_no_log_creator.into());
+    };
+    let name = form.name.trim();
+    if state.logs.get(name).is_some() {
+        return admin_error(StatusCode::CONFLICT, lang, format!("{} {name:?}", s.admin.err_log_exists));
+    }
+    let origin = match form.origin.trim() {
+        "" => creator.default_origin(name),
+        o => o.to_owned(),
+    };
+    let served = match creator.create(&session.log, name, &origin).await {
+        Ok(served) => served,
+        Err(e) => {
+            let status = match e {
+                crate::LogCreateError::Forbidden(_) => StatusCode::FORBIDDEN,
+                crate::LogCreateError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                crate::LogCreateError::Failed(_) => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            return admin_error(status, lang, format!("{} {e}", s.admin.err_create_log));
+        }
+    };
+    let vkey = served.vkey.clone();
+    if state.logs.insert(name, served).is_err() {
+        return admin_error(StatusCode::CONFLICT, lang, format!("{} {name:?}", s.admin.err_log_exists));
+    }
+    let notice = format!("{} {name} ({origin}): {vkey}", s.admin.log_created);
     render(&state, lang, Some(session), Some(notice), None).await
 }
 

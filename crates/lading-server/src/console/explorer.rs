@@ -53,11 +53,11 @@ struct LogPage {
 }
 
 /// The log named in the path, or the page saying there is none.
-fn served_log<'a, S: LogStore, R: Registry>(
-    state: &'a AppState<S, R>,
+fn served_log<S: LogStore, R: Registry>(
+    state: &AppState<S, R>,
     name: &str,
     lang: Lang,
-) -> Result<&'a crate::ServedLog<S>, Box<Response>> {
+) -> Result<Arc<crate::ServedLog<S>>, Box<Response>> {
     state.logs.get(name).ok_or_else(|| {
         Box::new(error_back(StatusCode::NOT_FOUND, lang, format!("{} {name:?}", lang.strings().err_no_such_log), "/"))
     })

@@ -423,6 +423,14 @@ pub struct AdminStrings {
     pub err_no_publisher: &'static str,
     pub err_no_token: &'static str,
     pub err_publish: &'static str,
+    pub create_log: &'static str,
+    pub log_name: &'static str,
+    pub log_origin: &'static str,
+    pub log_origin_help: &'static str,
+    pub log_created: &'static str,
+    pub err_create_log: &'static str,
+    pub err_log_exists: &'static str,
+    pub err_no_log_creator: &'static str,
 }
 
 impl Strings {
@@ -690,7 +698,7 @@ pub static EN: Strings = Strings {
         minted: "New token: copy it now, it is shown only once.",
         token_revoked: "Revoked token",
         logs: "Logs",
-        logs_help: "Logs are created with lading log create and served from the next start of lading serve.",
+        logs_help: "A new log gets its own key and is served at once; its origin names it in checkpoints and cannot change. Only admins of the deployment's first log (registry) create logs; lading logs create does the same from a terminal.",
         col_vkey: "Verifier key",
         publish: "Publish a white list",
         publish_help: "Upload the white list signed by the pilot-zone authority (lading trust-list sign). It must verify with the operator key this server was started with and be newer than the list served; it then replaces it.",
@@ -703,6 +711,14 @@ pub static EN: Strings = Strings {
         err_no_publisher: "This server was started without --trust-list, so it has no white list to replace.",
         err_no_token: "No such token on your log:",
         err_publish: "The white list was not published:",
+        create_log: "Create a log",
+        log_name: "Name (a-z, 0-9, '.', '_', '-')",
+        log_origin: "Origin",
+        log_origin_help: "empty: the deployment's prefix and the name",
+        log_created: "Log created:",
+        err_create_log: "The log was not created:",
+        err_log_exists: "This deployment already serves a log named",
+        err_no_log_creator: "This deployment does not create logs while it runs.",
     },
 };
 
@@ -959,7 +975,7 @@ pub static ZH_CN: Strings = Strings {
         minted: "新令牌：请立即复制，它只显示这一次。",
         token_revoked: "已吊销令牌",
         logs: "日志",
-        logs_help: "日志由 lading log create 创建，在 lading serve 下次启动时提供服务。",
+        logs_help: "新日志有自己的密钥，创建后立即提供服务；其来源（origin）在检查点中标识该日志，不能更改。只有部署中第一个日志（registry）的管理员可以创建日志；在终端中可用 lading logs create。",
         col_vkey: "验证公钥",
         publish: "发布白名单",
         publish_help: "上传由试点地区主管部门签名的白名单（lading trust-list sign）。它必须能用本服务器启动时配置的发布机构公钥验证，且比当前白名单更新，验证通过后替换当前白名单。",
@@ -972,6 +988,14 @@ pub static ZH_CN: Strings = Strings {
         err_no_publisher: "本服务器启动时未指定 --trust-list，没有可替换的白名单。",
         err_no_token: "您的日志中没有此令牌：",
         err_publish: "白名单未发布：",
+        create_log: "创建日志",
+        log_name: "名称（a-z、0-9、'.'、'_'、'-'）",
+        log_origin: "来源（origin）",
+        log_origin_help: "留空：部署前缀加名称",
+        log_created: "日志已创建：",
+        err_create_log: "日志未创建：",
+        err_log_exists: "本部署已提供同名日志：",
+        err_no_log_creator: "本部署运行期间不创建日志。",
     },
 };
 

@@ -137,6 +137,7 @@ async fn dashboard<S: LogStore, R: Registry>(
     let now = std::time::SystemTime::now();
     let logs = state
         .logs
+        .all()
         .iter()
         .map(|(name, s)| LogRow {
             name: name.clone(),
@@ -378,6 +379,7 @@ pub fn routes<S: LogStore, R: Registry>(state: &Arc<AppState<S, R>>) -> Router<A
         .route("/admin/logout", post(admin::logout::<S, R>))
         .route("/admin/tokens", post(admin::mint::<S, R>))
         .route("/admin/tokens/revoke", post(admin::revoke::<S, R>))
+        .route("/admin/logs", post(admin::create_log::<S, R>))
         .route("/admin/trust-list", post(admin::publish::<S, R>).layer(DefaultBodyLimit::max(max_upload)))
         .route("/static/console.css", get(stylesheet))
         .layer(middleware::from_fn(secure))
