@@ -735,6 +735,11 @@ fn admins_of_the_registry_log_create_logs_that_are_served_at_once() {
             .body(b"an entry".to_vec()),
     );
     assert!(status == 200 || status == 201, "{status}: {}", String::from_utf8_lossy(&body));
+    // The dashboard: the log's checkpoint, signed by this process seconds ago, and its submission.
+    let (_, dashboard) = b.get("/");
+    let row = &dashboard[dashboard.find("<td>fleet-b</td>").or_else(|| dashboard.find(">fleet-b<")).expect("row")..];
+    let row = &row[..row.find("</tr>").expect("end of row")];
+    assert!(row.contains(" s ago</td>") && row.contains("<td class=\"num\">1</td>"), "{row}");
 
     // Refused with the reason, nothing written: a bad name, a taken one, a bad origin.
     for (form, want, why) in [
@@ -772,4 +777,7 @@ fn admins_of_the_registry_log_create_logs_that_are_served_at_once() {
     assert!(status == 200 && listed.contains(&vkey), "{listed}");
     let (status, explorer) = b.get("/logs/fleet-b");
     assert!(status == 200 && explorer.contains("entries/0"), "{explorer}");
+    // A process that has signed no checkpoint of a log yet says so instead of an age.
+    let (_, dashboard) = b.get("/");
+    assert!(dashboard.contains("<td class=\"num age\">since start</td>"), "{dashboard}");
 }

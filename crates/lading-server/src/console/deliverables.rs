@@ -619,6 +619,41 @@ mod tests {
         .expect("zip")
     }
 
+    /// A release given as a bare signed document (not a package): its version chain, file tree and
+    /// images from the manifest, and no SBOM components, which only a package carries.
+    #[test]
+    fn a_release_given_as_a_signed_document_shows_its_manifest() {
+        let s = super::super::i18n::Lang::En.strings();
+        let doc = lading_model::example(
+            lading_model::Kind::SaasRelease,
+            uuid::Uuid::nil(),
+            chrono::DateTime::from_timestamp(1_790_000_000, 0).expect("time"),
+        );
+        let key = lading_crypto::SigningKey::generate(lading_crypto::Algorithm::Ed25519).expect("key");
+        let envelope = lading_crypto::sign_document(&doc, &key).expect("sign");
+        let bytes = serde_json::to_vec(&envelope.to_json()).expect("json");
+        let bundle = lading_trust::verify::assemble(vec![(
+            "deliverable",
+            "release.dsse.json".into(),
+            "application/json",
+            bytes,
+        )])
+        .expect("bundle")
+        .to_zip()
+        .expect("zip");
+        let views = views(&bundle, s);
+        let [View::Release(r)] = views.as_slice() else { panic!("{views:?}") };
+        assert_eq!((r.service.as_str(), r.version.as_str(), r.files), ("example-mes-cloud", "2.4.0", 2));
+        let names: Vec<(&str, bool, usize)> = r.tree.iter().map(|t| (t.name.as_str(), t.folder, t.depth)).collect();
+        assert_eq!(
+            names,
+            [("bin", true, 0), ("mes-server", false, 1), ("sbom", true, 0), ("mes-server.cdx.json", false, 1)]
+        );
+        assert_eq!(r.images.len(), 1);
+        assert!(r.components.is_empty() && r.component_count == 0);
+        assert!(r.chain.iter().any(|l| format!("{l:?}").contains("2.3.1")), "{:?}", r.chain);
+    }
+
     #[test]
     fn deliverables_that_cannot_be_read_say_why_and_a_bundle_that_does_not_open_shows_none() {
         let s = super::super::i18n::Lang::En.strings();
