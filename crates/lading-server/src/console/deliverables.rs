@@ -69,8 +69,8 @@ fn view(name: &str, bytes: &[u8], attachments: &BTreeMap<String, &[u8]>, s: &Str
     if bytes.starts_with(b"PK") {
         let package = Package::from_zip(bytes).map_err(|e| e.to_string())?;
         return match package.index.kind.as_str() {
-            "saas-release" => release(name, &package).map(|v| View::Release(Box::new(v))),
-            "maintenance-segment" => segment(name, &package).map(|v| View::Segment(Box::new(v))),
+            "saas-release" => release(name, &package, s).map(|v| View::Release(Box::new(v))),
+            "maintenance-segment" => segment(name, &package, s).map(|v| View::Segment(Box::new(v))),
             other => Err(format!("{} {other:?}", s.view.no_view_for)),
         };
     }
@@ -98,8 +98,8 @@ fn problems(ps: &[lading_model::Problem]) -> String {
 }
 
 /// A document member of a package, validated.
-fn package_document(package: &Package, role: &str) -> Result<Document, String> {
-    let (m, b) = package.member(role).ok_or_else(|| format!("the package has no {role} member"))?;
+fn package_document(package: &Package, role: &str, s: &Strings) -> Result<Document, String> {
+    let (m, b) = package.member(role).ok_or_else(|| format!("{} {role:?}", s.view.no_member))?;
     let value = json::parse_strict(b).map_err(|e| format!("{}: {e}", m.path))?;
     lading_model::validate_value(&value).map_err(|ps| format!("{}: {}", m.path, problems(&ps)))
 }
@@ -352,9 +352,9 @@ pub(crate) struct ReleaseView {
     pub(crate) chain: Vec<Link>,
 }
 
-fn release(name: &str, package: &Package) -> Result<ReleaseView, String> {
-    let Document::SaasRelease(r) = package_document(package, "manifest")? else {
-        return Err("the release package's manifest is not a saas-release".into());
+fn release(name: &str, package: &Package, s: &Strings) -> Result<ReleaseView, String> {
+    let Document::SaasRelease(r) = package_document(package, "manifest", s)? else {
+        return Err(format!("{} saas-release", s.view.manifest_not));
     };
     let digest = package.member("manifest").map(|(m, _)| m.sha256).unwrap_or_else(|| Sha256Digest::of(b""));
     // Components of every SBOM the package carries and the manifest lists.
@@ -569,12 +569,12 @@ pub(crate) struct SegmentView {
     pub(crate) rows: Vec<EventRow>,
 }
 
-fn segment(name: &str, package: &Package) -> Result<SegmentView, String> {
-    let Document::MaintenanceSegment(seg) = package_document(package, "manifest")? else {
-        return Err("the segment package's manifest is not a maintenance-segment".into());
+fn segment(name: &str, package: &Package, s: &Strings) -> Result<SegmentView, String> {
+    let Document::MaintenanceSegment(seg) = package_document(package, "manifest", s)? else {
+        return Err(format!("{} maintenance-segment", s.view.manifest_not));
     };
     let seg: MaintenanceSegment = *seg;
-    let (_, events) = package.member("events").ok_or("the segment package has no events member")?;
+    let (_, events) = package.member("events").ok_or_else(|| format!("{} \"events\"", s.view.no_member))?;
     let text = std::str::from_utf8(events).map_err(|e| format!("events: not UTF-8: {e}"))?;
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate().take(EVENTS) {

@@ -283,6 +283,10 @@ pub struct ViewStrings {
     pub title: &'static str,
     pub caution: &'static str,
     pub no_view_for: &'static str,
+    /// the package has no member of role
+    pub no_member: &'static str,
+    /// the package's manifest is not a
+    pub manifest_not: &'static str,
     pub unreadable: &'static str,
     pub inspection: &'static str,
     pub lot: &'static str,
@@ -579,6 +583,8 @@ pub static EN: Strings = Strings {
         title: "What the bundle delivers",
         caution: "As the bundle states it: the verdict above says whether to rely on it.",
         no_view_for: "the console has no view for",
+        no_member: "the package has no member of role",
+        manifest_not: "the package's manifest is not a",
         unreadable: "Cannot be shown:",
         inspection: "AI visual inspection report",
         lot: "Lot",
@@ -856,6 +862,8 @@ pub static ZH_CN: Strings = Strings {
         title: "证据包中的交付物",
         caution: "以下为证据包所载内容；是否可信，以上方的验证结论为准。",
         no_view_for: "控制台无法展示此类型：",
+        no_member: "包中缺少以下角色的成员：",
+        manifest_not: "包的清单（manifest）不是以下类型：",
         unreadable: "无法展示：",
         inspection: "AI 视觉质检报告",
         lot: "批次",
