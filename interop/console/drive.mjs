@@ -72,6 +72,9 @@ try {
   assert.equal(await page.locator('#verdict').innerText(), '验证未通过');
   const failed = await page.locator('#checks tr.fail td:first-child').allInnerTexts();
   assert.ok(failed.length > 0, 'a failed check is listed');
+  // ... with its reason in Chinese (the parser's own error text stays as written).
+  const reasons = await page.locator('#checks tr.fail td:last-child').allInnerTexts();
+  assert.ok(reasons.some((r) => r.includes('未通过验证')), `reasons: ${reasons}`);
   report.failed_checks = failed;
   await audit('verdict-refused');
   // Streams need an admin session: refused first, then the sign-in form, then the stream.
@@ -82,6 +85,11 @@ try {
   await page.fill('#token', token);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
   assert.ok(await page.locator('#tokens').isVisible(), 'signed in: the token table');
+  // Create a log through the form: served at once, listed.
+  await page.fill('#create-log input[name=name]', 'fleet-b');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create a log' }).click()]);
+  assert.match(await page.locator('#notice').innerText(), /Log created: fleet-b/);
+  assert.ok((await page.locator('#admin-logs td').allInnerTexts()).includes('fleet-b'), 'the new log is listed');
   await audit('admin');
   await page.getByRole('link', { name: 'Streams' }).click();
   await page.getByRole('link', { name: 'fleet-example-de' }).click();
