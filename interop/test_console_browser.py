@@ -2,10 +2,9 @@
 installed by `npm ci`), with axe-core's accessibility audit. `lading demo` provides an evidence
 bundle and its trust policy, and `lading demo --serve` serves the console over its files. The
 browser clicks the language switch, uploads the bundle through the form (green, its deliverables
-shown) and a tampered copy (red, naming the failed check, its reason in Chinese), signs in as an admin,
-creates a log and filters the
-maintenance stream; no page has a serious or critical accessibility violation. Screenshots are kept
-in target/screenshots/browser-*.png."""
+shown) and a tampered copy (red, naming the failed check, its reason in Chinese), signs in as an
+admin, creates a log and filters the maintenance stream; no page has a serious or critical
+accessibility violation. Screenshots are kept in target/screenshots/browser-*.png."""
 
 import json
 import os
