@@ -566,3 +566,32 @@ fn the_anomaly_head_fails_exactly_the_items_at_or_above_the_threshold() {
     let (code, v) = l.json(&["inspect", "reproduce", "anomaly.json", "--model", &anomaly, "--images", "lot"]);
     assert_eq!((code, v["reproducible"].as_bool()), (0, Some(true)), "{v}");
 }
+
+/// `lading bench inspect` times the engine Lading runs and tract with its own operators only, in
+/// the same run (the onnxruntime baseline is left out here; the interop tests compare outputs).
+#[test]
+fn bench_inspect_times_the_rewritten_engine_against_tract_alone() {
+    let (d, l) = setup();
+    let samples = repo("models/surface/samples");
+    let (code, v) = l.json(&[
+        "bench",
+        "inspect",
+        "--model",
+        "surface-classifier.onnx",
+        "--profile",
+        "profile.toml",
+        "--images",
+        samples.to_str().expect("utf-8"),
+        "--items",
+        "4",
+        "--repeats",
+        "2",
+        "--no-baseline",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["images"], 12, "{v}");
+    assert!(v["tract_ms"].as_f64().is_some_and(|t| t > 0.0), "{v}");
+    assert!(v["tract_operators_only_ms"].as_f64().is_some_and(|t| t > 0.0), "{v}");
+    assert!(v["onnxruntime"].is_null(), "{v}");
+    drop(d);
+}

@@ -52,8 +52,19 @@ impl std::fmt::Debug for Engine {
 pub const TRACT_VERSION: &str = "0.23.9";
 
 impl Engine {
-    /// Loads an ONNX model for the profile's input shape.
+    /// Loads an ONNX model for the profile's input shape, its plain 2×2
+    /// stride-2 max-pools run by [`crate::pool::MaxPool2x2`].
     pub fn load(model: &[u8], profile: &Profile) -> Result<Self, EngineError> {
+        Self::load_with(model, profile, true)
+    }
+
+    /// Loads with tract's own operators only: for benchmarks and for tests
+    /// holding [`Engine::load`] to the same outputs.
+    pub fn load_tract_only(model: &[u8], profile: &Profile) -> Result<Self, EngineError> {
+        Self::load_with(model, profile, false)
+    }
+
+    fn load_with(model: &[u8], profile: &Profile, rewrite: bool) -> Result<Self, EngineError> {
         let shape = profile.input_shape();
         let mut graph = tract_onnx::onnx()
             .model_for_read(&mut std::io::Cursor::new(model))
@@ -68,9 +79,18 @@ impl Engine {
         graph
             .set_input_fact(0, f32::fact(shape).into())
             .map_err(|e| EngineError::Load(format!("setting the input to {shape:?}: {e:#}")))?;
-        let plan =
-            graph.into_optimized().and_then(|m| m.into_runnable()).map_err(|e| EngineError::Load(format!("{e:#}")))?;
+        let load = |e: TractError| EngineError::Load(format!("{e:#}"));
+        let mut typed = graph.into_typed().and_then(|m| m.into_decluttered()).map_err(load)?;
+        if rewrite {
+            crate::pool::rewrite(&mut typed).map_err(load)?;
+        }
+        let plan = typed.into_optimized().and_then(|m| m.into_runnable()).map_err(load)?;
         Ok(Self { plan, shape, sha256: hex::encode(Sha256::digest(model)) })
+    }
+
+    /// The operators of the plan, in evaluation order (their tract names).
+    pub fn operators(&self) -> Vec<String> {
+        self.plan.model().nodes().iter().map(|n| n.op().name().to_string()).collect()
     }
 
     /// Runs the model on one input tensor; returns every output, flattened, with its shape.

@@ -23,6 +23,8 @@ pub mod engine;
 pub mod heads;
 pub mod judged;
 pub mod lot;
+#[cfg(feature = "inference")]
+pub mod pool;
 pub mod preprocess;
 pub mod profile;
 pub mod render;

@@ -133,3 +133,37 @@ fn the_demo_detector_agrees_with_onnxruntime_box_for_box() {
     }
     assert!(found >= 15, "the samples hold many defects; found {found}");
 }
+
+/// Lading's 2×2 max-pool (`lading_inspect::pool`) in place of tract's gives bit-for-bit the same
+/// outputs on both demo models, and it is really in the plan (both models pool 2×2, stride 2).
+#[test]
+fn the_two_by_two_pool_rewrite_changes_no_output_bit() {
+    for (dir, model) in [("surface", "surface-classifier.onnx"), ("detector", "surface-detector.onnx")] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models").join(dir);
+        let profile =
+            Profile::parse(&std::fs::read_to_string(dir.join("profile.toml")).expect("profile")).expect("valid");
+        let bytes = std::fs::read(dir.join(model)).expect("model");
+        let fast = Engine::load(&bytes, &profile).expect("loads");
+        let plain = Engine::load_tract_only(&bytes, &profile).expect("loads");
+        assert!(fast.operators().iter().any(|op| op == "LadingMaxPool2x2"), "{model}: {:?}", fast.operators());
+        assert!(!plain.operators().iter().any(|op| op == "LadingMaxPool2x2"), "{model}");
+        let mut samples: Vec<_> = std::fs::read_dir(dir.join("samples"))
+            .expect("samples")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "png"))
+            .collect();
+        samples.sort();
+        assert!(samples.len() >= 12, "{model}");
+        for path in samples {
+            let image = preprocess::decode(&std::fs::read(&path).expect("image")).expect("decodes");
+            let input = preprocess::tensor(&image, &profile);
+            let (a, b) = (fast.run(input.clone()).expect("runs"), plain.run(input).expect("runs"));
+            let bits = |o: &Vec<(Vec<usize>, Vec<f32>)>| {
+                o.iter()
+                    .map(|(s, v)| (s.clone(), v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(bits(&a), bits(&b), "{}", path.display());
+        }
+    }
+}
