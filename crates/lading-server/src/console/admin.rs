@@ -326,6 +326,26 @@ fn authorised(sessions: &Sessions, headers: &HeaderMap, csrf: &str, lang: Lang) 
     Ok(session)
 }
 
+/// An admin form with its CSRF token.
+trait WithCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// The form of a signed-in admin, or the page saying why not: a malformed
+/// form (400), no session (401), a forged one (403).
+fn admin_form<F: WithCsrf>(
+    sessions: &Sessions,
+    headers: &HeaderMap,
+    form: Result<Form<F>, axum::extract::rejection::FormRejection>,
+    lang: Lang,
+) -> Result<(F, Session), Box<Response>> {
+    let Ok(Form(form)) = form else {
+        return Err(Box::new(admin_error(StatusCode::BAD_REQUEST, lang, lang.strings().admin.err_csrf.into())));
+    };
+    let session = authorised(sessions, headers, form.csrf(), lang)?;
+    Ok((form, session))
+}
+
 /// `POST /admin/logout`.
 pub(crate) async fn logout<S: LogStore, R: Registry>(
     State(state): State<Arc<AppState<S, R>>>,
@@ -353,6 +373,12 @@ pub(crate) struct MintForm {
     scope: String,
 }
 
+impl WithCsrf for MintForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 pub(crate) async fn mint<S: LogStore, R: Registry>(
     State(state): State<Arc<AppState<S, R>>>,
     query: LangParam,
@@ -360,11 +386,8 @@ pub(crate) async fn mint<S: LogStore, R: Registry>(
     form: Result<Form<MintForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let lang = lang(&query, &headers);
-    let Ok(Form(form)) = form else {
-        return admin_error(StatusCode::BAD_REQUEST, lang, lang.strings().admin.err_csrf.into());
-    };
-    let session = match authorised(&state.console.sessions, &headers, &form.csrf, lang) {
-        Ok(s) => s,
+    let (form, session) = match admin_form(&state.console.sessions, &headers, form, lang) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let scope: Scope = match form.scope.parse() {
@@ -397,6 +420,12 @@ pub(crate) struct RevokeForm {
     id: String,
 }
 
+impl WithCsrf for RevokeForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 pub(crate) async fn revoke<S: LogStore, R: Registry>(
     State(state): State<Arc<AppState<S, R>>>,
     query: LangParam,
@@ -405,9 +434,8 @@ pub(crate) async fn revoke<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let Ok(Form(form)) = form else { return admin_error(StatusCode::BAD_REQUEST, lang, s.admin.err_csrf.into()) };
-    let session = match authorised(&state.console.sessions, &headers, &form.csrf, lang) {
-        Ok(s) => s,
+    let (form, session) = match admin_form(&state.console.sessions, &headers, form, lang) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let tokens = match state.registry.tokens().await {
@@ -433,6 +461,12 @@ pub(crate) struct CreateLogForm {
     origin: String,
 }
 
+impl WithCsrf for CreateLogForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 pub(crate) async fn create_log<S: LogStore, R: Registry>(
     State(state): State<Arc<AppState<S, R>>>,
     query: LangParam,
@@ -441,9 +475,8 @@ pub(crate) async fn create_log<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let Ok(Form(form)) = form else { return admin_error(StatusCode::BAD_REQUEST, lang, s.admin.err_csrf.into()) };
-    let session = match authorised(&state.console.sessions, &headers, &form.csrf, lang) {
-        Ok(s) => s,
+    let (form, session) = match admin_form(&state.console.sessions, &headers, form, lang) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let Some(creator) = state.log_creator.clone() else {
