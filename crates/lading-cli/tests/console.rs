@@ -393,20 +393,7 @@ fn bad_console_settings_stop_lading_serve_naming_the_file() {
 
 /// An `application/x-www-form-urlencoded` body, as a browser sends a form.
 fn form_post(req: reqwest::RequestBuilder, pairs: &[(&str, &str)]) -> reqwest::RequestBuilder {
-    let enc = |v: &str| {
-        v.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.*".contains(&b) {
-                    char::from(b).to_string()
-                } else if b == b' ' {
-                    "+".to_owned()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
-    let body = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
     req.header("content-type", "application/x-www-form-urlencoded").body(body)
 }
 

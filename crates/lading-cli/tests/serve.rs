@@ -320,3 +320,27 @@ mod reqwest {
         rt.block_on(async { ::reqwest::get(url).await.expect("get").text().await.expect("text") })
     }
 }
+
+/// `lading logs create` refuses a bad name, an origin that cannot name a checkpoint key and a taken
+/// name, each with the reason, leaving the registry and the data directory as they were.
+#[test]
+fn logs_create_refuses_bad_names_and_origins_writing_nothing() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d.path());
+    l.ok(&["logs", "create", "--data", "srv", "--name", "fleet-a", "--origin", "example.test/fleet-a"]);
+    for (name, origin, why) in [
+        ("Fleet B", "example.test/b", "log name"),
+        ("../etc", "example.test/b", "log name"),
+        ("fleet-b", "has space", "origin"),
+        ("fleet-b", "a+b", "origin"),
+        ("fleet-a", "example.test/again", "already exists"),
+    ] {
+        let err = l.fails(&["logs", "create", "--data", "srv", "--name", name, "--origin", origin]);
+        assert!(err.contains(why), "{name} {origin}: {err}");
+    }
+    let listed = l.ok(&["logs", "list", "--data", "srv"]);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("fleet-a") && listed.contains("example.test/fleet-a"), "{listed}");
+    let dirs: Vec<_> = std::fs::read_dir(d.path().join("srv/logs")).expect("logs").collect();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+}

@@ -43,14 +43,40 @@ fn with_registry<T>(args: &DataArgs, f: impl AsyncFnOnce(&Deployment, &AnyRegist
     })
 }
 
-/// Creates a log with a fresh Ed25519 key and registers it; returns its vkey.
-async fn create_log(deployment: &Deployment, registry: &AnyRegistry, name: &str, origin: &str) -> Result<String> {
+/// Why a log named `name` with `origin` cannot be created, if it cannot:
+/// a bad name, an origin that is not a checkpoint key name, a name taken.
+/// Checked before anything is written.
+async fn refuse_new_log(registry: &AnyRegistry, name: &str, origin: &str) -> Result<Option<String>> {
     if !valid_log_name(name) {
-        bail!("log name {name:?}: use 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+        return Ok(Some(format!(
+            "log name {name:?}: use 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"
+        )));
+    }
+    let any_key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key();
+    if lading_tlog::NoteVerifier::new(origin, lading_tlog::KeyKind::Ed25519, any_key).is_err() {
+        return Ok(Some(format!("origin {origin:?}: a checkpoint origin is not empty and has no spaces or '+'")));
     }
     if registry.logs().await?.iter().any(|l| l.name == name) {
-        bail!("a log named {name:?} already exists");
+        return Ok(Some(format!("a log named {name:?} already exists")));
     }
+    Ok(None)
+}
+
+/// Creates a log with a fresh Ed25519 key and registers it; returns its vkey.
+async fn create_log(deployment: &Deployment, registry: &AnyRegistry, name: &str, origin: &str) -> Result<String> {
+    if let Some(why) = refuse_new_log(registry, name, origin).await? {
+        bail!("{why}");
+    }
+    create_checked_log(deployment, registry, name, origin).await
+}
+
+/// [`create_log`] once [`refuse_new_log`] found nothing against it.
+async fn create_checked_log(
+    deployment: &Deployment,
+    registry: &AnyRegistry,
+    name: &str,
+    origin: &str,
+) -> Result<String> {
     let key = lading_crypto::SigningKey::generate(lading_crypto::Algorithm::Ed25519)?;
     let lading_crypto::SigningKey::Ed25519(k) = &key else { bail!("generated key is not Ed25519") };
     let signer = lading_tlog::NoteSigner::new(origin, lading_tlog::KeyKind::Ed25519, k.clone())
@@ -100,26 +126,15 @@ impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreato
                     "only admins of the {FIRST_LOG} log create logs; this session is an admin of {by}"
                 )));
             }
-            if !valid_log_name(name) {
-                return Err(Invalid(format!(
-                    "log name {name:?}: use 1–64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"
-                )));
-            }
-            // The origin is the checkpoint's key name: checked before anything is written.
-            let any_key = ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key();
-            let check = lading_tlog::NoteVerifier::new(origin, lading_tlog::KeyKind::Ed25519, any_key);
-            if origin.len() > 255 || check.is_err() {
-                return Err(Invalid(format!(
-                    "origin {origin:?}: a checkpoint origin has no spaces or '+' and is at most 255 bytes"
-                )));
+            if origin.len() > 255 {
+                return Err(Invalid(format!("origin: {} bytes; at most 255", origin.len())));
             }
             let failed = |e: anyhow::Error| Failed(format!("{e:#}"));
             let registry = self.deployment.registry().map_err(failed)?;
-            let logs = registry.logs().await.map_err(|e| Failed(e.to_string()))?;
-            if logs.iter().any(|l| l.name == name) {
-                return Err(Invalid(format!("a log named {name:?} already exists")));
+            if let Some(why) = refuse_new_log(&registry, name, origin).await.map_err(failed)? {
+                return Err(Invalid(why));
             }
-            let vkey = create_log(&self.deployment, &registry, name, origin).await.map_err(failed)?;
+            let vkey = create_checked_log(&self.deployment, &registry, name, origin).await.map_err(failed)?;
             let def = registry
                 .logs()
                 .await

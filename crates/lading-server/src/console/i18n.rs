@@ -448,7 +448,7 @@ impl Strings {
                 ("status", "suspended") => self.status_suspended,
                 ("status", "withdrawn") => self.status_withdrawn,
                 ("role", "provider") => self.role_provider,
-                ("role", "certification-body" | "certification body") => self.role_certification_body,
+                ("role", "certification-body") => self.role_certification_body,
                 _ => return value.to_owned(),
             };
             word.to_owned()
