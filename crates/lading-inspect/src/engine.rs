@@ -30,6 +30,23 @@ pub enum EngineError {
 
 type Plan = std::sync::Arc<TypedRunnableModel>;
 
+/// Which of Lading's own operators replace tract's where they apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rewrites {
+    /// 2×2 stride-2 max-pools ([`crate::pool`]): the same bits as tract's.
+    pub pool: bool,
+    /// Stride-1 convolutions ([`crate::conv`]): the same bits on every CPU,
+    /// within a few units in the last place of tract's.
+    pub conv: bool,
+}
+
+impl Rewrites {
+    /// Every rewrite: what [`Engine::load`] uses.
+    pub const ALL: Self = Self { pool: true, conv: true };
+    /// tract's own operators only.
+    pub const NONE: Self = Self { pool: false, conv: false };
+}
+
 /// One output of a run: its shape and values, flattened in row-major order.
 pub type Output = (Vec<usize>, Vec<f32>);
 
@@ -52,19 +69,20 @@ impl std::fmt::Debug for Engine {
 pub const TRACT_VERSION: &str = "0.23.9";
 
 impl Engine {
-    /// Loads an ONNX model for the profile's input shape, its plain 2×2
-    /// stride-2 max-pools run by [`crate::pool::MaxPool2x2`].
+    /// Loads an ONNX model for the profile's input shape, with every one of
+    /// Lading's own operators that applies ([`Rewrites::ALL`]).
     pub fn load(model: &[u8], profile: &Profile) -> Result<Self, EngineError> {
-        Self::load_with(model, profile, true)
+        Self::load_with(model, profile, Rewrites::ALL)
     }
 
     /// Loads with tract's own operators only: for benchmarks and for tests
     /// holding [`Engine::load`] to the same outputs.
     pub fn load_tract_only(model: &[u8], profile: &Profile) -> Result<Self, EngineError> {
-        Self::load_with(model, profile, false)
+        Self::load_with(model, profile, Rewrites::NONE)
     }
 
-    fn load_with(model: &[u8], profile: &Profile, rewrite: bool) -> Result<Self, EngineError> {
+    /// Loads with the chosen operators of Lading's in place of tract's.
+    pub fn load_with(model: &[u8], profile: &Profile, rewrites: Rewrites) -> Result<Self, EngineError> {
         let shape = profile.input_shape();
         let mut graph = tract_onnx::onnx()
             .model_for_read(&mut std::io::Cursor::new(model))
@@ -81,8 +99,11 @@ impl Engine {
             .map_err(|e| EngineError::Load(format!("setting the input to {shape:?}: {e:#}")))?;
         let load = |e: TractError| EngineError::Load(format!("{e:#}"));
         let mut typed = graph.into_typed().and_then(|m| m.into_decluttered()).map_err(load)?;
-        if rewrite {
+        if rewrites.pool {
             crate::pool::rewrite(&mut typed).map_err(load)?;
+        }
+        if rewrites.conv {
+            crate::conv::rewrite(&mut typed).map_err(load)?;
         }
         let plan = typed.into_optimized().and_then(|m| m.into_runnable()).map_err(load)?;
         Ok(Self { plan, shape, sha256: hex::encode(Sha256::digest(model)) })

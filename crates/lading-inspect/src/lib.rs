@@ -19,6 +19,8 @@
 
 pub mod coco;
 #[cfg(feature = "inference")]
+pub mod conv;
+#[cfg(feature = "inference")]
 pub mod engine;
 pub mod heads;
 pub mod judged;
@@ -34,5 +36,5 @@ pub mod reproduce;
 pub mod run;
 
 #[cfg(feature = "inference")]
-pub use engine::{Engine, EngineError};
+pub use engine::{Engine, EngineError, Rewrites};
 pub use profile::{Profile, ProfileError};

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use lading_inspect::{Engine, EngineError, Profile, heads, preprocess};
+use lading_inspect::{Engine, EngineError, Profile, Rewrites, heads, preprocess};
 
 fn model_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/surface")
@@ -134,29 +134,51 @@ fn the_demo_detector_agrees_with_onnxruntime_box_for_box() {
     assert!(found >= 15, "the samples hold many defects; found {found}");
 }
 
+/// A demo model with its profile and its sample images' input tensors.
+struct DemoModel {
+    model: &'static str,
+    bytes: Vec<u8>,
+    profile: Profile,
+    inputs: Vec<(PathBuf, Vec<f32>)>,
+}
+
+fn demo_inputs() -> Vec<DemoModel> {
+    [("surface", "surface-classifier.onnx"), ("detector", "surface-detector.onnx")]
+        .into_iter()
+        .map(|(dir, model)| {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models").join(dir);
+            let profile =
+                Profile::parse(&std::fs::read_to_string(dir.join("profile.toml")).expect("profile")).expect("valid");
+            let mut samples: Vec<_> = std::fs::read_dir(dir.join("samples"))
+                .expect("samples")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|x| x == "png"))
+                .collect();
+            samples.sort();
+            assert!(samples.len() >= 12, "{model}");
+            let inputs = samples
+                .into_iter()
+                .map(|path| {
+                    let image = preprocess::decode(&std::fs::read(&path).expect("image")).expect("decodes");
+                    let input = preprocess::tensor(&image, &profile);
+                    (path, input)
+                })
+                .collect();
+            DemoModel { model, bytes: std::fs::read(dir.join(model)).expect("model"), profile, inputs }
+        })
+        .collect()
+}
+
 /// Lading's 2×2 max-pool (`lading_inspect::pool`) in place of tract's gives bit-for-bit the same
 /// outputs on both demo models, and it is really in the plan (both models pool 2×2, stride 2).
 #[test]
 fn the_two_by_two_pool_rewrite_changes_no_output_bit() {
-    for (dir, model) in [("surface", "surface-classifier.onnx"), ("detector", "surface-detector.onnx")] {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models").join(dir);
-        let profile =
-            Profile::parse(&std::fs::read_to_string(dir.join("profile.toml")).expect("profile")).expect("valid");
-        let bytes = std::fs::read(dir.join(model)).expect("model");
-        let fast = Engine::load(&bytes, &profile).expect("loads");
+    for DemoModel { model, bytes, profile, inputs } in demo_inputs() {
+        let fast = Engine::load_with(&bytes, &profile, Rewrites { pool: true, conv: false }).expect("loads");
         let plain = Engine::load_tract_only(&bytes, &profile).expect("loads");
         assert!(fast.operators().iter().any(|op| op == "LadingMaxPool2x2"), "{model}: {:?}", fast.operators());
         assert!(!plain.operators().iter().any(|op| op == "LadingMaxPool2x2"), "{model}");
-        let mut samples: Vec<_> = std::fs::read_dir(dir.join("samples"))
-            .expect("samples")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "png"))
-            .collect();
-        samples.sort();
-        assert!(samples.len() >= 12, "{model}");
-        for path in samples {
-            let image = preprocess::decode(&std::fs::read(&path).expect("image")).expect("decodes");
-            let input = preprocess::tensor(&image, &profile);
+        for (path, input) in inputs {
             let (a, b) = (fast.run(input.clone()).expect("runs"), plain.run(input).expect("runs"));
             let bits = |o: &Vec<(Vec<usize>, Vec<f32>)>| {
                 o.iter()
@@ -164,6 +186,32 @@ fn the_two_by_two_pool_rewrite_changes_no_output_bit() {
                     .collect::<Vec<_>>()
             };
             assert_eq!(bits(&a), bits(&b), "{}", path.display());
+        }
+    }
+}
+
+/// Lading's direct convolution (`lading_inspect::conv`) runs every convolution of both demo models
+/// and agrees with tract's own within 2e-6 (relative to the larger of the value and 1): it sums
+/// in another order, so the last bits may differ, never a verdict.
+#[test]
+fn the_direct_convolution_agrees_with_tracts() {
+    for DemoModel { model, bytes, profile, inputs } in demo_inputs() {
+        let fast = Engine::load(&bytes, &profile).expect("loads");
+        let plain = Engine::load_tract_only(&bytes, &profile).expect("loads");
+        if lading_inspect::conv::available() {
+            let ops = fast.operators();
+            assert!(ops.iter().any(|op| op == "LadingDirectConv"), "{model}: {ops:?}");
+        }
+        for (path, input) in inputs {
+            let (a, b) = (fast.run(input.clone()).expect("runs"), plain.run(input).expect("runs"));
+            assert_eq!(a.len(), b.len());
+            for ((sa, va), (sb, vb)) in a.iter().zip(&b) {
+                assert_eq!(sa, sb, "{}", path.display());
+                for (x, y) in va.iter().zip(vb) {
+                    let diff = (x - y).abs() / y.abs().max(1.0);
+                    assert!(diff <= 2e-6, "{}: {x} vs tract's {y}", path.display());
+                }
+            }
         }
     }
 }

@@ -488,7 +488,7 @@ pub(crate) fn bench(args: &crate::cli::BenchInspectArgs, json_out: bool) -> Resu
         Ok(median(times))
     };
     let tract_s = time(&mut session)?;
-    // The same model with tract's own operators only (no `lading_inspect::pool` rewrite).
+    // The same model with tract's own operators only (no `lading_inspect::pool` or `conv` rewrite).
     let tract_only_s = time(&mut lading_inspect::Engine::load_tract_only(&model_bytes, &profile)?.session()?)?;
     let prep_s = median(prep);
     // onnxruntime on the same tensors, in a Python process of this run.
@@ -569,7 +569,7 @@ pub(crate) fn bench(args: &crate::cli::BenchInspectArgs, json_out: bool) -> Resu
             tract_s * 1e3
         ))?;
         output::line(&format!(
-            "  with tract's operators only: {:>6.3} ms per image (Lading's 2×2 max-pool: {:.2}× faster)",
+            "  with tract's operators only: {:>6.3} ms per image (Lading's max-pool and convolution: {:.2}× faster)",
             tract_only_s * 1e3,
             tract_only_s / tract_s
         ))?;
