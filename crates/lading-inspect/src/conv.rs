@@ -324,7 +324,13 @@ fn direct(conv: &Conv, fact: &TypedFact, kernel: &Tensor, bias: &Tensor) -> Trac
         && fact.datum_type == f32::datum_type()
         && kernel.datum_type() == f32::datum_type()
         && bias.datum_type() == f32::datum_type()
-        && (bias.len() == 1 || bias.len() == cout);
+        && (bias.len() == 1 || bias.len() == cout)
+        // Padding as convolutions use it (less than the kernel); anything
+        // else stays with tract, which checks it.
+        && pads[0] < kh
+        && pads[2] < kh
+        && pads[1] < kw
+        && pads[3] < kw;
     if !plain {
         return Ok(None);
     }
@@ -463,6 +469,37 @@ mod tests {
             job.blocks::<_, 1>(simd, &mut avx2);
             assert_eq!(bits(&avx2), bits(&scalar), "AVX2");
         }
+    }
+
+    #[test]
+    fn only_plain_convolutions_are_replaced() {
+        use tract_onnx::tract_core::ops::cnn::PoolSpec;
+        let conv = |strides: [usize; 2], group: usize, pad: usize| Conv {
+            pool_spec: PoolSpec {
+                data_format: DataFormat::NCHW,
+                kernel_shape: tvec![3, 3],
+                padding: PaddingSpec::Explicit(tvec![pad, pad], tvec![pad, pad]),
+                dilations: None,
+                strides: Some(tvec![strides[0], strides[1]]),
+                input_channels: 2,
+                output_channels: 4,
+            },
+            kernel_fmt: KernelFormat::OIHW,
+            group,
+            q_params: None,
+        };
+        let fact = f32::fact([1, 2, 8, 8]);
+        let kernel = Tensor::zero::<f32>(&[4, 2, 3, 3]).expect("kernel");
+        let bias = Tensor::zero::<f32>(&[4]).expect("bias");
+        let replaced = |c: Conv| direct(&c, &fact, &kernel, &bias).expect("inspects").is_some();
+        assert!(replaced(conv([1, 1], 1, 1)));
+        assert!(!replaced(conv([2, 2], 1, 1)), "strided");
+        assert!(!replaced(conv([1, 1], 2, 1)), "grouped");
+        assert!(!replaced(conv([1, 1], 1, usize::MAX / 2)), "padding wider than the kernel");
+        let wrong_bias = Tensor::zero::<f32>(&[3]).expect("bias");
+        assert!(direct(&conv([1, 1], 1, 1), &fact, &kernel, &wrong_bias).expect("inspects").is_none());
+        let ints = i32::fact([1, 2, 8, 8]);
+        assert!(direct(&conv([1, 1], 1, 1), &ints, &kernel, &bias).expect("inspects").is_none(), "not f32");
     }
 
     #[test]
