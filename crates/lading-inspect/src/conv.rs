@@ -1,5 +1,5 @@
-//! A direct convolution for tract, for the small channel counts of
-//! inspection models.
+//! A direct convolution for tract, for the small-to-moderate channel
+//! counts of inspection models.
 //!
 //! tract-core 0.23.9 lowers every convolution to a matrix product over a
 //! lazily packed im2col of the input. For the few channels of the demo
@@ -14,11 +14,11 @@
 //!   (`y · Wp + x`), so one contiguous vector of the input serves a whole
 //!   row of outputs for each kernel tap; the `Wp − W'` extra columns per
 //!   row are computed and dropped;
-//! * eight output channels at a time, 8–32 positions at a time (the widest
+//! * eight output channels at a time, 4–32 positions at a time (the widest
 //!   vector the CPU has, picked at run time through `pulp`), each input
 //!   vector loaded once for eight fused multiply-adds.
 //!
-//! **Every output is the same bits on every CPU:** it starts from the bias
+//! **Every output is the same bits on every CPU it runs on:** it starts from the bias
 //! and adds `w · x` with one fused multiply-add per input channel and tap,
 //! in the same order, whatever the vector width (tested by running the
 //! kernel at every width). The rewrite is only made where the CPU has fused
