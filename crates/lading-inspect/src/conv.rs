@@ -110,9 +110,9 @@ impl DirectConv {
         Ok([hp - kh + 1, wp - kw + 1])
     }
 
-    /// Convolves one `[cin, h, w]` image into `out` (`[cout, h', w']`).
-    fn convolve(&self, image: &[f32], h: usize, w: usize, out: &mut [f32]) -> TractResult<()> {
-        let Geometry { cin, cout, kernel: [kh, kw], pads: [top, left, bottom, right] } = self.geometry;
+    /// Where the kernel reads and writes for an input of `h` × `w`.
+    fn layout(&self, h: usize, w: usize) -> TractResult<Layout> {
+        let Geometry { kernel: [kh, kw], pads: [top, left, bottom, right], .. } = self.geometry;
         let [oh, ow] = self.output_size(h, w)?;
         let wp = w + left + right;
         // Outputs at every position y · wp + x of the padded width, rounded
@@ -120,6 +120,15 @@ impl DirectConv {
         let positions = (oh * wp).div_ceil(MAX_LANES) * MAX_LANES;
         let plane = positions + (kh - 1) * wp + (kw - 1);
         debug_assert!(plane >= (h + top + bottom) * wp);
+        let taps = (0..kh).flat_map(|ky| (0..kw).map(move |kx| ky * wp + kx)).collect();
+        Ok(Layout { input: [h, w], output: [oh, ow], wp, positions, plane, taps })
+    }
+
+    /// Convolves one `[cin, h, w]` image into `out` (`[cout, h', w']`),
+    /// `layout` being [`DirectConv::layout`] for `h` × `w`.
+    fn convolve(&self, image: &[f32], layout: &Layout, out: &mut [f32]) -> TractResult<()> {
+        let Geometry { cin, cout, pads: [top, left, ..], .. } = self.geometry;
+        let Layout { input: [h, w], output: [oh, ow], wp, positions, plane, .. } = *layout;
         let mut padded = vec![0f32; cin * plane];
         for (src, dst) in image.chunks_exact(h * w).zip(padded.chunks_exact_mut(plane)) {
             for (row, src_row) in src.chunks_exact(w).enumerate() {
@@ -127,21 +136,8 @@ impl DirectConv {
                 dst[at..at + w].copy_from_slice(src_row);
             }
         }
-        let taps: Vec<usize> = (0..kh).flat_map(|ky| (0..kw).map(move |kx| ky * wp + kx)).collect();
-        let blocks = cout.div_ceil(OCB);
-        let mut wide = vec![0f32; blocks * OCB * positions];
-        let plain = self.packed.try_as_plain_ram()?;
-        let bias = self.bias.try_as_plain_ram()?;
-        let job = Job {
-            input: &padded,
-            plane,
-            cin,
-            taps: &taps,
-            weights: plain.as_slice::<f32>()?,
-            bias: bias.as_slice::<f32>()?,
-            positions,
-        };
-        job.run(&mut wide);
+        let mut wide = vec![0f32; cout.div_ceil(OCB) * OCB * positions];
+        self.job(&padded, layout)?.run(&mut wide);
         for (o, dst) in out.chunks_exact_mut(oh * ow).enumerate().take(cout) {
             let src = &wide[o * positions..];
             for (y, dst_row) in dst.chunks_exact_mut(ow).enumerate() {
@@ -150,6 +146,36 @@ impl DirectConv {
         }
         Ok(())
     }
+
+    /// The kernel's job over `padded` (`cin` planes as `layout` places them).
+    fn job<'a>(&'a self, padded: &'a [f32], layout: &'a Layout) -> TractResult<Job<'a>> {
+        Ok(Job {
+            input: padded,
+            plane: layout.plane,
+            cin: self.geometry.cin,
+            taps: &layout.taps,
+            weights: self.packed.try_as_plain_ram()?.as_slice::<f32>()?,
+            bias: self.bias.try_as_plain_ram()?.as_slice::<f32>()?,
+            positions: layout.positions,
+        })
+    }
+}
+
+/// Where [`DirectConv`]'s kernel reads and writes for one input size.
+#[derive(Debug, Clone)]
+struct Layout {
+    /// Input height and width.
+    input: [usize; 2],
+    /// Output height and width.
+    output: [usize; 2],
+    /// The padded input's width (the row stride of planes and outputs).
+    wp: usize,
+    /// Output positions per channel (a multiple of [`MAX_LANES`]).
+    positions: usize,
+    /// Values per padded input plane (every tap of every position).
+    plane: usize,
+    /// The offset of each kernel tap in a padded plane.
+    taps: Vec<usize>,
 }
 
 /// One convolution's working data, for the vector kernel.
@@ -191,17 +217,11 @@ impl Job<'_> {
             .zip(out.chunks_exact_mut(OCB * self.positions))
         {
             for p0 in (0..self.positions).step_by(step) {
-                let mut acc = [[simd.splat_f32s(0.0); R]; OCB];
-                for (vectors, &b) in acc.iter_mut().zip(bias) {
-                    *vectors = [simd.splat_f32s(b); R];
-                }
+                let mut acc: [[S::f32s; R]; OCB] = std::array::from_fn(|o| [simd.splat_f32s(bias[o]); R]);
                 for (ic, per_in) in weights.chunks_exact(ntaps * OCB).enumerate() {
                     let input = &self.input[ic * self.plane + p0..];
                     for (&offset, w) in self.taps.iter().zip(per_in.chunks_exact(OCB)) {
-                        let mut x = [simd.splat_f32s(0.0); R];
-                        for (r, x) in x.iter_mut().enumerate() {
-                            *x = load(&input[offset + r * lanes..]);
-                        }
+                        let x: [S::f32s; R] = std::array::from_fn(|r| load(&input[offset + r * lanes..]));
                         for (vectors, &w) in acc.iter_mut().zip(w) {
                             let w = simd.splat_f32s(w);
                             for (a, &x) in vectors.iter_mut().zip(&x) {
@@ -259,7 +279,8 @@ impl EvalOp for DirectConv {
         let input = args_1!(inputs);
         let &[n, c, h, w] = input.shape() else { bail!("LadingDirectConv takes a 4-D input, got {:?}", input.shape()) };
         ensure!(c == self.geometry.cin, "{c} input channels for {:?}", self.geometry);
-        let [oh, ow] = self.output_size(h, w)?;
+        let layout = self.layout(h, w)?;
+        let [oh, ow] = layout.output;
         let plain = input.try_as_plain_ram()?;
         let src = plain.as_slice::<f32>()?;
         let mut out = Tensor::zero::<f32>(&[n, self.geometry.cout, oh, ow])?;
@@ -267,7 +288,7 @@ impl EvalOp for DirectConv {
         let dst = out_plain.as_slice_mut::<f32>()?;
         if n > 0 && h * w > 0 {
             for (image, out) in src.chunks_exact(c * h * w).zip(dst.chunks_exact_mut(self.geometry.cout * oh * ow)) {
-                self.convolve(image, h, w, out)?;
+                self.convolve(image, &layout, out)?;
             }
         }
         Ok(tvec!(out.into_tvalue()))
@@ -431,9 +452,10 @@ mod tests {
             let kernel = values(cout * cin * kh * kw, 2);
             let bias = values(cout, 3);
             let op = DirectConv::new(geometry, &kernel, &bias).expect("op");
-            let [oh, ow] = op.output_size(h, w).expect("size");
+            let layout = op.layout(h, w).expect("layout");
+            let [oh, ow] = layout.output;
             let mut out = vec![f32::NAN; cout * oh * ow];
-            op.convolve(&image, h, w, &mut out).expect("convolve");
+            op.convolve(&image, &layout, &mut out).expect("convolve");
             let expected = reference(geometry, &image, h, w, &kernel, &bias);
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&out), bits(&expected), "{geometry:?} on {h}×{w}");
@@ -445,22 +467,10 @@ mod tests {
         let geometry = Geometry { cin: 5, cout: 12, kernel: [3, 3], pads: [1; 4] };
         let (h, w): (usize, usize) = (13, 21);
         let op = DirectConv::new(geometry, &values(12 * 5 * 9, 4), &values(12, 5)).expect("op");
-        let wp = w + 2;
-        let positions = (h * wp).div_ceil(MAX_LANES) * MAX_LANES;
-        let plane = positions + 2 * wp + 2;
-        let input = values(5 * plane, 6);
-        let taps: Vec<usize> = (0..3).flat_map(|ky| (0..3).map(move |kx| ky * wp + kx)).collect();
-        let packed = op.packed.try_as_plain_ram().expect("plain");
-        let bias = op.bias.try_as_plain_ram().expect("plain");
-        let job = Job {
-            input: &input,
-            plane,
-            cin: 5,
-            taps: &taps,
-            weights: packed.as_slice::<f32>().expect("f32"),
-            bias: bias.as_slice::<f32>().expect("f32"),
-            positions,
-        };
+        let layout = op.layout(h, w).expect("layout");
+        let positions = layout.positions;
+        let input = values(5 * layout.plane, 6);
+        let job = op.job(&input, &layout).expect("job");
         let bits = |out: &[f32]| out.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         let mut scalar = vec![0f32; 16 * positions];
         job.blocks::<_, 1>(pulp::Scalar, &mut scalar);
