@@ -1,0 +1,158 @@
+//! Arguments of `lading certify`, `statement`, `bundle` and `verify`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CertifyCommand {
+    /// Evaluate a bundle's deliverables against a scheme profile into a conformity report.
+    Evaluate(CertifyEvaluateArgs),
+    /// Issue a certificate (VC) from a passed conformity report.
+    Issue(CertifyIssueArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CertifyEvaluateArgs {
+    /// The evidence bundle holding the deliverables (and their receipts).
+    pub(crate) bundle: PathBuf,
+    /// The scheme profile (JSON).
+    #[arg(long)]
+    pub(crate) profile: PathBuf,
+    /// The provider's public key the deliverables must be signed with.
+    #[arg(long)]
+    pub(crate) provider_key: PathBuf,
+    /// C2SP tlog-policy text naming the logs (and witnesses) whose receipts count.
+    #[arg(long)]
+    pub(crate) log_policy: Option<PathBuf>,
+    /// Inspection reports: the ONNX model to re-run them with (the reproduction check).
+    #[arg(long, requires = "inspect_images")]
+    pub(crate) inspect_model: Option<PathBuf>,
+    /// Inspection reports: the image folder to re-run them on.
+    #[arg(long, requires = "inspect_model")]
+    pub(crate) inspect_images: Option<PathBuf>,
+    /// Where to write the conformity report.
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CertifyIssueArgs {
+    /// The conformity report (must record a pass).
+    #[arg(long)]
+    pub(crate) report: PathBuf,
+    /// The certification body's Ed25519 key.
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// The provider's id on the white list.
+    #[arg(long)]
+    pub(crate) provider_id: String,
+    /// The provider's legal name.
+    #[arg(long)]
+    pub(crate) provider_name: String,
+    /// Days the certificate is valid.
+    #[arg(long, default_value_t = 365)]
+    pub(crate) valid_days: u32,
+    /// Start of validity (RFC 3339; default now).
+    #[arg(long)]
+    pub(crate) valid_from: Option<String>,
+    /// Where to write the certificate.
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StatementCommand {
+    /// Issue a compliance statement (VC) naming deliverables by digest, the certificate,
+    /// the white-list entry and the governing terms.
+    Issue(StatementIssueArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct StatementIssueArgs {
+    /// Deliverables covered (release or segment packages, signed documents).
+    #[arg(long, required = true)]
+    pub(crate) deliverable: Vec<PathBuf>,
+    /// The certificates covering the deliverables' kinds (repeat for several).
+    #[arg(long, required = true)]
+    pub(crate) certificate: Vec<PathBuf>,
+    /// The signed white list the provider is on.
+    #[arg(long)]
+    pub(crate) trust_list: PathBuf,
+    /// The list operator's public key.
+    #[arg(long)]
+    pub(crate) operator_key: PathBuf,
+    /// The provider's id on the list.
+    #[arg(long)]
+    pub(crate) entity: String,
+    /// The client's name.
+    #[arg(long)]
+    pub(crate) client: String,
+    /// The contract reference.
+    #[arg(long)]
+    pub(crate) contract: String,
+    /// The client's jurisdiction, e.g. DE.
+    #[arg(long)]
+    pub(crate) jurisdiction: String,
+    /// The governing terms.
+    #[arg(long, default_value = "Delivered under the contract named; certified per the certificate named.")]
+    pub(crate) terms: String,
+    /// The provider's Ed25519 key (on the white list).
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// Where to write the statement.
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BundleCommand {
+    /// Create an evidence bundle.
+    Create(BundleCreateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BundleCreateArgs {
+    /// Deliverables (release or segment packages, signed documents).
+    #[arg(long, required = true)]
+    pub(crate) deliverable: Vec<PathBuf>,
+    /// Receipts (c2sp.org/tlog-proof) already obtained.
+    #[arg(long)]
+    pub(crate) receipt: Vec<PathBuf>,
+    /// Log the deliverables' envelopes (and the statement) in this local registry log and add the receipts.
+    #[arg(long)]
+    pub(crate) log: Option<PathBuf>,
+    /// Certificates (repeat for several).
+    #[arg(long)]
+    pub(crate) certificate: Vec<PathBuf>,
+    /// Conformity reports the certificates name (repeat for several).
+    #[arg(long)]
+    pub(crate) report: Vec<PathBuf>,
+    /// The compliance statement.
+    #[arg(long)]
+    pub(crate) statement: Option<PathBuf>,
+    /// The signed white list.
+    #[arg(long)]
+    pub(crate) trust_list: Option<PathBuf>,
+    /// Other files to carry along.
+    #[arg(long)]
+    pub(crate) attach: Vec<PathBuf>,
+    /// Where to write the bundle.
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct VerifyArgs {
+    /// The evidence bundle.
+    pub(crate) bundle: PathBuf,
+    /// The trust policy (JSON).
+    #[arg(long)]
+    pub(crate) policy: PathBuf,
+    /// Verify as of this time (RFC 3339; default now).
+    #[arg(long)]
+    pub(crate) at: Option<String>,
+    /// Also write a self-contained HTML report here.
+    #[arg(long)]
+    pub(crate) html: Option<PathBuf>,
+}

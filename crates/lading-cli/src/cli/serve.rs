@@ -1,0 +1,172 @@
+//! Arguments of `lading serve` and of the deployment commands (`token`, `provider`, `logs`, `witness`).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::DataArgs;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) listen: String,
+    /// Prefix of the origin of logs created on first start: `<prefix>/registry`.
+    #[arg(long, default_value = "lading.localhost")]
+    pub(crate) origin_prefix: String,
+    /// Most entries per durable batch.
+    #[arg(long, default_value_t = 1024)]
+    pub(crate) batch: usize,
+    /// Longest wait in milliseconds for a batch to fill.
+    #[arg(long, default_value_t = 5)]
+    pub(crate) max_wait_ms: u64,
+    /// Requests per second allowed per token (bursts of twice that).
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) rate_limit: u32,
+    /// Largest request body, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub(crate) max_body: usize,
+    /// Trust policies the web console's /verify page offers (repeat; named by file stem).
+    #[arg(long)]
+    pub(crate) policy: Vec<PathBuf>,
+    /// Largest upload to the web console's /verify page, in bytes.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub(crate) max_upload: usize,
+    /// A signed white list the web console shows (with --trust-list-key, its operator's public key).
+    #[arg(long, requires = "trust_list_key")]
+    pub(crate) trust_list: Option<PathBuf>,
+    /// The white list operator's public key.
+    #[arg(long, requires = "trust_list")]
+    pub(crate) trust_list_key: Option<PathBuf>,
+    /// Let the console show maintenance streams without signing in (their
+    /// events name people and network addresses; by default only admins see them).
+    #[arg(long)]
+    pub(crate) public_streams: bool,
+    /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) witness_interval_ms: u64,
+    /// How long `?wait=receipt` waits for a cosigned checkpoint (ms).
+    #[arg(long, default_value_t = 5000)]
+    pub(crate) witness_wait_ms: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Create a token and print it (once; only its hash is stored).
+    Create(TokenCreateArgs),
+    /// List tokens (ids, logs, scopes, never the secrets).
+    List(DataArgs),
+    /// Revoke a token by id.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TokenCreateArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log the token is for.
+    #[arg(long)]
+    pub(crate) log: String,
+    /// What it may do.
+    #[arg(long, value_parser = ["submit", "admin"])]
+    pub(crate) scope: String,
+    /// Who holds it.
+    #[arg(long, default_value = "")]
+    pub(crate) label: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TokenRevokeArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The token id (from `lading token list`).
+    pub(crate) id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProviderCommand {
+    /// Accept DSSE envelopes signed by this public key on a log.
+    Add(ProviderAddArgs),
+    /// List registered provider keys.
+    List(DataArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ProviderAddArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log.
+    #[arg(long)]
+    pub(crate) log: String,
+    /// The provider's public key (SPKI PEM).
+    #[arg(long)]
+    pub(crate) pubkey: PathBuf,
+    /// Who it belongs to.
+    #[arg(long, default_value = "")]
+    pub(crate) label: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogsCommand {
+    /// Create another log in the deployment (with its own key).
+    Create(LogsCreateArgs),
+    /// List the deployment's logs.
+    List(DataArgs),
+    /// Ask a witness to cosign a log's checkpoints.
+    AddWitness(LogsAddWitnessArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LogsAddWitnessArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log.
+    #[arg(long)]
+    pub(crate) log: String,
+    /// The witness's submission prefix (it serves `<url>/add-checkpoint`).
+    #[arg(long)]
+    pub(crate) url: String,
+    /// The witness's cosignature vkey.
+    #[arg(long)]
+    pub(crate) vkey: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WitnessCommand {
+    /// Print this deployment's witness vkey (creating the key if needed).
+    Show(WitnessShowArgs),
+    /// Cosign checkpoints of the log with this vkey.
+    Trust(WitnessTrustArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct WitnessShowArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// Prefix of the witness name on first use: `<prefix>/witness`.
+    #[arg(long, default_value = "lading.localhost")]
+    pub(crate) origin_prefix: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct WitnessTrustArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// The log's vkey (Ed25519, type 0x01).
+    #[arg(long)]
+    pub(crate) vkey: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LogsCreateArgs {
+    #[command(flatten)]
+    pub(crate) data: DataArgs,
+    /// URL name of the log.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Checkpoint origin line.
+    #[arg(long)]
+    pub(crate) origin: String,
+}
