@@ -69,7 +69,7 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     // The dashboard, in English by default and in Chinese by Accept-Language or ?lang=.
     let (status, headers, page) = get(&format!("{url}/"), None);
     assert_eq!(status, 200);
-    assert_eq!(headers["content-security-policy"], lading_server::console::CSP);
+    assert_eq!(headers["content-security-policy"], lading_console::CSP);
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert!(page.contains("<html lang=\"en\">") && page.contains("Transparency logs") && page.contains("registry"));
     let (_, headers, zh) = get(&format!("{url}/"), Some("zh-CN,zh;q=0.9,en;q=0.5"));
@@ -575,7 +575,7 @@ fn admins_sign_in_with_a_token_manage_tokens_publish_white_lists_and_read_stream
     // Guessing tokens is throttled.
     b.cookie = None;
     let mut last = 0;
-    for _ in 0..=lading_server::console::MAX_FAILED_LOGINS {
+    for _ in 0..=lading_console::MAX_FAILED_LOGINS {
         last = b.post("/admin/login", &[("token", "lad_00000000_guess")]).0;
     }
     assert_eq!(last, 429);
@@ -610,7 +610,7 @@ fn a_long_stream_pages_back_with_its_filters_and_public_streams_need_no_session(
     )
     .expect("sample");
     let first: Value = serde_json::from_str(sample.lines().next().expect("a line")).expect("json");
-    let events = lading_server::console::streams::SCAN + 100;
+    let events = lading_console::streams::SCAN + 100;
     let start = chrono::DateTime::parse_from_rfc3339("2026-11-20T08:00:00Z").expect("time");
     let mut lines = String::new();
     for i in 0..events {

@@ -4,8 +4,9 @@
 //! [`app`]: submission of signed statements (DSSE envelopes checked against
 //! registered provider keys) and raw entries with `tlog-proof` receipts, the
 //! C2SP tlog-tiles read paths, receipts and look-up by leaf hash, the OpenAPI
-//! document, and the web console at `/` ([`console`]). Errors are RFC 9457
-//! problem documents (see [`ApiError`]).
+//! document. Errors are RFC 9457 problem documents (see [`ApiError`]). The
+//! web console is another crate (`lading-console`) whose routes the binary
+//! merges with these over the same [`AppState`].
 //!
 //! This crate knows HTTP and nothing of SQL or files: it is generic over the
 //! [`LogStore`] and [`Registry`] backends, which the binary picks.
@@ -16,7 +17,6 @@
 //! ```
 
 mod auth;
-pub mod console;
 mod error;
 pub mod otlp;
 mod witness;
@@ -147,8 +147,6 @@ pub struct AppState<S: LogStore, R: Registry> {
     pub witness_wait: std::time::Duration,
     /// Where OTLP log requests (`POST /v1/logs`) go; `None`: not served.
     pub otlp: Option<Arc<dyn otlp::LogSink>>,
-    /// The web console's settings.
-    pub console: console::ConsoleConfig,
 }
 
 /// `POST /v1/logs`: OTLP/HTTP logs into the token's maintenance stream.
@@ -177,7 +175,6 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
         .route("/v1/logs/{log}/leaves/{leaf_hash}", get(leaf::<S, R>))
         .fallback(|| async { ApiError::NotFound("no such endpoint; see /openapi.json".into()) })
         .layer(DefaultBodyLimit::max(max_body))
-        .merge(console::routes(&state))
         .with_state(state)
 }
 

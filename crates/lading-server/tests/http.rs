@@ -88,7 +88,6 @@ async fn start_with_witness(rate_limit: u32, witness: Option<(NoteSigner, String
         witness: witness.map(|(signer, _)| signer),
         witness_wait: Duration::from_secs(5),
         otlp: None,
-        console: lading_server::console::ConsoleConfig { max_upload: 1 << 20, ..Default::default() },
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));

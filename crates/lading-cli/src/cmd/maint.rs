@@ -1161,8 +1161,8 @@ pub(crate) fn bench(args: &crate::cli::BenchMaintArgs, json_out: bool) -> Result
 /// The embedded deployment's streams as the web console reads them: the
 /// same lock, log and event index as `lading maint export`, so a page waits
 /// (up to the lock's timeout) while a writer holds the stream.
-impl lading_server::console::StreamBrowser for StreamSink {
-    fn list(&self) -> Result<Vec<lading_server::console::streams::StreamInfo>, StreamError> {
+impl lading_console::StreamBrowser for StreamSink {
+    fn list(&self) -> Result<Vec<lading_console::streams::StreamInfo>, StreamError> {
         let mut names: Vec<&String> = self.configs.keys().collect();
         names.sort();
         names
@@ -1170,7 +1170,7 @@ impl lading_server::console::StreamBrowser for StreamSink {
             .map(|name| {
                 let dir = self.data.join("streams").join(name);
                 let index = EventIndex::open(&dir.join(INDEX_FILE)).map_err(|e| unavailable(&e))?;
-                Ok(lading_server::console::streams::StreamInfo {
+                Ok(lading_console::streams::StreamInfo {
                     name: name.clone(),
                     events: index.next_sequence().map_err(|e| unavailable(&e))?,
                     latest: index
@@ -1185,8 +1185,8 @@ impl lading_server::console::StreamBrowser for StreamSink {
     fn read(
         &self,
         stream: &str,
-        query: &lading_server::console::streams::StreamQuery,
-    ) -> Result<lading_server::console::streams::StreamRead, StreamError> {
+        query: &lading_console::streams::StreamQuery,
+    ) -> Result<lading_console::streams::StreamRead, StreamError> {
         let dir = self.known(stream)?;
         let _lock = lock(&dir).map_err(|e| unavailable(&e))?;
         // Called on the server's blocking pool: its runtime drives the reads.
@@ -1224,12 +1224,7 @@ impl lading_server::console::StreamBrowser for StreamSink {
                 } else {
                     Vec::new()
                 };
-                Ok::<_, anyhow::Error>(lading_server::console::streams::StreamRead {
-                    size,
-                    range: (start, end),
-                    floor,
-                    events,
-                })
+                Ok::<_, anyhow::Error>(lading_console::streams::StreamRead { size, range: (start, end), floor, events })
             }
             .await;
             let closed = open.close().await;
@@ -1252,7 +1247,7 @@ impl lading_server::console::StreamBrowser for StreamSink {
     }
 }
 
-use lading_server::console::streams::StreamError;
+use lading_console::streams::StreamError;
 
 fn unavailable(e: &dyn std::fmt::Display) -> StreamError {
     StreamError::Unavailable(format!("{e:#}"))

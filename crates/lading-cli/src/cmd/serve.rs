@@ -217,7 +217,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             None => None,
         };
         let otlp = sink.clone().map(|s| s as Arc<dyn lading_server::otlp::LogSink>);
-        let streams = sink.map(|s| s as Arc<dyn lading_server::console::StreamBrowser>);
+        let streams = sink.map(|s| s as Arc<dyn lading_console::StreamBrowser>);
         // Trust policies offered by the console's /verify page, named by file stem.
         let mut policies = Vec::new();
         for path in &args.policy {
@@ -237,7 +237,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
                 let publisher =
                     FilePublisher { path: path.clone(), key, sequence: std::sync::Mutex::new(list.sequence_number) };
-                (Some(list), Some(Arc::new(publisher) as Arc<dyn lading_server::console::TrustListPublisher>))
+                (Some(list), Some(Arc::new(publisher) as Arc<dyn lading_console::TrustListPublisher>))
             }
             _ => (None, None),
         };
@@ -262,14 +262,17 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             witness: Some(witness),
             witness_wait: Duration::from_millis(args.witness_wait_ms),
             otlp,
-            console: lading_server::console::ConsoleConfig {
+        });
+        let console = Arc::new(lading_console::ConsoleState {
+            api: Arc::clone(&state),
+            config: lading_console::ConsoleConfig {
                 policies,
                 max_upload: args.max_upload,
                 trust_list: std::sync::RwLock::new(trust_list),
                 publisher,
                 streams,
                 public_streams: args.public_streams,
-                sessions: lading_server::console::Sessions::default(),
+                sessions: lading_console::Sessions::default(),
             },
         });
         let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
@@ -278,7 +281,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         } else {
             output::line(&format!("listening on http://{addr}; logs: {}; witness {witness_vkey}", names.join(", ")))?
         }
-        axum::serve(listener, lading_server::app(Arc::clone(&state)))
+        axum::serve(listener, lading_server::app(Arc::clone(&state)).merge(lading_console::routes(console)))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")?;
@@ -310,7 +313,7 @@ struct FilePublisher {
     sequence: std::sync::Mutex<u64>,
 }
 
-impl lading_server::console::TrustListPublisher for FilePublisher {
+impl lading_console::TrustListPublisher for FilePublisher {
     fn publish(&self, signed: &[u8]) -> std::result::Result<lading_trust::trustlist::TrustList, String> {
         if signed.len() as u64 > fsio::MAX_DOCUMENT_BYTES {
             return Err(format!("over {} bytes", fsio::MAX_DOCUMENT_BYTES));

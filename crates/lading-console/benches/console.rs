@@ -61,11 +61,16 @@ fn console(c: &mut Criterion) {
             witness: None,
             witness_wait: Duration::from_secs(1),
             otlp: None,
-            console: lading_server::console::ConsoleConfig { max_upload: 1 << 20, ..Default::default() },
+        });
+        let console = Arc::new(lading_console::ConsoleState {
+            api: Arc::clone(&state),
+            config: lading_console::ConsoleConfig { max_upload: 1 << 20, ..Default::default() },
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(async move { axum::serve(listener, app(state)).await.expect("serve") });
+        tokio::spawn(async move {
+            axum::serve(listener, app(state).merge(lading_console::routes(console))).await.expect("serve")
+        });
         url
     });
     let client = reqwest::Client::new();

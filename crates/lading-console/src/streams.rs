@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::deliverables::{EventRow, Timeline};
 use super::i18n::{Lang, Strings};
 use super::{LangParam, error_back, lang, page};
-use crate::AppState;
+use crate::ConsoleState;
 
 /// Events shown per page at most.
 pub const PAGE_EVENTS: usize = 200;
@@ -99,15 +99,15 @@ fn error_page(e: StreamError, lang: Lang) -> Response {
 
 /// The browser, when the request may read streams; else the page saying why.
 fn browser<S: LogStore, R: Registry>(
-    state: &AppState<S, R>,
+    state: &ConsoleState<S, R>,
     headers: &HeaderMap,
     lang: Lang,
 ) -> Result<Arc<dyn StreamBrowser>, Box<Response>> {
     let s = lang.strings();
-    let Some(b) = state.console.streams.clone() else {
+    let Some(b) = state.config.streams.clone() else {
         return Err(Box::new(error_back(StatusCode::NOT_FOUND, lang, s.streams.none.into(), "/")));
     };
-    if !state.console.public_streams && state.console.sessions.get(headers).is_none() {
+    if !state.config.public_streams && state.config.sessions.get(headers).is_none() {
         return Err(Box::new(error_back(StatusCode::UNAUTHORIZED, lang, s.streams.sign_in_needed.into(), "/admin")));
     }
     Ok(b)
@@ -130,7 +130,7 @@ struct StreamsPage {
 
 /// `GET /streams`.
 pub(crate) async fn list_page<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
 ) -> Response {
@@ -211,7 +211,7 @@ fn time(value: &str, s: &Strings) -> Result<Option<DateTime<Utc>>, String> {
 
 /// `GET /streams/NAME`.
 pub(crate) async fn stream_page<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     Path(name): Path<String>,
     query: LangParam,
     filters: Result<Query<Filters>, axum::extract::rejection::QueryRejection>,
@@ -293,7 +293,7 @@ pub(crate) struct ExportQuery {
 
 /// `GET /streams/NAME/export?from=&to=`: the segment package, as a download.
 pub(crate) async fn export<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     Path(name): Path<String>,
     query: LangParam,
     range: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,

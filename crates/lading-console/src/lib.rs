@@ -33,15 +33,15 @@ use lading_log::{LogStore, Registry};
 use lading_trust::verify::CheckStatus;
 use serde::Deserialize;
 
-use crate::AppState;
 use deliverables::View;
 use i18n::{Lang, Strings};
+use lading_server::AppState;
 
 /// The console's Content-Security-Policy: nothing but the binary's own
 /// stylesheet and data-URI images; no script at all; forms post only here.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-const STYLESHEET: &str = include_str!("../../static/console.css");
+const STYLESHEET: &str = include_str!("../static/console.css");
 
 /// `?lang=`.
 #[derive(Debug, Deserialize)]
@@ -106,7 +106,7 @@ struct LogRow {
 
 /// Each witness of `log` with the age in seconds of its cosignature on the
 /// latest cosigned checkpoint (verified when it was gathered), if it made one.
-fn cosigners<S: LogStore>(log: &crate::ServedLog<S>, now: std::time::SystemTime) -> Vec<(String, Option<u64>)> {
+fn cosigners<S: LogStore>(log: &lading_server::ServedLog<S>, now: std::time::SystemTime) -> Vec<(String, Option<u64>)> {
     let cosigned_at =
         log.witnessed.read().ok().and_then(|w| w.as_ref().map(|w| w.cosigned_at.clone())).unwrap_or_default();
     let unix = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -129,13 +129,14 @@ struct Dashboard {
 }
 
 async fn dashboard<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(&query, &headers);
     let now = std::time::SystemTime::now();
     let logs = state
+        .api
         .logs
         .all()
         .iter()
@@ -163,12 +164,12 @@ struct VerifyForm {
 }
 
 async fn verify_form<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(&query, &headers);
-    let policies = state.console.policies.iter().map(|(n, _)| n.clone()).collect();
+    let policies = state.config.policies.iter().map(|(n, _)| n.clone()).collect();
     page(StatusCode::OK, &VerifyForm { lang, s: lang.strings(), here: "/verify", policies }, lang)
 }
 
@@ -283,14 +284,14 @@ pub(crate) async fn read_form(
 }
 
 async fn verify_post<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let parts = match read_form(multipart, state.console.max_upload, s).await {
+    let parts = match read_form(multipart, state.config.max_upload, s).await {
         Ok(p) => p,
         Err((status, message)) => return error(status, lang, message),
     };
@@ -312,7 +313,7 @@ async fn verify_post<S: LogStore, R: Registry>(
             Ok(p) => (p, file),
             Err(e) => return error(StatusCode::BAD_REQUEST, lang, format!("{} {e}", s.err_bad_policy)),
         },
-        (None, Some(name)) => match state.console.policies.iter().find(|(n, _)| *n == name) {
+        (None, Some(name)) => match state.config.policies.iter().find(|(n, _)| *n == name) {
             Some((n, p)) => (p.clone(), n.clone()),
             None => return error(StatusCode::BAD_REQUEST, lang, format!("{} {name:?}", s.err_unknown_policy)),
         },
@@ -360,10 +361,20 @@ async fn stylesheet() -> Response {
     r
 }
 
+/// What the console's pages read: the API's state (logs, registry, the log
+/// creator) and the console's own settings and sessions.
+pub struct ConsoleState<S: LogStore, R: Registry> {
+    /// The state the API serves from; the console reads the same logs.
+    pub api: Arc<AppState<S, R>>,
+    /// The console's settings and sessions.
+    pub config: ConsoleConfig,
+}
+
 /// The console's routes, with their security headers; `/verify` takes
-/// uploads up to [`ConsoleConfig::max_upload`].
-pub fn routes<S: LogStore, R: Registry>(state: &Arc<AppState<S, R>>) -> Router<Arc<AppState<S, R>>> {
-    let max_upload = state.console.max_upload;
+/// uploads up to [`ConsoleConfig::max_upload`]. Merge them with
+/// [`lading_server::app`] over the same `AppState`.
+pub fn routes<S: LogStore, R: Registry>(state: Arc<ConsoleState<S, R>>) -> Router {
+    let max_upload = state.config.max_upload;
     Router::new()
         .route("/", get(dashboard::<S, R>))
         .route("/verify", get(verify_form::<S, R>).post(verify_post::<S, R>).layer(DefaultBodyLimit::max(max_upload)))
@@ -383,4 +394,5 @@ pub fn routes<S: LogStore, R: Registry>(state: &Arc<AppState<S, R>>) -> Router<A
         .route("/admin/trust-list", post(admin::publish::<S, R>).layer(DefaultBodyLimit::max(max_upload)))
         .route("/static/console.css", get(stylesheet))
         .layer(middleware::from_fn(secure))
+        .with_state(state)
 }

@@ -29,7 +29,7 @@ use subtle::ConstantTimeEq as _;
 
 use super::i18n::{Lang, Strings};
 use super::{LangParam, error_back, lang, page};
-use crate::AppState;
+use crate::ConsoleState;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "lading_session";
@@ -198,7 +198,7 @@ struct AdminPage {
 }
 
 async fn render<S: LogStore, R: Registry>(
-    state: &AppState<S, R>,
+    state: &ConsoleState<S, R>,
     lang: Lang,
     session: Option<Session>,
     notice: Option<String>,
@@ -207,7 +207,7 @@ async fn render<S: LogStore, R: Registry>(
     let s = lang.strings();
     let (mut tokens, mut logs) = (Vec::new(), Vec::new());
     if let Some(session) = &session {
-        match state.registry.tokens().await {
+        match state.api.registry.tokens().await {
             Ok(all) => {
                 tokens = all
                     .into_iter()
@@ -226,6 +226,7 @@ async fn render<S: LogStore, R: Registry>(
             Err(e) => return admin_error(StatusCode::SERVICE_UNAVAILABLE, lang, e.to_string()),
         }
         logs = state
+            .api
             .logs
             .all()
             .iter()
@@ -244,8 +245,8 @@ async fn render<S: LogStore, R: Registry>(
         session,
         tokens,
         logs,
-        can_publish: state.console.publisher.is_some(),
-        can_create_logs: state.log_creator.is_some(),
+        can_publish: state.config.publisher.is_some(),
+        can_create_logs: state.api.log_creator.is_some(),
         notice,
         secret,
     };
@@ -254,12 +255,12 @@ async fn render<S: LogStore, R: Registry>(
 
 /// `GET /admin`: the sign-in form, or the admin page.
 pub(crate) async fn admin_page<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(&query, &headers);
-    let session = state.console.sessions.get(&headers);
+    let session = state.config.sessions.get(&headers);
     render(&state, lang, session, None, None).await
 }
 
@@ -271,7 +272,7 @@ pub(crate) struct LoginForm {
 
 /// `POST /admin/login`.
 pub(crate) async fn login<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
@@ -282,21 +283,28 @@ pub(crate) async fn login<S: LogStore, R: Registry>(
         return admin_error(StatusCode::FORBIDDEN, lang, s.admin.err_csrf.into());
     }
     let Ok(Form(form)) = form else { return admin_error(StatusCode::BAD_REQUEST, lang, s.admin.err_login.into()) };
-    if state.console.sessions.throttled(false) {
+    if state.config.sessions.throttled(false) {
         return admin_error(StatusCode::TOO_MANY_REQUESTS, lang, s.admin.err_too_many.into());
     }
     let token = form.token.trim();
-    let presented = crate::token_hash(token);
+    let presented = lading_server::token_hash(token);
     let record = if token.starts_with("lad_") && token.len() < 200 {
-        state.registry.token_by_hash(presented).await.ok().flatten().filter(|r| bool::from(r.hash.ct_eq(&presented)))
+        state
+            .api
+            .registry
+            .token_by_hash(presented)
+            .await
+            .ok()
+            .flatten()
+            .filter(|r| bool::from(r.hash.ct_eq(&presented)))
     } else {
         None
     };
     let Some(record) = record.filter(|r| r.revoked_at.is_none() && r.scope == Scope::Admin) else {
-        state.console.sessions.throttled(true);
+        state.config.sessions.throttled(true);
         return admin_error(StatusCode::UNAUTHORIZED, lang, s.admin.err_login.into());
     };
-    match state.console.sessions.open(record.id, record.log) {
+    match state.config.sessions.open(record.id, record.log) {
         Ok(value) => redirect(
             &format!("/admin?lang={}", lang.tag()),
             Some(format!(
@@ -348,17 +356,17 @@ fn admin_form<F: WithCsrf>(
 
 /// `POST /admin/logout`.
 pub(crate) async fn logout<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
     form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let lang = lang(&query, &headers);
     let csrf = form.map(|Form(f)| f.csrf).unwrap_or_default();
-    if let Err(r) = authorised(&state.console.sessions, &headers, &csrf, lang) {
+    if let Err(r) = authorised(&state.config.sessions, &headers, &csrf, lang) {
         return *r;
     }
-    state.console.sessions.close(&headers);
+    state.config.sessions.close(&headers);
     redirect(
         &format!("/?lang={}", lang.tag()),
         Some(format!("{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0")),
@@ -380,13 +388,13 @@ impl WithCsrf for MintForm {
 }
 
 pub(crate) async fn mint<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
     form: Result<Form<MintForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let lang = lang(&query, &headers);
-    let (form, session) = match admin_form(&state.console.sessions, &headers, form, lang) {
+    let (form, session) = match admin_form(&state.config.sessions, &headers, form, lang) {
         Ok(x) => x,
         Err(r) => return *r,
     };
@@ -402,11 +410,11 @@ pub(crate) async fn mint<S: LogStore, R: Registry>(
             format!("{}: 1–128 characters, no control characters", lang.strings().admin.label),
         );
     }
-    let new = match crate::mint(&session.log, scope, label, chrono::Utc::now().timestamp()) {
+    let new = match lading_server::mint(&session.log, scope, label, chrono::Utc::now().timestamp()) {
         Ok(n) => n,
         Err(e) => return admin_error(StatusCode::SERVICE_UNAVAILABLE, lang, e.to_string()),
     };
-    if let Err(e) = state.registry.add_token(new.record.clone()).await {
+    if let Err(e) = state.api.registry.add_token(new.record.clone()).await {
         return admin_error(StatusCode::SERVICE_UNAVAILABLE, lang, e.to_string());
     }
     let notice = format!("{} {} ({})", lang.strings().admin.minted, new.record.id, scope.name());
@@ -427,25 +435,25 @@ impl WithCsrf for RevokeForm {
 }
 
 pub(crate) async fn revoke<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
     form: Result<Form<RevokeForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let (form, session) = match admin_form(&state.console.sessions, &headers, form, lang) {
+    let (form, session) = match admin_form(&state.config.sessions, &headers, form, lang) {
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let tokens = match state.registry.tokens().await {
+    let tokens = match state.api.registry.tokens().await {
         Ok(t) => t,
         Err(e) => return admin_error(StatusCode::SERVICE_UNAVAILABLE, lang, e.to_string()),
     };
     if !tokens.iter().any(|t| t.id == form.id && t.log == session.log) {
         return admin_error(StatusCode::NOT_FOUND, lang, format!("{} {:?}", s.admin.err_no_token, form.id));
     }
-    if let Err(e) = state.registry.revoke_token(form.id.clone(), chrono::Utc::now().timestamp()).await {
+    if let Err(e) = state.api.registry.revoke_token(form.id.clone(), chrono::Utc::now().timestamp()).await {
         return admin_error(StatusCode::SERVICE_UNAVAILABLE, lang, e.to_string());
     }
     let notice = format!("{} {}", s.admin.token_revoked, form.id);
@@ -468,22 +476,22 @@ impl WithCsrf for CreateLogForm {
 }
 
 pub(crate) async fn create_log<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
     form: Result<Form<CreateLogForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let (form, session) = match admin_form(&state.console.sessions, &headers, form, lang) {
+    let (form, session) = match admin_form(&state.config.sessions, &headers, form, lang) {
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let Some(creator) = state.log_creator.clone() else {
+    let Some(creator) = state.api.log_creator.clone() else {
         return admin_error(StatusCode::CONFLICT, lang, s.admin.err_no_log_creator.into());
     };
     let name = form.name.trim();
-    if state.logs.get(name).is_some() {
+    if state.api.logs.get(name).is_some() {
         return admin_error(StatusCode::CONFLICT, lang, format!("{} {name:?}", s.admin.err_log_exists));
     }
     let origin = match form.origin.trim() {
@@ -494,15 +502,15 @@ pub(crate) async fn create_log<S: LogStore, R: Registry>(
         Ok(served) => served,
         Err(e) => {
             let status = match e {
-                crate::LogCreateError::Forbidden(_) => StatusCode::FORBIDDEN,
-                crate::LogCreateError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                crate::LogCreateError::Failed(_) => StatusCode::SERVICE_UNAVAILABLE,
+                lading_server::LogCreateError::Forbidden(_) => StatusCode::FORBIDDEN,
+                lading_server::LogCreateError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                lading_server::LogCreateError::Failed(_) => StatusCode::SERVICE_UNAVAILABLE,
             };
             return admin_error(status, lang, format!("{} {e}", s.admin.err_create_log));
         }
     };
     let vkey = served.vkey.clone();
-    if state.logs.insert(name, served).is_err() {
+    if state.api.logs.insert(name, served).is_err() {
         return admin_error(StatusCode::CONFLICT, lang, format!("{} {name:?}", s.admin.err_log_exists));
     }
     let notice = format!("{} {name} ({origin}): {vkey}", s.admin.log_created);
@@ -511,14 +519,14 @@ pub(crate) async fn create_log<S: LogStore, R: Registry>(
 
 /// `POST /admin/trust-list` (`multipart/form-data`: `csrf`, `list`).
 pub(crate) async fn publish<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
-    let parts = match super::read_form(multipart, state.console.max_upload, s).await {
+    let parts = match super::read_form(multipart, state.config.max_upload, s).await {
         Ok(p) => p,
         Err((status, message)) => return admin_error(status, lang, message),
     };
@@ -530,11 +538,11 @@ pub(crate) async fn publish<S: LogStore, R: Registry>(
             _ => {}
         }
     }
-    let session = match authorised(&state.console.sessions, &headers, &csrf, lang) {
+    let session = match authorised(&state.config.sessions, &headers, &csrf, lang) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    let Some(publisher) = state.console.publisher.clone() else {
+    let Some(publisher) = state.config.publisher.clone() else {
         return admin_error(StatusCode::CONFLICT, lang, s.admin.err_no_publisher.into());
     };
     let Some(list) = list else {
@@ -543,7 +551,7 @@ pub(crate) async fn publish<S: LogStore, R: Registry>(
     match tokio::task::spawn_blocking(move || publisher.publish(&list)).await {
         Ok(Ok(published)) => {
             let notice = format!("{} {}", s.admin.published, published.sequence_number);
-            *state.console.trust_list.write().unwrap_or_else(PoisonError::into_inner) = Some(published);
+            *state.config.trust_list.write().unwrap_or_else(PoisonError::into_inner) = Some(published);
             render(&state, lang, Some(session), Some(notice), None).await
         }
         Ok(Err(e)) => admin_error(StatusCode::UNPROCESSABLE_ENTITY, lang, format!("{} {e}", s.admin.err_publish)),

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::i18n::{Lang, Strings};
 use super::{LangParam, error_back, lang, page};
-use crate::AppState;
+use crate::ConsoleState;
 
 /// Entries per page.
 pub(crate) const PAGE: u64 = 50;
@@ -54,11 +54,11 @@ struct LogPage {
 
 /// The log named in the path, or the page saying there is none.
 fn served_log<S: LogStore, R: Registry>(
-    state: &AppState<S, R>,
+    state: &ConsoleState<S, R>,
     name: &str,
     lang: Lang,
-) -> Result<Arc<crate::ServedLog<S>>, Box<Response>> {
-    state.logs.get(name).ok_or_else(|| {
+) -> Result<Arc<lading_server::ServedLog<S>>, Box<Response>> {
+    state.api.logs.get(name).ok_or_else(|| {
         Box::new(error_back(StatusCode::NOT_FOUND, lang, format!("{} {name:?}", lang.strings().err_no_such_log), "/"))
     })
 }
@@ -70,7 +70,7 @@ pub(crate) struct PageQuery {
 }
 
 pub(crate) async fn log_page<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     Path(name): Path<String>,
     query: LangParam,
     page_query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
@@ -130,7 +130,7 @@ pub(crate) struct SearchQuery {
 }
 
 pub(crate) async fn search<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     Path(name): Path<String>,
     query: LangParam,
     search: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
@@ -230,7 +230,7 @@ fn sides(index: u64, size: u64, steps: usize) -> Vec<bool> {
 }
 
 pub(crate) async fn entry_page<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     Path((name, index)): Path<(String, String)>,
     query: LangParam,
     headers: HeaderMap,
@@ -257,7 +257,7 @@ pub(crate) async fn entry_page<S: LogStore, R: Registry>(
     let tree_size = lading_tlog::SignedCheckpoint::verify(receipt.checkpoint.as_bytes(), served.log.verifier(), &[])
         .map_or(0, |c| c.checkpoint.size);
     let (kind, signer) = describe(&entry, s);
-    let list = state.console.trust_list.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    let list = state.config.trust_list.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
     let standing = match (&list, signer.is_empty()) {
         (Some(list), false) => Some(match list.standing_of_key(&signer, chrono::Utc::now()) {
             None => s.not_listed.to_owned(),

@@ -623,7 +623,7 @@ mod tests {
     /// images from the manifest, and no SBOM components, which only a package carries.
     #[test]
     fn a_release_given_as_a_signed_document_shows_its_manifest() {
-        let s = super::super::i18n::Lang::En.strings();
+        let s = crate::i18n::Lang::En.strings();
         let doc = lading_model::example(
             lading_model::Kind::SaasRelease,
             uuid::Uuid::nil(),
@@ -656,7 +656,7 @@ mod tests {
 
     #[test]
     fn deliverables_that_cannot_be_read_say_why_and_a_bundle_that_does_not_open_shows_none() {
-        let s = super::super::i18n::Lang::En.strings();
+        let s = crate::i18n::Lang::En.strings();
         let bundle = lading_trust::verify::assemble(vec![
             ("deliverable", "junk.json".into(), "application/json", b"not an envelope".to_vec()),
             ("deliverable", "other.lading".into(), "application/zip", zip_of_kind("something-else")),

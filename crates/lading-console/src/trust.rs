@@ -13,7 +13,7 @@ use lading_trust::trustlist::{Role, Status, TrustList};
 
 use super::i18n::{Lang, Strings};
 use super::{LangParam, lang, page};
-use crate::AppState;
+use crate::ConsoleState;
 
 /// A status in the page's language, with its CSS class.
 pub(crate) fn status_text(s: &Strings, status: Option<Status>) -> (&'static str, &'static str) {
@@ -101,14 +101,14 @@ fn view(l: &TrustList, s: &'static Strings, now: DateTime<Utc>) -> ListView {
 }
 
 pub(crate) async fn trust_page<S: LogStore, R: Registry>(
-    State(state): State<Arc<AppState<S, R>>>,
+    State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
     headers: HeaderMap,
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
     let list = state
-        .console
+        .config
         .trust_list
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
