@@ -22,7 +22,10 @@ use clap::Parser as _;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let json = cli.json;
     fsio::ALLOW_LOOSE_KEYS.store(cli.allow_loose_key_permissions, std::sync::atomic::Ordering::Relaxed);
     match cmd::run(cli) {
@@ -39,6 +42,33 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A command line clap refused (or `--help` / `--version`, which clap reports
+/// the same way): under `--json` a usage error is one JSON object with `ok`
+/// false, like every other failure; exit code 2.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    let json = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
+    if informational || !json {
+        // clap prints help and version on stdout, errors on stderr, and knows the exit code.
+        let _ = err.print();
+        return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+    }
+    let message = err.render().to_string();
+    // The error itself is the text before clap's usage line: "error: ..." and any list under it.
+    let first = message
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches("error: ")
+        .to_owned();
+    println!("{}", serde_json::json!({ "ok": false, "error": first, "kind": "usage", "usage": message }));
+    eprint!("{message}");
+    ExitCode::from(2)
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

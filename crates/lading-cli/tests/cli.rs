@@ -323,3 +323,85 @@ fn demo_runs_the_journey() {
     let (code, out, err) = run(dir.path(), &["verify", bundle, "--policy", "demo/trust/policy.json"]);
     assert!(code == 0 && out.contains("VERIFIED"), "{out}{err}");
 }
+
+#[test]
+fn version_names_the_commit_and_the_build_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = run(dir.path(), &["--version"]);
+    assert_eq!(code, 0, "{err}");
+    // "lading 0.1.0 (commit 0123456789ab, built 2026-12-05)"; "unknown" outside a checkout.
+    let re = regex_lite_version(&out);
+    assert!(re, "--version printed {out:?}");
+}
+
+/// `lading X.Y.Z (commit HASH|unknown[-modified], built YYYY-MM-DD)`, checked without a regex crate.
+fn regex_lite_version(out: &str) -> bool {
+    let Some(rest) = out.trim().strip_prefix(&format!("lading {} (commit ", env!("CARGO_PKG_VERSION"))) else {
+        return false;
+    };
+    let Some((commit, date)) = rest.strip_suffix(')').and_then(|r| r.split_once(", built ")) else { return false };
+    let commit = commit.strip_suffix("-modified").unwrap_or(commit);
+    let commit_ok = commit == "unknown" || (commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit()));
+    let date_ok = date.len() == 10 && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok();
+    commit_ok && date_ok
+}
+
+#[test]
+fn a_usage_error_under_json_is_one_json_object_with_ok_false() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in [&["--json", "verify"][..], &["--json", "no-such-command"], &["sign", "--json", "--bogus-flag", "x"]] {
+        let (code, out, err) = run(dir.path(), args);
+        assert_eq!(code, 2, "lading {args:?}: {err}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "lading {args:?} printed {out:?}");
+        let v: Value = serde_json::from_str(lines[0]).expect("one JSON object");
+        assert_eq!(v["ok"], false, "{v}");
+        assert_eq!(v["kind"], "usage", "{v}");
+        assert!(!v["error"].as_str().unwrap_or_default().is_empty(), "{v}");
+        assert!(err.contains("Usage:"), "the usage still goes to stderr: {err}");
+    }
+    // Without --json: clap's own message on stderr, nothing on stdout, exit 2.
+    let (code, out, err) = run(dir.path(), &["verify"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("--policy"), "{err}");
+}
+
+#[test]
+fn completions_and_manual_pages_are_generated_for_every_shell_and_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef lading"),
+        ("fish", "complete -c lading"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let (code, out, err) = run(dir.path(), &["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains(marker), "{shell} completion lacks {marker:?}");
+        assert!(out.contains("verify-signature"), "{shell} completion lacks the subcommands");
+    }
+    let (code, _, err) = run(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(code, 2, "an unknown shell is a usage error: {err}");
+
+    let (code, page, err) = run(dir.path(), &["man"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH lading 1"),
+        "not a man page: {}",
+        &page[..page.len().min(200)]
+    );
+    let (code, out, err) = run(dir.path(), &["--json", "man", "--out", "man"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(v["ok"], true);
+    let pages: Vec<&str> = v["pages"].as_array().expect("pages").iter().filter_map(Value::as_str).collect();
+    for want in ["lading.1", "lading-log-prove.1", "lading-maint-hold-add.1", "lading-verify.1"] {
+        assert!(pages.contains(&want), "{want} missing from {pages:?}");
+        let text = std::fs::read_to_string(dir.path().join("man").join(want)).expect("page written");
+        assert!(text.contains(".TH"), "{want} is not a man page");
+    }
+    assert!(!pages.iter().any(|p| p.contains("-help")), "clap's help subcommands get no page: {pages:?}");
+    // The global flags reach every subcommand's page.
+    let prove = std::fs::read_to_string(dir.path().join("man/lading-log-prove.1")).expect("page");
+    assert!(prove.contains("json"), "lading-log-prove.1 lacks --json");
+}

@@ -17,8 +17,8 @@ pub(crate) struct InventoryClassifyArgs {
     /// A rules file instead of Lading's reference rules (rules/inventory-rules.v1.toml).
     #[arg(long)]
     pub(crate) rules: Option<PathBuf>,
-    /// Print CSV (one row per offering and kind) instead of the table.
-    #[arg(long, conflicts_with = "json")]
+    /// Print CSV (one row per offering and kind) instead of the table (not with --json).
+    #[arg(long)]
     pub(crate) csv: bool,
     /// Also write a self-contained HTML summary here.
     #[arg(long)]

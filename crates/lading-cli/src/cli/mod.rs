@@ -31,9 +31,14 @@ pub(crate) use serve::*;
 pub(crate) use sign::*;
 pub(crate) use trust::*;
 
-/// Lading: certifiable, tamper-evident, verifiable digital service deliverables.
+/// `lading --version`: the release, the commit it was built from and the build date (see build.rs).
+pub(crate) const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("LADING_COMMIT"), ", built ", env!("LADING_BUILD_DATE"), ")");
+
+/// Sign, log, bundle and verify digital service deliverables (AI inspection reports, maintenance
+/// logs, SaaS releases) so that anyone can check them offline.
 #[derive(Debug, Parser)]
-#[command(name = "lading", version, about)]
+#[command(name = "lading", version = VERSION, about)]
 pub(crate) struct Cli {
     /// Machine-readable JSON output on stdout.
     #[arg(long, global = true)]
@@ -118,6 +123,25 @@ pub(crate) enum Command {
     Bench(BenchCommand),
     /// Run the whole journey that exists so far in a temporary directory.
     Demo(DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions(CompletionsArgs),
+    /// Write the manual pages (lading.1 and one per subcommand), or print lading.1.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell, e.g. `lading completions bash > /etc/bash_completion.d/lading`.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ManArgs {
+    /// Write lading.1 and lading-<command>.1 for every subcommand into this directory
+    /// (created); without it, print lading.1 on stdout.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

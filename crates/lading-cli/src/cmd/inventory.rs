@@ -27,6 +27,11 @@ pub(crate) fn load_rules(path: Option<&Path>) -> Result<Rules> {
 }
 
 pub(crate) fn classify(args: &InventoryClassifyArgs, json_out: bool) -> Result<ExitCode> {
+    // Checked here rather than with clap's conflicts_with: --json is global, and a
+    // subcommand's definition that names it cannot be rendered on its own (docs, man pages).
+    if args.csv && json_out {
+        anyhow::bail!("--csv and --json choose two different outputs: give one of them");
+    }
     let rules = load_rules(args.rules.as_deref())?;
     let (assessments, unknown) = assess(&args.offerings, &rules)?;
     if !unknown.is_empty() {

@@ -4,6 +4,7 @@ pub(crate) mod bench;
 mod bench_console;
 mod certify;
 mod demo;
+mod docs;
 mod document;
 mod inspect;
 mod inventory;
@@ -39,6 +40,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sign(args) => sign::sign(&args, json),
         Command::VerifySignature(args) => sign::verify_signature(&args, json),
         Command::Demo(args) => demo::run(&args, json),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args, json),
         Command::Log(LogCommand::Init(args)) => log::init(&args, json),
         Command::Log(LogCommand::Append(args)) => log::append(&args, json),
         Command::Log(LogCommand::Checkpoint(args)) => log::checkpoint(&args, json),
