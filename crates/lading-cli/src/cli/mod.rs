@@ -140,8 +140,11 @@ pub(crate) struct CompletionsArgs {
 pub(crate) struct ManArgs {
     /// Write lading.1 and lading-<command>.1 for every subcommand into this directory
     /// (created); without it, print lading.1 on stdout.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     pub(crate) out: Option<PathBuf>,
+    /// Print the whole command-line reference as Markdown instead (docs/reference/cli.md).
+    #[arg(long)]
+    pub(crate) markdown: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
