@@ -2,7 +2,8 @@
 
 Environment:
   LADING_BIN      the lading binary (default: <repo>/target/debug/lading)
-  LADING_VECTORS  the shared conformance vectors (default: <repo>/../shared/vectors)
+  LADING_VECTORS  the shared conformance vectors (default: <repo>/../shared/vectors, else the
+                  copy committed in <repo>/tests/vectors)
 
 Run:
   python3 -m venv .venv-interop && .venv-interop/bin/pip install -r interop/requirements.txt
@@ -26,6 +27,7 @@ from interop_helpers import CREATED_AT, DOC_IDS, DOC_KINDS
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BIN = REPO_ROOT / "target" / "debug" / "lading"
 DEFAULT_VECTORS = REPO_ROOT.parent / "shared" / "vectors"
+COMMITTED_VECTORS = REPO_ROOT / "tests" / "vectors"
 LADING_TIMEOUT = 60
 
 
@@ -51,6 +53,7 @@ def _vector_candidates() -> list[Path]:
     env = os.environ.get("LADING_VECTORS")
     out = [Path(env)] if env else []
     out.append(DEFAULT_VECTORS)
+    out.append(COMMITTED_VECTORS)
     return out
 
 

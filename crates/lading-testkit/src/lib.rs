@@ -1,17 +1,19 @@
 //! Test support for Lading's crates. Not part of the product.
 //!
-//! The public conformance vectors live outside the repository, in
-//! `$LADING_VECTORS` or else `../shared/vectors` beside the checkout. When
-//! neither exists, tests that need them say so loudly and skip, except under
-//! CI (`CI` set), where a missing vector directory fails the run.
+//! The public conformance vectors are read from `$LADING_VECTORS`, else
+//! `../shared/vectors` beside the checkout (the project's shared copy), else
+//! the copy committed under `tests/vectors/` (with its sources in its
+//! README), so a fresh clone runs them too.
 
 // Test support reports on the terminal by design.
 #![allow(clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 
-/// The conformance vector directory, or `None` (with a loud warning) when
-/// absent outside CI.
+/// The conformance vector directory: `$LADING_VECTORS`, else
+/// `../shared/vectors`, else the committed `tests/vectors/`. `None` only
+/// when all are missing (a checkout without its `tests/`), said loudly, and
+/// never under CI.
 ///
 /// # Panics
 /// When `$LADING_VECTORS` names a missing directory, or when the vectors are
@@ -22,19 +24,23 @@ pub fn vectors_dir() -> Option<PathBuf> {
         assert!(dir.is_dir(), "LADING_VECTORS={} is not a directory", dir.display());
         return Some(dir);
     }
-    let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors");
-    if default.is_dir() {
-        return Some(default);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let shared = root.join("../shared/vectors");
+    let committed = root.join("tests/vectors");
+    if let Some(dir) = [&shared, &committed].into_iter().find(|d| d.is_dir()) {
+        return Some(dir.clone());
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "conformance vectors not found: set LADING_VECTORS or provide {} (CI must have them)",
-        default.display()
+        "conformance vectors not found: set LADING_VECTORS, or provide {} or {}",
+        shared.display(),
+        committed.display()
     );
     eprintln!(
-        "\n!!! WARNING: conformance vectors not found (LADING_VECTORS unset, {} missing); \
+        "\n!!! WARNING: conformance vectors not found (LADING_VECTORS unset, {} and {} missing); \
          vector tests are SKIPPED !!!\n",
-        default.display()
+        shared.display(),
+        committed.display()
     );
     None
 }
