@@ -26,4 +26,5 @@ pub use log::{Appended, BatchConfig, Log, LogError};
 pub use registry::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, TokenRecord};
 pub use store::{
     Batch, LogStore, StoreError, StoredState, decode_frontier, decode_partial, encode_frontier, encode_partial,
+    error_chain,
 };

@@ -542,7 +542,7 @@ async fn sequence<S: LogStore>(
             Err(e) => {
                 // The integrator may now be ahead of storage: stop taking
                 // appends rather than sign anything from an unknown state.
-                let why = e.to_string();
+                let why = crate::store::error_chain(&e);
                 failed = Some(why.clone());
                 let mut first_error = Some(e);
                 for (_, reply) in requests {

@@ -51,8 +51,45 @@ pub enum StoreError {
     #[error("log storage is damaged: {0}")]
     Corrupt(String),
     /// The backend failed (I/O, database).
-    #[error("log storage failed: {0}")]
-    Backend(String),
+    #[error("log storage failed: {context}")]
+    Backend {
+        /// What failed, and where (a file, a table).
+        context: String,
+        /// The driver's or the operating system's error, kept so callers can
+        /// tell faults apart (a full disk, a lost connection) and print the chain.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+}
+
+/// An error and its causes on one line ("log storage failed: log.db: disk
+/// I/O error"), for messages that outlive the error value (a stopped
+/// sequencer's reason, an HTTP problem document).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        // Wrappers that print their source themselves would repeat it.
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
+impl StoreError {
+    /// The backend failed doing `context` because of `source`.
+    pub fn backend(context: impl Into<String>, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Backend { context: context.into(), source: Some(source.into()) }
+    }
+
+    /// The backend refused something with no underlying error to keep.
+    pub fn backend_msg(context: impl Into<String>) -> Self {
+        Self::Backend { context: context.into(), source: None }
+    }
 }
 
 /// A log backend.
@@ -126,4 +163,25 @@ pub fn decode_partial(mut bytes: &[u8]) -> Result<Vec<(TileId, Vec<u8>)>, StoreE
         bytes = rest;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{StoreError, error_chain};
+
+    /// Regression: `Backend` kept only a string, so a caller could not tell a
+    /// full disk from a lost connection, and the driver's error was gone.
+    #[test]
+    fn a_backend_error_keeps_its_source_and_prints_the_chain() {
+        let full = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device");
+        let e = StoreError::backend("writing tile/0/000", full);
+        let source = std::error::Error::source(&e).expect("the source is kept");
+        let io = source.downcast_ref::<std::io::Error>().expect("an io::Error");
+        assert_eq!(io.kind(), std::io::ErrorKind::StorageFull);
+        assert_eq!(e.to_string(), "log storage failed: writing tile/0/000");
+        assert_eq!(error_chain(&e), "log storage failed: writing tile/0/000: No space left on device");
+        let plain = StoreError::backend_msg("entry bundle 3 is not full");
+        assert!(std::error::Error::source(&plain).is_none());
+        assert_eq!(error_chain(&plain), "log storage failed: entry bundle 3 is not full");
+    }
 }

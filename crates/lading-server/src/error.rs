@@ -79,7 +79,7 @@ impl From<lading_log::LogError> for ApiError {
         match e {
             LogError::EntryTooLarge { .. } => ApiError::TooLarge(e.to_string()),
             LogError::OutOfRange(_) => ApiError::NotFound(e.to_string()),
-            LogError::Stopped(_) | LogError::Store(_) => ApiError::Unavailable(e.to_string()),
+            LogError::Stopped(_) | LogError::Store(_) => ApiError::Unavailable(lading_log::error_chain(&e)),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -87,7 +87,7 @@ impl From<lading_log::LogError> for ApiError {
 
 impl From<lading_log::StoreError> for ApiError {
     fn from(e: lading_log::StoreError) -> Self {
-        ApiError::Unavailable(e.to_string())
+        ApiError::Unavailable(lading_log::error_chain(&e))
     }
 }
 

@@ -48,14 +48,14 @@ CREATE TABLE IF NOT EXISTS lading_witness_state (origin TEXT PRIMARY KEY, size B
 /// Advisory lock key serialising schema migrations between processes.
 const MIGRATION_LOCK: i64 = 0x6c61_6469_6e67;
 
-pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(format!("postgres: {e}"))
+pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::backend("PostgreSQL", e)
 }
 
 /// Connects a pool to `url` (`postgres://user@host:port/db` or key=value form)
 /// and applies the migrations.
 pub async fn connect(url: &str) -> Result<Pool, StoreError> {
-    let config: tokio_postgres::Config = url.parse().map_err(|e| backend(format!("connection string: {e}")))?;
+    let config: tokio_postgres::Config = url.parse().map_err(|e| StoreError::backend("connection string", e))?;
     let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     let pool = Pool::builder(manager).max_size(16).build().map_err(backend)?;
     let mut client = pool.get().await.map_err(backend)?;

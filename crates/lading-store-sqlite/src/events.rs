@@ -27,7 +27,7 @@ pub struct EventIndex {
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(format!("event index: {e}"))
+    StoreError::backend("event index", e)
 }
 
 fn seq(v: i64) -> Result<u64, StoreError> {
@@ -92,7 +92,8 @@ impl EventIndex {
                 if e.sequence != next + i as u64 {
                     return Err(StoreError::Conflict { stored: next + i as u64, expected: e.sequence });
                 }
-                let s = i64::try_from(e.sequence).map_err(|_| StoreError::Backend("sequence too large".into()))?;
+                let s = i64::try_from(e.sequence)
+                    .map_err(|_| StoreError::backend_msg("event index: sequence too large"))?;
                 stmt.execute(params![s, e.event_id, e.occurred_ms]).map_err(|err| match err {
                     rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                         StoreError::Corrupt(format!("event id {:?} is indexed twice", e.event_id))

@@ -78,8 +78,8 @@ CREATE TABLE IF NOT EXISTS leaves (hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) 
 CREATE TABLE IF NOT EXISTS indexed (id INTEGER PRIMARY KEY CHECK (id = 0), size INTEGER NOT NULL);
 ";
 
-fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
+fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::backend("SQLite store", e)
 }
 
 fn db_error(file: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
@@ -87,7 +87,7 @@ fn db_error(file: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
             StoreError::Corrupt(format!("{file}: {e}"))
         }
-        _ => StoreError::Backend(format!("{file}: {e}")),
+        _ => StoreError::backend(file, e),
     }
 }
 
@@ -284,7 +284,7 @@ impl SqliteStore {
 
     fn open_with(dir: &Path, leaf_index: bool) -> Result<Self, StoreError> {
         if !dir.is_dir() {
-            return Err(StoreError::Backend(format!("{} is not a directory", dir.display())));
+            return Err(StoreError::backend_msg(format!("{} is not a directory", dir.display())));
         }
         let lock_path = dir.join("log.lock");
         let lock_file = OpenOptions::new()
@@ -292,7 +292,7 @@ impl SqliteStore {
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| backend(format!("opening {}: {e}", lock_path.display())))?;
+            .map_err(|e| StoreError::backend(format!("opening {}", lock_path.display()), e))?;
         // A store closed a moment ago may still be finishing its last tile
         // sync on the publisher thread (which releases the lock when done).
         let deadline = std::time::Instant::now() + LOCK_WAIT;
@@ -302,7 +302,9 @@ impl SqliteStore {
                 Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-                Err(e) => return Err(backend(format!("{} is in use by another process ({e})", dir.display()))),
+                Err(e) => {
+                    return Err(StoreError::backend(format!("{} is in use by another process", dir.display()), e));
+                }
             }
         }
 
@@ -343,7 +345,7 @@ impl SqliteStore {
         std::thread::Builder::new()
             .name("lading-tile-sync".into())
             .spawn(move || run_publisher(&shared, &weak))
-            .map_err(|e| backend(format!("starting the tile sync thread: {e}")))?;
+            .map_err(|e| StoreError::backend("starting the tile sync thread", e))?;
         Ok(store)
     }
 
@@ -366,7 +368,7 @@ impl SqliteStore {
     /// bundle was deleted. Partial bundles are never pruned.
     pub fn prune_entry_bundle(&self, index: u64, size: u64) -> Result<bool, StoreError> {
         if (index + 1) * 256 > size {
-            return Err(StoreError::Backend(format!(
+            return Err(StoreError::backend_msg(format!(
                 "entry bundle {index} is not full at size {size}; only full bundles are pruned"
             )));
         }
@@ -375,21 +377,21 @@ impl SqliteStore {
         let path = self.inner.tile_path(id);
         let pending: i64 = lock(&self.inner.state_db)
             .query_row("SELECT COUNT(*) FROM unsynced_tiles WHERE path = ?1", [id.path()], |r| r.get(0))
-            .map_err(|e| backend(format!("log.db: {e}")))?;
+            .map_err(|e| StoreError::backend("log.db", e))?;
         if pending > 0 {
-            return Err(backend(format!("{} is not yet durable; try again", path.display())));
+            return Err(StoreError::backend_msg(format!("{} is not yet durable; try again", path.display())));
         }
         match fs::remove_file(&path) {
             Ok(()) => {
                 if let Some(dir) = path.parent() {
                     File::open(dir)
                         .and_then(|d| d.sync_all())
-                        .map_err(|e| backend(format!("{}: {e}", dir.display())))?;
+                        .map_err(|e| StoreError::backend(dir.display().to_string(), e))?;
                 }
                 Ok(true)
             }
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(backend(format!("deleting {}: {e}", path.display()))),
+            Err(e) => Err(StoreError::backend(format!("deleting {}", path.display()), e)),
         }
     }
 
@@ -403,7 +405,7 @@ impl SqliteStore {
         let mut p = lock(&self.inner.index.pending);
         while !p.queue.is_empty() {
             if let Some(why) = &p.failed {
-                return Err(backend(why.clone()));
+                return Err(StoreError::backend_msg(why.clone()));
             }
             p = self.inner.index.changed.wait(p).unwrap_or_else(PoisonError::into_inner);
         }
@@ -426,7 +428,7 @@ impl Inner {
 
     /// Writes `bytes` to `path` atomically: temporary file, optional fsync, rename.
     fn write_atomic(&self, path: &Path, bytes: &[u8], sync: bool) -> Result<(), StoreError> {
-        let dir = path.parent().ok_or_else(|| backend(format!("{} has no parent", path.display())))?;
+        let dir = path.parent().ok_or_else(|| StoreError::backend_msg(format!("{} has no parent", path.display())))?;
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".tmp-{}-{n}", std::process::id()));
         let result = (|| {
@@ -439,7 +441,7 @@ impl Inner {
         })();
         result.map_err(|e| {
             let _ = fs::remove_file(&tmp);
-            backend(format!("writing {}: {e}", path.display()))
+            StoreError::backend(format!("writing {}", path.display()), e)
         })
     }
 
@@ -451,7 +453,7 @@ impl Inner {
             if let Some(dir) = path.parent()
                 && dirs.insert(dir.to_path_buf())
             {
-                fs::create_dir_all(dir).map_err(|e| backend(format!("creating {}: {e}", dir.display())))?;
+                fs::create_dir_all(dir).map_err(|e| StoreError::backend(format!("creating {}", dir.display()), e))?;
             }
             self.write_atomic(&path, bytes, false)?;
         }
@@ -465,7 +467,7 @@ impl Inner {
             let path = self.tile_path(*id);
             File::open(&path)
                 .and_then(|f| f.sync_data())
-                .map_err(|e| backend(format!("syncing {}: {e}", path.display())))?;
+                .map_err(|e| StoreError::backend(format!("syncing {}", path.display()), e))?;
             if let Some(dir) = path.parent() {
                 dirs.insert(dir.to_path_buf());
             }
@@ -473,7 +475,7 @@ impl Inner {
         for dir in dirs {
             File::open(&dir)
                 .and_then(|d| d.sync_all())
-                .map_err(|e| backend(format!("syncing {}: {e}", dir.display())))?;
+                .map_err(|e| StoreError::backend(format!("syncing {}", dir.display()), e))?;
         }
         Ok(())
     }
@@ -505,7 +507,7 @@ impl Inner {
         let (unsynced, partial, checkpoint) = {
             let mut p = lock(&self.publication.state);
             if let Some(why) = &p.failed {
-                return Err(backend(why.clone()));
+                return Err(StoreError::backend_msg(why.clone()));
             }
             let partial: Vec<(TileId, Vec<u8>)> =
                 if p.partial_dirty { p.partial.iter().map(|(k, v)| (*k, v.clone())).collect() } else { Vec::new() };
@@ -545,12 +547,12 @@ impl Inner {
         std::thread::Builder::new()
             .name("lading-bloom".into())
             .spawn(move || fill_bloom(&bloom, &path))
-            .map_err(|e| backend(format!("starting the bloom thread: {e}")))?;
+            .map_err(|e| StoreError::backend("starting the bloom thread", e))?;
         let index = Arc::clone(&self.index);
         std::thread::Builder::new()
             .name("lading-indexer".into())
             .spawn(move || run_indexer(&index, index_writer))
-            .map_err(|e| backend(format!("starting the indexer thread: {e}")))?;
+            .map_err(|e| StoreError::backend("starting the indexer thread", e))?;
         Ok(())
     }
 
@@ -674,7 +676,7 @@ impl LogStore for SqliteStore {
     async fn lookup(&self, leaves: Vec<Hash>) -> Result<Vec<Option<u64>>, StoreError> {
         self.blocking(move |inner| {
             if !inner.leaf_index {
-                return Err(backend(format!(
+                return Err(StoreError::backend_msg(format!(
                     "{} is open without its leaf index; look entries up by their own keys",
                     inner.dir.display()
                 )));
@@ -706,7 +708,7 @@ impl LogStore for SqliteStore {
         self.blocking(move |inner| {
             inner.start_writing()?;
             if let Some(why) = &lock(&inner.publication.state).failed {
-                return Err(backend(format!("tile sync stopped: {why}")));
+                return Err(StoreError::backend_msg(format!("tile sync stopped: {why}")));
             }
             {
                 let mut db = lock(&inner.state_db);
@@ -761,7 +763,7 @@ impl LogStore for SqliteStore {
             inner.index.changed.notify_all();
             while p.queue.len() > MAX_UNINDEXED {
                 if let Some(why) = &p.failed {
-                    return Err(backend(format!("leaf indexer stopped: {why}")));
+                    return Err(StoreError::backend_msg(format!("leaf indexer stopped: {why}")));
                 }
                 p = inner.index.changed.wait(p).unwrap_or_else(PoisonError::into_inner);
             }
@@ -778,7 +780,7 @@ impl LogStore for SqliteStore {
         tokio::task::spawn_blocking(move || match fs::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(backend(format!("reading {}: {e}", path.display()))),
+            Err(e) => Err(StoreError::backend(format!("reading {}", path.display()), e)),
         })
         .await
         .map_err(backend)?

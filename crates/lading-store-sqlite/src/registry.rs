@@ -34,7 +34,7 @@ fn err(e: rusqlite::Error) -> StoreError {
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
             StoreError::Corrupt(format!("{FILE}: {e}"))
         }
-        _ => StoreError::Backend(format!("{FILE}: {e}")),
+        _ => StoreError::backend(FILE, e),
     }
 }
 
@@ -59,7 +59,7 @@ impl SqliteRegistry {
             f(&conn).map_err(err)
         })
         .await
-        .map_err(|e| StoreError::Backend(e.to_string()))?
+        .map_err(|e| StoreError::backend(FILE, e))?
     }
 }
 
