@@ -3,7 +3,7 @@
 //! receipt and drawn path) and a look-up by leaf hash (followed to the
 //! entry's page) — each request served by the real router over loopback
 //! HTTP. The log holds `LADING_BENCH_ENTRIES` entries (default 1,000,000;
-//! BENCHMARKS.md records 10,000,000), appended in large batches before
+//! docs/benchmarks.md records 10,000,000), appended in large batches before
 //! measuring; with `LADING_BENCH_DIR` set the store is kept there, so a
 //! second run skips the build. Target: every page ≤ 50 ms. The baseline in
 //! the same run is `/healthz`, the HTTP round trip alone.

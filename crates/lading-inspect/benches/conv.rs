@@ -3,8 +3,8 @@
 //! the demo models' channel counts up to those of larger detectors: where
 //! the rewrite pays and where it would not (the 256-channel layer is left
 //! to tract by the rewrite, so both rows time tract there; the direct
-//! figure for it in BENCHMARKS.md was measured before that limit). Figures
-//! are in BENCHMARKS.md.
+//! figure for it in docs/benchmarks.md was measured before that limit). Figures
+//! are in docs/benchmarks.md.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use tract_onnx::prelude::*;

@@ -3,7 +3,7 @@
 //! engine Lading runs, and as baseline tract with its own operators only),
 //! and the whole judgement (decode, preprocess, infer, head). `lading bench
 //! inspect` runs the same inference next to onnxruntime on the same tensors;
-//! figures are in BENCHMARKS.md.
+//! figures are in docs/benchmarks.md.
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! tract-core 0.23.9 lowers every convolution to a matrix product over a
 //! lazily packed im2col of the input. For the few channels of the demo
 //! models (1–32) the packing and the panel bookkeeping cost more than the
-//! arithmetic (`perf`, BENCHMARKS.md). [`rewrite`] replaces each plain
+//! arithmetic (`perf`, docs/benchmarks.md). [`rewrite`] replaces each plain
 //! convolution — NCHW, `f32`, stride 1, no dilation, one group, at most
 //! [`MAX_INPUT_CHANNELS`] input channels, constant kernel and bias — by
 //! [`DirectConv`], which runs the convolution directly over a zero-padded

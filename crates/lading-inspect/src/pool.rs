@@ -2,7 +2,7 @@
 //!
 //! tract-core 0.23.9 evaluates `MaxPool` with a generic loop over patch
 //! offsets that has no vector path for strides other than 1; in the demo
-//! models that loop was 58 % of inference time (`perf`, BENCHMARKS.md).
+//! models that loop was 58 % of inference time (`perf`, docs/benchmarks.md).
 //! [`rewrite`] replaces each `MaxPool` whose geometry is exactly a 2×2
 //! window, stride 2, no padding, no dilation, NCHW, on `f32` with
 //! [`MaxPool2x2`], whose inner loop the compiler vectorises. Every other

@@ -2,7 +2,7 @@
 //! canonical log entries, next to a naive baseline in the same run (parsing
 //! the same lines into `serde_json::Value`, nothing checked). `lading bench
 //! maint` measures the whole CLI path including durable appends; figures are
-//! in BENCHMARKS.md.
+//! in docs/benchmarks.md.
 
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! Release hashing throughput: one large file, and many small files on one
 //! thread against all cores. `lading bench hash` runs the same measurement
-//! next to `openssl dgst -sha256`; figures are in BENCHMARKS.md.
+//! next to `openssl dgst -sha256`; figures are in docs/benchmarks.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

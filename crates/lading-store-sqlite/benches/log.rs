@@ -1,6 +1,6 @@
 //! Log benchmarks on the embedded store: durable appends at batch sizes 1,
 //! 64 and 1024, receipt generation and receipt verification.
-//! Figures and the machine are recorded in BENCHMARKS.md.
+//! Figures and the machine are recorded in docs/benchmarks.md.
 
 use std::time::Duration;
 
