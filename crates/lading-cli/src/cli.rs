@@ -4,6 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod status;
+pub(crate) use status::{
+    StatusChangeArgs, StatusListCommand, StatusListNewArgs, StatusListSetArgs, StatusListShowArgs,
+};
+
 /// Lading: certifiable, tamper-evident, verifiable digital service deliverables.
 #[derive(Debug, Parser)]
 #[command(name = "lading", version, about)]
@@ -72,6 +77,9 @@ pub(crate) enum Command {
     /// The pilot zone's white list: entities, keys, status history; signed versions.
     #[command(subcommand, name = "trust-list")]
     TrustList(TrustListCommand),
+    /// Revocation and suspension lists (W3C Bitstring Status List v1.0): new, set, show.
+    #[command(subcommand, name = "status-list")]
+    StatusList(StatusListCommand),
     /// AI visual inspection: ISO 2859-1 sampling plans and sample selection.
     #[command(subcommand)]
     Inspect(InspectCommand),
@@ -977,6 +985,10 @@ pub(crate) struct CredentialVerifyArgs {
     /// Judge validity at this time (RFC 3339; default now).
     #[arg(long)]
     pub(crate) at: Option<String>,
+    /// Status lists (BitstringStatusListCredential) to check the credential's credentialStatus
+    /// entries against, offline (repeat for several; matched by their id).
+    #[arg(long)]
+    pub(crate) status_list: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1095,6 +1107,12 @@ pub(crate) enum CertifyCommand {
     Evaluate(CertifyEvaluateArgs),
     /// Issue a certificate (VC) from a passed conformity report.
     Issue(CertifyIssueArgs),
+    /// Revoke a certificate (permanently): the next version of its revocation list.
+    Revoke(StatusChangeArgs),
+    /// Suspend a certificate: the next version of its suspension list.
+    Suspend(StatusChangeArgs),
+    /// Lift a certificate's suspension: the next version of its suspension list.
+    Reinstate(StatusChangeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -1141,6 +1159,13 @@ pub(crate) struct CertifyIssueArgs {
     /// Start of validity (RFC 3339; default now).
     #[arg(long)]
     pub(crate) valid_from: Option<String>,
+    /// The body's revocation list: the certificate gets a credentialStatus entry at a fresh index
+    /// (allocated indexes are recorded in LIST.indexes beside it).
+    #[arg(long)]
+    pub(crate) status_list: Option<PathBuf>,
+    /// The body's suspension list: a second credentialStatus entry, for suspension.
+    #[arg(long, requires = "status_list")]
+    pub(crate) suspension_list: Option<PathBuf>,
     /// Where to write the certificate.
     #[arg(long)]
     pub(crate) out: PathBuf,
@@ -1151,6 +1176,8 @@ pub(crate) enum StatementCommand {
     /// Issue a compliance statement (VC) naming deliverables by digest, the certificate,
     /// the white-list entry and the governing terms.
     Issue(StatementIssueArgs),
+    /// Revoke a compliance statement: the next version of the provider's revocation list.
+    Revoke(StatusChangeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -1185,6 +1212,10 @@ pub(crate) struct StatementIssueArgs {
     /// The provider's Ed25519 key (on the white list).
     #[arg(long)]
     pub(crate) key: PathBuf,
+    /// The provider's revocation list: the statement gets a credentialStatus entry at a fresh
+    /// index (allocated indexes are recorded in LIST.indexes beside it).
+    #[arg(long)]
+    pub(crate) status_list: Option<PathBuf>,
     /// Where to write the statement.
     #[arg(long)]
     pub(crate) out: PathBuf,
@@ -1219,6 +1250,10 @@ pub(crate) struct BundleCreateArgs {
     /// The signed white list.
     #[arg(long)]
     pub(crate) trust_list: Option<PathBuf>,
+    /// Status list snapshots (revocation, suspension) the certificates and statement name (repeat
+    /// for several; several versions of one list may be carried).
+    #[arg(long)]
+    pub(crate) status_list: Vec<PathBuf>,
     /// Other files to carry along.
     #[arg(long)]
     pub(crate) attach: Vec<PathBuf>,

@@ -46,6 +46,9 @@ pub mod role {
     pub const STATEMENT: &str = "statement";
     /// The signed white list.
     pub const TRUST_LIST: &str = "trust-list";
+    /// A status list snapshot (W3C BitstringStatusListCredential) the
+    /// certificates or the statement name in their credentialStatus.
+    pub const STATUS_LIST: &str = "status-list";
     /// Anything else carried along (images, artefacts).
     pub const ATTACHMENT: &str = "attachment";
 }

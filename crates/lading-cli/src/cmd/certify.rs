@@ -9,11 +9,13 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use lading_crypto::VerifyingKey;
 use lading_model::Sha256Digest;
+use lading_trust::status_list::StatusPurpose;
 use lading_trust::verify::{self as verdict, CheckStatus, role};
 use lading_trust::{credential, deliverable, profile};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::cli::{BundleCreateArgs, CertifyEvaluateArgs, CertifyIssueArgs, StatementIssueArgs, VerifyArgs};
+use crate::cmd::status;
 use crate::cmd::trust::{ed25519_key, open_list, time_or_now};
 use crate::{fsio, output};
 
@@ -164,9 +166,16 @@ pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode>
     let key = ed25519_key(&args.key)?;
     let from = time_or_now(args.valid_from.as_deref(), "--valid-from")?;
     let until = from + chrono::Duration::days(i64::from(args.valid_days.max(1)));
-    let unsigned = json!({
+    let id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+    let issuer = lading_crypto::di::did_key(&key.verifying_key());
+    let status = [(&args.status_list, StatusPurpose::Revocation), (&args.suspension_list, StatusPurpose::Suspension)]
+        .into_iter()
+        .filter_map(|(path, purpose)| path.as_deref().map(|p| (p, purpose)))
+        .map(|(path, purpose)| status::allocate(path, purpose, &issuer, &id).map(|e| e.to_json()))
+        .collect::<Result<Vec<_>>>()?;
+    let mut unsigned = json!({
         "@context": [credential::VC_V2_CONTEXT],
-        "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        "id": id,
         "type": ["VerifiableCredential", verdict::CERTIFICATE_TYPE],
         "issuer": lading_crypto::di::did_key(&key.verifying_key()),
         "validFrom": from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -181,6 +190,9 @@ pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode>
             "deliverables": report.deliverables.iter().map(|d| json!({"name": d.name, "kind": d.kind.name(), "sha256": d.sha256.to_hex()})).collect::<Vec<_>>(),
         },
     });
+    if !status.is_empty() {
+        unsigned["credentialStatus"] = Value::Array(status);
+    }
     let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
     fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
     if json_out {
@@ -222,9 +234,15 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
         let x = deliverable::examine(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
         deliverables.push(json!({ "name": file_name(path), "kind": x.kind.name(), "sha256": x.sha256.to_hex() }));
     }
-    let unsigned = json!({
+    let id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+    let issuer = lading_crypto::di::did_key(&key.verifying_key());
+    let status = match &args.status_list {
+        Some(path) => Some(status::allocate(path, StatusPurpose::Revocation, &issuer, &id)?.to_json()),
+        None => None,
+    };
+    let mut unsigned = json!({
         "@context": [credential::VC_V2_CONTEXT],
-        "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        "id": id,
         "type": ["VerifiableCredential", verdict::STATEMENT_CREDENTIAL_TYPE],
         "issuer": lading_crypto::di::did_key(&key.verifying_key()),
         "validFrom": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -245,6 +263,9 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
             "terms": args.terms,
         },
     });
+    if let Some(entry) = status {
+        unsigned["credentialStatus"] = entry;
+    }
     let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
     fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
     if json_out {
@@ -297,6 +318,18 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     };
     let statement = single(role::STATEMENT, &args.statement, "statement.json", "application/vc+json")?;
     single(role::TRUST_LIST, &args.trust_list, "trust-list.json", "application/vnd.dsse.envelope.v1+json")?;
+    for (i, path) in args.status_list.iter().enumerate() {
+        let bytes = read(path)?;
+        let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
+        lading_trust::status_list::StatusList::open(&value, Utc::now())
+            .with_context(|| format!("{} is not a valid status list", path.display()))?;
+        members.push((
+            role::STATUS_LIST,
+            format!("status-lists/{i}-{}", file_name(path)),
+            "application/vc+json",
+            bytes,
+        ));
+    }
     if let Some(s) = &statement {
         let value = lading_model::json::parse_strict(s).context("the statement")?;
         let did = value["issuer"].as_str().ok_or_else(|| anyhow!("the statement has no issuer"))?;
