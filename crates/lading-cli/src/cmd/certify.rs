@@ -402,6 +402,7 @@ pub(crate) fn verify(args: &VerifyArgs, json_out: bool) -> Result<ExitCode> {
         for c in &v.checks {
             let mark = match c.status {
                 CheckStatus::Pass => "pass",
+                CheckStatus::Warn => "WARN",
                 CheckStatus::Fail => "FAIL",
                 CheckStatus::NotApplicable => "n/a ",
             };
@@ -423,6 +424,7 @@ fn html(v: &verdict::Verdict, bundle: &Path) -> String {
         .map(|c| {
             let (class, mark) = match c.status {
                 CheckStatus::Pass => ("pass", "pass"),
+                CheckStatus::Warn => ("warn", "WARNING"),
                 CheckStatus::Fail => ("fail", "FAIL"),
                 CheckStatus::NotApplicable => ("na", "n/a"),
             };
@@ -433,6 +435,30 @@ fn html(v: &verdict::Verdict, bundle: &Path) -> String {
             )
         })
         .collect();
+    let statuses: String = if v.statuses.is_empty() {
+        "<tr><td colspan=\"6\">No certificate or statement of this bundle carries a credentialStatus.</td></tr>\n"
+            .to_owned()
+    } else {
+        v.statuses
+            .iter()
+            .map(|st| {
+                format!(
+                    "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                    if st.status == "valid" { "pass" } else { "fail" },
+                    escape(&st.credential),
+                    st.purpose,
+                    escape(&st.status),
+                    escape(&st.list),
+                    st.version.map_or_else(|| "—".to_owned(), |n| n.to_string()),
+                    escape(&match (st.issued, st.since) {
+                        (Some(i), Some(t)) => format!("since {}; list issued {}", t.to_rfc3339(), i.to_rfc3339()),
+                        (Some(i), None) => format!("list issued {}", i.to_rfc3339()),
+                        _ => "no usable list".to_owned(),
+                    }),
+                )
+            })
+            .collect()
+    };
     let deliverables: String = v
         .deliverables
         .iter()
@@ -448,7 +474,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem;
 h1 {{ font-size: 1.4rem; }} .verdict {{ font-size: 1.2rem; padding: .6rem 1rem; border-radius: .4rem; display: inline-block; }}
 .ok {{ background: #dcfce7; color: #14532d; }} .bad {{ background: #fee2e2; color: #7f1d1d; }}
 table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }} td, th {{ border-bottom: 1px solid #e5e7eb; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
-tr.fail td:first-child {{ color: #b91c1c; font-weight: bold; }} tr.pass td:first-child {{ color: #15803d; }} tr.na td:first-child {{ color: #6b7280; }}
+tr.fail td:first-child {{ color: #b91c1c; font-weight: bold; }} tr.warn td:first-child {{ color: #b45309; font-weight: bold; }} tr.warn {{ background: #fef3c7; }} tr.pass td:first-child {{ color: #15803d; }} tr.na td:first-child {{ color: #6b7280; }}
 code {{ font-size: .8rem; word-break: break-all; }} dl {{ display: grid; grid-template-columns: 12rem 1fr; gap: .3rem; }}
 </style></head><body>
 <h1>Evidence bundle {name}</h1>
@@ -457,6 +483,8 @@ code {{ font-size: .8rem; word-break: break-all; }} dl {{ display: grid; grid-te
 <dt>Statement logged</dt><dd>{logged}</dd><dt>Verified at</dt><dd>{at}</dd></dl>
 <h2>Deliverables</h2><table><tr><th>name</th><th>kind</th><th>SHA-256</th></tr>
 {deliverables}</table>
+<h2>Status (revocation, suspension)</h2><table><tr><th>credential</th><th>purpose</th><th>status</th><th>list</th><th>version</th><th>when</th></tr>
+{statuses}</table>
 <h2>Checks</h2><table><tr><th></th><th>check</th><th>finding</th></tr>
 {rows}</table>
 <p>Made by <code>lading verify</code>, offline, against the trust policy given. Every check is repeatable from the bundle and the policy alone.</p>
