@@ -47,7 +47,19 @@ struct Options {
     cert_days: Option<u32>,
     /// A status change of the provider recorded before signing the list.
     provider_status: Option<(&'static str, String)>,
+    /// Status lists: the body's revocation and suspension lists (`rev.json`, `susp.json`) and the
+    /// provider's revocation list (`srev.json`), used at issue and carried in the bundle.
+    status: bool,
+    /// Run between issuing the certificate and the statement.
+    before_statement: Option<fn(&Path)>,
 }
+
+/// The status lists a journey with `status` makes.
+const STATUS_LISTS: [(&str, &str, &str, &str); 3] = [
+    ("rev.json", "cb.key", "revocation", "https://cb.example/status/revocation"),
+    ("susp.json", "cb.key", "suspension", "https://cb.example/status/suspension"),
+    ("srev.json", "acme.key", "revocation", "https://acme.example/status/statements"),
+];
 
 /// Runs the whole journey in `d`; returns the bundle's path.
 fn journey(d: &Path, o: &Options) -> &'static str {
@@ -192,57 +204,75 @@ fn journey(d: &Path, o: &Options) -> &'static str {
     if let Some(f) = &o.cert_from {
         issue.extend(["--valid-from", f.as_str()]);
     }
+    if o.status {
+        for (out, key, purpose, url) in STATUS_LISTS {
+            ok(d, &["status-list", "new", "--key", key, "--url", url, "--purpose", purpose, "--out", out]);
+        }
+        issue.extend(["--status-list", "rev.json", "--suspension-list", "susp.json"]);
+    }
     ok(d, &issue);
-    ok(
-        d,
-        &[
-            "statement",
-            "issue",
-            "--deliverable",
-            "seg.lading",
-            "--certificate",
-            "cert.json",
-            "--trust-list",
-            "list.signed.json",
-            "--operator-key",
-            "op.pub",
-            "--entity",
-            "acme",
-            "--client",
-            "Müller GmbH",
-            "--contract",
-            "MSA-1",
-            "--jurisdiction",
-            "DE",
-            "--key",
-            "acme.key",
-            "--out",
-            "statement.json",
-        ],
-    );
-    ok(
-        d,
-        &[
-            "bundle",
-            "create",
-            "--deliverable",
-            "seg.lading",
-            "--certificate",
-            "cert.json",
-            "--report",
-            "report.json",
-            "--statement",
-            "statement.json",
-            "--trust-list",
-            "list.signed.json",
-            "--log",
-            "reg",
-            "--out",
-            "final.lading",
-        ],
-    );
+    if let Some(hook) = o.before_statement {
+        hook(d);
+    }
+    let mut statement = vec![
+        "statement",
+        "issue",
+        "--deliverable",
+        "seg.lading",
+        "--certificate",
+        "cert.json",
+        "--trust-list",
+        "list.signed.json",
+        "--operator-key",
+        "op.pub",
+        "--entity",
+        "acme",
+        "--client",
+        "Müller GmbH",
+        "--contract",
+        "MSA-1",
+        "--jurisdiction",
+        "DE",
+        "--key",
+        "acme.key",
+        "--out",
+        "statement.json",
+    ];
+    if o.status {
+        statement.extend(["--status-list", "srev.json"]);
+    }
+    ok(d, &statement);
+    bundle(d, o.status);
     policy(d, "policy.json", "op.pub", false);
     "final.lading"
+}
+
+/// The final evidence bundle, `final.lading` (with the status lists as they are now when `status`).
+fn bundle(d: &Path, status: bool) {
+    let mut args = vec![
+        "bundle",
+        "create",
+        "--deliverable",
+        "seg.lading",
+        "--certificate",
+        "cert.json",
+        "--report",
+        "report.json",
+        "--statement",
+        "statement.json",
+        "--trust-list",
+        "list.signed.json",
+        "--log",
+        "reg",
+        "--out",
+        "final.lading",
+    ];
+    if status {
+        for (list, ..) in STATUS_LISTS {
+            args.extend(["--status-list", list]);
+        }
+    }
+    ok(d, &args);
 }
 
 fn policy(d: &Path, name: &str, operator: &str, strict: bool) {
@@ -527,4 +557,189 @@ fn bad_profiles_reports_and_statement_inputs_are_clear_errors_that_write_nothing
     );
     assert!(code != 0 && err.contains("two members"), "{err}");
     assert!(!d.join("b2.lading").exists());
+}
+
+fn credential_status<'a>(v: &'a Value, credential: &str, purpose: &str) -> &'a Value {
+    v["statuses"]
+        .as_array()
+        .expect("statuses")
+        .iter()
+        .find(|s| s["credential"] == credential && s["purpose"] == purpose)
+        .unwrap_or_else(|| panic!("no status of {credential} ({purpose}): {v:#}"))
+}
+
+fn status_of<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name}: {v:#}"))
+}
+
+#[test]
+fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle_path = journey(d, &Options { status: true, ..Options::default() });
+    let (code, v) = verdict(d, bundle_path, "policy.json", None);
+    assert_eq!(code, 0, "{:#?}", failed(&v));
+    let statuses = v["statuses"].as_array().expect("statuses");
+    assert_eq!(statuses.len(), 3, "{statuses:#?}");
+    assert!(statuses.iter().all(|s| s["status"] == "valid" && s["version"] == 1), "{statuses:#?}");
+    let rev = status_of(&v, "certificate certificates/cert.json: revocation");
+    assert_eq!(rev["status"], "pass");
+    assert!(
+        rev["reason"]
+            .as_str()
+            .expect("reason")
+            .starts_with("not revoked: https://cb.example/status/revocation version 1"),
+        "{rev}"
+    );
+
+    // Revoked a second or more after the statement was logged: verified, with a warning naming the date.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = ok(
+        d,
+        &[
+            "--json",
+            "certify",
+            "revoke",
+            "cert.json",
+            "--status-list",
+            "rev.json",
+            "--key",
+            "cb.key",
+            "--reason",
+            "scope withdrawn",
+        ],
+    );
+    let revoked_at = serde_json::from_str::<Value>(out.trim()).expect("json")["at"].as_str().expect("at").to_owned();
+    bundle(d, true);
+    let (code, v) = verdict(d, bundle_path, "policy.json", None);
+    assert_eq!(code, 0, "{:#?}", failed(&v));
+    let rev = status_of(&v, "certificate certificates/cert.json: revocation");
+    let reason = rev["reason"].as_str().expect("reason");
+    assert_eq!(rev["status"], "warn");
+    let date = revoked_at.trim_end_matches('Z');
+    assert!(
+        reason.starts_with("revoked on ")
+            && reason.contains(date)
+            && reason.contains("scope withdrawn")
+            && reason.contains("after the statement was established"),
+        "{reason} / {revoked_at}"
+    );
+    assert_eq!(credential_status(&v, "certificates/cert.json", "revocation")["status"], "revoked");
+    ok(d, &["verify", bundle_path, "--policy", "policy.json", "--html", "verdict.html"]);
+    let html = std::fs::read_to_string(d.join("verdict.html")).expect("html");
+    assert!(
+        html.contains("<h2>Status (revocation, suspension)</h2>")
+            && html.contains("WARNING")
+            && html.contains(">revoked<"),
+        "{html}"
+    );
+
+    // Status information older than the policy accepts fails.
+    let mut p: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("policy.json")).expect("policy")).expect("json");
+    p["max_status_age_hours"] = json!(24);
+    std::fs::write(d.join("strict.json"), p.to_string()).expect("write");
+    assert_eq!(verdict(d, bundle_path, "strict.json", None).0, 0);
+    let later = rfc3339(Utc::now() + Duration::days(2));
+    assert_fails_with(
+        &verdict(d, bundle_path, "strict.json", Some(&later)),
+        "certificate certificates/cert.json: suspension",
+        "the policy accepts status information at most 24.0 h old",
+    );
+
+    // The provider revokes its statement: not verified, whenever it was revoked.
+    ok(
+        d,
+        &[
+            "statement",
+            "revoke",
+            "statement.json",
+            "--status-list",
+            "srev.json",
+            "--key",
+            "acme.key",
+            "--reason",
+            "contract ended",
+        ],
+    );
+    bundle(d, true);
+    assert_fails_with(
+        &verdict(d, bundle_path, "policy.json", None),
+        "statement: revocation",
+        "revoked by its provider",
+    );
+
+    // A bundle without the lists the credentials name cannot show their status: fails.
+    bundle(d, false);
+    assert_fails_with(
+        &verdict(d, bundle_path, "policy.json", None),
+        "statement: revocation",
+        "the bundle carries no status list https://acme.example/status/statements",
+    );
+}
+
+#[test]
+fn a_certificate_revoked_or_suspended_before_the_statement_fails_it() {
+    fn revoke(d: &Path) {
+        ok(d, &["certify", "revoke", "cert.json", "--status-list", "rev.json", "--key", "cb.key", "--reason", "fraud"]);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle_path = journey(d, &Options { status: true, before_statement: Some(revoke), ..Options::default() });
+    assert_fails_with(
+        &verdict(d, bundle_path, "policy.json", None),
+        "certificate certificates/cert.json: revocation",
+        "revoked when the statement was established",
+    );
+    assert_fails_with(
+        &verdict(d, bundle_path, "policy.json", None),
+        "certified for maintenance-log",
+        "no valid certificate",
+    );
+
+    // Suspended before the statement and reinstated since: still fails, the suspension covered that time.
+    fn suspend(d: &Path) {
+        ok(
+            d,
+            &["certify", "suspend", "cert.json", "--status-list", "susp.json", "--key", "cb.key", "--reason", "audit"],
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle_path = journey(d, &Options { status: true, before_statement: Some(suspend), ..Options::default() });
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(
+        d,
+        &[
+            "certify",
+            "reinstate",
+            "cert.json",
+            "--status-list",
+            "susp.json",
+            "--key",
+            "cb.key",
+            "--reason",
+            "audit passed",
+        ],
+    );
+    bundle(d, true);
+    let v = verdict(d, bundle_path, "policy.json", None);
+    assert_fails_with(
+        &v,
+        "certificate certificates/cert.json: suspension",
+        "suspended when the statement was established",
+    );
+    assert_eq!(credential_status(&v.1, "certificates/cert.json", "suspension")["status"], "valid");
+    // The index ledgers recorded one index per list and credential.
+    for list in ["rev.json", "susp.json", "srev.json"] {
+        let ledger = std::fs::read_to_string(d.join(format!("{list}.indexes"))).expect("ledger");
+        assert_eq!(ledger.lines().count(), 1, "{list}: {ledger}");
+    }
 }

@@ -122,6 +122,8 @@ pub struct Strings {
     pub col_reason: &'static str,
     /// A check that passed.
     pub pass: &'static str,
+    /// A check that holds with a warning.
+    pub warn: &'static str,
     /// A check that failed.
     pub fail: &'static str,
     /// A check that did not apply.
@@ -246,6 +248,10 @@ pub struct Strings {
     pub status_suspended: &'static str,
     /// withdrawn
     pub status_withdrawn: &'static str,
+    /// A status list's purpose: revocation.
+    pub purpose_revocation: &'static str,
+    /// A status list's purpose: suspension.
+    pub purpose_suspension: &'static str,
     /// not yet listed
     pub status_none: &'static str,
     /// Signer on the white list
@@ -449,6 +455,10 @@ impl Strings {
                 ("status", "withdrawn") => self.status_withdrawn,
                 ("role", "provider") => self.role_provider,
                 ("role", "certification-body") => self.role_certification_body,
+                ("word", "revoked") => self.status_withdrawn,
+                ("word", "suspended") => self.status_suspended,
+                ("purpose", "revocation") => self.purpose_revocation,
+                ("purpose", "suspension") => self.purpose_suspension,
                 _ => return value.to_owned(),
             };
             word.to_owned()
@@ -506,6 +516,7 @@ pub static EN: Strings = Strings {
     col_result: "Result",
     col_reason: "Reason",
     pass: "pass",
+    warn: "warning",
     fail: "fail",
     not_applicable: "not applicable",
     provider: "Provider",
@@ -567,6 +578,8 @@ pub static EN: Strings = Strings {
     status_granted: "granted",
     status_suspended: "suspended",
     status_withdrawn: "withdrawn",
+    purpose_revocation: "revocation",
+    purpose_suspension: "suspension",
     status_none: "not yet listed",
     signer_standing: "Signer on the white list",
     not_listed: "the key is on no entity of the white list",
@@ -759,6 +772,7 @@ pub static ZH_CN: Strings = Strings {
     col_result: "结果",
     col_reason: "原因",
     pass: "通过",
+    warn: "警告",
     fail: "未通过",
     not_applicable: "不适用",
     provider: "提供方",
@@ -846,6 +860,8 @@ pub static ZH_CN: Strings = Strings {
     status_granted: "已授予",
     status_suspended: "已暂停",
     status_withdrawn: "已撤销",
+    purpose_revocation: "撤销",
+    purpose_suspension: "暂停",
     status_none: "尚未列入",
     signer_standing: "签名者白名单状态",
     not_listed: "该密钥不属于白名单上的任何主体",
@@ -1071,6 +1087,19 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::SegmentDocumentInvalid => "片段文档未通过验证",
         C::StreamKeyNotEd25519 => "数据流的日志密钥应为 Ed25519",
         C::NotTheProvidersKey => "由密钥 {key} 签名，而非服务提供方的 {provider_key}",
+        C::StatusEntryInvalid => "credentialStatus 无效：{error}",
+        C::StatusListMissing => "证据包中没有状态列表 {list}；无法检查{purpose}状态",
+        C::StatusListRefused => "{path}：{error}",
+        C::StatusListStale => {
+            "状态列表 {list} 第 {version} 版签发于 {issued}，已过 {age}；本策略只接受不超过 {max} 的状态信息"
+        }
+        C::StatusClear => "{word}：否；{list} 第 {version} 版，签发于 {issued}（{age}前），签发者 {issuer}",
+        C::StatusSetBefore => "声明确立时（{established}）{word}：自 {since} 起（{why}）；{list} 第 {version} 版",
+        C::StatusSetAfter => "{word}于 {since}（{why}），晚于声明确立时间（{established}）；{list} 第 {version} 版",
+        C::StatusSetUnknownSince => {
+            "在 {list} 第 {version} 版（签发于 {issued}）中为{word}，列表未记录起始时间：可能早于声明（{established}）"
+        }
+        C::StatementRevoked => "已被服务提供方撤销（自 {since} 起：{why}）；{list} 第 {version} 版",
     }
 }
 

@@ -333,6 +333,7 @@ async fn verify_post<S: LogStore, R: Registry>(
         .map(|c| {
             let (class, result) = match c.status {
                 CheckStatus::Pass => ("pass", s.pass),
+                CheckStatus::Warn => ("warn", s.warn),
                 CheckStatus::Fail => ("fail", s.fail),
                 CheckStatus::NotApplicable => ("na", s.not_applicable),
             };

@@ -12,11 +12,15 @@
 //!   next-update times, and entries (providers and certification bodies) with
 //!   scope, keys with validity periods and a status history, signed as a
 //!   DSSE envelope; and the status of an entity and its key at a given time.
+//! - [`status_list`]: W3C Bitstring Status List v1.0 — revocation and
+//!   suspension lists of certificates and compliance statements, their
+//!   versions and history, and the entries credentials carry.
 
 pub mod credential;
 pub mod deliverable;
 pub mod policy;
 pub mod profile;
 pub mod reason;
+pub mod status_list;
 pub mod trustlist;
 pub mod verify;

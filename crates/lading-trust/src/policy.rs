@@ -40,6 +40,11 @@ pub struct TrustPolicy {
     /// Refuse a statement whose time of logging no trusted witness attests.
     #[serde(default)]
     pub require_witnessed_time: bool,
+    /// The oldest status information (W3C Bitstring Status List versions
+    /// carried in the bundle) accepted, in hours since the list version was
+    /// issued; absent = any age (the age is still reported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_status_age_hours: Option<u64>,
 }
 
 /// A policy checked and ready to use.

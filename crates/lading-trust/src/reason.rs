@@ -154,6 +154,24 @@ reasons! {
     StreamKeyNotEd25519 => "a stream's log key is Ed25519",
     /// Signed by another key than the one given.
     NotTheProvidersKey => "signed by key {key}, not the provider's {provider_key}",
+    /// A credentialStatus that cannot be read.
+    StatusEntryInvalid => "credentialStatus: {error}",
+    /// No carried status list is the one an entry names.
+    StatusListMissing => "the bundle carries no status list {list}; the {purpose} status cannot be checked",
+    /// A carried status list that does not fit the entry (issuer, purpose, range).
+    StatusListRefused => "{path}: {error}",
+    /// The newest carried status list is older than the policy accepts.
+    StatusListStale => "status list {list} version {version} was issued {issued}, {age} ago; the policy accepts status information at most {max} old",
+    /// Not revoked / suspended.
+    StatusClear => "not {word}: {list} version {version} issued {issued} ({age} old) by {issuer}",
+    /// Revoked or suspended at the time the statement was established.
+    StatusSetBefore => "{word} when the statement was established ({established}): since {since} ({why}); {list} version {version}",
+    /// Revoked or suspended after the statement was established: a warning.
+    StatusSetAfter => "{word} on {since} ({why}), after the statement was established ({established}); {list} version {version}",
+    /// Set, and the list does not say since when.
+    StatusSetUnknownSince => "{word} in {list} version {version} issued {issued}, which does not record since when: it may predate the statement ({established})",
+    /// The statement was revoked by its provider.
+    StatementRevoked => "revoked by its provider (since {since}: {why}); {list} version {version}",
 }
 
 /// A reason: its code and values.

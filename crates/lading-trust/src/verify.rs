@@ -21,6 +21,7 @@ use crate::deliverable;
 use crate::policy::Policy;
 use crate::reason;
 use crate::reason::Reason;
+use crate::status_list::{self, StatusEntry, StatusList, StatusPurpose};
 use crate::trustlist::{Deliverable, Role, Status, TrustList};
 
 /// The package kind of an evidence bundle.
@@ -46,6 +47,9 @@ pub mod role {
     pub const STATEMENT: &str = "statement";
     /// The signed white list.
     pub const TRUST_LIST: &str = "trust-list";
+    /// A status list snapshot (W3C BitstringStatusListCredential) the
+    /// certificates or the statement name in their credentialStatus.
+    pub const STATUS_LIST: &str = "status-list";
     /// Anything else carried along (images, artefacts).
     pub const ATTACHMENT: &str = "attachment";
 }
@@ -78,6 +82,9 @@ pub fn assemble(members: Vec<(&str, String, &str, Vec<u8>)>) -> Result<Package, 
 pub enum CheckStatus {
     /// Holds.
     Pass,
+    /// Holds, with something a person should know (a certificate revoked
+    /// after the statement was established); does not fail the verdict.
+    Warn,
     /// Does not hold.
     Fail,
     /// Does not apply to this bundle.
@@ -114,8 +121,30 @@ pub struct Verdict {
     pub client: Option<String>,
     /// The deliverables the statement covers (name, kind, SHA-256).
     pub deliverables: Vec<(String, String, String)>,
+    /// The status (revocation, suspension) of every certificate and of the
+    /// statement, from the status lists the bundle carries.
+    pub statuses: Vec<CredentialStatus>,
     /// The checks, in order.
     pub checks: Vec<VerdictCheck>,
+}
+
+/// What a status list says about one credential, for the verdict's readers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CredentialStatus {
+    /// The credential: `statement` or the certificate's member path.
+    pub credential: String,
+    /// Revocation or suspension.
+    pub purpose: StatusPurpose,
+    /// `valid`, `revoked`, `suspended`, or `unknown` (no usable list).
+    pub status: String,
+    /// The list's URL.
+    pub list: String,
+    /// The list's version, when numbered.
+    pub version: Option<u64>,
+    /// When the list version was issued.
+    pub issued: Option<DateTime<Utc>>,
+    /// When the credential's entry was set, when the list records it.
+    pub since: Option<DateTime<Utc>>,
 }
 
 #[derive(Default)]
@@ -130,6 +159,9 @@ impl Checks {
         };
         self.0.push(VerdictCheck { name: name.into(), status, reason: why.to_string(), why });
         ok
+    }
+    fn warn(&mut self, name: impl Into<String>, why: Reason) {
+        self.0.push(VerdictCheck { name: name.into(), status: CheckStatus::Warn, reason: why.to_string(), why });
     }
     fn na(&mut self, name: impl Into<String>, why: Reason) {
         self.0.push(VerdictCheck {
@@ -209,6 +241,7 @@ pub fn verify(bytes: &[u8], policy: &Policy, now: DateTime<Utc>) -> Verdict {
         provider: None,
         client: None,
         deliverables: Vec::new(),
+        statuses: Vec::new(),
         checks: Vec::new(),
     };
     let mut c = Checks::default();
@@ -348,6 +381,19 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         }
     };
     v.logged_at = Some(logged_at);
+
+    // 4b. Status lists: the statement not revoked; certificates judged at the time of logging (below).
+    let status = StatusContext {
+        lists: status_lists(&package, now, c),
+        now,
+        max_age: policy
+            .text
+            .max_status_age_hours
+            // An age too large to represent limits nothing.
+            .and_then(|h| i64::try_from(h).ok().and_then(chrono::Duration::try_hours)),
+        established: logged_at,
+    };
+    check_status(c, &mut v.statuses, "statement", &statement, &st.shape.issuer, &status, Rule::Statement);
     let Some(list) = list else { return };
 
     // 5. The provider's standing on the white list at that time.
@@ -415,7 +461,8 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             c.push(format!("certificate {}", m.path), Err(reason!(NotNamedByStatement)));
             continue;
         }
-        for kind in check_certificate(c, &package, m, b, &list, &provider, logged_at) {
+        let cert = CertificateContext { list: &list, provider: &provider, logged_at, status: &status };
+        for kind in check_certificate(c, &mut v.statuses, &package, m, b, &cert) {
             covered.push((kind, m.path.clone()));
         }
     }
@@ -468,13 +515,13 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
 /// provider, with its conformity report when the bundle carries it).
 fn check_certificate(
     c: &mut Checks,
+    statuses: &mut Vec<CredentialStatus>,
     package: &Package,
     m: &Member,
     b: &[u8],
-    list: &TrustList,
-    provider: &crate::trustlist::TrustedEntity,
-    logged_at: DateTime<Utc>,
+    cert: &CertificateContext<'_>,
 ) -> Vec<Deliverable> {
+    let CertificateContext { list, provider, logged_at, status } = *cert;
     let label = format!("certificate {}", m.path);
     let cert = json_of(b, &m.path).and_then(|value| {
         credential::verify(&value, logged_at).map(|vc| (value, vc)).map_err(|e| reason!(CertificateInvalid, error = e))
@@ -533,6 +580,7 @@ fn check_certificate(
             Err(reason!(IssuedToAnother, named = format!("{cert_provider:?}"), provider = provider.id))
         },
     );
+    ok &= check_status(c, statuses, &label, &value, &vc.shape.issuer, status, Rule::Certificate);
     let want = cs["conformityReport"]["sha256"].as_str().unwrap_or_default();
     match package.members(role::REPORT).into_iter().find(|(_, rb)| Sha256Digest::of(rb).to_hex() == want) {
         None => c.na(format!("{label}: conformity report"), reason!(ReportNotCarried)),
@@ -549,6 +597,228 @@ fn check_certificate(
         }
     }
     if ok { scope } else { Vec::new() }
+}
+
+/// What a certificate is checked against.
+#[derive(Clone, Copy)]
+struct CertificateContext<'a> {
+    list: &'a TrustList,
+    provider: &'a crate::trustlist::TrustedEntity,
+    logged_at: DateTime<Utc>,
+    status: &'a StatusContext,
+}
+
+/// The status lists a bundle carries and how to judge them.
+struct StatusContext {
+    /// Every carried list that verified, with its member path.
+    lists: Vec<(String, StatusList)>,
+    now: DateTime<Utc>,
+    /// The policy's `max_status_age_hours`.
+    max_age: Option<chrono::Duration>,
+    /// The statement's time of logging.
+    established: DateTime<Utc>,
+}
+
+/// How a set bit is judged.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// A certificate: set before the statement was established fails; set later warns.
+    Certificate,
+    /// The statement itself: revoked by its provider at any time fails (a
+    /// withdrawn statement is not to be relied on, whenever it was withdrawn).
+    Statement,
+}
+
+/// The status lists a bundle carries, each verified at `now`; one that does not is a failed check.
+fn status_lists(package: &Package, now: DateTime<Utc>, c: &mut Checks) -> Vec<(String, StatusList)> {
+    let mut out = Vec::new();
+    for (m, b) in package.members(role::STATUS_LIST) {
+        let opened = json_of(b, &m.path).and_then(|value| {
+            StatusList::open(&value, now).map_err(|e| reason!(MemberUnreadable, path = m.path, error = e))
+        });
+        match opened {
+            Ok(l) => out.push((m.path.clone(), l)),
+            Err(e) => {
+                c.push(format!("status list {}", m.path), Err(e));
+            }
+        }
+    }
+    out
+}
+
+fn version_text(l: &StatusList) -> String {
+    l.sequence.map_or_else(|| "(unnumbered)".to_owned(), |s| s.to_string())
+}
+
+fn hours(d: chrono::Duration) -> String {
+    format!("{:.1} h", d.num_seconds() as f64 / 3600.0)
+}
+
+/// Checks every credentialStatus entry of a credential; false when one fails.
+fn check_status(
+    c: &mut Checks,
+    statuses: &mut Vec<CredentialStatus>,
+    label: &str,
+    credential: &Value,
+    issuer: &str,
+    ctx: &StatusContext,
+    rule: Rule,
+) -> bool {
+    let entries = match status_list::entries(credential) {
+        Ok(e) => e,
+        Err(e) => return c.push(format!("{label}: status"), Err(reason!(StatusEntryInvalid, error = e))),
+    };
+    let mut ok = true;
+    for e in &entries {
+        let name = format!("{label}: {}", e.purpose);
+        let (outcome, view) = judge_entry(e, issuer, ctx, rule);
+        statuses.push(CredentialStatus {
+            credential: label.strip_prefix("certificate ").unwrap_or(label).to_owned(),
+            purpose: e.purpose,
+            status: view.status,
+            list: e.list.clone(),
+            version: view.list.and_then(|l| l.sequence),
+            issued: view.list.map(|l| l.issued),
+            since: view.since,
+        });
+        match outcome {
+            Outcome::Pass(r) => {
+                c.push(name, Ok(r));
+            }
+            Outcome::Warn(r) => c.warn(name, r),
+            Outcome::Fail(r) => ok &= c.push(name, Err(r)),
+        }
+    }
+    ok
+}
+
+/// What the verdict's status table shows of one entry.
+struct Seen<'a> {
+    status: String,
+    list: Option<&'a StatusList>,
+    since: Option<DateTime<Utc>>,
+}
+
+enum Outcome {
+    Pass(Reason),
+    Warn(Reason),
+    Fail(Reason),
+}
+
+/// One entry against the newest carried version of its list from the credential's issuer.
+fn judge_entry<'a>(e: &StatusEntry, issuer: &str, ctx: &'a StatusContext, rule: Rule) -> (Outcome, Seen<'a>) {
+    let unknown = |r: Reason| (Outcome::Fail(r), Seen { status: "unknown".to_owned(), list: None, since: None });
+    let named: Vec<&(String, StatusList)> = ctx.lists.iter().filter(|(_, l)| l.id == e.list).collect();
+    let Some(first) = named.first() else {
+        return unknown(reason!(StatusListMissing, list = e.list, purpose = e.purpose));
+    };
+    let Some((path, list)) =
+        named.iter().filter(|(_, l)| l.issuer == issuer).max_by_key(|(_, l)| (l.sequence, l.issued)).copied()
+    else {
+        let why = first.1.check(e, issuer).err().map(|x| x.to_string()).unwrap_or_default();
+        return unknown(reason!(StatusListRefused, path = first.0, error = why));
+    };
+    let set = match list.check(e, issuer) {
+        Ok(set) => set,
+        Err(why) => return unknown(reason!(StatusListRefused, path = path, error = why)),
+    };
+    let word = e.purpose.set_word();
+    let version = version_text(list);
+    let age = ctx.now - list.issued;
+    if let Some(max) = ctx.max_age
+        && age > max
+    {
+        return unknown(reason!(
+            StatusListStale,
+            list = e.list,
+            version = version,
+            issued = list.issued.to_rfc3339(),
+            age = hours(age),
+            max = hours(max)
+        ));
+    }
+    let at_t = list.value_at(e.index, ctx.established).ok().flatten();
+    let last = list.last_change(e.index);
+    let why =
+        |c: Option<&status_list::StatusChange>| c.map_or_else(|| "no reason recorded".to_owned(), |c| c.reason.clone());
+    let established = ctx.established.to_rfc3339();
+    let view = |status: &str, since: Option<DateTime<Utc>>| Seen { status: status.to_owned(), list: Some(list), since };
+    match (rule, set, at_t) {
+        (Rule::Statement, true, _) => {
+            let since = last.map(|c| c.at);
+            (
+                Outcome::Fail(reason!(
+                    StatementRevoked,
+                    since = since.map_or_else(
+                        || format!("an unrecorded time, by {}", list.issued.to_rfc3339()),
+                        |t| t.to_rfc3339()
+                    ),
+                    why = why(last),
+                    list = e.list,
+                    version = version
+                )),
+                view(word, since),
+            )
+        }
+        (Rule::Certificate, _, Some(true)) => {
+            let from =
+                list.history.iter().flatten().rfind(|c| c.index == e.index && c.at <= ctx.established && c.value);
+            let since = from.map(|c| c.at);
+            (
+                Outcome::Fail(reason!(
+                    StatusSetBefore,
+                    word = word,
+                    established = established,
+                    since = since.map_or_else(
+                        || format!("an unrecorded time, by {}", list.issued.to_rfc3339()),
+                        |t| t.to_rfc3339()
+                    ),
+                    why = why(from),
+                    list = e.list,
+                    version = version
+                )),
+                view(if set { word } else { "valid" }, since),
+            )
+        }
+        (Rule::Certificate, true, Some(false)) => {
+            let since = last.map(|c| c.at);
+            (
+                Outcome::Warn(reason!(
+                    StatusSetAfter,
+                    word = word,
+                    since = since.map_or_else(|| list.issued.to_rfc3339(), |t| t.to_rfc3339()),
+                    why = why(last),
+                    established = established,
+                    list = e.list,
+                    version = version
+                )),
+                view(word, since),
+            )
+        }
+        (Rule::Certificate, true, None) => (
+            Outcome::Fail(reason!(
+                StatusSetUnknownSince,
+                word = word,
+                list = e.list,
+                version = version,
+                issued = list.issued.to_rfc3339(),
+                established = established
+            )),
+            view(word, None),
+        ),
+        (_, false, _) => (
+            Outcome::Pass(reason!(
+                StatusClear,
+                word = word,
+                list = e.list,
+                version = version,
+                issued = list.issued.to_rfc3339(),
+                age = hours(age),
+                issuer = list.issuer
+            )),
+            view("valid", None),
+        ),
+    }
 }
 
 fn join(kinds: &[Deliverable]) -> String {

@@ -4,12 +4,20 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use super::StatusChangeArgs;
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum CertifyCommand {
     /// Evaluate a bundle's deliverables against a scheme profile into a conformity report.
     Evaluate(CertifyEvaluateArgs),
     /// Issue a certificate (VC) from a passed conformity report.
     Issue(CertifyIssueArgs),
+    /// Revoke a certificate (permanently): the next version of its revocation list.
+    Revoke(StatusChangeArgs),
+    /// Suspend a certificate: the next version of its suspension list.
+    Suspend(StatusChangeArgs),
+    /// Lift a certificate's suspension: the next version of its suspension list.
+    Reinstate(StatusChangeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,6 +64,13 @@ pub(crate) struct CertifyIssueArgs {
     /// Start of validity (RFC 3339; default now).
     #[arg(long)]
     pub(crate) valid_from: Option<String>,
+    /// The body's revocation list: the certificate gets a credentialStatus entry at a fresh index
+    /// (allocated indexes are recorded in LIST.indexes beside it).
+    #[arg(long)]
+    pub(crate) status_list: Option<PathBuf>,
+    /// The body's suspension list: a second credentialStatus entry, for suspension.
+    #[arg(long, requires = "status_list")]
+    pub(crate) suspension_list: Option<PathBuf>,
     /// Where to write the certificate.
     #[arg(long)]
     pub(crate) out: PathBuf,
@@ -66,6 +81,8 @@ pub(crate) enum StatementCommand {
     /// Issue a compliance statement (VC) naming deliverables by digest, the certificate,
     /// the white-list entry and the governing terms.
     Issue(StatementIssueArgs),
+    /// Revoke a compliance statement: the next version of the provider's revocation list.
+    Revoke(StatusChangeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,6 +117,10 @@ pub(crate) struct StatementIssueArgs {
     /// The provider's Ed25519 key (on the white list).
     #[arg(long)]
     pub(crate) key: PathBuf,
+    /// The provider's revocation list: the statement gets a credentialStatus entry at a fresh
+    /// index (allocated indexes are recorded in LIST.indexes beside it).
+    #[arg(long)]
+    pub(crate) status_list: Option<PathBuf>,
     /// Where to write the statement.
     #[arg(long)]
     pub(crate) out: PathBuf,
@@ -134,6 +155,10 @@ pub(crate) struct BundleCreateArgs {
     /// The signed white list.
     #[arg(long)]
     pub(crate) trust_list: Option<PathBuf>,
+    /// Status list snapshots (revocation, suspension) the certificates and statement name (repeat
+    /// for several; several versions of one list may be carried).
+    #[arg(long)]
+    pub(crate) status_list: Vec<PathBuf>,
     /// Other files to carry along.
     #[arg(long)]
     pub(crate) attach: Vec<PathBuf>,

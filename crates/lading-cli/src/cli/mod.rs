@@ -16,6 +16,7 @@ mod maint;
 mod release;
 mod serve;
 mod sign;
+mod status;
 mod trust;
 
 pub(crate) use bench::*;
@@ -29,6 +30,9 @@ pub(crate) use maint::*;
 pub(crate) use release::*;
 pub(crate) use serve::*;
 pub(crate) use sign::*;
+pub(crate) use status::{
+    StatusChangeArgs, StatusListCommand, StatusListNewArgs, StatusListSetArgs, StatusListShowArgs,
+};
 pub(crate) use trust::*;
 
 /// `lading --version`: the release, the commit it was built from and the build date (see build.rs).
@@ -104,6 +108,9 @@ pub(crate) enum Command {
     /// The pilot zone's white list: entities, keys, status history; signed versions.
     #[command(subcommand, name = "trust-list")]
     TrustList(TrustListCommand),
+    /// Revocation and suspension lists (W3C Bitstring Status List v1.0): new, set, show.
+    #[command(subcommand, name = "status-list")]
+    StatusList(StatusListCommand),
     /// AI visual inspection: ISO 2859-1 sampling plans and sample selection.
     #[command(subcommand)]
     Inspect(InspectCommand),

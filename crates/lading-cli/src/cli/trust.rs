@@ -34,6 +34,10 @@ pub(crate) struct CredentialVerifyArgs {
     /// Judge validity at this time (RFC 3339; default now).
     #[arg(long)]
     pub(crate) at: Option<String>,
+    /// Status lists (BitstringStatusListCredential) to check the credential's credentialStatus
+    /// entries against, offline (repeat for several; matched by their id).
+    #[arg(long)]
+    pub(crate) status_list: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,11 +9,13 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use lading_crypto::VerifyingKey;
 use lading_model::Sha256Digest;
+use lading_trust::status_list::StatusPurpose;
 use lading_trust::verify::{self as verdict, CheckStatus, role};
 use lading_trust::{credential, deliverable, profile};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::cli::{BundleCreateArgs, CertifyEvaluateArgs, CertifyIssueArgs, StatementIssueArgs, VerifyArgs};
+use crate::cmd::status;
 use crate::cmd::trust::{ed25519_key, open_list, time_or_now};
 use crate::{fsio, output};
 
@@ -164,9 +166,16 @@ pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode>
     let key = ed25519_key(&args.key)?;
     let from = time_or_now(args.valid_from.as_deref(), "--valid-from")?;
     let until = from + chrono::Duration::days(i64::from(args.valid_days.max(1)));
-    let unsigned = json!({
+    let id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+    let issuer = lading_crypto::di::did_key(&key.verifying_key());
+    let status = [(&args.status_list, StatusPurpose::Revocation), (&args.suspension_list, StatusPurpose::Suspension)]
+        .into_iter()
+        .filter_map(|(path, purpose)| path.as_deref().map(|p| (p, purpose)))
+        .map(|(path, purpose)| status::allocate(path, purpose, &issuer, &id).map(|e| e.to_json()))
+        .collect::<Result<Vec<_>>>()?;
+    let mut unsigned = json!({
         "@context": [credential::VC_V2_CONTEXT],
-        "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        "id": id,
         "type": ["VerifiableCredential", verdict::CERTIFICATE_TYPE],
         "issuer": lading_crypto::di::did_key(&key.verifying_key()),
         "validFrom": from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -181,6 +190,9 @@ pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode>
             "deliverables": report.deliverables.iter().map(|d| json!({"name": d.name, "kind": d.kind.name(), "sha256": d.sha256.to_hex()})).collect::<Vec<_>>(),
         },
     });
+    if !status.is_empty() {
+        unsigned["credentialStatus"] = Value::Array(status);
+    }
     let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
     fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
     if json_out {
@@ -222,9 +234,15 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
         let x = deliverable::examine(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
         deliverables.push(json!({ "name": file_name(path), "kind": x.kind.name(), "sha256": x.sha256.to_hex() }));
     }
-    let unsigned = json!({
+    let id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+    let issuer = lading_crypto::di::did_key(&key.verifying_key());
+    let status = match &args.status_list {
+        Some(path) => Some(status::allocate(path, StatusPurpose::Revocation, &issuer, &id)?.to_json()),
+        None => None,
+    };
+    let mut unsigned = json!({
         "@context": [credential::VC_V2_CONTEXT],
-        "id": format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        "id": id,
         "type": ["VerifiableCredential", verdict::STATEMENT_CREDENTIAL_TYPE],
         "issuer": lading_crypto::di::did_key(&key.verifying_key()),
         "validFrom": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -245,6 +263,9 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
             "terms": args.terms,
         },
     });
+    if let Some(entry) = status {
+        unsigned["credentialStatus"] = entry;
+    }
     let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
     fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
     if json_out {
@@ -297,6 +318,18 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     };
     let statement = single(role::STATEMENT, &args.statement, "statement.json", "application/vc+json")?;
     single(role::TRUST_LIST, &args.trust_list, "trust-list.json", "application/vnd.dsse.envelope.v1+json")?;
+    for (i, path) in args.status_list.iter().enumerate() {
+        let bytes = read(path)?;
+        let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
+        lading_trust::status_list::StatusList::open(&value, Utc::now())
+            .with_context(|| format!("{} is not a valid status list", path.display()))?;
+        members.push((
+            role::STATUS_LIST,
+            format!("status-lists/{i}-{}", file_name(path)),
+            "application/vc+json",
+            bytes,
+        ));
+    }
     if let Some(s) = &statement {
         let value = lading_model::json::parse_strict(s).context("the statement")?;
         let did = value["issuer"].as_str().ok_or_else(|| anyhow!("the statement has no issuer"))?;
@@ -369,6 +402,7 @@ pub(crate) fn verify(args: &VerifyArgs, json_out: bool) -> Result<ExitCode> {
         for c in &v.checks {
             let mark = match c.status {
                 CheckStatus::Pass => "pass",
+                CheckStatus::Warn => "WARN",
                 CheckStatus::Fail => "FAIL",
                 CheckStatus::NotApplicable => "n/a ",
             };
@@ -390,6 +424,7 @@ fn html(v: &verdict::Verdict, bundle: &Path) -> String {
         .map(|c| {
             let (class, mark) = match c.status {
                 CheckStatus::Pass => ("pass", "pass"),
+                CheckStatus::Warn => ("warn", "WARNING"),
                 CheckStatus::Fail => ("fail", "FAIL"),
                 CheckStatus::NotApplicable => ("na", "n/a"),
             };
@@ -400,6 +435,30 @@ fn html(v: &verdict::Verdict, bundle: &Path) -> String {
             )
         })
         .collect();
+    let statuses: String = if v.statuses.is_empty() {
+        "<tr><td colspan=\"6\">No certificate or statement of this bundle carries a credentialStatus.</td></tr>\n"
+            .to_owned()
+    } else {
+        v.statuses
+            .iter()
+            .map(|st| {
+                format!(
+                    "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                    if st.status == "valid" { "pass" } else { "fail" },
+                    escape(&st.credential),
+                    st.purpose,
+                    escape(&st.status),
+                    escape(&st.list),
+                    st.version.map_or_else(|| "—".to_owned(), |n| n.to_string()),
+                    escape(&match (st.issued, st.since) {
+                        (Some(i), Some(t)) => format!("since {}; list issued {}", t.to_rfc3339(), i.to_rfc3339()),
+                        (Some(i), None) => format!("list issued {}", i.to_rfc3339()),
+                        _ => "no usable list".to_owned(),
+                    }),
+                )
+            })
+            .collect()
+    };
     let deliverables: String = v
         .deliverables
         .iter()
@@ -415,7 +474,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem;
 h1 {{ font-size: 1.4rem; }} .verdict {{ font-size: 1.2rem; padding: .6rem 1rem; border-radius: .4rem; display: inline-block; }}
 .ok {{ background: #dcfce7; color: #14532d; }} .bad {{ background: #fee2e2; color: #7f1d1d; }}
 table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }} td, th {{ border-bottom: 1px solid #e5e7eb; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
-tr.fail td:first-child {{ color: #b91c1c; font-weight: bold; }} tr.pass td:first-child {{ color: #15803d; }} tr.na td:first-child {{ color: #6b7280; }}
+tr.fail td:first-child {{ color: #b91c1c; font-weight: bold; }} tr.warn td:first-child {{ color: #b45309; font-weight: bold; }} tr.warn {{ background: #fef3c7; }} tr.pass td:first-child {{ color: #15803d; }} tr.na td:first-child {{ color: #6b7280; }}
 code {{ font-size: .8rem; word-break: break-all; }} dl {{ display: grid; grid-template-columns: 12rem 1fr; gap: .3rem; }}
 </style></head><body>
 <h1>Evidence bundle {name}</h1>
@@ -424,6 +483,8 @@ code {{ font-size: .8rem; word-break: break-all; }} dl {{ display: grid; grid-te
 <dt>Statement logged</dt><dd>{logged}</dd><dt>Verified at</dt><dd>{at}</dd></dl>
 <h2>Deliverables</h2><table><tr><th>name</th><th>kind</th><th>SHA-256</th></tr>
 {deliverables}</table>
+<h2>Status (revocation, suspension)</h2><table><tr><th>credential</th><th>purpose</th><th>status</th><th>list</th><th>version</th><th>when</th></tr>
+{statuses}</table>
 <h2>Checks</h2><table><tr><th></th><th>check</th><th>finding</th></tr>
 {rows}</table>
 <p>Made by <code>lading verify</code>, offline, against the trust policy given. Every check is repeatable from the bundle and the policy alone.</p>

@@ -14,6 +14,7 @@ pub(crate) mod maint;
 mod release;
 mod serve;
 mod sign;
+mod status;
 mod trust;
 
 use std::process::ExitCode;
@@ -23,7 +24,7 @@ use anyhow::Result;
 use crate::cli::{
     AlgArg, BenchCommand, BundleCommand, CertifyCommand, Cli, Command, CredentialCommand, HoldCommand, InspectCommand,
     InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand, MaintCommand, ProviderCommand, ReleaseCommand,
-    StatementCommand, StreamCommand, TokenCommand, TrustListCommand, WitnessCommand,
+    StatementCommand, StatusListCommand, StreamCommand, TokenCommand, TrustListCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -66,6 +67,15 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::TrustList(TrustListCommand::SetStatus(args)) => trust::list_set_status(&args, json),
         Command::TrustList(TrustListCommand::Sign(args)) => trust::list_sign(&args, json),
         Command::TrustList(TrustListCommand::Show(args)) => trust::list_show(&args, json),
+        Command::StatusList(StatusListCommand::New(args)) => status::new(&args, json),
+        Command::StatusList(StatusListCommand::Set(args)) => status::set(&args, json),
+        Command::StatusList(StatusListCommand::Show(args)) => status::show(&args, json),
+        Command::Certify(CertifyCommand::Revoke(args)) => status::change(&args, status::Change::Revoke, json),
+        Command::Certify(CertifyCommand::Suspend(args)) => status::change(&args, status::Change::Suspend, json),
+        Command::Certify(CertifyCommand::Reinstate(args)) => status::change(&args, status::Change::Reinstate, json),
+        Command::Statement(StatementCommand::Revoke(args)) => {
+            status::change(&args, status::Change::RevokeStatement, json)
+        }
         Command::Inspect(InspectCommand::Plan(args)) => inspect::plan(&args, json),
         Command::Inspect(InspectCommand::Sample(args)) => inspect::sample(&args, json),
         Command::Inspect(InspectCommand::Run(args)) => inspect::run(&args, json),

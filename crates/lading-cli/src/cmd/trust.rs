@@ -30,7 +30,7 @@ pub(crate) fn time_or_now(arg: Option<&str>, flag: &str) -> Result<DateTime<Utc>
 }
 
 /// Now, to the second (lists and proofs carry whole seconds).
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     let t = Utc::now();
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
@@ -80,31 +80,77 @@ pub(crate) fn credential_verify(args: &CredentialVerifyArgs, json_out: bool) -> 
     let value = read_json_value(&args.credential)?;
     let at = time_or_now(args.at.as_deref(), "--at")?;
     let result = credential::verify(&value, at);
+    // The status is checked only for a credential that verifies.
+    let status = match &result {
+        Ok(_) if args.status_list.is_empty() => Some(Ok(Vec::new())),
+        Ok(v) => Some(crate::cmd::status::check_entries(&value, &v.shape.issuer, &args.status_list, at)),
+        Err(_) => None,
+    };
+    let has_entries = lading_trust::status_list::entries(&value).is_ok_and(|e| !e.is_empty());
+    let unchecked = has_entries && args.status_list.is_empty();
+    let (overall, ok) = match &status {
+        None => ("invalid", false),
+        Some(Err(_)) => ("status unknown", false),
+        Some(Ok(_)) if unchecked => ("valid, status not checked", true),
+        Some(Ok(entries)) => match entries.iter().find(|e| e.status != "valid") {
+            Some(e) => (e.status, false),
+            None => ("valid", true),
+        },
+    };
     if json_out {
-        output::json_line(&match &result {
-            Ok(v) => json!({
-                "ok": true,
+        output::json_line(&match (&result, &status) {
+            (Ok(v), Some(Ok(entries))) => json!({
+                "ok": ok,
+                "status": overall,
                 "issuer": v.shape.issuer,
                 "types": v.shape.types,
                 "id": v.shape.id,
                 "valid_from": v.shape.valid_from,
                 "valid_until": v.shape.valid_until,
                 "created": v.proof.created,
+                "status_checked": !unchecked,
+                "statuses": entries,
             }),
-            Err(e) => json!({ "ok": false, "error": e.to_string() }),
+            (Ok(_), Some(Err(e))) => json!({ "ok": false, "status": overall, "error": format!("{e:#}") }),
+            (Err(e), _) => json!({ "ok": false, "status": overall, "error": e.to_string() }),
+            (Ok(_), None) => json!({ "ok": false }),
         })?;
     } else {
-        match &result {
-            Ok(v) => output::line(&format!(
-                "valid: {} issued by {} (proof created {})",
-                v.shape.types.join(", "),
-                v.shape.issuer,
-                v.proof.created.to_rfc3339()
-            ))?,
-            Err(e) => eprintln!("{}: not valid: {e}", args.credential.display()),
+        match (&result, &status) {
+            (Ok(v), Some(Ok(entries))) => {
+                output::line(&format!(
+                    "{overall}: {} issued by {} (proof created {})",
+                    v.shape.types.join(", "),
+                    v.shape.issuer,
+                    v.proof.created.to_rfc3339()
+                ))?;
+                for e in entries {
+                    output::line(&format!(
+                        "  {}: {}{} — index {} of {} (issuer {}, version {}, issued {}, {} s old)",
+                        e.purpose,
+                        e.status,
+                        e.since.map(|t| format!(" since {}", t.to_rfc3339())).unwrap_or_default(),
+                        e.index,
+                        e.list,
+                        e.list_issuer,
+                        e.version.map_or_else(|| "unnumbered".to_owned(), |s| s.to_string()),
+                        e.issued.to_rfc3339(),
+                        e.age_seconds
+                    ))?;
+                }
+                if unchecked {
+                    eprintln!(
+                        "{}: the credential has a credentialStatus; give --status-list to check it",
+                        args.credential.display()
+                    );
+                }
+            }
+            (Ok(_), Some(Err(e))) => eprintln!("{}: status unknown: {e:#}", args.credential.display()),
+            (Err(e), _) => eprintln!("{}: not valid: {e}", args.credential.display()),
+            (Ok(_), None) => {}
         }
     }
-    Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn read_list(path: &Path) -> Result<TrustList> {
