@@ -366,6 +366,42 @@ fn the_journey_verifies_and_any_changed_byte_or_missing_member_fails() {
     assert_fails_with(&verdict(d, "short.lading", "policy.json", None), "bundle", "");
 }
 
+/// Issue 24, item 3: no unsigned bytes in a verified bundle. A member that no
+/// signed document names by digest — whatever its role — fails the verdict,
+/// naming the member; the journey's own bundle still verifies.
+#[test]
+fn a_member_no_signed_document_names_fails_whatever_its_role() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options::default());
+    let package = Package::from_zip(&std::fs::read(d.join(bundle)).expect("bundle")).expect("package");
+    let cases: [(&str, &str, &[u8]); 7] = [
+        ("attachment", "attachments/photo.png", b"\x89PNG not named by any signed document"),
+        ("conformity-report", "reports/extra.json", br#"{"passed": true}"#),
+        ("receipt", "receipts/extra.tlog-proof", b"c2sp.org/tlog-proof@v1\nindex 0\nnot a receipt\n"),
+        ("certificate", "certificates/extra.json", br#"{"credentialSubject": {}}"#),
+        ("deliverable", "deliverables/extra.dsse.json", br#"{"payload": "", "payloadType": "", "signatures": []}"#),
+        ("other", "notes/readme.txt", b"trust me"),
+        ("Attachment", "attachments/case.txt", b"a role in another case"),
+    ];
+    for (role, path, bytes) in cases {
+        let mut p = package.clone();
+        p.index.members.push(lading_model::bundle::Member {
+            path: path.into(),
+            sha256: Sha256Digest::of(bytes),
+            size: bytes.len() as u64,
+            media_type: "application/octet-stream".into(),
+            role: role.into(),
+        });
+        p.files.push(bytes.to_vec());
+        std::fs::write(d.join("extra.lading"), p.to_zip().expect("zip")).expect("write");
+        let (code, v) = verdict(d, "extra.lading", "policy.json", None);
+        let f = failed(&v);
+        assert_eq!((code, &v["verified"]), (1, &json!(false)), "an unsigned {role} member verified: {f:#?}");
+        assert!(f.iter().any(|x| x.contains(path)), "the failure names {path}: {f:#?}");
+    }
+}
+
 #[test]
 fn standing_is_judged_when_the_statement_was_logged() {
     // Suspended an hour before the statement was logged: fails.

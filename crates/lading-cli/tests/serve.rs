@@ -259,7 +259,8 @@ fn a_full_stream_queue_answers_503_and_loses_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
     let token = stream_deployment(d);
-    let server = serve(d, "dep", &[]);
+    // 320 connections at once from one address: past the default per-client cap of 64.
+    let server = serve(d, "dep", &["--max-connections-per-client", "400"]);
     let url = format!("{}/v1/logs", server.url);
     let base = sample_request();
     let requests: Vec<Vec<u8>> =

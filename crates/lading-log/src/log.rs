@@ -63,6 +63,34 @@ pub enum LogError {
     /// The sequencer stopped (after an earlier storage failure).
     #[error("the log's sequencer has stopped: {0}")]
     Stopped(String),
+    /// The stored state is smaller than a checkpoint the log already signed.
+    #[error(
+        "the log's state was rolled back: it holds a tree of size {stored}, but the log already signed a checkpoint of size {signed} \
+         (a lost write-ahead log, or a backup restored over it?). Nothing was signed. To recover, restore the database \
+         files of a state that holds at least {signed} entries; if those entries are lost for good, this log cannot go on \
+         without forking its history: start a new log, with a new key and origin, and tell its verifiers"
+    )]
+    RolledBack {
+        /// Size of the signed checkpoint.
+        signed: u64,
+        /// Size of the stored state.
+        stored: u64,
+    },
+    /// The stored tree is not an extension of a checkpoint the log already signed.
+    #[error(
+        "the log's state is a fork: its tree at size {size} has root {found}, but the log already signed root {signed} \
+         for that size. Nothing was signed. Restore the database files of the log's own history (`lading log \
+         verify-consistency` checks a restored state against the signed checkpoint); if it is lost, start a new log, \
+         with a new key and origin"
+    )]
+    Forked {
+        /// The size compared.
+        size: u64,
+        /// The root the log signed for it.
+        signed: Hash,
+        /// The root of the stored tree at that size.
+        found: Hash,
+    },
 }
 
 struct Published {
@@ -133,7 +161,26 @@ impl<S: LogStore> Log<S> {
 
     async fn open_with(store: S, signer: NoteSigner, config: BatchConfig, dedup: bool) -> Result<Self, LogError> {
         let verifier = signer.verifier().clone();
-        let (integrator, published) = match store.load().await? {
+        let last_signed = match store.last_signed().await? {
+            None => None,
+            Some(text) => Some(
+                SignedCheckpoint::verify(text.as_bytes(), &verifier, &[])
+                    .map_err(|e| {
+                        LogError::Inconsistent(format!(
+                            "the checkpoint this log signed last does not verify with this log's key: {e}"
+                        ))
+                    })?
+                    .checkpoint,
+            ),
+        };
+        let stored = store.load().await?;
+        let stored_size = stored.as_ref().map_or(0, |s| s.size);
+        if let Some(signed) = &last_signed
+            && signed.size > stored_size
+        {
+            return Err(LogError::RolledBack { signed: signed.size, stored: stored_size });
+        }
+        let (integrator, published) = match stored {
             None => {
                 let integrator = Integrator::new();
                 let checkpoint = sign(&signer, &integrator)?;
@@ -154,9 +201,20 @@ impl<S: LogStore> Log<S> {
             tiles: quick_cache::sync::Cache::new(TILE_CACHE_ENTRIES),
         });
         let (tx, rx) = mpsc::channel(1024);
-        let handle = tokio::spawn(sequence(Arc::clone(&shared), signer, integrator, config, dedup, rx));
-        *shared.sequencer.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
-        Ok(Self { shared, requests: tx })
+        // The stored tree must extend the checkpoint signed last. Checked
+        // before the sequencer exists, so nothing can be signed before.
+        let log = Self { shared, requests: tx };
+        if let Some(signed) = last_signed
+            && signed.size > 0
+        {
+            let found = log.root_at(signed.size).await?;
+            if found != signed.root {
+                return Err(LogError::Forked { size: signed.size, signed: signed.root, found });
+            }
+        }
+        let handle = tokio::spawn(sequence(Arc::clone(&log.shared), signer, integrator, config, dedup, rx));
+        *log.shared.sequencer.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
+        Ok(log)
     }
 
     /// Stops taking appends, waits for the batch in flight to finish and

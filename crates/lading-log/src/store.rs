@@ -115,6 +115,18 @@ pub trait LogStore: Send + Sync + 'static {
 
     /// The bytes of a tile or entry bundle, or `None` when it does not exist.
     fn read_tile(&self, tile: TileId) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
+
+    /// The latest checkpoint this log signed, as the backend keeps it apart
+    /// from the state [`LogStore::load`] returns (the SQLite backend: a file
+    /// beside its database, written after each commit), so that a state
+    /// rolled back — a lost write-ahead log, a restored backup — or swapped
+    /// for another history is told apart from the log's own past. `None`:
+    /// no such record (a log that never committed, or a backend that keeps
+    /// none). [`crate::Log`] refuses to open over a state smaller than or
+    /// inconsistent with it.
+    fn last_signed(&self) -> impl Future<Output = Result<Option<String>, StoreError>> + Send {
+        std::future::ready(Ok(None))
+    }
 }
 
 // One byte encoding of a `StoredState`'s frontier and partial tiles, for

@@ -39,6 +39,9 @@ pub enum ApiError {
     /// Storage is unavailable or stopped; retry elsewhere or later.
     #[error("{0}")]
     Unavailable(String),
+    /// The request (its head or body) did not arrive in time.
+    #[error("{0}")]
+    Timeout(String),
 }
 
 impl ApiError {
@@ -54,6 +57,7 @@ impl ApiError {
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -69,6 +73,7 @@ impl ApiError {
             ApiError::TooManyRequests(_) => "rate-limited",
             ApiError::Internal(_) => "internal",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Timeout(_) => "timeout",
         }
     }
 }

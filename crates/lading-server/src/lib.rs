@@ -13,11 +13,12 @@
 //!
 //! ```text
 //! let state = Arc::new(AppState { logs: logs.into(), log_creator: None, registry, limiter: Limiter::new(1000), … });
-//! axum::serve(listener, app(state)).await?;
+//! listen::serve(listener, app(state), ConnectionLimits::default(), shutdown, drain).await?;
 //! ```
 
 mod auth;
 mod error;
+pub mod listen;
 pub mod otlp;
 mod witness;
 

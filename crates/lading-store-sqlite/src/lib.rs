@@ -7,6 +7,9 @@
 //!                  signed checkpoint and the partial tiles of that size
 //! DIR/index.db     SQLite: leaf hash → index, for deduplication (derived data)
 //! DIR/checkpoint   the latest checkpoint
+//! DIR/checkpoint.signed  the latest checkpoint signed and committed, kept
+//!                  outside log.db (written durably after each commit), so
+//!                  a rolled-back log.db is refused (`LogStore::last_signed`)
 //! DIR/tile/…       C2SP tlog-tiles hash tiles and entry bundles
 //! DIR/log.lock     held while a process has the log open
 //! ```
@@ -53,6 +56,8 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 /// The state database inside a log directory.
 pub const DB_FILE: &str = "log.db";
+/// The latest signed and committed checkpoint, kept outside the database.
+pub const SIGNED_FILE: &str = "checkpoint.signed";
 /// The leaf index database inside a log directory.
 pub const INDEX_FILE: &str = "index.db";
 /// Most committed leaves that may wait for the background indexer.
@@ -578,11 +583,16 @@ impl Inner {
 
     /// After a crash the partial tile files and `checkpoint` may be missing
     /// or stale: rewrite them from the committed state.
+    /// A state that is not the one last signed (rolled back or forked, for
+    /// `Log::open` to refuse) is not published.
     fn restore_published_files(&self) -> Result<(), StoreError> {
         if let Some(state) = self.load_state()? {
             self.write_tile_files(&state.partial)?;
             lock(&self.publication.state).partial = state.partial.iter().cloned().collect();
-            self.write_atomic(&self.dir.join("checkpoint"), state.checkpoint.as_bytes(), false)?;
+            let signed = fs::read(self.dir.join(SIGNED_FILE)).ok();
+            if signed.is_none_or(|s| s == state.checkpoint.as_bytes()) {
+                self.write_atomic(&self.dir.join("checkpoint"), state.checkpoint.as_bytes(), false)?;
+            }
         }
         Ok(())
     }
@@ -738,9 +748,15 @@ impl LogStore for SqliteStore {
                     params![s.size as i64, encode_frontier(&s.frontier), s.checkpoint, encode_partial(&s.partial)],
                 )
                 .map_err(&err)?;
-                // The one fsync of the batch (synchronous=FULL).
+                // The one fsync of the batch's state (synchronous=FULL).
                 tx.commit().map_err(&err)?;
             }
+            // The checkpoint, durably outside log.db before anyone sees it: a
+            // log.db rolled back later (lost WAL, restored backup) is then
+            // smaller than this file and refused at open. Written after the
+            // commit, so it never names a state log.db does not hold; a crash
+            // in between only leaves it older, which is harmless.
+            inner.write_atomic(&inner.dir.join(SIGNED_FILE), batch.state.checkpoint.as_bytes(), true)?;
             // Durable from here; the files follow, synced in the background.
             inner.write_tile_files(&batch.full_tiles)?;
             {
@@ -770,6 +786,22 @@ impl LogStore for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn last_signed(&self) -> Result<Option<String>, StoreError> {
+        let path = self.inner.dir.join(SIGNED_FILE);
+        tokio::task::spawn_blocking(move || match fs::read(&path) {
+            Ok(bytes) if bytes.len() > lading_tlog::note::MAX_NOTE_BYTES => {
+                Err(StoreError::Corrupt(format!("{} is {} bytes, more than a checkpoint", path.display(), bytes.len())))
+            }
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| StoreError::Corrupt(format!("{} is not UTF-8", path.display()))),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(backend(format!("reading {}: {e}", path.display()))),
+        })
+        .await
+        .map_err(backend)?
     }
 
     async fn read_tile(&self, tile: TileId) -> Result<Option<Vec<u8>>, StoreError> {

@@ -100,6 +100,14 @@ reasons! {
     NotNamedByStatement => "in the bundle but not named by the statement",
     /// A conformity report no certificate names.
     ReportNotNamed => "in the bundle but named by no certificate",
+    /// An attachment a verified deliverable names by digest.
+    AttachmentNamed => "named by digest in deliverable {by}",
+    /// An attachment no verified deliverable names.
+    AttachmentNotNamed => "in the bundle but named by digest in no verified deliverable: unsigned bytes",
+    /// A receipt that proves neither the statement nor a verified deliverable.
+    ReceiptProvesNothing => "proves neither the statement nor a verified deliverable under the policy's logs",
+    /// A member whose role no verifier knows.
+    UnknownRole => "role {role} is not one of an evidence bundle: its bytes are no evidence",
     /// No certificate covers a kind.
     NotCertified => "no valid certificate from an accredited body covers {kind}",
     /// The certificates covering a kind.

@@ -493,6 +493,10 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     if named.is_empty() {
         c.push("deliverables", Err(reason!(NoDeliverables)));
     }
+    // Digests the verified deliverables name (images of an inspection
+    // report, artefacts of a release), and the leaves receipts may prove.
+    let mut vouched: Vec<(String, String)> = Vec::new();
+    let mut leaves = vec![leaf.clone()];
     for d in &named {
         let name = d["name"].as_str().unwrap_or("?");
         let want = d["sha256"].as_str().unwrap_or_default();
@@ -500,12 +504,85 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             c.push(format!("deliverable {name}"), Err(reason!(NamedButMissing, sha256 = want)));
             continue;
         };
-        check_deliverable(c, name, m, b, d, &provider, &list, &receipts, policy, logged_at);
+        if let Some((document, leaf)) =
+            check_deliverable(c, name, m, b, d, &provider, &list, &receipts, policy, logged_at)
+        {
+            let mut digests = Vec::new();
+            named_digests(&document, &mut digests);
+            vouched.extend(digests.into_iter().map(|x| (x, name.to_owned())));
+            leaves.push(leaf);
+        }
     }
     for (m, b) in &members {
         let hex = Sha256Digest::of(b).to_hex();
         if !named.iter().any(|d| d["sha256"].as_str() == Some(hex.as_str())) {
             c.push(format!("deliverable {}", m.path), Err(reason!(NotNamedByStatement)));
+        }
+    }
+
+    // 8. Nothing else: every other member is named by digest in a signed document.
+    check_unsigned_members(c, &package, &vouched, &leaves, policy);
+}
+
+/// Every string under a `sha256` key of a signed document, lowercase.
+fn named_digests(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::String(s) if k == "sha256" => out.push(s.to_ascii_lowercase()),
+                    _ => named_digests(v, out),
+                }
+            }
+        }
+        Value::Array(list) => list.iter().for_each(|v| named_digests(v, out)),
+        _ => {}
+    }
+}
+
+/// The members the steps above do not vouch for: receipts must prove the
+/// statement or a verified deliverable under the policy's logs; attachments
+/// must be named by digest in a verified deliverable; any other role is no
+/// evidence at all. Each failure names the member: a verified bundle
+/// carries no byte that no signature covers.
+fn check_unsigned_members(
+    c: &mut Checks,
+    package: &Package,
+    vouched: &[(String, String)],
+    leaves: &[Vec<u8>],
+    policy: &Policy,
+) {
+    let hashes: Vec<lading_tlog::Hash> = leaves.iter().map(|l| lading_tlog::leaf_hash(l)).collect();
+    for (m, b) in package.index.members.iter().zip(&package.files) {
+        match m.role.as_str() {
+            role::DELIVERABLE | role::CERTIFICATE | role::REPORT | role::STATEMENT | role::TRUST_LIST => {}
+            role::RECEIPT => {
+                let parsed = std::str::from_utf8(b)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| lading_tlog::Receipt::parse(t).map_err(|e| e.to_string()));
+                match parsed {
+                    Err(e) => {
+                        c.push(format!("receipt {}", m.path), Err(reason!(MemberUnreadable, path = m.path, error = e)));
+                    }
+                    Ok(r) if hashes.iter().any(|h| r.verify(h, &policy.logs).is_ok()) => {}
+                    Ok(_) => {
+                        c.push(format!("receipt {}", m.path), Err(reason!(ReceiptProvesNothing)));
+                    }
+                }
+            }
+            role::ATTACHMENT => {
+                let hex = m.sha256.to_hex();
+                c.push(
+                    format!("attachment {}", m.path),
+                    match vouched.iter().find(|(d, _)| *d == hex) {
+                        Some((_, by)) => Ok(reason!(AttachmentNamed, by = by)),
+                        None => Err(reason!(AttachmentNotNamed)),
+                    },
+                );
+            }
+            other => {
+                c.push(format!("member {}", m.path), Err(reason!(UnknownRole, role = format!("{other:?}"))));
+            }
         }
     }
 }
@@ -837,13 +914,13 @@ fn check_deliverable(
     receipts: &[lading_tlog::Receipt],
     policy: &Policy,
     logged_at: DateTime<Utc>,
-) {
+) -> Option<(Value, Vec<u8>)> {
     let label = format!("deliverable {name}");
     let examined = match deliverable::examine(b) {
         Ok(x) => x,
         Err(e) => {
             c.push(label, Err(reason!(MemberUnreadable, path = m.path, error = e)));
-            return;
+            return None;
         }
     };
     if named["kind"].as_str() != Some(examined.kind.name()) {
@@ -863,7 +940,7 @@ fn check_deliverable(
                 Some(owner) => reason!(SignerNotTheProvider, key = examined.keyid, owner = owner),
             }),
         );
-        return;
+        return None;
     };
     if !provider.scope.contains(&examined.kind) {
         c.push(
@@ -880,4 +957,6 @@ fn check_deliverable(
         format!("{label}: logged"),
         find_receipt(receipts, &leaf, &policy.logs).map(|(w, _)| w).ok_or_else(|| reason!(DeliverableNotLogged)),
     );
+    let document = checked.document.filter(|_| checked.integrity.iter().all(|(_, r)| r.is_ok()))?;
+    Some((document, leaf))
 }

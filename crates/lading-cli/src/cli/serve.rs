@@ -50,6 +50,33 @@ pub(crate) struct ServeArgs {
     /// How long `?wait=receipt` waits for a cosigned checkpoint (ms).
     #[arg(long, default_value_t = 5000)]
     pub(crate) witness_wait_ms: u64,
+    #[command(flatten)]
+    pub(crate) connections: ConnectionArgs,
+}
+
+/// Limits on the connections `lading serve` keeps (see `docs/serve.md`).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ConnectionArgs {
+    /// Time allowed for a request's line and headers, counted from when the
+    /// connection is ready for a request; also the idle keep-alive timeout (ms).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) header_timeout_ms: u64,
+    /// Grace period for a request body (ms); after it the body must keep up
+    /// with --min-body-rate on average, or the request is answered 408 and closed.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) body_timeout_ms: u64,
+    /// Least average rate of a request body after its grace period, bytes per second.
+    #[arg(long, default_value_t = 65_536, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) min_body_rate: u64,
+    /// How long a response may wait on a client that reads nothing (ms).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) write_timeout_ms: u64,
+    /// Most connections open at once [default: 3/4 of the open-file limit, at most 4096].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_connections: Option<u64>,
+    /// Most connections open at once from one client address; more are answered 503.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_connections_per_client: u64,
 }
 
 #[derive(Debug, Subcommand)]

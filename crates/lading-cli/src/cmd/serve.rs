@@ -281,10 +281,16 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         } else {
             output::line(&format!("listening on http://{addr}; logs: {}; witness {witness_vkey}", names.join(", ")))?
         }
-        axum::serve(listener, lading_server::app(Arc::clone(&state)).merge(lading_console::routes(console)))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving")?;
+        let limits = connection_limits(&args.connections);
+        lading_server::listen::serve(
+            listener,
+            lading_server::app(Arc::clone(&state)).merge(lading_console::routes(console)),
+            limits,
+            shutdown_signal(),
+            Duration::from_secs(10),
+        )
+        .await
+        .context("serving")?;
         // Stop appending, then publish the embedded logs' files.
         drop(state);
         for store in std::mem::take(&mut *stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {
@@ -293,6 +299,23 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The connection limits of `lading serve`'s flags. Without
+/// `--max-connections`, 3/4 of the open-file limit (at most 4096): the rest
+/// of the descriptors stay for the logs' files, and a connection past the
+/// cap is still accepted and answered 503 instead of failing `accept`.
+fn connection_limits(args: &crate::cli::ConnectionArgs) -> lading_server::listen::ConnectionLimits {
+    let descriptors = rustix::process::getrlimit(rustix::process::Resource::Nofile).current.unwrap_or(4096 * 4);
+    let max_connections = args.max_connections.unwrap_or((descriptors / 4 * 3).clamp(16, 4096));
+    lading_server::listen::ConnectionLimits {
+        header_timeout: Duration::from_millis(args.header_timeout_ms),
+        body_timeout: Duration::from_millis(args.body_timeout_ms),
+        min_body_rate: args.min_body_rate,
+        write_timeout: Duration::from_millis(args.write_timeout_ms),
+        max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+        max_per_client: usize::try_from(args.max_connections_per_client).unwrap_or(usize::MAX),
+    }
 }
 
 /// A signed white list opened with its operator's key.
