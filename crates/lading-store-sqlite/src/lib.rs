@@ -798,7 +798,7 @@ impl LogStore for SqliteStore {
                 .map(Some)
                 .map_err(|_| StoreError::Corrupt(format!("{} is not UTF-8", path.display()))),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(backend(format!("reading {}: {e}", path.display()))),
+            Err(e) => Err(StoreError::backend(format!("reading {}", path.display()), e)),
         })
         .await
         .map_err(backend)?
