@@ -97,3 +97,45 @@ def test_the_python_sdk_exports_logs_that_land_as_events(run_lading, served_stre
     _send(address, token, [(logging.INFO, "no category", {"maint.event_id": "py-3", "maint.action": "x"})], RESOURCE)
     res = run_lading("--json", "log", "checkpoint", str(workdir / "data" / "streams" / "fleet"))
     assert res.json()["size"] == 2
+
+
+def test_the_python_sdk_int64_nan_and_empty_records_land_exactly(run_lading, served_stream, workdir):
+    """Issue 23: int64 beyond 2^53 and NaN/Infinity sent by the real exporter
+    (protobuf) are kept exactly, as typed strings; a record with no body and
+    no severity lands with severity 0; EventName and the scope version are kept."""
+    import math
+    import zipfile
+
+    from opentelemetry._logs import SeverityNumber
+
+    address, token, data = served_stream
+    exporter = OTLPLogExporter(endpoint=f"http://{address}/v1/logs", headers={"Authorization": f"Bearer {token}"})
+    provider = LoggerProvider(resource=Resource.create(RESOURCE))
+    provider.add_log_record_processor(SimpleLogRecordProcessor(exporter))
+    logger = provider.get_logger("lading.interop.fidelity", "3.1.4")
+    now = time.time_ns()
+    logger.emit(timestamp=now, severity_number=SeverityNumber.INFO, body="counters",
+                attributes={"maint.event_id": "fid-1", "maint.category": "control-system-events",
+                            "maint.action": "counters.read", "big": 2**63 - 1, "small": -(2**63),
+                            "nan": math.nan, "inf": math.inf, "ok": 2**53 - 1})
+    logger.emit(timestamp=now + 1, event_name="session.open",
+                attributes={"maint.event_id": "fid-2", "maint.category": "access-control"})
+    provider.force_flush()
+    provider.shutdown()
+
+    out = workdir / "fid.lading"
+    res = run_lading("maint", "export", "fleet", "--data", data, "--out", str(out))
+    assert res.code == 0, res.stderr
+    with zipfile.ZipFile(out) as z:
+        events = [json.loads(line) for line in z.read("events.jsonl").decode().splitlines()]
+    first, second = events
+    a = first["attributes"]
+    assert (a["big"], a["small"], a["nan"], a["inf"], a["ok"]) == (
+        "9223372036854775807", "-9223372036854775808", "NaN", "Infinity", 2**53 - 1)
+    assert first["value_types"] == {"/attributes/big": "int64", "/attributes/small": "int64",
+                                    "/attributes/nan": "double", "/attributes/inf": "double"}
+    assert first["attributes"]["scope.version"] == "3.1.4"
+    assert second["severity_number"] == 0
+    assert second["action"] == "session.open" and second["attributes"]["event_name"] == "session.open"
+    vkey = (workdir / "data" / "streams" / "fleet" / "log.vkey").read_text().strip()
+    assert run_lading("maint", "verify", str(out), "--vkey", vkey).code == 0

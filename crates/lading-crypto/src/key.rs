@@ -9,7 +9,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use pkcs8::der::{Document, SecretDocument};
+use pkcs8::der::Document;
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding, ObjectIdentifier, PrivateKeyInfoRef};
 use sha2::Digest as _;
 use spki::{DecodePublicKey, EncodePublicKey, SubjectPublicKeyInfoRef};
@@ -215,27 +215,101 @@ impl SigningKey {
         }
     }
 
-    /// PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    /// PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), the form OpenSSL's
+    /// `genpkey` writes and every tool reads: version 1 `PrivateKeyInfo`.
+    /// (For Ed25519, `ed25519-dalek` writes the RFC 5958 version 2 with the
+    /// public key, which OpenSSL 3.0 and Python `cryptography` refuse.)
     pub fn to_pkcs8_pem(&self) -> Result<String, KeyError> {
         let encoded = match self {
-            SigningKey::Ed25519(k) => k.to_pkcs8_pem(LineEnding::LF),
+            SigningKey::Ed25519(k) => ed25519_dalek::pkcs8::KeypairBytes { secret_key: k.to_bytes(), public_key: None }
+                .to_pkcs8_pem(LineEnding::LF),
             SigningKey::P256(k) => k.to_pkcs8_pem(LineEnding::LF),
             SigningKey::Sm2(k) => sm2::SecretKey::from(k.as_nonzero_scalar()).to_pkcs8_pem(LineEnding::LF),
         };
         encoded.map(|pem| pem.to_string()).map_err(|e| malformed("private key")(e.to_string()))
     }
 
-    /// Reads a PKCS#8 PEM private key of any supported algorithm.
+    /// Reads a private key file of any supported algorithm: PKCS#8
+    /// (`PRIVATE KEY`, versions 1 and 2), or SEC1 (`EC PRIVATE KEY`, P-256
+    /// or SM2, as `openssl ecparam -genkey` and GmSSL write it, with or
+    /// without the `EC PARAMETERS` block before it). The PEM may have any
+    /// line length and line ends (see [`crate::pem`]).
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
-        let (label, doc) = SecretDocument::from_pem(pem)
-            .map_err(|e| KeyError::Pem { expected: "PRIVATE KEY", detail: e.to_string() })?;
-        if label != "PRIVATE KEY" {
+        let expected = "PRIVATE KEY";
+        let blocks = crate::pem::blocks(pem).map_err(|detail| KeyError::Pem { expected, detail })?;
+        let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+        let Some(block) = blocks.iter().find(|b| b.label.ends_with("PRIVATE KEY")) else {
+            return Err(KeyError::Pem { expected, detail: format!("found only {labels:?}") });
+        };
+        if block.encrypted || block.label == "ENCRYPTED PRIVATE KEY" {
             return Err(KeyError::Pem {
-                expected: "PRIVATE KEY",
-                detail: format!("found label {label:?} (convert it to unencrypted PKCS#8)"),
+                expected,
+                detail: "the key is encrypted; write it unencrypted (openssl pkey -in KEY -out PLAIN.key)".into(),
             });
         }
-        Self::from_pkcs8_der(doc.as_bytes())
+        let named = blocks.iter().find(|b| matches!(b.label.as_str(), "EC PARAMETERS" | "SM2 PARAMETERS")).map(|b| {
+            use pkcs8::der::Decode as _;
+            ObjectIdentifier::from_der(&b.der).map_err(|e| malformed("EC PARAMETERS (a named curve)")(e.to_string()))
+        });
+        let named = named.transpose()?;
+        let der = block.der.as_slice();
+        let is_sec1 = sec1::EcPrivateKey::try_from(der).is_ok();
+        // OpenSSL reads either structure under either label, and files built
+        // by hand mix them; they cannot be mistaken for each other (PKCS#8:
+        // version, then an AlgorithmIdentifier SEQUENCE; SEC1: version 1,
+        // then an OCTET STRING), so the DER decides, the label names the error.
+        match block.label.as_str() {
+            "PRIVATE KEY" if is_sec1 => Self::from_sec1_der(der, named),
+            "PRIVATE KEY" => Self::from_pkcs8_der(der),
+            "EC PRIVATE KEY" | "SM2 PRIVATE KEY" if !is_sec1 && PrivateKeyInfoRef::try_from(der).is_ok() => {
+                Self::from_pkcs8_der(der)
+            }
+            "EC PRIVATE KEY" | "SM2 PRIVATE KEY" => Self::from_sec1_der(der, named),
+            other => Err(KeyError::Pem {
+                expected,
+                detail: format!("found label {other:?} (convert it to unencrypted PKCS#8: openssl pkey -in KEY)"),
+            }),
+        }
+    }
+
+    /// Reads a SEC1 `ECPrivateKey` (RFC 5915); `curve` is the named curve
+    /// of a separate `EC PARAMETERS` block, for keys that omit their own.
+    pub fn from_sec1_der(der: &[u8], curve: Option<ObjectIdentifier>) -> Result<Self, KeyError> {
+        let key = sec1::EcPrivateKey::try_from(der).map_err(|e| malformed("SEC1 EC private key")(e.to_string()))?;
+        let own = key.parameters.and_then(|p| p.named_curve());
+        let curve = match (own, curve) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(malformed("SEC1 EC private key")(format!(
+                    "the key names curve {a} but its EC PARAMETERS block names {b}"
+                )));
+            }
+            (Some(c), _) | (None, Some(c)) => c,
+            (None, None) => {
+                return Err(malformed("SEC1 EC private key")("it names no curve (P-256 or SM2)".into()));
+            }
+        };
+        let signing = match identify(OID_EC_PUBLIC_KEY, Some(curve))? {
+            Algorithm::P256 => p256::SecretKey::from_slice(key.private_key)
+                .map(|k| SigningKey::P256(p256::ecdsa::SigningKey::from(k)))
+                .map_err(|e| malformed("P-256 private key")(e.to_string())),
+            Algorithm::Sm2 => {
+                let secret = sm2::SecretKey::from_slice(key.private_key)
+                    .map_err(|e| malformed("SM2 private key")(e.to_string()))?;
+                sm2::dsa::SigningKey::new(SM2_DEFAULT_ID, &secret)
+                    .map(|k| SigningKey::Sm2(Box::new(k)))
+                    .map_err(|e| malformed("SM2 private key")(e.to_string()))
+            }
+            Algorithm::Ed25519 => Err(KeyError::UnsupportedAlgorithm("Ed25519 in a SEC1 file".into())),
+        }?;
+        // A public key in the file must be this private key's.
+        if let Some(public) = key.public_key {
+            let derived = signing.verifying_key().to_spki_der();
+            let matches = VerifyingKey::from_spki_der(&derived).ok().is_some_and(|v| v.sec1_point_matches(public));
+            if !matches {
+                return Err(malformed("SEC1 EC private key")("its public key is not the private key's".into()));
+            }
+        }
+        Ok(signing)
     }
 
     /// Reads a PKCS#8 DER private key of any supported algorithm.
@@ -319,19 +393,36 @@ impl VerifyingKey {
         Document::try_from(self.to_spki_der()).and_then(|d| d.to_pem("PUBLIC KEY", LineEnding::LF)).unwrap_or_default()
     }
 
+    /// Whether `point` (SEC1, compressed or not) is this EC key's point.
+    fn sec1_point_matches(&self, point: &[u8]) -> bool {
+        match self {
+            VerifyingKey::P256(k) => {
+                p256::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p.as_affine() == k.as_affine())
+            }
+            VerifyingKey::Sm2(k) => {
+                sm2::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p.as_affine() == k.as_affine())
+            }
+            VerifyingKey::Ed25519(_) => false,
+        }
+    }
+
     /// The key id: hex SHA-256 of the SPKI DER.
     pub fn key_id(&self) -> KeyId {
         KeyId::of_spki_der(&self.to_spki_der())
     }
 
     /// Reads an SPKI PEM public key of any supported algorithm.
+    /// Any line length and line ends are read (see [`crate::pem`]).
     pub fn from_spki_pem(pem: &str) -> Result<Self, KeyError> {
-        let (label, doc) =
-            Document::from_pem(pem).map_err(|e| KeyError::Pem { expected: "PUBLIC KEY", detail: e.to_string() })?;
-        if label != "PUBLIC KEY" {
-            return Err(KeyError::Pem { expected: "PUBLIC KEY", detail: format!("found label {label:?}") });
+        let expected = "PUBLIC KEY";
+        let blocks = crate::pem::blocks(pem).map_err(|detail| KeyError::Pem { expected, detail })?;
+        match blocks.iter().find(|b| b.label == expected) {
+            Some(block) => Self::from_spki_der(&block.der),
+            None => {
+                let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+                Err(KeyError::Pem { expected, detail: format!("found label {labels:?}") })
+            }
         }
-        Self::from_spki_der(doc.as_bytes())
     }
 
     /// Reads an SPKI DER public key of any supported algorithm.

@@ -24,6 +24,7 @@
 pub mod di;
 pub mod dsse;
 pub mod key;
+mod pem;
 pub mod statement;
 
 pub use dsse::{Envelope, EnvelopeError, IN_TOTO_PAYLOAD_TYPE, pae};

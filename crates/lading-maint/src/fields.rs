@@ -48,6 +48,9 @@ pub(crate) struct Fields {
     pub(crate) severity_number: u8,
     /// Everything else the source carried.
     pub(crate) attributes: Map<String, Value>,
+    /// JSON pointers of values in `attributes` kept as strings, with their
+    /// source type (see `MaintenanceEvent::value_types`).
+    pub(crate) value_types: BTreeMap<String, lading_model::maintenance::ValueType>,
     /// Prefix of a derived event id (`syslog`, `otlp`).
     pub(crate) id_prefix: &'static str,
     /// Bytes a derived event id is the SHA-256 of.
@@ -120,6 +123,9 @@ pub(crate) fn event_value(
     });
     if let Some(w) = get("work_order") {
         event["work_order"] = Value::String(w);
+    }
+    if !f.value_types.is_empty() {
+        event["value_types"] = serde_json::to_value(&f.value_types).map_err(|e| LineError::new(line, e.to_string()))?;
     }
     Ok(event)
 }

@@ -295,6 +295,7 @@ pub(crate) fn to_value(ctx: &Context, line: usize, text: &str) -> Result<Value, 
         observed_at: None,
         severity_number: SEVERITY[usize::from(msg.severity)],
         attributes,
+        value_types: BTreeMap::new(),
         id_prefix: "syslog",
         id_source: text.as_bytes().to_vec(),
     };

@@ -308,7 +308,64 @@ fn recompute_plan(p: &mut Problems, lot_size: u64, plan: &SamplingPlan) {
 pub(crate) fn maintenance_event(e: &MaintenanceEvent) -> Vec<Problem> {
     let mut p = Problems(Vec::new());
     meta_kind(&mut p, e.meta.kind, Kind::MaintenanceEvent);
+    for (key, value) in &e.attributes {
+        inexact_numbers(&mut p, &Pointer::from("/attributes").key(key), value);
+    }
+    if !e.value_types.is_empty() {
+        let attributes = serde_json::Value::Object(e.attributes.clone().into_iter().collect());
+        for (pointer, ty) in &e.value_types {
+            let at = Pointer::from("/value_types").key(pointer);
+            let found = pointer
+                .strip_prefix("/attributes")
+                .filter(|rest| rest.starts_with('/'))
+                .map(|rest| attributes.pointer(rest));
+            match found {
+                None => p.0.push(Problem::new(at, "must point under /attributes")),
+                Some(None) => p.0.push(Problem::new(at, format!("{pointer} is not in the event"))),
+                Some(Some(serde_json::Value::String(text))) if ty.accepts(text) => {}
+                Some(Some(other)) => p.0.push(Problem::new(
+                    at,
+                    format!(
+                        "{pointer} is {other}, which is not a {} as a string",
+                        serde_json::to_value(ty).unwrap_or_default()
+                    ),
+                )),
+            }
+        }
+    }
     p.0
+}
+
+/// RFC 8785 writes every number as a double: an integer a double does not
+/// hold would be signed altered, so it must be a string typed in
+/// `value_types`. (Values parsed with `json::parse_strict` never get here.)
+fn inexact_numbers(p: &mut Problems, at: &Pointer, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            let magnitude = n.as_i64().map(i64::unsigned_abs).or_else(|| n.as_u64());
+            if let Some(m) = magnitude.filter(|&m| m > crate::json::MAX_EXACT_INTEGER) {
+                #[allow(clippy::cast_precision_loss)]
+                let canonical = ryu_js::Buffer::new().format_finite(m as f64) == m.to_string();
+                if !canonical {
+                    p.0.push(Problem::new(
+                        at.clone(),
+                        format!("{n} is beyond what a JSON number (a double) holds exactly: keep it as a string typed int64 in /value_types"),
+                    ));
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                inexact_numbers(p, &at.index(i), item);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                inexact_numbers(p, &at.key(k), v);
+            }
+        }
+        _ => {}
+    }
 }
 
 pub(crate) fn maintenance_segment(s: &MaintenanceSegment) -> Vec<Problem> {
@@ -400,4 +457,25 @@ pub(crate) fn saas_release(r: &SaasRelease) -> Vec<Problem> {
         }
     }
     p.0
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::{Kind, example, validate_value};
+
+    /// Issue 23: an int64 attribute beyond ±(2^53 − 1) put into an event by
+    /// code (not parsed, so `parse_strict` never saw it) would be signed as
+    /// the nearest double. It is refused where it is.
+    #[test]
+    fn an_integer_a_double_cannot_hold_is_refused_in_attributes() {
+        let mut event = example(Kind::MaintenanceEvent, uuid::Uuid::nil(), chrono::Utc::now());
+        event["attributes"]["n"] = json!([9_007_199_254_740_993_u64]);
+        event["attributes"]["ok"] = json!([9_007_199_254_740_992_u64, i64::from(i32::MIN)]);
+        let problems = validate_value(&event).expect_err("refused");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].pointer.as_str(), "/attributes/n/0");
+        assert!(problems[0].message.contains("int64 in /value_types"), "{}", problems[0]);
+    }
 }

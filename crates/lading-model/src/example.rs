@@ -178,6 +178,7 @@ fn maintenance_event(id: Uuid, now: DateTime<Utc>) -> MaintenanceEvent {
         severity_number: 9,
         work_order: Some("WO-2026-5531".into()),
         attributes: BTreeMap::from([("ticket_priority".into(), json!("P3"))]),
+        value_types: BTreeMap::new(),
     }
 }
 

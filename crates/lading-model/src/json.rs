@@ -1,13 +1,19 @@
 //! Strict I-JSON parsing (RFC 7493) and RFC 8785 canonical JSON.
 //!
 //! `serde_json` on its own keeps the last of two duplicate object keys and
-//! turns integers beyond 2^53 into lossy doubles. Signed documents must not be
-//! silently altered, so [`parse_strict`] rejects duplicate keys, integers that
-//! would change when read as a double (beyond 2^53 − 1 and not a double's
-//! canonical form), lone surrogates and numbers outside the double range, and
-//! says where (line, column and JSON pointer). Every document it accepts has a
-//! canonical form it accepts again.
+//! turns integers beyond 2^53 and decimals with more digits than a double
+//! holds into the nearest double. Signed documents must not be silently
+//! altered, so [`parse_strict`] rejects duplicate keys, every number whose
+//! value would change when read as a double (an integer beyond 2^53 − 1 and
+//! not a double's canonical form, `0.10000000000000000001`, `1e-400`), lone
+//! surrogates and numbers outside the double range, and says where (line,
+//! column and JSON pointer). A number is accepted when the double it reads
+//! as, printed with as many significant digits as the literal has, gives
+//! the literal's digits back: `0.1`, `1.50`, `1e3` and
+//! `1.00000000000000006e-1` are kept, as the doubles they spell. Every
+//! document it accepts has a canonical form it accepts again.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -38,15 +44,178 @@ pub enum JsonError {
 /// Parses `bytes` as I-JSON, rejecting what RFC 8785 canonicalisation would
 /// otherwise silently resolve.
 pub fn parse_strict(bytes: &[u8]) -> Result<Value, JsonError> {
+    parse_with(bytes, Integers::Double, Decimals::Exact)
+}
+
+/// [`parse_strict`], except that decimals are read as the nearest double,
+/// as RFC 8785 §3.2.2 reads them (its own test vector writes
+/// `333333333.33333329` for the double `333333333.3333333`): for tools that
+/// canonicalise others' JSON (`lading canonicalize`), never for records.
+/// Integers a double does not hold are still refused.
+pub fn parse_rfc8785(bytes: &[u8]) -> Result<Value, JsonError> {
+    parse_with(bytes, Integers::Double, Decimals::Nearest)
+}
+
+/// [`parse_strict`] for input that is decoded into typed fields rather
+/// than kept as it is (an OTLP/JSON request, whose `intValue` may be any
+/// int64): integers within the `i64`/`u64` range are kept exactly, as
+/// `serde_json` numbers, however large. Decimals must still be exact
+/// doubles. Do not [`canonicalize`] the result as it is: RFC 8785 writes
+/// every number as a double.
+pub fn parse_strict_exact_integers(bytes: &[u8]) -> Result<Value, JsonError> {
+    parse_with(bytes, Integers::Exact64, Decimals::Exact)
+}
+
+fn parse_with(bytes: &[u8], integers: Integers, decimals_are: Decimals) -> Result<Value, JsonError> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Err(JsonError::Encoding("input starts with a UTF-8 byte order mark, which JSON forbids".into()));
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|e| JsonError::Encoding(format!("input is not UTF-8: invalid byte at offset {}", e.valid_up_to())))?;
+    let decimals = Seen { seen: RefCell::new(Vec::new()), fail_at: None };
+    let value = parse_pass(text, integers, &decimals)?;
+    let seen = decimals.seen.into_inner();
+    if seen.is_empty() || decimals_are == Decimals::Nearest {
+        return Ok(value);
+    }
+    // serde_json hands the visitor only the double, so the literals are
+    // read again from the text: the n-th decimal literal is the n-th double
+    // visited (both in document order). Only documents with decimals pay.
+    let literals = decimal_literals(text);
+    let inexact = seen.iter().zip(&literals).position(|(&v, literal)| !same_value(literal, v));
+    match inexact {
+        None if literals.len() == seen.len() => Ok(value),
+        // A second pass stops at that number, for its pointer, line and column.
+        found => {
+            let decimals = Seen { seen: RefCell::new(Vec::new()), fail_at: Some(found.unwrap_or(seen.len())) };
+            match parse_pass(text, integers, &decimals) {
+                Err(e) => Err(e),
+                Ok(_) => Err(JsonError::Syntax {
+                    message: "internal error: the decimal literals could not be matched to their values".into(),
+                    line: 1,
+                    column: 1,
+                }),
+            }
+        }
+    }
+}
+
+fn parse_pass(text: &str, integers: Integers, decimals: &Seen) -> Result<Value, JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = StrictSeed { path: Path::Root }.deserialize(&mut de).map_err(syntax)?;
+    let value = StrictSeed { path: Path::Root, integers, decimals }.deserialize(&mut de).map_err(syntax)?;
     de.end().map_err(syntax)?;
     Ok(value)
+}
+
+/// Which integers a parse keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Integers {
+    /// Those a double holds exactly (I-JSON), or whose canonical RFC 8785
+    /// form is their own digits.
+    Double,
+    /// Every `i64` and `u64`.
+    Exact64,
+}
+
+/// How a parse reads decimals.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decimals {
+    /// Only those a double holds (see [`same_value`]).
+    Exact,
+    /// As the nearest double.
+    Nearest,
+}
+
+/// The doubles serde_json read from decimal literals (those with a
+/// fraction or exponent, or beyond `u64`), in document order.
+struct Seen {
+    seen: RefCell<Vec<f64>>,
+    /// Fail at this decimal (0-based), naming where it is.
+    fail_at: Option<usize>,
+}
+
+/// The number tokens of `text` that serde_json reads as doubles: those
+/// with a fraction or an exponent, and integers beyond the `u64`/`i64`
+/// range. Strings are skipped (escapes included).
+fn decimal_literals(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                let token = &text[start..i];
+                // serde_json reads `-0` as the double -0.0.
+                let integer = !token.contains(['.', 'e', 'E']) && token != "-0";
+                if !integer || (token.parse::<u64>().is_err() && token.parse::<i64>().is_err()) {
+                    out.push(token);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Whether reading the decimal `literal` as the double `v` loses nothing
+/// its writer wrote: `literal` is `v`'s exact value correctly rounded to
+/// the literal's own count of significant digits. `0.1`, `1.50`,
+/// `1.00000000000000006e-1` (both 0.1 printed at 1 and 18 digits) and
+/// 2^60 pass; `0.10000000000000000001`, `3.14159265358979323846`,
+/// `9007199254740993` and `1e-400` would come back as other digits and fail.
+/// Whatever RFC 8785 writes (the shortest digits that read back as `v`) passes.
+fn same_value(literal: &str, v: f64) -> bool {
+    if !v.is_finite() {
+        return false;
+    }
+    let Some((negative, digits, exponent)) = decimal(literal) else { return false };
+    if digits.is_empty() {
+        return v == 0.0;
+    }
+    // A double's exact expansion has at most 767 significant digits.
+    if digits.len() > 800 {
+        return false;
+    }
+    // Rust's `{:.N e}` prints the exact value correctly rounded.
+    let printed = format!("{:.*e}", digits.len() - 1, v);
+    decimal(&printed) == Some((negative, digits, exponent))
+}
+
+/// A decimal number as (negative, significant digits without leading or
+/// trailing zeros, exponent of the last digit); zero is `(false, "", 0)`.
+fn decimal(text: &str) -> Option<(bool, String, i64)> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], rest[at + 1..].parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = whole.chars().chain(fraction.chars()).collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut exponent = exponent.checked_sub(i64::try_from(fraction.len()).ok()?)?;
+    let significant = digits.trim_start_matches('0');
+    let trimmed = significant.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    exponent = exponent.checked_add(i64::try_from(significant.len() - trimmed.len()).ok()?)?;
+    Some((negative, trimmed.to_owned(), exponent))
 }
 
 fn syntax(e: serde_json::Error) -> JsonError {
@@ -246,24 +415,32 @@ impl Path<'_> {
 
 struct StrictSeed<'a> {
     path: Path<'a>,
+    integers: Integers,
+    decimals: &'a Seen,
 }
 
 impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(StrictVisitor { path: self.path })
+        deserializer.deserialize_any(StrictVisitor {
+            path: self.path,
+            integers: self.integers,
+            decimals: self.decimals,
+        })
     }
 }
 
 struct StrictVisitor<'a> {
     path: Path<'a>,
+    integers: Integers,
+    decimals: &'a Seen,
 }
 
 impl StrictVisitor<'_> {
     /// Accepts an integer up to 2^53 − 1 in magnitude (the I-JSON range,
-    /// which a double holds exactly), and beyond it only when RFC 8785 writes
-    /// it back unchanged — when it is the shortest form of a double, such as
+    /// which a double holds exactly), and beyond it only when the double it
+    /// reads as gives its digits back — such as the shortest form of a double,
     /// 33222222222222224 or 222222222222222000, the canonical forms of
     /// 33222222222222222.3 and 222222222222222E3 (refusing those made some
     /// accepted documents' canonical form unreadable; found by the
@@ -271,8 +448,9 @@ impl StrictVisitor<'_> {
     /// 9007199254740992 and is refused.
     fn integer<E: de::Error>(&self, magnitude: u64, value: Number) -> Result<Value, E> {
         #[allow(clippy::cast_precision_loss)]
-        let unchanged = magnitude <= MAX_EXACT_INTEGER
-            || ryu_js::Buffer::new().format_finite(magnitude as f64) == magnitude.to_string();
+        let unchanged = self.integers == Integers::Exact64
+            || magnitude <= MAX_EXACT_INTEGER
+            || same_value(&magnitude.to_string(), magnitude as f64);
         if !unchanged {
             return Err(E::custom(format!(
                 "integer at {} is beyond ±(2^53 − 1) and not a double's canonical form: read as a double it would change",
@@ -303,6 +481,16 @@ impl<'de> Visitor<'de> for StrictVisitor<'_> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        let mut seen = self.decimals.seen.borrow_mut();
+        if self.decimals.fail_at == Some(seen.len()) {
+            return Err(E::custom(format!(
+                "number at {} has more digits than a double holds (it would read as {}): \
+                 send it as a string, or with fewer digits",
+                self.path.pointer(),
+                ryu_js::Buffer::new().format(v)
+            )));
+        }
+        seen.push(v);
         // serde_json already rejects literals beyond the double range, so `v`
         // is finite here; stay defensive all the same.
         Number::from_f64(v)
@@ -324,7 +512,11 @@ impl<'de> Visitor<'de> for StrictVisitor<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(StrictSeed { path: Path::Index(items.len(), &self.path) })? {
+        while let Some(item) = seq.next_element_seed(StrictSeed {
+            path: Path::Index(items.len(), &self.path),
+            integers: self.integers,
+            decimals: self.decimals,
+        })? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -337,7 +529,7 @@ impl<'de> Visitor<'de> for StrictVisitor<'_> {
             if object.contains_key(&key) {
                 return Err(de::Error::custom(format!("duplicate object key at {}", path.pointer())));
             }
-            let value = map.next_value_seed(StrictSeed { path })?;
+            let value = map.next_value_seed(StrictSeed { path, integers: self.integers, decimals: self.decimals })?;
             object.insert(key, value);
         }
         Ok(Value::Object(object))
@@ -381,17 +573,10 @@ mod tests {
 
     /// Found by the `json_jcs` fuzz target: `[33222222222222222.3332]` was
     /// accepted, but its canonical form `[33222222222222224]` was refused.
+    /// Since issue 23 it is refused itself: read as a double it changes.
     #[test]
     fn the_canonical_form_of_large_doubles_parses_again() {
-        for text in [
-            "[\n33222222222222222.3332\n]",
-            "[222222222222222E3]",
-            "[9007199254740992.0]",
-            "[1e20]",
-            "[-1e17]",
-            "[1e21]",
-            "[4503599627370496.5]",
-        ] {
+        for text in ["[222222222222222E3]", "[9007199254740992.0]", "[1e20]", "[-1e17]", "[1e21]", "[-0]", "[-0.0e5]"] {
             let v = parse_strict(text.as_bytes()).expect(text);
             let canonical = canonicalize(&v);
             let again = parse_strict(&canonical)
@@ -402,6 +587,59 @@ mod tests {
         for text in ["[9007199254740993]", "[-9007199254740993]", "[33222222222222223]", "[18446744073709551615]"] {
             assert!(err(text).contains("it would change"), "{text}");
         }
+        for text in ["[\n33222222222222222.3332\n]", "[4503599627370496.5]"] {
+            assert!(err(text).contains("more digits than a double holds"), "{text}");
+        }
+    }
+
+    /// Issue 23: a decimal with more digits than a double holds was read as
+    /// the nearest double and signed rounded. Now it is refused, naming the
+    /// field, line and column; numbers whose value a double keeps are kept.
+    #[test]
+    fn decimals_a_double_would_round_are_refused_where_they_are() {
+        let e = err("{\"a\": \"1.5e-400 \\\" 0.1\", \"b\": [0.5, 1e3],\n \"pi\": 3.14159265358979323846}");
+        assert!(e.contains("number at /pi has more digits than a double holds"), "{e}");
+        assert!(e.contains("3.141592653589793"), "{e}");
+        assert!(e.contains("line 2"), "{e}");
+        for text in ["[0.10000000000000000001]", "[1e-400]", "[-2.5e-324]", "[123456789012345678901234567890]"] {
+            assert!(err(text).contains("more digits than a double holds"), "{text}");
+        }
+        for text in [
+            "[0.1, 1.50, 1E3, -0.000001, 5e-324, 1.7976931348623157e308, 100000000000000000000]",
+            "[2.0e0, 1.00000000000000006e-01, 1.0000000000000000555111512E-1]",
+        ] {
+            let v = parse_strict(text.as_bytes()).expect(text);
+            assert_eq!(canonicalize(&parse_strict(&canonicalize(&v)).expect("again")), canonicalize(&v));
+        }
+    }
+
+    #[test]
+    fn rfc8785_parsing_reads_decimals_as_the_nearest_double_but_refuses_integers() {
+        let v = parse_rfc8785(b"[333333333.33333329, 3.14159265358979323846]").expect("rounded");
+        assert_eq!(canonicalize(&v), b"[333333333.3333333,3.141592653589793]");
+        assert!(parse_strict(b"[333333333.33333329]").is_err());
+        assert!(parse_rfc8785(b"[9007199254740993]").is_err());
+    }
+
+    #[test]
+    fn exact_integer_parsing_keeps_every_int64_and_uint64() {
+        let v = parse_strict_exact_integers(b"[9223372036854775807, -9223372036854775808, 18446744073709551615]")
+            .expect("exact");
+        assert_eq!(v[0].as_i64(), Some(i64::MAX));
+        assert_eq!(v[1].as_i64(), Some(i64::MIN));
+        assert_eq!(v[2].as_u64(), Some(u64::MAX));
+        assert!(parse_strict(b"[9223372036854775807]").is_err());
+        let e = parse_strict_exact_integers(b"[18446744073709551617]").expect_err("beyond u64");
+        assert!(e.to_string().contains("more digits"), "{e}");
+    }
+
+    #[test]
+    fn decimal_values_compare_regardless_of_spelling() {
+        assert_eq!(decimal("1.50"), decimal("15e-1"));
+        assert_eq!(decimal("-0.0"), decimal("0"));
+        assert_eq!(decimal("100"), Some((false, "1".into(), 2)));
+        assert_ne!(decimal("0.1"), decimal("0.10000000000000001"));
+        assert_eq!(decimal("1e99999999999999999999"), None);
     }
 
     #[test]

@@ -48,8 +48,9 @@ pub struct MaintenanceEvent {
     pub target: String,
     /// Outcome.
     pub result: EventResult,
-    /// OpenTelemetry severity number, 1 (TRACE) to 24 (FATAL4).
-    #[schemars(range(min = 1, max = 24))]
+    /// OpenTelemetry severity number, 1 (TRACE) to 24 (FATAL4); 0
+    /// (SEVERITY_NUMBER_UNSPECIFIED) when the source gave none.
+    #[schemars(range(min = 0, max = 24))]
     pub severity_number: u8,
     /// Work-order reference in the provider's or client's system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +58,36 @@ pub struct MaintenanceEvent {
     /// Further attributes, kept as given.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, serde_json::Value>,
+    /// Attribute values kept as strings because a JSON number (an IEEE 754
+    /// double, RFC 8785) cannot hold them exactly: the JSON pointer of each
+    /// such string, from the event's root and under `/attributes`, to the
+    /// type the source gave it (an int64 beyond ±(2^53 − 1), a NaN or
+    /// infinite double).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub value_types: BTreeMap<String, ValueType>,
+}
+
+/// The source type of a value kept as a string (see
+/// [`MaintenanceEvent::value_types`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueType {
+    /// A signed 64-bit integer, as its decimal digits (`-9223372036854775808`).
+    Int64,
+    /// An IEEE 754 double that JSON has no number for: `NaN`, `Infinity` or
+    /// `-Infinity`.
+    Double,
+}
+
+impl ValueType {
+    /// Whether `text` is this type's string form: the canonical decimal of
+    /// an `i64`, or one of `NaN`, `Infinity`, `-Infinity`.
+    pub fn accepts(self, text: &str) -> bool {
+        match self {
+            ValueType::Int64 => text.parse::<i64>().is_ok_and(|i| i.to_string() == text),
+            ValueType::Double => matches!(text, "NaN" | "Infinity" | "-Infinity"),
+        }
+    }
 }
 
 /// Source of an event's clock.

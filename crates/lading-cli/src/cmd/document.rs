@@ -97,7 +97,8 @@ pub(crate) fn validate(args: &ValidateArgs, json_out: bool) -> Result<ExitCode> 
 pub(crate) fn canonicalize(args: &CanonicalizeArgs) -> Result<ExitCode> {
     use std::io::Write as _;
     let bytes = fsio::read_limited(&args.file, fsio::MAX_DOCUMENT_BYTES)?;
-    let value = json::parse_strict(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    // RFC 8785 reads decimals as the nearest double; records use parse_strict.
+    let value = json::parse_rfc8785(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let mut out = std::io::stdout().lock();
     out.write_all(&json::canonicalize(&value))?;
     out.flush()?;

@@ -1,30 +1,42 @@
 //! OpenTelemetry logs (OTLP) to maintenance events. Requests are decoded
-//! by the maintained `opentelemetry-proto` types (protobuf via prost, JSON
-//! via its serde mapping: camelCase, 64-bit times as strings, hex ids).
+//! into the maintained `opentelemetry-proto` types: protobuf by prost,
+//! JSON by [`json`] (the protobuf JSON mapping, 64-bit integers as strings
+//! or numbers, hex ids, `{}` for an empty value, `"NaN"`).
 //!
 //! Mapping (documented in the README): one event per LogRecord;
 //! `occurred_at` ← TimeUnixNano (must be set), `observed_at` ←
 //! ObservedTimeUnixNano (else the ingestion time), `severity_number` ←
-//! SeverityNumber (1–24; UNSPECIFIED is refused). Event fields come from log
-//! record attributes first, then resource attributes, by the keys in
-//! [`KEYS`] (Lading's `maint.*` keys, then OpenTelemetry semantic-convention
-//! keys such as `device.id`, `host.name`, `user.id`, `session.id`,
-//! `log.record.uid`); `action` falls back to the record's EventName. The
-//! body is kept as `attributes.message` (a string) or `attributes.body`;
-//! every other attribute is kept (resource ones as `resource.KEY`), with
-//! SeverityText, TraceId, SpanId and the scope name.
+//! SeverityNumber (0, UNSPECIFIED, when the record has none). Event fields
+//! come from log record attributes first, then resource attributes, by the
+//! keys in [`KEYS`] (Lading's `maint.*` keys, then OpenTelemetry
+//! semantic-convention keys such as `device.id`, `host.name`, `user.id`,
+//! `session.id`, `log.record.uid`); `action` falls back to the record's
+//! EventName. The body is kept as `attributes.message` (a string) or
+//! `attributes.body`; every other attribute is kept (resource ones as
+//! `resource.KEY`), with SeverityText, TraceId, SpanId, EventName and the
+//! scope's name and version.
+//!
+//! Values are kept exactly: an int64 beyond ±(2^53 − 1) and a NaN or
+//! infinite double have no exact JSON number (RFC 8785 writes doubles), so
+//! they are kept as strings (`"9223372036854775807"`, `"NaN"`) and the
+//! event's `value_types` records their JSON pointer and type.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
-use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
+use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 use prost::Message as _;
 use serde_json::{Map, Value};
 
+use lading_model::Pointer;
+use lading_model::maintenance::ValueType;
+
 use crate::fields::{Fields, event_value};
 use crate::input::{Context, LineError, Parsed, typed_event};
+
+mod json;
 
 /// Attribute keys giving each event field, in order of preference.
 pub const KEYS: [(&str, &[&str]); 19] = [
@@ -51,7 +63,7 @@ pub const KEYS: [(&str, &[&str]); 19] = [
 
 /// Decodes an OTLP/HTTP JSON request body.
 pub fn decode_json(bytes: &[u8]) -> Result<ExportLogsServiceRequest, String> {
-    serde_json::from_slice(bytes).map_err(|e| format!("not an OTLP ExportLogsServiceRequest in JSON: {e}"))
+    json::decode(bytes).map_err(|e| format!("not an OTLP ExportLogsServiceRequest in JSON: {e}"))
 }
 
 /// Decodes an OTLP/HTTP protobuf request body.
@@ -67,7 +79,7 @@ pub fn events(ctx: &Context, line: usize, request: &ExportLogsServiceRequest) ->
     for (i, rl) in request.resource_logs.iter().enumerate() {
         let resource = rl.resource.as_ref().map(|r| r.attributes.as_slice()).unwrap_or_default();
         for (j, sl) in rl.scope_logs.iter().enumerate() {
-            let scope = sl.scope.as_ref().map(|s| s.name.as_str()).unwrap_or_default();
+            let scope = sl.scope.as_ref();
             for (k, record) in sl.log_records.iter().enumerate() {
                 let at = format!("/resourceLogs/{i}/scopeLogs/{j}/logRecords/{k}");
                 let event = record_value(ctx, line, resource, scope, record)
@@ -92,16 +104,36 @@ fn time(nanos: u64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs, (nanos % 1_000_000_000) as u32)
 }
 
-fn json_of(v: &AnyValue) -> Value {
+/// The JSON of an OTLP value at `at` (a pointer from the event's root).
+/// What a JSON number cannot hold exactly is kept as a string and its type
+/// recorded in `types`.
+fn json_of(v: &AnyValue, at: &Pointer, types: &mut BTreeMap<String, ValueType>) -> Value {
+    let mut typed = |ty: ValueType, text: String| {
+        types.insert(at.as_str().to_owned(), ty);
+        Value::String(text)
+    };
     match &v.value {
         None => Value::Null,
         Some(any_value::Value::StringValue(s)) => Value::String(s.clone()),
         Some(any_value::Value::BoolValue(b)) => Value::Bool(*b),
+        Some(any_value::Value::IntValue(i)) if i.unsigned_abs() > lading_model::json::MAX_EXACT_INTEGER => {
+            typed(ValueType::Int64, i.to_string())
+        }
         Some(any_value::Value::IntValue(i)) => Value::from(*i),
-        Some(any_value::Value::DoubleValue(d)) => serde_json::Number::from_f64(*d).map_or(Value::Null, Value::Number),
-        Some(any_value::Value::ArrayValue(a)) => Value::Array(a.values.iter().map(json_of).collect()),
+        Some(any_value::Value::DoubleValue(d)) => match serde_json::Number::from_f64(*d) {
+            Some(n) => Value::Number(n),
+            None if d.is_nan() => typed(ValueType::Double, "NaN".into()),
+            None if *d > 0.0 => typed(ValueType::Double, "Infinity".into()),
+            None => typed(ValueType::Double, "-Infinity".into()),
+        },
+        Some(any_value::Value::ArrayValue(a)) => {
+            Value::Array(a.values.iter().enumerate().map(|(i, v)| json_of(v, &at.index(i), types)).collect())
+        }
         Some(any_value::Value::KvlistValue(kv)) => Value::Object(
-            kv.values.iter().map(|p| (p.key.clone(), p.value.as_ref().map_or(Value::Null, json_of))).collect(),
+            kv.values
+                .iter()
+                .map(|p| (p.key.clone(), p.value.as_ref().map_or(Value::Null, |v| json_of(v, &at.key(&p.key), types))))
+                .collect(),
         ),
         Some(any_value::Value::BytesValue(b)) => Value::String(hex::encode(b)),
         // A string-table index only means something in the profiles signal.
@@ -122,7 +154,7 @@ fn record_value(
     ctx: &Context,
     line: usize,
     resource: &[KeyValue],
-    scope: &str,
+    scope: Option<&InstrumentationScope>,
     record: &LogRecord,
 ) -> Result<Value, LineError> {
     fn find<'a>(attrs: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
@@ -145,38 +177,43 @@ fn record_value(
     let Some(occurred_at) = time(record.time_unix_nano) else {
         return Err(LineError::new(line, "timeUnixNano is unset; a maintenance event needs the time it occurred"));
     };
-    let severity_number =
-        u8::try_from(record.severity_number).ok().filter(|n| (1..=24).contains(n)).ok_or_else(|| {
-            LineError::new(
-                line,
-                format!("severityNumber {} is not 1 to 24 (UNSPECIFIED is refused)", record.severity_number),
-            )
-        })?;
+    // 0 is SEVERITY_NUMBER_UNSPECIFIED: exporters send it for a record
+    // logged without a level, and it is recorded as such.
+    let severity_number = u8::try_from(record.severity_number).ok().filter(|n| *n <= 24).ok_or_else(|| {
+        LineError::new(line, format!("severityNumber {} is not 0 (unspecified) to 24", record.severity_number))
+    })?;
     let mut attributes = Map::new();
+    let mut types = BTreeMap::new();
+    let attributes_at = Pointer::from("/attributes");
+    let mut keep = |attributes: &mut Map<String, Value>, key: String, value: Option<&AnyValue>| {
+        let at = attributes_at.key(&key);
+        attributes.insert(key, value.map_or(Value::Null, |v| json_of(v, &at, &mut types)));
+    };
     for a in &record.attributes {
         if !used.contains(&a.key.as_str()) {
-            attributes.insert(a.key.clone(), a.value.as_ref().map_or(Value::Null, json_of));
+            keep(&mut attributes, a.key.clone(), a.value.as_ref());
         }
     }
     for a in resource {
         if !used.contains(&a.key.as_str()) {
-            attributes.insert(format!("resource.{}", a.key), a.value.as_ref().map_or(Value::Null, json_of));
+            keep(&mut attributes, format!("resource.{}", a.key), a.value.as_ref());
         }
     }
-    match record.body.as_ref().map(json_of) {
-        Some(Value::String(s)) => {
-            attributes.insert("message".into(), Value::String(s));
+    match &record.body {
+        Some(AnyValue { value: Some(any_value::Value::StringValue(s)) }) => {
+            attributes.insert("message".into(), Value::String(s.clone()));
         }
-        Some(Value::Null) | None => {}
-        Some(other) => {
-            attributes.insert("body".into(), other);
-        }
+        // An empty body (`"body": {}`) or none: nothing to keep.
+        Some(AnyValue { value: None }) | None => {}
+        Some(other) => keep(&mut attributes, "body".into(), Some(other)),
     }
     for (key, value) in [
         ("severity_text", record.severity_text.clone()),
         ("trace_id", hex::encode(&record.trace_id)),
         ("span_id", hex::encode(&record.span_id)),
-        ("scope.name", scope.to_owned()),
+        ("event_name", record.event_name.clone()),
+        ("scope.name", scope.map(|s| s.name.clone()).unwrap_or_default()),
+        ("scope.version", scope.map(|s| s.version.clone()).unwrap_or_default()),
     ] {
         if !value.is_empty() {
             attributes.insert(key.into(), Value::String(value));
@@ -193,6 +230,7 @@ fn record_value(
         observed_at: time(record.observed_time_unix_nano),
         severity_number,
         attributes,
+        value_types: types,
         id_prefix: "otlp",
         id_source: record.encode_to_vec(),
     };
@@ -214,7 +252,7 @@ mod tests {
     }
 
     fn sample() -> ExportLogsServiceRequest {
-        let text = include_str!("../../../samples/maint/otlp.jsonl");
+        let text = include_str!("../../../../samples/maint/otlp.jsonl");
         decode_json(text.trim().as_bytes()).expect("the sample decodes")
     }
 
@@ -255,7 +293,7 @@ mod tests {
         let mut request = sample();
         let records = &mut request.resource_logs[0].scope_logs[0].log_records;
         records[0].time_unix_nano = 0;
-        records[1].severity_number = 0;
+        records[1].severity_number = 25;
         records[2].attributes.retain(|a| a.key != "maint.category");
         records[3].attributes.push(KeyValue {
             key: "maint.result".into(),
@@ -269,7 +307,7 @@ mod tests {
         let errs: Vec<LineError> = out.into_iter().map(|r| r.expect_err("refused")).collect();
         assert_eq!(errs[0].pointer.as_deref(), Some("/resourceLogs/0/scopeLogs/0/logRecords/0"));
         assert!(errs[0].message.contains("timeUnixNano is unset"), "{}", errs[0]);
-        assert!(errs[1].message.contains("severityNumber 0"), "{}", errs[1]);
+        assert!(errs[1].message.contains("severityNumber 25 is not 0 (unspecified) to 24"), "{}", errs[1]);
         assert!(errs[2].message.contains("maint.category"), "{}", errs[2]);
         assert!(errs[3].message.contains("event /result"), "{}", errs[3]);
         assert!(errs.iter().all(|e| e.line == 7));
