@@ -12,6 +12,8 @@
 //!   revocation by CRL at that time ([`crl`]).
 //! - [`identity`]: who a certificate names (subject, organizationIdentifier,
 //!   serialNumber — the unified social credit code —, issuer, serial).
+//! - [`bundle`]: certificate-bound Sigstore bundles v0.3 (DSSE envelope,
+//!   certificate chain, RFC 3161 timestamps).
 //! - [`issue`]: a small test CA (roots, intermediates, leaves, TSA
 //!   certificates, CRLs) signing with lading-crypto's [`SigningKey`].
 //!
@@ -39,6 +41,7 @@
 //!
 //! [`SigningKey`]: lading_crypto::SigningKey
 
+pub mod bundle;
 pub mod crl;
 pub mod identity;
 pub mod issue;
