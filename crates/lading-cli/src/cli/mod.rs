@@ -13,6 +13,7 @@ mod inventory;
 mod key;
 mod log;
 mod maint;
+pub(crate) mod pki;
 mod release;
 mod serve;
 mod sign;
@@ -130,6 +131,9 @@ pub(crate) enum Command {
     Bench(BenchCommand),
     /// Run the whole journey that exists so far in a temporary directory.
     Demo(DemoArgs),
+    /// A private X.509 test hierarchy: root and intermediate CAs, signer and TSA certificates, CRLs.
+    #[command(subcommand)]
+    Pki(pki::PkiCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Write the manual pages (lading.1 and one per subcommand), or print lading.1.

@@ -9,18 +9,32 @@ pub(crate) struct SignArgs {
     /// Private key (PKCS#8 PEM).
     #[arg(long)]
     pub(crate) key: PathBuf,
-    /// Write the envelope here instead of stdout.
+    /// The signer's certificate chain (PEM, leaf first, then intermediates): the output
+    /// becomes a Sigstore bundle v0.3 carrying the chain. The leaf must certify --key,
+    /// allow digitalSignature and be valid now.
+    #[arg(long)]
+    pub(crate) cert: Option<PathBuf>,
+    /// Write the envelope (or bundle) here instead of stdout.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct VerifySignatureArgs {
-    /// The DSSE envelope (JSON).
+    /// The DSSE envelope or certificate-bound Sigstore bundle (JSON).
     pub(crate) envelope: PathBuf,
-    /// Public key (SPKI PEM).
+    /// Public key (SPKI PEM), for a bare envelope.
+    #[arg(long, required_unless_present = "ca", conflicts_with = "ca")]
+    pub(crate) pubkey: Option<PathBuf>,
+    /// Trusted root certificates (PEM or DER; repeatable): validate the bundle's chain (RFC 5280).
     #[arg(long)]
-    pub(crate) pubkey: PathBuf,
+    pub(crate) ca: Vec<PathBuf>,
+    /// CRLs to check revocation against (PEM or DER; repeatable).
+    #[arg(long, requires = "ca")]
+    pub(crate) crl: Vec<PathBuf>,
+    /// Judge validity and revocation at this time (RFC 3339) instead of now.
+    #[arg(long, requires = "ca")]
+    pub(crate) at: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

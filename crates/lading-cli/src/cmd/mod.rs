@@ -11,6 +11,7 @@ mod inventory;
 mod key;
 mod log;
 pub(crate) mod maint;
+pub(crate) mod pki;
 mod release;
 mod serve;
 mod sign;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use crate::cli::pki::PkiCommand;
 use crate::cli::{
     AlgArg, BenchCommand, BundleCommand, CertifyCommand, Cli, Command, CredentialCommand, HoldCommand, InspectCommand,
     InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand, MaintCommand, ProviderCommand, ReleaseCommand,
@@ -108,6 +110,11 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Logs(LogsCommand::AddWitness(args)) => serve::logs_add_witness(&args, json),
         Command::Witness(WitnessCommand::Show(args)) => serve::witness_show(&args.data, &args.origin_prefix, json),
         Command::Witness(WitnessCommand::Trust(args)) => serve::witness_trust(&args, json),
+        Command::Pki(PkiCommand::InitCa(args)) => pki::init_ca(&args, json),
+        Command::Pki(PkiCommand::Issue(args)) => pki::issue(&args, json),
+        Command::Pki(PkiCommand::Crl(args)) => pki::crl(&args, json),
+        Command::Pki(PkiCommand::Show(args)) => pki::show(&args, json),
+        Command::Pki(PkiCommand::Verify(args)) => pki::verify(&args, json),
     }
 }
 

@@ -8,6 +8,9 @@ use lading_model::json;
 use serde_json::json;
 
 use crate::cli::{SignArgs, SigstoreBundleArgs, VerifySignatureArgs};
+use lading_pki::bundle::CertificateBundle;
+
+use super::pki;
 use crate::{fsio, output};
 
 /// Signs the document in `bytes` (named `name` in errors) with `key`.
@@ -27,8 +30,26 @@ pub(crate) fn sign(args: &SignArgs, json_out: bool) -> Result<ExitCode> {
     let key = fsio::read_private_key(&args.key)?;
     let name = args.file.display().to_string();
     let bytes = fsio::read_limited(&args.file, fsio::MAX_DOCUMENT_BYTES)?;
+    let chain = match &args.cert {
+        Some(path) => {
+            let chain = super::pki::read_certificates(path)?;
+            let leaf = chain.first().ok_or_else(|| anyhow!("{}: no certificate", path.display()))?;
+            lading_pki::path::check_signing_leaf(leaf, &key.verifying_key(), chrono::Utc::now())
+                .with_context(|| format!("{}: refusing to sign with this certificate", path.display()))?;
+            Some(chain)
+        }
+        None => None,
+    };
     let envelope = sign_bytes(&name, &bytes, &key)?;
-    let text = envelope_text(&envelope);
+    let text = match chain {
+        Some(chain) => {
+            let bundle = lading_pki::bundle::CertificateBundle { envelope, chain, timestamps: Vec::new() };
+            let mut text = serde_json::to_string_pretty(&bundle.to_json()?)?;
+            text.push('\n');
+            text
+        }
+        None => envelope_text(&envelope),
+    };
     match &args.out {
         Some(out) => {
             fsio::write_output(out, text.as_bytes())?;
@@ -47,7 +68,10 @@ pub(crate) fn sign(args: &SignArgs, json_out: bool) -> Result<ExitCode> {
 }
 
 pub(crate) fn verify_signature(args: &VerifySignatureArgs, json_out: bool) -> Result<ExitCode> {
-    let key = fsio::read_public_key(&args.pubkey)?;
+    let Some(pubkey) = &args.pubkey else {
+        return verify_certificate_bound(args, json_out);
+    };
+    let key = fsio::read_public_key(pubkey)?;
     let name = args.envelope.display().to_string();
     let bytes = fsio::read_limited(&args.envelope, fsio::MAX_DOCUMENT_BYTES)?;
     let result = Envelope::from_json_bytes(&bytes)
@@ -117,4 +141,65 @@ pub(crate) fn sigstore_bundle(args: &SigstoreBundleArgs, json_out: bool) -> Resu
         None => output::line(text.trim_end())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `verify-signature X --ca ROOT…`: the bundle's chain is validated at the
+/// signing time, then the envelope is verified with the leaf's key.
+fn verify_certificate_bound(args: &VerifySignatureArgs, json_out: bool) -> Result<ExitCode> {
+    let name = args.envelope.display().to_string();
+    let bytes = fsio::read_limited(&args.envelope, fsio::MAX_DOCUMENT_BYTES)?;
+    let value = json::parse_strict(&bytes).map_err(|e| anyhow!("{name}: {e}"))?;
+    if !CertificateBundle::is_bundle(&value) {
+        anyhow::bail!(
+            "{name}: not a Sigstore bundle; --ca verifies certificate-bound bundles (use --pubkey for an envelope)"
+        );
+    }
+    let bundle = CertificateBundle::from_json(&value).with_context(|| name.clone())?;
+    let (roots, crls) = pki::read_trust(&args.ca, &args.crl)?;
+    let time = pki::SigningTime::from_flag(args.at.as_deref())?;
+    let options = lading_pki::Options::at(time.at).with_crls(&crls);
+    let result = lading_pki::validate(&bundle.chain, &roots, &options)
+        .map_err(|e| anyhow!("certificate path: {e}"))
+        .and_then(|path| {
+            let key = lading_pki::path::certified_key(&bundle.chain[0])?;
+            let verified = verify_statement(&bundle.envelope, &key)?;
+            Ok((path, key, verified))
+        });
+    match result {
+        Ok((path, key, v)) => {
+            let meta = v.document.meta();
+            if json_out {
+                let mut out = pki::path_json(&path, &time);
+                let extra = json!({
+                    "ok": true, "valid": true, "envelope": name, "keyid": key.key_id().as_str(),
+                    "algorithm": key.algorithm().name(), "kind": meta.kind.name(), "document_id": meta.id,
+                    "predicate_type": v.statement.predicate_type, "subjects": v.statement.subject.len(),
+                });
+                if let (Some(o), Some(e)) = (out.as_object_mut(), extra.as_object()) {
+                    o.extend(e.clone());
+                }
+                output::json_line(&out)?;
+            } else {
+                output::line(&format!(
+                    "OK: {name}: valid {} signature over {} {} ({} subjects)\n{}",
+                    key.algorithm(),
+                    meta.kind,
+                    meta.id,
+                    v.statement.subject.len(),
+                    pki::path_text(&path, &time)
+                ))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if json_out {
+                output::json_line(&json!({
+                    "ok": false, "valid": false, "envelope": name, "reason": format!("{e:#}"),
+                    "time": time.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "time_source": time.source,
+                }))?;
+            }
+            eprintln!("FAIL: {name}: {e:#}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }
