@@ -28,6 +28,8 @@ use crate::trustlist::{Deliverable, Role, Status, TrustList};
 pub const BUNDLE_KIND: &str = "evidence-bundle";
 /// The type URI a compliance statement is logged under.
 pub const STATEMENT_TYPE: &str = "urn:lading:compliance-statement:v1";
+/// The type URI a status list version is logged under.
+pub const STATUS_LIST_TYPE: &str = "urn:lading:status-list:v1";
 /// The credential type of a certificate.
 pub const CERTIFICATE_TYPE: &str = "LadingConformityCertificate";
 /// The credential type of a compliance statement.
@@ -197,6 +199,12 @@ fn issuer_key(did: &str) -> Result<(VerifyingKey, String), String> {
 pub fn statement_leaf(statement_bytes: &[u8], issuer: &str) -> Result<Vec<u8>, String> {
     let (_, key_id) = issuer_key(issuer)?;
     Ok(lading_crypto::registry_leaf(STATEMENT_TYPE, statement_bytes, &key_id))
+}
+
+/// The registry-log entry of a status list version issued by `issuer` (its `did:key`).
+pub fn status_list_leaf(list_bytes: &[u8], issuer: &str) -> Result<Vec<u8>, String> {
+    let (_, key_id) = issuer_key(issuer)?;
+    Ok(lading_crypto::registry_leaf(STATUS_LIST_TYPE, list_bytes, &key_id))
 }
 
 /// The receipts of a bundle that parse (the others prove nothing and are ignored).
@@ -384,7 +392,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
 
     // 4b. Status lists: the statement not revoked; certificates judged at the time of logging (below).
     let status = StatusContext {
-        lists: status_lists(&package, now, c),
+        lists: status_lists(&package, &receipts, policy, now, c),
         now,
         max_age: policy
             .text
@@ -707,14 +715,38 @@ enum Rule {
 }
 
 /// The status lists a bundle carries, each verified at `now`; one that does not is a failed check.
-fn status_lists(package: &Package, now: DateTime<Utc>, c: &mut Checks) -> Vec<(String, StatusList)> {
+/// Each that verified is also looked up in the receipts: a version proven in a trusted log
+/// existed by then, whoever shows it later (required when the policy says so).
+fn status_lists(
+    package: &Package,
+    receipts: &[lading_tlog::Receipt],
+    policy: &Policy,
+    now: DateTime<Utc>,
+    c: &mut Checks,
+) -> Vec<(String, StatusList)> {
     let mut out = Vec::new();
     for (m, b) in package.members(role::STATUS_LIST) {
         let opened = json_of(b, &m.path).and_then(|value| {
             StatusList::open(&value, now).map_err(|e| reason!(MemberUnreadable, path = m.path, error = e))
         });
         match opened {
-            Ok(l) => out.push((m.path.clone(), l)),
+            Ok(l) => {
+                let logged = status_list_leaf(b, &l.issuer)
+                    .ok()
+                    .and_then(|leaf| find_receipt(receipts, &leaf, &policy.logs))
+                    .map(|(w, _)| w);
+                let name = format!("status list {}: logged", m.path);
+                match logged {
+                    Some(w) => {
+                        c.push(name, Ok(w));
+                    }
+                    None if policy.text.require_logged_status_lists => {
+                        c.push(name, Err(reason!(StatusListNotLogged, version = version_text(&l))));
+                    }
+                    None => c.na(name, reason!(StatusListNotLogged, version = version_text(&l))),
+                }
+                out.push((m.path.clone(), l));
+            }
             Err(e) => {
                 c.push(format!("status list {}", m.path), Err(e));
             }
