@@ -643,8 +643,9 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
     p["require_logged_status_lists"] = json!(true);
     std::fs::write(d.join("logged.json"), p.to_string()).expect("write");
     assert_eq!(verdict(d, bundle_path, "logged.json", None).0, 0);
-    // A list version bundled without --log (the other receipts given as files): a policy requiring
-    // logged lists fails it; others show the check as not applicable.
+    // A new list version bundled without --log beside the logged one (the receipts of the first
+    // bundle given as files): a policy requiring logged lists fails it; others show the check as
+    // not applicable.
     let receipts: Vec<String> = {
         let pkg = Package::from_zip(&std::fs::read(d.join(bundle_path)).expect("bundle")).expect("package");
         let mut out = Vec::new();
@@ -692,6 +693,8 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
         "susp.new.json",
         "--status-list",
         "srev.json",
+        "--status-list",
+        "susp.json",
     ];
     for r in &receipts {
         args.extend(["--receipt", r.as_str()]);
@@ -705,6 +708,29 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
         &verdict(d, "unlogged.lading", "logged.json", None),
         "status list status-lists/1-susp.new.json: logged",
         "no receipt proves version 2",
+    );
+    // A list nobody in the bundle names (here: another issuer's at the body's URL) is no evidence.
+    ok(
+        d,
+        &[
+            "status-list",
+            "new",
+            "--key",
+            "acme.key",
+            "--url",
+            "https://cb.example/status/revocation",
+            "--purpose",
+            "revocation",
+            "--out",
+            "foreign.json",
+        ],
+    );
+    args.extend(["--status-list", "foreign.json"]);
+    ok(d, &args);
+    assert_fails_with(
+        &verdict(d, "unlogged.lading", "policy.json", None),
+        "status list status-lists/4-foreign.json",
+        "names this status list",
     );
 
     // Revoked a second or more after the statement was logged: verified, with a warning naming the date.

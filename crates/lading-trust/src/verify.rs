@@ -400,6 +400,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             // An age too large to represent limits nothing.
             .and_then(|h| i64::try_from(h).ok().and_then(chrono::Duration::try_hours)),
         established: logged_at,
+        named: std::cell::RefCell::new(Vec::new()),
     };
     check_status(c, &mut v.statuses, "statement", &statement, &st.shape.issuer, &status, Rule::Statement);
     let Some(list) = list else { return };
@@ -529,7 +530,18 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     }
 
     // 8. Nothing else: every other member is named by digest in a signed document.
-    check_unsigned_members(c, &package, &vouched, &leaves, policy);
+    // Status lists some credential names, and the receipts of their versions.
+    let named_lists = status.named.take();
+    for (m, b) in package.members(role::STATUS_LIST) {
+        if let Some((_, l)) = status.lists.iter().find(|(p, _)| *p == m.path)
+            && named_lists.contains(&m.path)
+            && let Ok(leaf) = status_list_leaf(b, &l.issuer)
+        {
+            leaves.push(leaf);
+        }
+    }
+    let verified_lists: Vec<String> = status.lists.iter().map(|(p, _)| p.clone()).collect();
+    check_unsigned_members(c, &package, &vouched, &leaves, &named_lists, &verified_lists, policy);
 }
 
 /// Every string under a `sha256` key of a signed document, lowercase.
@@ -558,12 +570,21 @@ fn check_unsigned_members(
     package: &Package,
     vouched: &[(String, String)],
     leaves: &[Vec<u8>],
+    named_lists: &[String],
+    verified_lists: &[String],
     policy: &Policy,
 ) {
     let hashes: Vec<lading_tlog::Hash> = leaves.iter().map(|l| lading_tlog::leaf_hash(l)).collect();
     for (m, b) in package.index.members.iter().zip(&package.files) {
         match m.role.as_str() {
             role::DELIVERABLE | role::CERTIFICATE | role::REPORT | role::STATEMENT | role::TRUST_LIST => {}
+            // One that did not verify has failed already; one that verified must be named.
+            role::STATUS_LIST if named_lists.contains(&m.path) => {}
+            role::STATUS_LIST => {
+                if verified_lists.contains(&m.path) {
+                    c.push(format!("status list {}", m.path), Err(reason!(StatusListNotNamed)));
+                }
+            }
             role::RECEIPT => {
                 let parsed = std::str::from_utf8(b)
                     .map_err(|e| e.to_string())
@@ -702,6 +723,9 @@ struct StatusContext {
     max_age: Option<chrono::Duration>,
     /// The statement's time of logging.
     established: DateTime<Utc>,
+    /// Member paths of the carried lists some credential's entry names, from that credential's
+    /// issuer (every carried version of such a list): the others are no evidence.
+    named: std::cell::RefCell<Vec<String>>,
 }
 
 /// How a set bit is judged.
@@ -821,6 +845,7 @@ fn judge_entry<'a>(e: &StatusEntry, issuer: &str, ctx: &'a StatusContext, rule: 
     let Some(first) = named.first() else {
         return unknown(reason!(StatusListMissing, list = e.list, purpose = e.purpose));
     };
+    ctx.named.borrow_mut().extend(named.iter().filter(|(_, l)| l.issuer == issuer).map(|(p, _)| p.clone()));
     let Some((path, list)) =
         named.iter().filter(|(_, l)| l.issuer == issuer).max_by_key(|(_, l)| (l.sequence, l.issued)).copied()
     else {
