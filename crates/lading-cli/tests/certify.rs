@@ -632,6 +632,106 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
             .starts_with("not revoked: https://cb.example/status/revocation version 1"),
         "{rev}"
     );
+    // bundle create --log logged each carried list version: a receipt proves it.
+    let logged = status_of(&v, "status list status-lists/0-rev.json: logged");
+    assert!(
+        logged["status"] == "pass" && logged["reason"].as_str().expect("reason").starts_with("receipt verifies"),
+        "{logged}"
+    );
+    let mut p: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("policy.json")).expect("policy")).expect("json");
+    p["require_logged_status_lists"] = json!(true);
+    std::fs::write(d.join("logged.json"), p.to_string()).expect("write");
+    assert_eq!(verdict(d, bundle_path, "logged.json", None).0, 0);
+    // A new list version bundled without --log beside the logged one (the receipts of the first
+    // bundle given as files): a policy requiring logged lists fails it; others show the check as
+    // not applicable.
+    let receipts: Vec<String> = {
+        let pkg = Package::from_zip(&std::fs::read(d.join(bundle_path)).expect("bundle")).expect("package");
+        let mut out = Vec::new();
+        for (i, (_, b)) in pkg.members("receipt").iter().enumerate() {
+            let name = format!("r{i}.tlog-proof");
+            std::fs::write(d.join(&name), b).expect("write");
+            out.push(name);
+        }
+        out
+    };
+    ok(
+        d,
+        &[
+            "status-list",
+            "set",
+            "susp.json",
+            "--index",
+            "0",
+            "--value",
+            "1",
+            "--key",
+            "cb.key",
+            "--out",
+            "susp.new.json",
+        ],
+    );
+    let mut args = vec![
+        "bundle",
+        "create",
+        "--deliverable",
+        "seg.lading",
+        "--certificate",
+        "cert.json",
+        "--report",
+        "report.json",
+        "--statement",
+        "statement.json",
+        "--trust-list",
+        "list.signed.json",
+        "--out",
+        "unlogged.lading",
+        "--status-list",
+        "rev.json",
+        "--status-list",
+        "susp.new.json",
+        "--status-list",
+        "srev.json",
+        "--status-list",
+        "susp.json",
+    ];
+    for r in &receipts {
+        args.extend(["--receipt", r.as_str()]);
+    }
+    ok(d, &args);
+    let unlogged = verdict(d, "unlogged.lading", "policy.json", None);
+    assert_eq!(unlogged.0, 0, "{:#?}", failed(&unlogged.1));
+    assert_eq!(status_of(&unlogged.1, "status list status-lists/1-susp.new.json: logged")["status"], "not-applicable");
+    assert_eq!(status_of(&unlogged.1, "status list status-lists/0-rev.json: logged")["status"], "pass");
+    assert_fails_with(
+        &verdict(d, "unlogged.lading", "logged.json", None),
+        "status list status-lists/1-susp.new.json: logged",
+        "no receipt proves version 2",
+    );
+    // A list nobody in the bundle names (here: another issuer's at the body's URL) is no evidence.
+    ok(
+        d,
+        &[
+            "status-list",
+            "new",
+            "--key",
+            "acme.key",
+            "--url",
+            "https://cb.example/status/revocation",
+            "--purpose",
+            "revocation",
+            "--out",
+            "foreign.json",
+        ],
+    );
+    args.extend(["--status-list", "foreign.json"]);
+    ok(d, &args);
+    assert_fails_with(
+        &verdict(d, "unlogged.lading", "policy.json", None),
+        "status list status-lists/4-foreign.json",
+        "names this status list",
+    );
 
     // Revoked a second or more after the statement was logged: verified, with a warning naming the date.
     std::thread::sleep(std::time::Duration::from_millis(1100));

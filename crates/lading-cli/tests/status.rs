@@ -61,6 +61,11 @@ fn setup(d: &Path) {
 
 /// A credential of `cb` with revocation index 17 and suspension index 23, signed.
 fn credential(d: &Path) -> &'static str {
+    credential_at(d, URL, SUSP_URL)
+}
+
+/// [`credential`] with entries in the lists at `rev` and `susp`.
+fn credential_at(d: &Path, rev: &str, susp: &str) -> &'static str {
     let unsigned = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": "urn:uuid:5b0b3f7e-2a43-4c1a-9f57-0d8c3c0c0c01",
@@ -69,10 +74,10 @@ fn credential(d: &Path) -> &'static str {
         "validFrom": "2026-01-01T00:00:00Z",
         "credentialSubject": {"id": "urn:lading:entity:acme"},
         "credentialStatus": [
-            {"id": format!("{URL}#17"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-             "statusListIndex": "17", "statusListCredential": URL},
-            {"id": format!("{SUSP_URL}#23"), "type": "BitstringStatusListEntry", "statusPurpose": "suspension",
-             "statusListIndex": "23", "statusListCredential": SUSP_URL},
+            {"id": format!("{rev}#17"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+             "statusListIndex": "17", "statusListCredential": rev},
+            {"id": format!("{susp}#23"), "type": "BitstringStatusListEntry", "statusPurpose": "suspension",
+             "statusListIndex": "23", "statusListCredential": susp},
         ],
     });
     std::fs::write(d.join("cred.unsigned.json"), unsigned.to_string()).expect("write");
@@ -387,4 +392,133 @@ fn bomb() -> String {
 /// 1,000 entries: below the minimum.
 fn short() -> String {
     gzip_b64(&[0u8; 125])
+}
+
+/// A `lading serve` child, killed and reaped when dropped.
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `lading --json serve --data dep --listen 127.0.0.1:PORT EXTRA…` and waits until it listens.
+fn serve(d: &Path, port: u16, extra: &[&str]) -> Served {
+    use std::io::BufRead as _;
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .current_dir(d)
+        .args(["--json", "serve", "--data", "dep", "--listen", &listen])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("spawn lading serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let served = Served(child);
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    loop {
+        let line = lines.next().expect("lading serve exited before listening").expect("a line");
+        if line.contains("\"listening\"") {
+            std::thread::spawn(move || for _ in lines {});
+            return served;
+        }
+    }
+}
+
+#[test]
+fn lading_serve_publishes_lists_and_credential_verify_online_fetches_caches_and_revalidates_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for k in ["cb", "other"] {
+        ok(d, &["key", "generate", "--out", k]);
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let (rev, susp) = (format!("http://127.0.0.1:{port}/status/rev"), format!("http://127.0.0.1:{port}/status/susp"));
+    ok(d, &["status-list", "new", "--key", "cb.key", "--url", &rev, "--purpose", "revocation", "--out", "rev.json"]);
+    ok(d, &["status-list", "new", "--key", "cb.key", "--url", &susp, "--purpose", "suspension", "--out", "susp.json"]);
+    let cred = credential_at(d, &rev, &susp);
+    // A list outside /status/ is not published: serve refuses to start, naming it.
+    ok(
+        d,
+        &[
+            "status-list",
+            "new",
+            "--key",
+            "cb.key",
+            "--url",
+            "http://x.example/v1/logs",
+            "--purpose",
+            "revocation",
+            "--out",
+            "clash.json",
+        ],
+    );
+    refused(
+        d,
+        &["serve", "--data", "dep", "--listen", "127.0.0.1:0", "--status-list", "clash.json"],
+        "no path under /status/",
+    );
+    std::fs::copy(d.join("rev.json"), d.join("rev.v1.json")).expect("copy");
+
+    let _server =
+        serve(d, port, &["--status-list", "rev.json", "--status-list", "susp.json", "--status-list-max-age", "0"]);
+    let verify = |d: &Path| {
+        let (code, out, err) = lading(d, &["--json", "credential", "verify", cred, "--online", "--cache", "cache"]);
+        (code, serde_json::from_str::<Value>(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}{err}")))
+    };
+    let (code, v) = verify(d);
+    assert_eq!((code, v["status"].as_str()), (0, Some("valid")), "{v}");
+    assert_eq!(v["statuses"][0]["source"], "fetched");
+    // max-age 0: asked again, the ETag matches, 304.
+    let (_, v) = verify(d);
+    assert_eq!((v["status"].as_str(), v["statuses"][0]["source"].as_str()), (Some("valid"), Some("revalidated")));
+    // Revoked in place: published at once.
+    ok(d, &["certify", "revoke", cred, "--status-list", "rev.json", "--key", "cb.key", "--reason", "fraud"]);
+    let (code, v) = verify(d);
+    assert_eq!(
+        (code, v["status"].as_str(), v["statuses"][0]["source"].as_str()),
+        (1, Some("revoked"), Some("fetched"))
+    );
+    assert_eq!(v["statuses"][0]["version"], 2);
+    // The file rolled back to version 1: the server refuses to publish it (503), the client says so.
+    std::fs::copy(d.join("rev.v1.json"), d.join("rev.json")).expect("copy");
+    let (code, v) = verify(d);
+    assert_eq!(code, 1);
+    assert!(v["error"].as_str().expect("error").contains("answered HTTP 503"), "{v}");
+    // An entry whose list (fetched) is of the other purpose is refused.
+    let (code, v) = {
+        let unsigned = read(d, "cred.unsigned.json");
+        let mut wrong = unsigned.clone();
+        wrong["credentialStatus"][1]["statusListCredential"] = json!(format!("http://127.0.0.1:{port}/status/rev"));
+        wrong["credentialStatus"][1]["id"] = json!("urn:x");
+        std::fs::write(d.join("wrong.unsigned.json"), wrong.to_string()).expect("write");
+        ok(d, &["credential", "sign", "wrong.unsigned.json", "--key", "cb.key", "--out", "wrong.json"]);
+        ok(
+            d,
+            &[
+                "status-list",
+                "set",
+                "rev.v1.json",
+                "--index",
+                "17",
+                "--value",
+                "1",
+                "--key",
+                "cb.key",
+                "--out",
+                "rev.json",
+            ],
+        );
+        let (code, out, _) =
+            lading(d, &["--json", "credential", "verify", "wrong.json", "--online", "--cache", "cache"]);
+        (code, serde_json::from_str::<Value>(out.trim()).expect("json"))
+    };
+    assert_eq!(code, 1);
+    assert!(v["error"].as_str().expect("error").contains("status purpose is suspension"), "{v}");
+    // https is not fetched by this build: said plainly.
+    let (code, _, err) = lading(d, &["credential", "verify", credential(d), "--online", "--cache", "cache"]);
+    assert!(code == 1 && err.contains("only http:// URLs are fetched"), "{err}");
 }

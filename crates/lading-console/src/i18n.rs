@@ -1103,6 +1103,8 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::StatusSetUnknownSince => {
             "在 {list} 第 {version} 版（签发于 {issued}）中为{word}，列表未记录起始时间：可能早于声明（{established}）"
         }
+        C::StatusListNotNamed => "本证据包中没有证书或声明引用该状态列表（且由其签发者签发）：它不构成证据",
+        C::StatusListNotLogged => "没有回执证明该状态列表第 {version} 版记录在本策略信任的日志中",
         C::StatementRevoked => "已被服务提供方撤销（自 {since} 起：{why}）；{list} 第 {version} 版",
     }
 }

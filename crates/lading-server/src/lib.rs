@@ -20,6 +20,7 @@ mod auth;
 mod error;
 pub mod listen;
 pub mod otlp;
+pub mod status;
 mod witness;
 
 use std::collections::BTreeMap;

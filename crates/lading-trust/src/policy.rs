@@ -45,6 +45,10 @@ pub struct TrustPolicy {
     /// issued; absent = any age (the age is still reported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_status_age_hours: Option<u64>,
+    /// Refuse a carried status list version that no receipt proves is in
+    /// a log the policy trusts.
+    #[serde(default)]
+    pub require_logged_status_lists: bool,
 }
 
 /// A policy checked and ready to use.

@@ -178,6 +178,10 @@ reasons! {
     StatusSetAfter => "{word} on {since} ({why}), after the statement was established ({established}); {list} version {version}",
     /// Set, and the list does not say since when.
     StatusSetUnknownSince => "{word} in {list} version {version} issued {issued}, which does not record since when: it may predate the statement ({established})",
+    /// A carried status list no credential of the bundle names.
+    StatusListNotNamed => "no certificate or statement of this bundle names this status list (from its issuer): it is no evidence",
+    /// No receipt proves a carried status list version.
+    StatusListNotLogged => "no receipt proves version {version} of this status list is in a log this policy trusts",
     /// The statement was revoked by its provider.
     StatementRevoked => "revoked by its provider (since {since}: {why}); {list} version {version}",
 }

@@ -551,10 +551,14 @@ impl StatusList {
         }
         let mut bits = self.bits.clone();
         bits.set(index, value)?;
-        let mut history = self.history.clone().unwrap_or_default();
-        history.push(StatusChange { index, value, at, reason: reason.to_owned() });
+        // A list made elsewhere has no history to extend; starting one now would not account for
+        // the bits already set, so its versions carry none.
+        let history = self.history.clone().map(|mut h| {
+            h.push(StatusChange { index, value, at, reason: reason.to_owned() });
+            h
+        });
         let sequence = self.sequence.unwrap_or(0) + 1;
-        let unsigned = unsigned_list(&self.id, &self.issuer, self.purpose, &bits, sequence, &history, at);
+        let unsigned = unsigned_list(&self.id, &self.issuer, self.purpose, &bits, sequence, history.as_deref(), at);
         Ok(credential::issue(&unsigned, key, at)?)
     }
 }
@@ -616,10 +620,10 @@ fn unsigned_list(
     purpose: StatusPurpose,
     bits: &Bitstring,
     sequence: u64,
-    history: &[StatusChange],
+    history: Option<&[StatusChange]>,
     at: DateTime<Utc>,
 ) -> Value {
-    json!({
+    let mut list = json!({
         "@context": [VC_V2_CONTEXT],
         "id": id,
         "type": [VERIFIABLE_CREDENTIAL, STATUS_LIST_CREDENTIAL],
@@ -631,9 +635,12 @@ fn unsigned_list(
             "statusPurpose": purpose.name(),
             "encodedList": bits.encode(),
             "sequenceNumber": sequence,
-            "statusChanges": history.iter().map(StatusChange::to_json).collect::<Vec<_>>(),
         },
-    })
+    });
+    if let Some(h) = history {
+        list["credentialSubject"]["statusChanges"] = h.iter().map(StatusChange::to_json).collect();
+    }
+    list
 }
 
 /// A new, all-clear list (sequence number 1) at `url` with `entries`
@@ -653,7 +660,7 @@ pub fn new_list(
     }
     let bits = Bitstring::new(entries)?;
     let issuer = lading_crypto::di::did_key(&key.verifying_key());
-    let unsigned = unsigned_list(url, &issuer, purpose, &bits, 1, &[], at);
+    let unsigned = unsigned_list(url, &issuer, purpose, &bits, 1, Some(&[]), at);
     Ok(credential::issue(&unsigned, key, at)?)
 }
 
@@ -848,6 +855,28 @@ mod tests {
             Err(StatusListError::IndexOutOfRange { .. })
         ));
         assert!(matches!(v2.next_version(1, true, "", &key(), t(2)), Err(StatusListError::TimeGoesBack { .. })));
+    }
+
+    #[test]
+    fn the_next_version_of_a_list_without_history_reads_back() {
+        // Regression (found writing the fuzz target): a list made elsewhere, bits set and no
+        // statusChanges, got a history of one change that did not account for its other bits.
+        let v1 =
+            StatusList::open(&new_list(URL, StatusPurpose::Suspension, MIN_ENTRIES, &key(), t(1)).expect("new"), t(1))
+                .expect("v1");
+        let mut bits = v1.bits.clone();
+        bits.set(2, true).expect("set");
+        let foreign = resign(new_list(URL, StatusPurpose::Suspension, MIN_ENTRIES, &key(), t(1)).expect("new"), |d| {
+            let subject = d["credentialSubject"].as_object_mut().expect("subject");
+            subject.remove("statusChanges");
+            subject.remove("sequenceNumber");
+            subject.insert("encodedList".into(), bits.encode().into());
+        });
+        let foreign = StatusList::open(&foreign, t(2)).expect("foreign");
+        assert_eq!((foreign.sequence, foreign.history.as_ref()), (None, None));
+        let next =
+            StatusList::open(&foreign.next_version(9, true, "x", &key(), t(3)).expect("next"), t(3)).expect("reads");
+        assert_eq!((next.sequence, next.history, next.bits.count_set()), (Some(1), None, 2));
     }
 
     #[test]

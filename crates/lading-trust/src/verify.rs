@@ -28,6 +28,8 @@ use crate::trustlist::{Deliverable, Role, Status, TrustList};
 pub const BUNDLE_KIND: &str = "evidence-bundle";
 /// The type URI a compliance statement is logged under.
 pub const STATEMENT_TYPE: &str = "urn:lading:compliance-statement:v1";
+/// The type URI a status list version is logged under.
+pub const STATUS_LIST_TYPE: &str = "urn:lading:status-list:v1";
 /// The credential type of a certificate.
 pub const CERTIFICATE_TYPE: &str = "LadingConformityCertificate";
 /// The credential type of a compliance statement.
@@ -197,6 +199,12 @@ fn issuer_key(did: &str) -> Result<(VerifyingKey, String), String> {
 pub fn statement_leaf(statement_bytes: &[u8], issuer: &str) -> Result<Vec<u8>, String> {
     let (_, key_id) = issuer_key(issuer)?;
     Ok(lading_crypto::registry_leaf(STATEMENT_TYPE, statement_bytes, &key_id))
+}
+
+/// The registry-log entry of a status list version issued by `issuer` (its `did:key`).
+pub fn status_list_leaf(list_bytes: &[u8], issuer: &str) -> Result<Vec<u8>, String> {
+    let (_, key_id) = issuer_key(issuer)?;
+    Ok(lading_crypto::registry_leaf(STATUS_LIST_TYPE, list_bytes, &key_id))
 }
 
 /// The receipts of a bundle that parse (the others prove nothing and are ignored).
@@ -384,7 +392,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
 
     // 4b. Status lists: the statement not revoked; certificates judged at the time of logging (below).
     let status = StatusContext {
-        lists: status_lists(&package, now, c),
+        lists: status_lists(&package, &receipts, policy, now, c),
         now,
         max_age: policy
             .text
@@ -392,6 +400,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             // An age too large to represent limits nothing.
             .and_then(|h| i64::try_from(h).ok().and_then(chrono::Duration::try_hours)),
         established: logged_at,
+        named: std::cell::RefCell::new(Vec::new()),
     };
     check_status(c, &mut v.statuses, "statement", &statement, &st.shape.issuer, &status, Rule::Statement);
     let Some(list) = list else { return };
@@ -521,7 +530,18 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     }
 
     // 8. Nothing else: every other member is named by digest in a signed document.
-    check_unsigned_members(c, &package, &vouched, &leaves, policy);
+    // Status lists some credential names, and the receipts of their versions.
+    let named_lists = status.named.take();
+    for (m, b) in package.members(role::STATUS_LIST) {
+        if let Some((_, l)) = status.lists.iter().find(|(p, _)| *p == m.path)
+            && named_lists.contains(&m.path)
+            && let Ok(leaf) = status_list_leaf(b, &l.issuer)
+        {
+            leaves.push(leaf);
+        }
+    }
+    let verified_lists: Vec<String> = status.lists.iter().map(|(p, _)| p.clone()).collect();
+    check_unsigned_members(c, &package, &vouched, &leaves, &named_lists, &verified_lists, policy);
 }
 
 /// Every string under a `sha256` key of a signed document, lowercase.
@@ -550,12 +570,21 @@ fn check_unsigned_members(
     package: &Package,
     vouched: &[(String, String)],
     leaves: &[Vec<u8>],
+    named_lists: &[String],
+    verified_lists: &[String],
     policy: &Policy,
 ) {
     let hashes: Vec<lading_tlog::Hash> = leaves.iter().map(|l| lading_tlog::leaf_hash(l)).collect();
     for (m, b) in package.index.members.iter().zip(&package.files) {
         match m.role.as_str() {
             role::DELIVERABLE | role::CERTIFICATE | role::REPORT | role::STATEMENT | role::TRUST_LIST => {}
+            // One that did not verify has failed already; one that verified must be named.
+            role::STATUS_LIST if named_lists.contains(&m.path) => {}
+            role::STATUS_LIST => {
+                if verified_lists.contains(&m.path) {
+                    c.push(format!("status list {}", m.path), Err(reason!(StatusListNotNamed)));
+                }
+            }
             role::RECEIPT => {
                 let parsed = std::str::from_utf8(b)
                     .map_err(|e| e.to_string())
@@ -694,6 +723,9 @@ struct StatusContext {
     max_age: Option<chrono::Duration>,
     /// The statement's time of logging.
     established: DateTime<Utc>,
+    /// Member paths of the carried lists some credential's entry names, from that credential's
+    /// issuer (every carried version of such a list): the others are no evidence.
+    named: std::cell::RefCell<Vec<String>>,
 }
 
 /// How a set bit is judged.
@@ -707,14 +739,38 @@ enum Rule {
 }
 
 /// The status lists a bundle carries, each verified at `now`; one that does not is a failed check.
-fn status_lists(package: &Package, now: DateTime<Utc>, c: &mut Checks) -> Vec<(String, StatusList)> {
+/// Each that verified is also looked up in the receipts: a version proven in a trusted log
+/// existed by then, whoever shows it later (required when the policy says so).
+fn status_lists(
+    package: &Package,
+    receipts: &[lading_tlog::Receipt],
+    policy: &Policy,
+    now: DateTime<Utc>,
+    c: &mut Checks,
+) -> Vec<(String, StatusList)> {
     let mut out = Vec::new();
     for (m, b) in package.members(role::STATUS_LIST) {
         let opened = json_of(b, &m.path).and_then(|value| {
             StatusList::open(&value, now).map_err(|e| reason!(MemberUnreadable, path = m.path, error = e))
         });
         match opened {
-            Ok(l) => out.push((m.path.clone(), l)),
+            Ok(l) => {
+                let logged = status_list_leaf(b, &l.issuer)
+                    .ok()
+                    .and_then(|leaf| find_receipt(receipts, &leaf, &policy.logs))
+                    .map(|(w, _)| w);
+                let name = format!("status list {}: logged", m.path);
+                match logged {
+                    Some(w) => {
+                        c.push(name, Ok(w));
+                    }
+                    None if policy.text.require_logged_status_lists => {
+                        c.push(name, Err(reason!(StatusListNotLogged, version = version_text(&l))));
+                    }
+                    None => c.na(name, reason!(StatusListNotLogged, version = version_text(&l))),
+                }
+                out.push((m.path.clone(), l));
+            }
             Err(e) => {
                 c.push(format!("status list {}", m.path), Err(e));
             }
@@ -789,6 +845,7 @@ fn judge_entry<'a>(e: &StatusEntry, issuer: &str, ctx: &'a StatusContext, rule: 
     let Some(first) = named.first() else {
         return unknown(reason!(StatusListMissing, list = e.list, purpose = e.purpose));
     };
+    ctx.named.borrow_mut().extend(named.iter().filter(|(_, l)| l.issuer == issuer).map(|(p, _)| p.clone()));
     let Some((path, list)) =
         named.iter().filter(|(_, l)| l.issuer == issuer).max_by_key(|(_, l)| (l.sequence, l.issued)).copied()
     else {

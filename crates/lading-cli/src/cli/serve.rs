@@ -44,6 +44,14 @@ pub(crate) struct ServeArgs {
     /// events name people and network addresses; by default only admins see them).
     #[arg(long)]
     pub(crate) public_streams: bool,
+    /// Status lists (W3C Bitstring Status List credentials) to publish, each at the path of its
+    /// URL (`id`), which must start with /status/ (repeat; the file is re-read on every request,
+    /// so a list updated in place is published at once).
+    #[arg(long)]
+    pub(crate) status_list: Vec<PathBuf>,
+    /// How long verifiers may cache a published status list (Cache-Control max-age, seconds).
+    #[arg(long, default_value_t = 300)]
+    pub(crate) status_list_max_age: u32,
     /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
     #[arg(long, default_value_t = 1000)]
     pub(crate) witness_interval_ms: u64,

@@ -321,8 +321,10 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     for (i, path) in args.status_list.iter().enumerate() {
         let bytes = read(path)?;
         let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
-        lading_trust::status_list::StatusList::open(&value, Utc::now())
+        let list = lading_trust::status_list::StatusList::open(&value, Utc::now())
             .with_context(|| format!("{} is not a valid status list", path.display()))?;
+        // With --log, each carried version is logged too: a receipt proves it existed by then.
+        leaves.push(verdict::status_list_leaf(&bytes, &list.issuer).map_err(|e| anyhow!("{}: {e}", path.display()))?);
         members.push((
             role::STATUS_LIST,
             format!("status-lists/{i}-{}", file_name(path)),

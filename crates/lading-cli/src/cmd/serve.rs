@@ -241,6 +241,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             }
             _ => (None, None),
         };
+        let status_lists = crate::cmd::status::PublishedLists::open(&args.status_list)?;
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -282,15 +283,12 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             output::line(&format!("listening on http://{addr}; logs: {}; witness {witness_vkey}", names.join(", ")))?
         }
         let limits = connection_limits(&args.connections);
-        lading_server::listen::serve(
-            listener,
-            lading_server::app(Arc::clone(&state)).merge(lading_console::routes(console)),
-            limits,
-            shutdown_signal(),
-            Duration::from_secs(10),
-        )
-        .await
-        .context("serving")?;
+        let router = lading_server::app(Arc::clone(&state))
+            .merge(lading_console::routes(console))
+            .merge(lading_server::status::routes(Arc::new(status_lists), args.status_list_max_age));
+        lading_server::listen::serve(listener, router, limits, shutdown_signal(), Duration::from_secs(10))
+            .await
+            .context("serving")?;
         // Stop appending, then publish the embedded logs' files.
         drop(state);
         for store in std::mem::take(&mut *stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {

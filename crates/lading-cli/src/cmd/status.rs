@@ -290,30 +290,113 @@ pub(crate) struct EntryStatus {
     pub(crate) since: Option<DateTime<Utc>>,
     /// Why, as the list records it.
     pub(crate) reason: Option<String>,
+    /// Where the list came from: `file`, `fetched`, `revalidated` (304) or `cached`.
+    pub(crate) source: &'static str,
+}
+
+/// Where status lists fetched online are kept, and for how long by default.
+pub(crate) struct Online {
+    /// The cache directory.
+    pub(crate) cache: PathBuf,
+}
+
+/// The largest status list fetched (a 16 MiB bitstring of random bits, GZIP and base64, fits).
+const MAX_FETCHED_LIST_BYTES: usize = 32 << 20;
+/// How long a fetched list is used without asking again when the server gives no max-age.
+const DEFAULT_CACHE_SECONDS: u64 = 300;
+/// The longest a fetched list is used without asking again, whatever the server says.
+const MAX_CACHE_SECONDS: u64 = 86_400;
+
+impl Online {
+    /// `--cache DIR`, else `$XDG_CACHE_HOME/lading/status-lists`, else `~/.cache/lading/status-lists`.
+    pub(crate) fn new(cache: Option<&Path>) -> Result<Self> {
+        let cache = match cache {
+            Some(c) => c.to_path_buf(),
+            None => std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .ok_or_else(|| anyhow!("no cache directory: give --cache DIR"))?
+                .join("lading/status-lists"),
+        };
+        Ok(Self { cache })
+    }
+
+    /// The list at `url`: from the cache while it is fresh, else fetched
+    /// (revalidated with its ETag when cached), verified at `at`, and cached.
+    fn list(&self, url: &str, at: DateTime<Utc>) -> Result<(StatusList, &'static str)> {
+        let key = lading_model::Sha256Digest::of(url.as_bytes()).to_hex();
+        let (body_path, meta_path) =
+            (self.cache.join(format!("{key}.json")), self.cache.join(format!("{key}.meta.json")));
+        let meta: Option<Value> = std::fs::read(&meta_path).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        let meta = meta.filter(|m| m["url"] == url);
+        let cached = meta.as_ref().and_then(|_| read_value(&body_path).ok());
+        let now_secs = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
+        if let (Some(m), Some(v)) = (&meta, &cached) {
+            let fresh = m["fetched_at"].as_u64().zip(m["max_age"].as_u64()).is_some_and(|(t, a)| now_secs < t + a);
+            if fresh {
+                let list = StatusList::open(v, at).with_context(|| format!("the cached copy of {url}"))?;
+                return Ok((list, "cached"));
+            }
+        }
+        let etag = cached.as_ref().and(meta.as_ref()).and_then(|m| m["etag"].as_str().map(str::to_owned));
+        let fetched = crate::cmd::log::runtime()?.block_on(lading_server::status::fetch(
+            url,
+            etag.as_deref(),
+            MAX_FETCHED_LIST_BYTES,
+            std::time::Duration::from_secs(30),
+        ))?;
+        let max_age = fetched.max_age.unwrap_or(DEFAULT_CACHE_SECONDS).min(MAX_CACHE_SECONDS);
+        let (value, source) = match (fetched.bytes, cached) {
+            (Some(bytes), _) => {
+                let value = lading_model::json::parse_strict(&bytes)
+                    .with_context(|| format!("{url} did not answer with acceptable JSON"))?;
+                std::fs::create_dir_all(&self.cache)
+                    .with_context(|| format!("cannot create {}", self.cache.display()))?;
+                fsio::write_output(&body_path, &bytes)?;
+                (value, "fetched")
+            }
+            (None, Some(v)) => (v, "revalidated"),
+            (None, None) => bail!("{url} answered 304 Not Modified to a request that had no cached copy"),
+        };
+        let list = StatusList::open(&value, at).with_context(|| format!("the status list fetched from {url}"))?;
+        if list.id != url {
+            bail!("{url} answered with the status list {}, not the one at that URL", list.id);
+        }
+        let meta = json!({ "url": url, "fetched_at": now_secs, "max_age": max_age, "etag": fetched.etag });
+        fsio::write_output(&meta_path, meta.to_string().as_bytes())?;
+        Ok((list, source))
+    }
 }
 
 /// Checks every credentialStatus entry of `credential` (issued by `issuer`)
 /// against the lists in `paths` (verified at `at`; the newest version of
-/// each list is used). An entry without a list given, or a list that does
-/// not fit its entry, is an error.
+/// each list is used), fetching a list no file gives when `online`. An
+/// entry without a list, or a list that does not fit its entry, is an error.
 pub(crate) fn check_entries(
     credential: &Value,
     issuer: &str,
     paths: &[PathBuf],
+    online: Option<&Online>,
     at: DateTime<Utc>,
 ) -> Result<Vec<EntryStatus>> {
     let entries = status_list::entries(credential).context("credentialStatus")?;
-    let mut lists: Vec<StatusList> = Vec::new();
+    let mut lists: Vec<(StatusList, &'static str)> = Vec::new();
     for p in paths {
-        lists.push(open(p, at)?);
+        lists.push((open(p, at)?, "file"));
     }
     let mut out = Vec::new();
     for e in &entries {
-        let list = lists
-            .iter()
-            .filter(|l| l.id == e.list)
-            .max_by_key(|l| (l.sequence, l.issued))
-            .ok_or_else(|| anyhow!("no --status-list given is {} (the credential's {} list)", e.list, e.purpose))?;
+        if let Some(o) = online
+            && !lists.iter().any(|(l, _)| l.id == e.list)
+        {
+            lists.push(o.list(&e.list, at)?);
+        }
+        let (list, source) =
+            lists
+                .iter()
+                .filter(|(l, _)| l.id == e.list)
+                .max_by_key(|(l, _)| (l.sequence, l.issued))
+                .ok_or_else(|| anyhow!("no --status-list given is {} (the credential's {} list)", e.list, e.purpose))?;
         let set = list.check(e, issuer).with_context(|| format!("the {} entry (index {})", e.purpose, e.index))?;
         let change = list.last_change(e.index).filter(|_| set);
         out.push(EntryStatus {
@@ -327,7 +410,74 @@ pub(crate) fn check_entries(
             age_seconds: (at - list.issued).num_seconds(),
             since: change.map(|c| c.at),
             reason: change.map(|c| c.reason.clone()),
+            source,
         });
     }
     Ok(out)
+}
+
+/// The status lists `lading serve --status-list` publishes: files re-read
+/// on every request, each served only while it is still a valid list with
+/// the same `id` and a version not older than one already served (a file
+/// rolled back to an old version is refused, not published).
+pub(crate) struct PublishedLists {
+    /// URL path → (file, highest sequence number served).
+    lists: std::collections::BTreeMap<String, (PathBuf, std::sync::Mutex<Option<u64>>)>,
+}
+
+/// The path of a URL (`https://host/a/b` → `/a/b`).
+fn url_path(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    rest.find('/').map(|i| &rest[i..]).map(|p| p.split(['?', '#']).next().unwrap_or(p))
+}
+
+impl PublishedLists {
+    /// Opens every list; refuses one whose URL path is not under `/status/`, or two at one path.
+    pub(crate) fn open(paths: &[PathBuf]) -> Result<Self> {
+        let mut lists: std::collections::BTreeMap<String, (PathBuf, std::sync::Mutex<Option<u64>>)> =
+            std::collections::BTreeMap::new();
+        for file in paths {
+            let list = open(file, now())?;
+            let path = url_path(&list.id)
+                .filter(|p| p.starts_with("/status/") && p.len() > "/status/".len())
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{}: its URL {} has no path under /status/, where lading serve publishes status lists",
+                        file.display(),
+                        list.id
+                    )
+                })?
+                .to_owned();
+            if let Some((other, _)) = lists.get(&path) {
+                bail!("{} and {} are both published at {path}", other.display(), file.display());
+            }
+            lists.insert(path, (file.clone(), std::sync::Mutex::new(list.sequence)));
+        }
+        Ok(Self { lists })
+    }
+}
+
+impl lading_server::status::StatusListSource for PublishedLists {
+    fn paths(&self) -> Vec<String> {
+        self.lists.keys().cloned().collect()
+    }
+
+    fn current(&self, path: &str) -> Result<Vec<u8>, String> {
+        let (file, served) = self.lists.get(path).ok_or("not published here")?;
+        let bytes = fsio::read_limited(file, fsio::MAX_DOCUMENT_BYTES).map_err(|e| format!("{e:#}"))?;
+        let value = lading_model::json::parse_strict(&bytes).map_err(|e| e.to_string())?;
+        let list = StatusList::open(&value, now()).map_err(|e| e.to_string())?;
+        if url_path(&list.id) != Some(path) {
+            return Err(format!("the file now holds the list {}", list.id));
+        }
+        let mut highest = served.lock().map_err(|e| e.to_string())?;
+        if list.sequence < *highest {
+            return Err(format!(
+                "the file holds version {:?}, older than version {:?} already published",
+                list.sequence, *highest
+            ));
+        }
+        *highest = list.sequence;
+        Ok(bytes)
+    }
 }

@@ -82,12 +82,17 @@ pub(crate) fn credential_verify(args: &CredentialVerifyArgs, json_out: bool) -> 
     let result = credential::verify(&value, at);
     // The status is checked only for a credential that verifies.
     let status = match &result {
-        Ok(_) if args.status_list.is_empty() => Some(Ok(Vec::new())),
-        Ok(v) => Some(crate::cmd::status::check_entries(&value, &v.shape.issuer, &args.status_list, at)),
+        Ok(_) if args.status_list.is_empty() && !args.online => Some(Ok(Vec::new())),
+        Ok(v) => Some(
+            (if args.online { crate::cmd::status::Online::new(args.cache.as_deref()).map(Some) } else { Ok(None) })
+                .and_then(|online| {
+                    crate::cmd::status::check_entries(&value, &v.shape.issuer, &args.status_list, online.as_ref(), at)
+                }),
+        ),
         Err(_) => None,
     };
     let has_entries = lading_trust::status_list::entries(&value).is_ok_and(|e| !e.is_empty());
-    let unchecked = has_entries && args.status_list.is_empty();
+    let unchecked = has_entries && args.status_list.is_empty() && !args.online;
     let (overall, ok) = match &status {
         None => ("invalid", false),
         Some(Err(_)) => ("status unknown", false),
@@ -126,7 +131,7 @@ pub(crate) fn credential_verify(args: &CredentialVerifyArgs, json_out: bool) -> 
                 ))?;
                 for e in entries {
                     output::line(&format!(
-                        "  {}: {}{} — index {} of {} (issuer {}, version {}, issued {}, {} s old)",
+                        "  {}: {}{} — index {} of {} (issuer {}, version {}, issued {}, {} s old; {})",
                         e.purpose,
                         e.status,
                         e.since.map(|t| format!(" since {}", t.to_rfc3339())).unwrap_or_default(),
@@ -135,7 +140,8 @@ pub(crate) fn credential_verify(args: &CredentialVerifyArgs, json_out: bool) -> 
                         e.list_issuer,
                         e.version.map_or_else(|| "unnumbered".to_owned(), |s| s.to_string()),
                         e.issued.to_rfc3339(),
-                        e.age_seconds
+                        e.age_seconds,
+                        e.source
                     ))?;
                 }
                 if unchecked {
