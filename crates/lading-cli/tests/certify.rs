@@ -402,6 +402,18 @@ fn a_member_no_signed_document_names_fails_whatever_its_role() {
     }
 }
 
+/// Issue 24, item 7: a white list issued after the moment of verification
+/// (a clock set wrong, or a list dated ahead to outlive a suspension) is refused.
+#[test]
+fn a_white_list_issued_in_the_future_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options::default());
+    // Verified as of a day before the list was signed: the list is from the future.
+    let before = rfc3339(Utc::now() - Duration::days(1));
+    assert_fails_with(&verdict(d, bundle, "policy.json", Some(&before)), "trust list issued", "in the future");
+}
+
 #[test]
 fn standing_is_judged_when_the_statement_was_logged() {
     // Suspended an hour before the statement was logged: fails.

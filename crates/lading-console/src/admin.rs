@@ -12,6 +12,7 @@
 //! durable; the console then serves it.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -65,7 +66,29 @@ pub(crate) struct Session {
 #[derive(Debug, Default)]
 pub struct Sessions {
     open: Mutex<HashMap<[u8; 32], Session>>,
-    failures: Mutex<VecDeque<Instant>>,
+    /// Failed sign-ins of the last minute, per client (an IPv6 client by
+    /// its /64): one address guessing must not lock every admin out.
+    failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+}
+
+/// Clients whose failures are remembered at most (the quietest are forgotten first).
+const MAX_THROTTLED_CLIENTS: usize = 4096;
+
+/// The key a client's failures are counted under: its IPv4 address, or the
+/// /64 of its IPv6 address (one host has a whole /64 to pick from);
+/// unspecified when the address is unknown.
+fn client_key(addr: Option<IpAddr>) -> IpAddr {
+    match addr {
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        Some(v4) => v4,
+        None => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+    }
 }
 
 fn random() -> Result<String, String> {
@@ -108,11 +131,30 @@ impl Sessions {
         }
     }
 
-    /// Whether sign-ins are refused for now; records a failure when `failed`.
-    fn throttled(&self, failed: bool) -> bool {
-        let mut f = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Whether sign-ins from `client` are refused for now; records a
+    /// failure when `failed`.
+    fn throttled(&self, client: Option<IpAddr>, failed: bool) -> bool {
+        let key = client_key(client);
+        let mut all = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
-        while f.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60)) {
+        let recent = |t: &Instant| now.duration_since(*t) <= Duration::from_secs(60);
+        if failed && !all.contains_key(&key) && all.len() >= MAX_THROTTLED_CLIENTS {
+            all.retain(|_, f| f.back().is_some_and(recent));
+            if all.len() >= MAX_THROTTLED_CLIENTS
+                && let Some(quietest) = all.iter().min_by_key(|(_, f)| f.back().copied()).map(|(k, _)| *k)
+            {
+                all.remove(&quietest);
+            }
+        }
+        let f = if failed {
+            all.entry(key).or_default()
+        } else {
+            match all.get_mut(&key) {
+                Some(f) => f,
+                None => return false,
+            }
+        };
+        while f.front().is_some_and(|t| !recent(t)) {
             f.pop_front();
         }
         if failed {
@@ -135,12 +177,28 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Refuses a form posted from another site: the `Origin` header, when
-/// sent (browsers send it with every POST), must name this host; `null`
-/// (an opaque or hidden origin) is refused too.
+/// sent (browsers send it with every POST), must be this site — scheme and
+/// host: `http://` (what `lading serve` speaks), or the scheme a reverse
+/// proxy in front reports (`Forwarded: proto=`, `X-Forwarded-Proto`; a
+/// browser cannot set these on a cross-site form). `null` (an opaque or
+/// hidden origin) is refused too.
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, h)| h == host)
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let forwarded = text("forwarded").and_then(|f| {
+        f.split(',').next()?.split(';').find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            k.eq_ignore_ascii_case("proto").then(|| v.trim_matches('"').to_ascii_lowercase())
+        })
+    });
+    let scheme = forwarded
+        .or_else(|| text("x-forwarded-proto").map(|p| p.split(',').next().unwrap_or("").trim().to_ascii_lowercase()))
+        .unwrap_or_else(|| "http".to_owned());
+    !host.is_empty()
+        && origin
+            .split_once("://")
+            .is_some_and(|(s, h)| s.eq_ignore_ascii_case(&scheme) && h.eq_ignore_ascii_case(host))
 }
 
 fn csrf_ok(session: &Session, presented: &str) -> bool {
@@ -274,6 +332,7 @@ pub(crate) struct LoginForm {
 pub(crate) async fn login<S: LogStore, R: Registry>(
     State(state): State<Arc<ConsoleState<S, R>>>,
     query: LangParam,
+    client: lading_server::listen::ClientAddr,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
@@ -283,7 +342,7 @@ pub(crate) async fn login<S: LogStore, R: Registry>(
         return admin_error(StatusCode::FORBIDDEN, lang, s.admin.err_csrf.into());
     }
     let Ok(Form(form)) = form else { return admin_error(StatusCode::BAD_REQUEST, lang, s.admin.err_login.into()) };
-    if state.config.sessions.throttled(false) {
+    if state.config.sessions.throttled(client.0, false) {
         return admin_error(StatusCode::TOO_MANY_REQUESTS, lang, s.admin.err_too_many.into());
     }
     let token = form.token.trim();
@@ -301,7 +360,7 @@ pub(crate) async fn login<S: LogStore, R: Registry>(
         None
     };
     let Some(record) = record.filter(|r| r.revoked_at.is_none() && r.scope == Scope::Admin) else {
-        state.config.sessions.throttled(true);
+        state.config.sessions.throttled(client.0, true);
         return admin_error(StatusCode::UNAUTHORIZED, lang, s.admin.err_login.into());
     };
     match state.config.sessions.open(record.id, record.log) {

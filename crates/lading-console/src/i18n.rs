@@ -1042,6 +1042,7 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::TrustListStaleRefused => "已过期：下次更新应在 {due}；本策略要求名单为最新",
         C::TrustListStaleAccepted => "已过期：下次更新应在 {due}；本策略不要求最新名单，予以接受",
         C::TrustListCurrent => "有效至 {until}",
+        C::TrustListFromTheFuture => "签发于 {issued}，晚于验证时间 {now}（超过 5 分钟的时钟偏差）：拒绝",
         C::WrongCredentialType => "{path}：不是 {credential_type}",
         C::SignedBy => "由 {issuer} 签名",
         C::ReceiptVerifies => "回执验证通过：{origin} 的第 {index} 条（日志大小 {size}）",

@@ -79,8 +79,10 @@ pub async fn authorize<R: Registry>(
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+        // RFC 9110 §11.1: the scheme is case-insensitive.
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
         .filter(|t| t.starts_with("lad_") && t.len() < 200)
         .ok_or_else(|| ApiError::Unauthorized("Authorization must be `Bearer lad_…`".into()))?;
     let hash = token_hash(token);

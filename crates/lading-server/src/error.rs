@@ -98,18 +98,59 @@ impl From<lading_log::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let body = json!({
-            "type": format!("urn:lading:problem:{}", self.slug()),
-            "title": status.canonical_reason().unwrap_or("error"),
-            "status": status.as_u16(),
-            "detail": self.to_string(),
-        });
-        let mut response = (status, body.to_string()).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        response
+        problem(self.status(), self.slug(), &self.to_string())
     }
+}
+
+fn problem(status: StatusCode, slug: &str, detail: &str) -> Response {
+    let body = json!({
+        "type": format!("urn:lading:problem:{slug}"),
+        "title": status.canonical_reason().unwrap_or("error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM));
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+/// Every API response: `nosniff`, and an error in plain text made a
+/// problem document — axum's own rejections (a body over the limit, a path that is
+/// not UTF-8 once decoded, a malformed query) answer in plain text — made
+/// one, its text as the detail.
+pub(crate) async fn api_response(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    parts.headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // Only plain text (axum's rejections) or nothing: the witness protocol's
+    // own error bodies (a 409 with `text/x.tlog.size`) stay as they are.
+    let plain = parts.headers.get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(parts.status.is_client_error() || parts.status.is_server_error()) || !plain {
+        return Response::from_parts(parts, body);
+    }
+    // Rejection texts are short; anything longer is cut, not buffered.
+    let detail = match axum::body::to_bytes(body, 4096).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let slug = match parts.status {
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+        s if s.is_server_error() => "internal",
+        _ => "bad-request",
+    };
+    let mut response = problem(parts.status, slug, &detail);
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        headers.insert(header::ALLOW, allow.clone());
+    }
+    response
 }

@@ -177,6 +177,7 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
         .route("/v1/logs/{log}/leaves/{leaf_hash}", get(leaf::<S, R>))
         .fallback(|| async { ApiError::NotFound("no such endpoint; see /openapi.json".into()) })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::map_response(error::api_response))
         .with_state(state)
 }
 
@@ -326,12 +327,14 @@ async fn tile<S: LogStore, R: Registry>(
     let id = TileId::parse_path(&format!("tile/{path}")).map_err(|e| ApiError::NotFound(e.to_string()))?;
     let (size, _) = served.log.checkpoint();
     // Serve only what the latest checkpoint covers.
+    // Checked arithmetic even though `TileId::parse_path` bounds the index.
+    let end = id.index.checked_mul(256).and_then(|start| start.checked_add(u64::from(id.width)));
     let covered = match id.kind {
         TileKind::Hashes(level) => {
             let count = size.checked_shr(u32::from(level) * 8).unwrap_or(0);
-            id.index * 256 + u64::from(id.width) <= count
+            end.is_some_and(|end| end <= count)
         }
-        TileKind::Entries => id.index * 256 + u64::from(id.width) <= size,
+        TileKind::Entries => end.is_some_and(|end| end <= size),
     };
     if !covered {
         return Err(ApiError::NotFound(format!("{} is beyond the latest checkpoint (size {size})", id.path())));

@@ -387,3 +387,16 @@ impl AsyncWrite for StallGuard {
         self.stream.is_write_vectored()
     }
 }
+
+/// The address a request came from, when it was served by [`serve`]
+/// (`None` for a request handed to the router otherwise, as tests do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    }
+}

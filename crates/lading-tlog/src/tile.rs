@@ -93,6 +93,12 @@ impl TileId {
             None => (rest, TILE_WIDTH as u16),
         };
         let index = decode_index(index_part).ok_or_else(|| err("index is not x-prefixed 3-digit groups"))?;
+        // A tile covers 256 entries or nodes: one at 2^56 or past it would
+        // start beyond any tree of at most 2^64 entries (and `index · 256`
+        // overflows). Refused here, before anyone computes with it.
+        if index >= 1 << 56 {
+            return Err(err("index at or past 2^56: beyond any tree of at most 2^64 entries"));
+        }
         Ok(TileId { kind, index, width })
     }
 
@@ -426,7 +432,7 @@ mod tests {
         assert_eq!(t.path(), "tile/0/x001/x234/067");
         let p = TileId { kind: TileKind::Entries, index: 5, width: 17 };
         assert_eq!(p.path(), "tile/entries/005.p/17");
-        for tile in [t, p, TileId { kind: TileKind::Hashes(63), index: u64::MAX, width: 1 }] {
+        for tile in [t, p, TileId { kind: TileKind::Hashes(63), index: (1 << 56) - 1, width: 1 }] {
             assert_eq!(TileId::parse_path(&tile.path()), Ok(tile));
         }
         for bad in [
@@ -437,6 +443,9 @@ mod tests {
             "tile/0/001.p/256",
             "tile/64/001",
             "tile/0/001.p/05",
+            // 2^56 and u64::MAX: index · 256 would overflow.
+            "tile/0/x072/x057/x594/x037/x927/936",
+            "tile/63/x018/x446/x744/x073/x709/x551/615.p/1",
             "tiles/0/001",
             "tile/0/x001",
             "tile/0/001/",

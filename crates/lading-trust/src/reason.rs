@@ -64,6 +64,8 @@ reasons! {
     TrustListStaleAccepted => "stale: its next update was due {due}; accepted, the policy does not require fresh lists",
     /// The white list is current.
     TrustListCurrent => "current until {until}",
+    /// The white list is dated after the moment of verification.
+    TrustListFromTheFuture => "issued at {issued}, in the future of the verification time {now} (more than 5 minutes' clock skew): refused",
     /// A credential of the wrong type.
     WrongCredentialType => "{path}: not a {credential_type}",
     /// A credential's issuer.

@@ -312,6 +312,14 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
                     },
                 );
             }
+            // A list dated after the moment of verification is not yet in
+            // force: a wrong clock, or a list dated ahead to outlive a change.
+            if l.issued_at > now + chrono::Duration::minutes(5) {
+                c.push(
+                    "trust list issued",
+                    Err(reason!(TrustListFromTheFuture, issued = l.issued_at.to_rfc3339(), now = now.to_rfc3339())),
+                );
+            }
             let due = l.next_update.to_rfc3339();
             if now <= l.next_update {
                 c.push("trust list freshness", Ok(reason!(TrustListCurrent, until = due)));

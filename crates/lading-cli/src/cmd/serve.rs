@@ -340,6 +340,9 @@ impl lading_console::TrustListPublisher for FilePublisher {
             return Err(format!("over {} bytes", fsio::MAX_DOCUMENT_BYTES));
         }
         let list = open_trust_list(signed, &self.key)?;
+        if list.issued_at > chrono::Utc::now() + chrono::Duration::minutes(5) {
+            return Err(format!("issued at {}, in the future: refused", list.issued_at.to_rfc3339()));
+        }
         let mut current = self.sequence.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if list.sequence_number <= *current {
             return Err(format!(
