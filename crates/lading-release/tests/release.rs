@@ -124,7 +124,7 @@ fn releases_chain_diff_and_refuse_what_does_not_fit() {
     assert_eq!(d.added, vec!["new.txt"]);
     assert_eq!(d.changed, vec!["bin/server", "sbom/app.cdx.json"]);
     assert_eq!(d.version_changed, vec![("openssl".to_owned(), "3.0.18".to_owned(), "3.0.19".to_owned())]);
-    assert_eq!(d.licence_changed, vec![("serde".to_owned(), "MIT OR Apache-2.0".to_owned(), "MIT".to_owned())]);
+    assert_eq!(d.licence_changed, vec![("serde@1.0.200".to_owned(), "MIT OR Apache-2.0".to_owned(), "MIT".to_owned())]);
 
     let both = [r2.clone(), r1.clone()];
     let chain = history(&both).expect("chain");
