@@ -24,7 +24,7 @@ use lading_model::{Document, Sha256Digest, json};
 use serde::Serialize;
 
 pub use lading_model::bundle::{self as package, BundleError, BundleIndex, Member, Package};
-pub use sbom::{Component, Sbom, parse_sbom};
+pub use sbom::{Component, LicenceProblem, Sbom, parse_sbom};
 
 /// Why a release operation failed; each names the file concerned.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +128,8 @@ pub struct PackOptions {
     pub previous: Option<(PathBuf, LoadedRelease)>,
     /// Hashing threads (0 = all cores).
     pub threads: usize,
+    /// Refuse SBOMs with a licence that is not a valid SPDX expression.
+    pub strict_licences: bool,
 }
 
 /// A release read back from a package or envelope, signature verified.
@@ -260,6 +262,14 @@ pub fn pack(
             .ok_or_else(|| bad(format!("must be a file inside the release tree {}", dir.display())))?;
         let bytes = std::fs::read(sbom_path).map_err(io(sbom_path))?;
         let parsed = parse_sbom(&bytes).map_err(|e| bad(e.0))?;
+        if options.strict_licences && !parsed.invalid_licenses.is_empty() {
+            let each: Vec<String> = parsed
+                .invalid_licenses
+                .iter()
+                .map(|p| format!("{}: {:?} ({})", p.component, p.expression, p.reason))
+                .collect();
+            return Err(bad(format!("licences that are not SPDX expressions: {}", each.join("; "))));
+        }
         sbom_refs.push(SbomRef {
             format: parsed.format,
             spec_version: parsed.spec_version.clone(),

@@ -47,6 +47,7 @@ fn options(version: &str, sboms: Vec<PathBuf>, previous: Option<(PathBuf, Loaded
         sboms,
         provenance: None,
         oci: vec![],
+        strict_licences: false,
         source_repo: Some("https://git.example.com/svc".into()),
         commit: Some("4f1c2d9e".into()),
         builder: None,
@@ -231,4 +232,23 @@ fn slsa_provenance_must_name_released_artefacts() {
     opts.provenance = Some(bad);
     let e = pack(&d, &opts, &key, &|_| {}).expect_err("unknown subject");
     assert!(e.to_string().contains("bad.intoto.json") && e.to_string().contains("bin/other"), "{e}");
+}
+
+/// Issue 23: licences are validated as SPDX expressions per component;
+/// `strict_licences` (`lading release pack --strict`) refuses the SBOM.
+#[test]
+fn strict_packing_refuses_an_sbom_with_a_licence_that_is_not_spdx() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let key = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let d = tmp.path().join("rel");
+    tree(&d, "b");
+    std::fs::write(d.join("sbom/app.cdx.json"), CDX.replace("\"MIT OR Apache-2.0\"", "\"MIT OR Apache 2\""))
+        .expect("write");
+    let sboms = vec![d.join("sbom/app.cdx.json")];
+    let mut strict = options("1.0.0", sboms.clone(), None);
+    strict.strict_licences = true;
+    let e = pack(&d, &strict, &key, &|_| {}).expect_err("strict");
+    assert!(e.to_string().contains("serde@1.0.200: \"MIT OR Apache 2\""), "{e}");
+    // Not strict: packed, the licence kept as given.
+    pack(&d, &options("1.0.0", sboms, None), &key, &|_| {}).expect("lenient");
 }
