@@ -678,6 +678,28 @@ mod component_diff_tests {
         assert_eq!(d.licence_changed, [("pkg:npm/left-pad@1.3.0".to_owned(), "WTFPL".to_owned(), "MIT".to_owned())]);
     }
 
+    /// Real `npm sbom` output (tests/data/npm/README.md): `ms` in two versions
+    /// in both releases, one kept, one replaced.
+    #[test]
+    fn npm_sbom_output_diffs_two_versions_of_one_package() {
+        let a = versions(include_str!("../tests/data/npm/npm-sbom-a.cdx.json"));
+        let b = versions(include_str!("../tests/data/npm/npm-sbom-b.cdx.json"));
+        assert_eq!(a["pkg:npm/ms"].keys().collect::<Vec<_>>(), ["2.0.0", "2.1.3"]);
+        let mut d = ReleaseDiff::default();
+        diff_components(&a, &b, &mut d);
+        assert!(d.components_added.is_empty() && d.components_removed.is_empty(), "{d:?}");
+        assert_eq!(
+            d.version_changed,
+            [
+                ("pkg:npm/debug".to_owned(), "2.6.9".to_owned(), "4.3.4".to_owned()),
+                ("pkg:npm/ms".to_owned(), "2.0.0".to_owned(), "2.1.2".to_owned()),
+            ]
+        );
+        assert!(d.licence_changed.is_empty());
+        let sbom = parse_sbom(include_str!("../tests/data/npm/npm-sbom-a.cdx.json").as_bytes()).expect("npm sbom");
+        assert!(sbom.invalid_licenses.is_empty());
+    }
+
     #[test]
     fn purl_identity_drops_only_the_version() {
         let c = |purl: &str| Component {
