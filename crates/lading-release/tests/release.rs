@@ -252,3 +252,43 @@ fn strict_packing_refuses_an_sbom_with_a_licence_that_is_not_spdx() {
     // Not strict: packed, the licence kept as given.
     pack(&d, &options("1.0.0", sboms, None), &key, &|_| {}).expect("lenient");
 }
+
+/// Issue 23: the mode was masked to 0o777, so a setuid or setgid binary was
+/// recorded as a plain one and a delivered tree that lost the bit verified.
+#[test]
+fn setuid_setgid_and_sticky_bits_are_kept_and_verified() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let key = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let d = tmp.path().join("rel");
+    tree(&d, "b");
+    std::fs::write(d.join("bin/helper"), "h").expect("write");
+    std::fs::write(d.join("bin/shared"), "s").expect("write");
+    std::fs::set_permissions(d.join("bin/server"), std::fs::Permissions::from_mode(0o4755)).expect("chmod");
+    std::fs::set_permissions(d.join("bin/helper"), std::fs::Permissions::from_mode(0o2750)).expect("chmod");
+    std::fs::set_permissions(d.join("bin/shared"), std::fs::Permissions::from_mode(0o1644)).expect("chmod");
+    let (_, r) = packed(&d, "1.0.0", &key, None);
+    let modes: Vec<(String, String)> = r
+        .manifest
+        .artefacts
+        .iter()
+        .filter_map(|a| match a {
+            lading_model::release::Artefact::File { path, mode: Some(m), .. } if path.starts_with("bin/") => {
+                Some((path.clone(), m.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        modes,
+        [
+            ("bin/helper".to_owned(), "2750".to_owned()),
+            ("bin/server".to_owned(), "4755".to_owned()),
+            ("bin/shared".to_owned(), "1644".to_owned())
+        ]
+    );
+    assert!(verify_tree(&r.manifest, &d, 2, &|_| {}).expect("verify").is_exact());
+    std::fs::set_permissions(d.join("bin/server"), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let report = verify_tree(&r.manifest, &d, 2, &|_| {}).expect("verify");
+    assert_eq!(report.mode_changed, [("bin/server".to_owned(), "4755".to_owned(), "0755".to_owned())]);
+}
