@@ -60,6 +60,10 @@ pub enum StoreError {
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
+    /// Another process holds the log (a running `lading serve`, or another
+    /// command): one process at a time writes a log.
+    #[error("log is locked by another process: {0}")]
+    Locked(String),
 }
 
 /// An error and its causes on one line ("log storage failed: log.db: disk

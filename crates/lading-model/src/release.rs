@@ -72,9 +72,10 @@ pub enum Artefact {
         /// IANA media type.
         #[schemars(regex(pattern = r"^[a-z0-9!#$&^_.+-]+/[a-zA-Z0-9!#$&^_.+-]+$"))]
         media_type: String,
-        /// Unix permission bits in octal, e.g. `0755`, when recorded.
+        /// Unix mode bits in octal, e.g. `0755`, with setuid (4), setgid (2)
+        /// and sticky (1) in the first digit (`4755`), when recorded.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(regex(pattern = r"^0[0-7]{3}$"))]
+        #[schemars(regex(pattern = r"^[0-7]{4}$"))]
         mode: Option<String>,
     },
     /// An OCI image, by digest.

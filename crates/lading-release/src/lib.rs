@@ -24,7 +24,7 @@ use lading_model::{Document, Sha256Digest, json};
 use serde::Serialize;
 
 pub use lading_model::bundle::{self as package, BundleError, BundleIndex, Member, Package};
-pub use sbom::{Component, Sbom, parse_sbom};
+pub use sbom::{Component, LicenceProblem, Sbom, parse_sbom};
 
 /// Why a release operation failed; each names the file concerned.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +128,8 @@ pub struct PackOptions {
     pub previous: Option<(PathBuf, LoadedRelease)>,
     /// Hashing threads (0 = all cores).
     pub threads: usize,
+    /// Refuse SBOMs with a licence that is not a valid SPDX expression.
+    pub strict_licences: bool,
 }
 
 /// A release read back from a package or envelope, signature verified.
@@ -260,6 +262,14 @@ pub fn pack(
             .ok_or_else(|| bad(format!("must be a file inside the release tree {}", dir.display())))?;
         let bytes = std::fs::read(sbom_path).map_err(io(sbom_path))?;
         let parsed = parse_sbom(&bytes).map_err(|e| bad(e.0))?;
+        if options.strict_licences && !parsed.invalid_licenses.is_empty() {
+            let each: Vec<String> = parsed
+                .invalid_licenses
+                .iter()
+                .map(|p| format!("{}: {:?} ({})", p.component, p.expression, p.reason))
+                .collect();
+            return Err(bad(format!("licences that are not SPDX expressions: {}", each.join("; "))));
+        }
         sbom_refs.push(SbomRef {
             format: parsed.format,
             spec_version: parsed.spec_version.clone(),
@@ -462,13 +472,16 @@ pub struct ReleaseDiff {
     pub removed: Vec<String>,
     /// Files whose digest changed.
     pub changed: Vec<String>,
-    /// SBOM components added (`name@version`).
+    /// SBOM components added (`identity@version`; the identity is the
+    /// package URL without its version, else the name).
     pub components_added: Vec<String>,
-    /// SBOM components removed.
+    /// SBOM components removed (`identity@version`).
     pub components_removed: Vec<String>,
-    /// Components whose version changed: (name, old, new).
+    /// Components whose version changed: (identity, old, new). A package
+    /// present in several versions pairs the versions that went with those
+    /// that came, in version order; the rest are added or removed.
     pub version_changed: Vec<(String, String, String)>,
-    /// Components whose licences changed: (name, old, new).
+    /// Components whose licences changed: (`identity@version`, old, new).
     pub licence_changed: Vec<(String, String, String)>,
 }
 
@@ -482,12 +495,46 @@ fn files_of(r: &SaasRelease) -> BTreeMap<&str, Sha256Digest> {
         .collect()
 }
 
-fn components_of(r: &LoadedRelease) -> BTreeMap<String, (String, String)> {
-    r.sboms
-        .values()
-        .flat_map(|s| &s.components)
-        .map(|c| (c.name.clone(), (c.version.clone(), c.licenses.join(" AND "))))
-        .collect()
+/// A component's identity across releases: its package URL without the
+/// version (`pkg:npm/%40scope/lib`), else its name. Several versions of one
+/// package are normal (npm trees), so each identity maps to its versions,
+/// each with its licence expression.
+fn components_of(r: &LoadedRelease) -> BTreeMap<String, BTreeMap<String, String>> {
+    component_versions(r.sboms.values().flat_map(|s| &s.components))
+}
+
+fn component_versions<'a>(
+    components: impl Iterator<Item = &'a Component>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for c in components {
+        out.entry(component_key(c)).or_default().insert(c.version.clone(), c.licenses.join(" AND "));
+    }
+    out
+}
+
+fn component_key(c: &Component) -> String {
+    match &c.purl {
+        Some(purl) => {
+            // pkg:type/namespace/name@version?qualifiers#subpath (the purl
+            // spec): the version is what follows the last '@' before '?'/'#'.
+            let end = purl.find(['?', '#']).unwrap_or(purl.len());
+            let base = &purl[..end];
+            match base.rfind('@') {
+                Some(at) if base[..at].contains('/') => base[..at].to_owned(),
+                _ => base.to_owned(),
+            }
+        }
+        None => c.name.clone(),
+    }
+}
+
+/// Versions in a semantic order where they are SemVer, else text order.
+fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (semver::Version::parse(a), semver::Version::parse(b)) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
 }
 
 /// Compares release `a` with release `b`.
@@ -498,23 +545,38 @@ pub fn diff(a: &LoadedRelease, b: &LoadedRelease) -> ReleaseDiff {
     d.added = fb.keys().filter(|p| !fa.contains_key(*p)).map(|p| (*p).to_owned()).collect();
     d.removed = fa.keys().filter(|p| !fb.contains_key(*p)).map(|p| (*p).to_owned()).collect();
     d.changed = fa.iter().filter(|(p, h)| fb.get(*p).is_some_and(|x| x != *h)).map(|(p, _)| (*p).to_owned()).collect();
-    let (ca, cb) = (components_of(a), components_of(b));
-    for (name, (v, l)) in &cb {
-        match ca.get(name) {
-            None => d.components_added.push(format!("{name}@{v}")),
-            Some((ov, ol)) => {
-                if ov != v {
-                    d.version_changed.push((name.clone(), ov.clone(), v.clone()));
-                }
-                if ol != l {
-                    d.licence_changed.push((name.clone(), ol.clone(), l.clone()));
-                }
+    diff_components(&components_of(a), &components_of(b), &mut d);
+    d
+}
+
+/// Components added, removed, upgraded and relicensed, by identity.
+fn diff_components(
+    ca: &BTreeMap<String, BTreeMap<String, String>>,
+    cb: &BTreeMap<String, BTreeMap<String, String>>,
+    d: &mut ReleaseDiff,
+) {
+    let empty = BTreeMap::new();
+    for key in ca.keys().chain(cb.keys()).collect::<std::collections::BTreeSet<_>>() {
+        let (va, vb) = (ca.get(key).unwrap_or(&empty), cb.get(key).unwrap_or(&empty));
+        // Versions in both releases: only their licences can change.
+        for (v, l) in va {
+            if let Some(nl) = vb.get(v).filter(|nl| *nl != l) {
+                d.licence_changed.push((format!("{key}@{v}"), l.clone(), nl.clone()));
             }
         }
+        let mut gone: Vec<&String> = va.keys().filter(|v| !vb.contains_key(*v)).collect();
+        let mut new: Vec<&String> = vb.keys().filter(|v| !va.contains_key(*v)).collect();
+        gone.sort_by(|x, y| version_order(x, y));
+        new.sort_by(|x, y| version_order(x, y));
+        // A version replaced by another is an upgrade (or downgrade), paired
+        // in order; versions beyond the pairs were added or removed.
+        let pairs = gone.len().min(new.len());
+        for (old, new) in gone.iter().zip(&new) {
+            d.version_changed.push((key.clone(), (*old).clone(), (*new).clone()));
+        }
+        d.components_removed.extend(gone[pairs..].iter().map(|v| format!("{key}@{v}")));
+        d.components_added.extend(new[pairs..].iter().map(|v| format!("{key}@{v}")));
     }
-    d.components_removed =
-        ca.iter().filter(|(n, _)| !cb.contains_key(*n)).map(|(n, (v, _))| format!("{n}@{v}")).collect();
-    d
 }
 
 /// Why a set of releases is not one chain.
@@ -563,4 +625,91 @@ pub fn history(releases: &[LoadedRelease]) -> Result<Vec<&LoadedRelease>, ChainE
         }
     }
     Ok(ordered)
+}
+
+#[cfg(test)]
+mod component_diff_tests {
+    use super::*;
+
+    fn versions(sbom: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+        component_versions(parse_sbom(sbom.as_bytes()).expect("sbom").components.iter())
+    }
+
+    fn npm(name: &str, version: &str, licence: &str) -> String {
+        format!(
+            r#"{{"name":"{name}","version":"{version}","purl":"pkg:npm/{}@{version}","licenses":[{{"expression":"{licence}"}}]}}"#,
+            name.replace('@', "%40")
+        )
+    }
+
+    fn bom(components: &[String]) -> String {
+        format!(r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{}]}}"#, components.join(","))
+    }
+
+    /// Issue 23: components were keyed by name alone, so of two versions of
+    /// one npm package only the last was seen, and diffs were wrong.
+    #[test]
+    fn several_versions_of_one_package_diff_by_identity_and_version() {
+        let a = bom(&[
+            npm("lodash", "4.17.20", "MIT"),
+            npm("lodash", "4.17.21", "MIT"),
+            npm("@scope/util", "1.0.0", "ISC"),
+            npm("left-pad", "1.3.0", "WTFPL"),
+            r#"{"name":"vendored-c-lib","version":"2.1"}"#.into(),
+        ]);
+        let b = bom(&[
+            npm("lodash", "4.17.21", "MIT"),
+            npm("@scope/util", "1.2.0", "ISC"),
+            npm("@scope/util", "2.0.0", "ISC"),
+            npm("left-pad", "1.3.0", "MIT"),
+            r#"{"name":"vendored-c-lib","version":"2.2"}"#.into(),
+        ]);
+        let mut d = ReleaseDiff::default();
+        diff_components(&versions(&a), &versions(&b), &mut d);
+        assert_eq!(d.components_removed, ["pkg:npm/lodash@4.17.20"]);
+        assert_eq!(d.components_added, ["pkg:npm/%40scope/util@2.0.0"]);
+        assert_eq!(
+            d.version_changed,
+            [
+                ("pkg:npm/%40scope/util".to_owned(), "1.0.0".to_owned(), "1.2.0".to_owned()),
+                ("vendored-c-lib".to_owned(), "2.1".to_owned(), "2.2".to_owned()),
+            ]
+        );
+        assert_eq!(d.licence_changed, [("pkg:npm/left-pad@1.3.0".to_owned(), "WTFPL".to_owned(), "MIT".to_owned())]);
+    }
+
+    /// Real `npm sbom` output (tests/data/npm/README.md): `ms` in two versions
+    /// in both releases, one kept, one replaced.
+    #[test]
+    fn npm_sbom_output_diffs_two_versions_of_one_package() {
+        let a = versions(include_str!("../tests/data/npm/npm-sbom-a.cdx.json"));
+        let b = versions(include_str!("../tests/data/npm/npm-sbom-b.cdx.json"));
+        assert_eq!(a["pkg:npm/ms"].keys().collect::<Vec<_>>(), ["2.0.0", "2.1.3"]);
+        let mut d = ReleaseDiff::default();
+        diff_components(&a, &b, &mut d);
+        assert!(d.components_added.is_empty() && d.components_removed.is_empty(), "{d:?}");
+        assert_eq!(
+            d.version_changed,
+            [
+                ("pkg:npm/debug".to_owned(), "2.6.9".to_owned(), "4.3.4".to_owned()),
+                ("pkg:npm/ms".to_owned(), "2.0.0".to_owned(), "2.1.2".to_owned()),
+            ]
+        );
+        assert!(d.licence_changed.is_empty());
+        let sbom = parse_sbom(include_str!("../tests/data/npm/npm-sbom-a.cdx.json").as_bytes()).expect("npm sbom");
+        assert!(sbom.invalid_licenses.is_empty());
+    }
+
+    #[test]
+    fn purl_identity_drops_only_the_version() {
+        let c = |purl: &str| Component {
+            name: "x".into(),
+            version: "1".into(),
+            licenses: Vec::new(),
+            purl: Some(purl.into()),
+        };
+        assert_eq!(component_key(&c("pkg:npm/%40angular/core@16.2.0?arch=x#sub")), "pkg:npm/%40angular/core");
+        assert_eq!(component_key(&c("pkg:deb/debian/openssl@3.0.19")), "pkg:deb/debian/openssl");
+        assert_eq!(component_key(&c("pkg:generic/noversion")), "pkg:generic/noversion");
+    }
 }

@@ -31,8 +31,34 @@ pub struct Sbom {
     pub spec_version: String,
     /// Components, sorted by name and version.
     pub components: Vec<Component>,
-    /// Licence strings that are not valid SPDX expressions.
-    pub invalid_licenses: Vec<String>,
+    /// Licences given as SPDX (a CycloneDX `expression` or `license.id`,
+    /// an SPDX `licenseConcluded`/`licenseDeclared`) that are not valid
+    /// SPDX expressions, per component. (CycloneDX `license.name` is free
+    /// text by design and not checked.)
+    pub invalid_licenses: Vec<LicenceProblem>,
+}
+
+/// A component's licence that is not a valid SPDX expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LicenceProblem {
+    /// The component, `name@version`.
+    pub component: String,
+    /// The licence as given.
+    pub expression: String,
+    /// Why the `spdx` crate refuses it.
+    pub reason: String,
+}
+
+/// Checks `expression` as an SPDX licence expression (strict: SPDX ids,
+/// `WITH` exceptions, `AND`/`OR`, `LicenseRef-`).
+fn check_licence(problems: &mut Vec<LicenceProblem>, name: &str, version: &str, expression: &str) {
+    if let Err(e) = spdx::Expression::parse(expression) {
+        problems.push(LicenceProblem {
+            component: format!("{name}@{version}"),
+            expression: expression.to_owned(),
+            reason: e.reason.to_string(),
+        });
+    }
 }
 
 /// Why an SBOM cannot be read.
@@ -109,19 +135,28 @@ struct SpdxRef {
     reference_locator: String,
 }
 
-fn flatten(out: &mut Vec<Component>, list: Vec<CdxComponent>) {
+fn flatten(out: &mut Vec<Component>, problems: &mut Vec<LicenceProblem>, list: Vec<CdxComponent>) {
     for c in list {
         let name = match c.group.as_deref().filter(|g| !g.is_empty()) {
             Some(g) => format!("{g}/{}", c.name),
             None => c.name,
         };
-        let licenses = c
-            .licenses
-            .into_iter()
-            .filter_map(|l| l.expression.or_else(|| l.license.and_then(|x| x.id.or(x.name))))
-            .collect();
-        out.push(Component { name, version: c.version.unwrap_or_default(), licenses, purl: c.purl });
-        flatten(out, c.components);
+        let version = c.version.unwrap_or_default();
+        let mut licenses = Vec::new();
+        for l in c.licenses {
+            let (spdx, text) = match (l.expression, l.license) {
+                (Some(e), _) => (true, e),
+                (None, Some(CdxLicense { id: Some(id), .. })) => (true, id),
+                (None, Some(CdxLicense { name: Some(n), .. })) => (false, n),
+                _ => continue,
+            };
+            if spdx {
+                check_licence(problems, &name, &version, &text);
+            }
+            licenses.push(text);
+        }
+        out.push(Component { name, version, licenses, purl: c.purl });
+        flatten(out, problems, c.components);
     }
 }
 
@@ -137,8 +172,9 @@ pub fn parse_sbom(bytes: &[u8]) -> Result<Sbom, SbomError> {
             return Err(SbomError(format!("CycloneDX {} is not supported (1.4, 1.5 and 1.6 are)", bom.spec_version)));
         }
         let mut components = Vec::new();
-        flatten(&mut components, bom.components);
-        Sbom { format: SbomFormat::Cyclonedx, spec_version: bom.spec_version, components, invalid_licenses: Vec::new() }
+        let mut problems = Vec::new();
+        flatten(&mut components, &mut problems, bom.components);
+        Sbom { format: SbomFormat::Cyclonedx, spec_version: bom.spec_version, components, invalid_licenses: problems }
     } else if value.get("spdxVersion").is_some() {
         let doc: SpdxDoc =
             serde_json::from_value(value).map_err(|e| SbomError(format!("not an SPDX document: {e}")))?;
@@ -146,6 +182,7 @@ pub fn parse_sbom(bytes: &[u8]) -> Result<Sbom, SbomError> {
         if version != "2.3" {
             return Err(SbomError(format!("SPDX {version} is not supported (2.3 is)")));
         }
+        let mut problems = Vec::new();
         let components = doc
             .packages
             .into_iter()
@@ -156,27 +193,21 @@ pub fn parse_sbom(bytes: &[u8]) -> Result<Sbom, SbomError> {
                     .or(p.license_declared.filter(|l| l != "NOASSERTION" && l != "NONE"));
                 let purl =
                     p.external_refs.into_iter().find(|r| r.reference_type == "purl").map(|r| r.reference_locator);
-                Component {
-                    name: p.name,
-                    version: p.version_info.unwrap_or_default(),
-                    licenses: license.into_iter().collect(),
-                    purl,
+                let version = p.version_info.unwrap_or_default();
+                if let Some(l) = &license {
+                    check_licence(&mut problems, &p.name, &version, l);
                 }
+                Component { name: p.name, version, licenses: license.into_iter().collect(), purl }
             })
             .collect();
-        Sbom { format: SbomFormat::Spdx, spec_version: version, components, invalid_licenses: Vec::new() }
+        Sbom { format: SbomFormat::Spdx, spec_version: version, components, invalid_licenses: problems }
     } else {
         return Err(SbomError("neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON".into()));
     };
     sbom.components.sort();
     sbom.components.dedup();
-    sbom.invalid_licenses = sbom
-        .components
-        .iter()
-        .flat_map(|c| &c.licenses)
-        .filter(|l| spdx::Expression::parse_mode(l, spdx::ParseMode::LAX).is_err())
-        .cloned()
-        .collect();
+    sbom.invalid_licenses.sort();
+    sbom.invalid_licenses.dedup();
     Ok(sbom)
 }
 
@@ -194,6 +225,18 @@ mod tests {
         assert_eq!(s.components.len(), 3);
         assert!(s.components.iter().any(|c| c.name == "org.example/lib"));
         assert!(s.invalid_licenses.is_empty());
+        // Issue 23: licences are checked as SPDX expressions, per component;
+        // CycloneDX licence names are free text and not checked.
+        let bad = br#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[
+            {"name":"a","version":"1","licenses":[{"expression":"MIT OR"}]},
+            {"name":"b","version":"2","licenses":[{"license":{"id":"Apache 2.0"}}]},
+            {"name":"c","version":"3","licenses":[{"license":{"name":"Apache 2.0"}}]},
+            {"name":"d","version":"4","licenses":[{"expression":"GPL-2.0-only WITH Classpath-exception-2.0"}]}]}"#;
+        let s = parse_sbom(bad).expect("cdx");
+        let named: Vec<(&str, &str)> =
+            s.invalid_licenses.iter().map(|p| (p.component.as_str(), p.expression.as_str())).collect();
+        assert_eq!(named, [("a@1", "MIT OR"), ("b@2", "Apache 2.0")]);
+        assert!(s.invalid_licenses.iter().all(|p| !p.reason.is_empty()));
         let spdx = br#"{"spdxVersion":"SPDX-2.3","packages":[{"name":"openssl","versionInfo":"3.0.19","licenseConcluded":"Apache-2.0",
             "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:deb/debian/openssl@3.0.19"}]}]}"#;
         let s = parse_sbom(spdx).expect("spdx");

@@ -106,7 +106,7 @@ pub fn scan(root: &Path, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Res
                             path: rel.clone(),
                             size,
                             sha256,
-                            mode: format!("{:04o}", meta.permissions().mode() & 0o777),
+                            mode: format!("{:04o}", meta.permissions().mode() & 0o7777),
                         })
                     })();
                     results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(entry);

@@ -47,6 +47,7 @@ fn options(version: &str, sboms: Vec<PathBuf>, previous: Option<(PathBuf, Loaded
         sboms,
         provenance: None,
         oci: vec![],
+        strict_licences: false,
         source_repo: Some("https://git.example.com/svc".into()),
         commit: Some("4f1c2d9e".into()),
         builder: None,
@@ -124,7 +125,7 @@ fn releases_chain_diff_and_refuse_what_does_not_fit() {
     assert_eq!(d.added, vec!["new.txt"]);
     assert_eq!(d.changed, vec!["bin/server", "sbom/app.cdx.json"]);
     assert_eq!(d.version_changed, vec![("openssl".to_owned(), "3.0.18".to_owned(), "3.0.19".to_owned())]);
-    assert_eq!(d.licence_changed, vec![("serde".to_owned(), "MIT OR Apache-2.0".to_owned(), "MIT".to_owned())]);
+    assert_eq!(d.licence_changed, vec![("serde@1.0.200".to_owned(), "MIT OR Apache-2.0".to_owned(), "MIT".to_owned())]);
 
     let both = [r2.clone(), r1.clone()];
     let chain = history(&both).expect("chain");
@@ -231,4 +232,63 @@ fn slsa_provenance_must_name_released_artefacts() {
     opts.provenance = Some(bad);
     let e = pack(&d, &opts, &key, &|_| {}).expect_err("unknown subject");
     assert!(e.to_string().contains("bad.intoto.json") && e.to_string().contains("bin/other"), "{e}");
+}
+
+/// Issue 23: licences are validated as SPDX expressions per component;
+/// `strict_licences` (`lading release pack --strict`) refuses the SBOM.
+#[test]
+fn strict_packing_refuses_an_sbom_with_a_licence_that_is_not_spdx() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let key = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let d = tmp.path().join("rel");
+    tree(&d, "b");
+    std::fs::write(d.join("sbom/app.cdx.json"), CDX.replace("\"MIT OR Apache-2.0\"", "\"MIT OR Apache 2\""))
+        .expect("write");
+    let sboms = vec![d.join("sbom/app.cdx.json")];
+    let mut strict = options("1.0.0", sboms.clone(), None);
+    strict.strict_licences = true;
+    let e = pack(&d, &strict, &key, &|_| {}).expect_err("strict");
+    assert!(e.to_string().contains("serde@1.0.200: \"MIT OR Apache 2\""), "{e}");
+    // Not strict: packed, the licence kept as given.
+    pack(&d, &options("1.0.0", sboms, None), &key, &|_| {}).expect("lenient");
+}
+
+/// Issue 23: the mode was masked to 0o777, so a setuid or setgid binary was
+/// recorded as a plain one and a delivered tree that lost the bit verified.
+#[test]
+fn setuid_setgid_and_sticky_bits_are_kept_and_verified() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let key = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let d = tmp.path().join("rel");
+    tree(&d, "b");
+    std::fs::write(d.join("bin/helper"), "h").expect("write");
+    std::fs::write(d.join("bin/shared"), "s").expect("write");
+    std::fs::set_permissions(d.join("bin/server"), std::fs::Permissions::from_mode(0o4755)).expect("chmod");
+    std::fs::set_permissions(d.join("bin/helper"), std::fs::Permissions::from_mode(0o2750)).expect("chmod");
+    std::fs::set_permissions(d.join("bin/shared"), std::fs::Permissions::from_mode(0o1644)).expect("chmod");
+    let (_, r) = packed(&d, "1.0.0", &key, None);
+    let modes: Vec<(String, String)> = r
+        .manifest
+        .artefacts
+        .iter()
+        .filter_map(|a| match a {
+            lading_model::release::Artefact::File { path, mode: Some(m), .. } if path.starts_with("bin/") => {
+                Some((path.clone(), m.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        modes,
+        [
+            ("bin/helper".to_owned(), "2750".to_owned()),
+            ("bin/server".to_owned(), "4755".to_owned()),
+            ("bin/shared".to_owned(), "1644".to_owned())
+        ]
+    );
+    assert!(verify_tree(&r.manifest, &d, 2, &|_| {}).expect("verify").is_exact());
+    std::fs::set_permissions(d.join("bin/server"), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let report = verify_tree(&r.manifest, &d, 2, &|_| {}).expect("verify");
+    assert_eq!(report.mode_changed, [("bin/server".to_owned(), "4755".to_owned(), "0755".to_owned())]);
 }

@@ -307,9 +307,10 @@ impl SqliteStore {
                 Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-                Err(e) => {
-                    return Err(StoreError::backend(format!("{} is in use by another process", dir.display()), e));
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked(format!("{} is in use by another process", dir.display())));
                 }
+                Err(e) => return Err(StoreError::backend(format!("locking {}", lock_path.display()), e)),
             }
         }
 

@@ -84,9 +84,15 @@ pub(crate) struct LogGetArgs {
 pub(crate) struct LogVerifyProofArgs {
     /// The receipt (c2sp.org/tlog-proof@v1).
     pub(crate) receipt: PathBuf,
-    /// The entry the receipt is for.
+    /// The entry the receipt is for, as stored in the log.
+    #[arg(long, required_unless_present = "envelope", conflicts_with = "envelope")]
+    pub(crate) entry: Option<PathBuf>,
+    /// A signed statement the receipt is for: the DSSE envelope file as
+    /// submitted, a Sigstore bundle `lading sigstore-bundle` made of it, or a
+    /// `.lading` package holding it. The registry entry (kind, envelope
+    /// SHA-256, signer's key id) is derived from it, as the server does.
     #[arg(long)]
-    pub(crate) entry: PathBuf,
+    pub(crate) envelope: Option<PathBuf>,
     /// The log's vkey, or a file holding it.
     #[arg(long)]
     pub(crate) vkey: String,

@@ -83,6 +83,10 @@ pub(crate) struct ReleasePackArgs {
     /// Hashing threads (0: all cores).
     #[arg(long, default_value_t = 0)]
     pub(crate) threads: usize,
+    /// Refuse an SBOM whose licences are not all valid SPDX expressions
+    /// (otherwise each is reported, per component, and the pack goes on).
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug, clap::Args)]

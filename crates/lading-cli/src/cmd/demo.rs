@@ -60,6 +60,7 @@ fn release_journey(dir: &Path, key: &lading_crypto::SigningKey) -> Result<(usize
         scope: ReleaseScope { tenants: Vec::new(), regions: vec!["eu-central-1".into()] },
         previous,
         threads: 0,
+        strict_licences: false,
     };
     let mut loaded = Vec::new();
     for (version, openssl, binary) in

@@ -78,8 +78,11 @@ async fn open_log_with(dir: &Path, config: BatchConfig, leaf_index: bool) -> Res
     let key = fsio::read_private_key(&dir.join(KEY_FILE))?;
     let signer = note_signer(&origin, &key)?;
     let context = || format!("opening the log in {}", dir.display());
-    let store =
-        if leaf_index { SqliteStore::open(dir) } else { SqliteStore::open_unindexed(dir) }.with_context(context)?;
+    let store = match if leaf_index { SqliteStore::open(dir) } else { SqliteStore::open_unindexed(dir) } {
+        Ok(store) => store,
+        Err(lading_log::StoreError::Locked(detail)) => bail!("{}", locked(dir, &detail)),
+        Err(e) => return Err(e).with_context(context),
+    };
     let log = if leaf_index {
         Log::open(store.clone(), signer, config).await
     } else {
@@ -87,6 +90,19 @@ async fn open_log_with(dir: &Path, config: BatchConfig, leaf_index: bool) -> Res
     }
     .with_context(context)?;
     Ok(OpenLog { log, store })
+}
+
+/// What to say when another process holds the log: most often the
+/// `lading serve` that serves it, which answers the same questions over HTTP.
+fn locked(dir: &Path, detail: &str) -> String {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "LOG".into());
+    format!(
+        "{detail}: the log is locked, most likely by a running `lading serve`. While it runs, ask it over \
+         its HTTP API instead: GET /v1/logs/{name}/checkpoint (the latest checkpoint), \
+         GET /v1/logs/{name}/receipts/INDEX (a receipt for entry INDEX), \
+         GET /v1/logs/{name}/leaves/LEAF_HASH (find an entry by its leaf hash), \
+         POST /v1/logs/{name}/entries (append; see docs/reference/http.md); or stop the server and run this again"
+    )
 }
 
 /// Creates a log in `dir` (which may exist but must hold nothing the log
@@ -339,11 +355,45 @@ pub(crate) fn verify_proof(args: &LogVerifyProofArgs, json_out: bool) -> Result<
         None => Policy::single_log(log_key),
     };
     let text = fsio::read_text(&args.receipt, MAX_NOTE_FILE)?;
-    let entry = fsio::read_limited(&args.entry, lading_tlog::tile::MAX_ENTRY_BYTES as u64)?;
     let name = args.receipt.display().to_string();
-    let result = Receipt::parse(&text).and_then(|r| r.verify(&leaf_hash(&entry), &policy).map(|cp| (r.index, cp)));
+    // The entries the receipt may be for: the one given, or the registry
+    // entries an envelope can have (one per signer's key id).
+    let candidates: Vec<(Vec<u8>, serde_json::Value)> = match (&args.entry, &args.envelope) {
+        (Some(entry), _) => vec![(fsio::read_limited(entry, lading_tlog::tile::MAX_ENTRY_BYTES as u64)?, json!(null))],
+        (None, Some(envelope)) => registry_leaves(envelope)?,
+        (None, None) => bail!("give --entry or --envelope"),
+    };
+    let receipt = match Receipt::parse(&text) {
+        Ok(r) => r,
+        Err(e) => return verdict(json_out, false, "", json!({ "receipt": name }), Some(format!("{name}: {e}"))),
+    };
+    let mut result = Err(None);
+    for (entry, leaf) in &candidates {
+        match receipt.verify(&leaf_hash(entry), &policy) {
+            Ok(cp) => {
+                result = Ok((receipt.index, cp, leaf.clone()));
+                break;
+            }
+            Err(e) => {
+                if result.as_ref().is_err_and(Option::is_none) {
+                    result = Err(Some(e));
+                }
+            }
+        }
+    }
+    let result = result.map_err(|e| {
+        let e = e.map(|e| e.to_string()).unwrap_or_default();
+        match &args.envelope {
+            Some(path) if candidates.len() > 1 || !e.is_empty() => format!(
+                "{e} (tried the registry entries of {} for its {} signer key id(s))",
+                path.display(),
+                candidates.len()
+            ),
+            _ => e,
+        }
+    });
     match result {
-        Ok((index, signed)) => {
+        Ok((index, signed, leaf)) => {
             let cp = signed.checkpoint;
             let cosigners: Vec<&str> =
                 signed.verified.iter().filter(|v| v.timestamp.is_some()).map(|v| v.name.as_str()).collect();
@@ -356,12 +406,65 @@ pub(crate) fn verify_proof(args: &LogVerifyProofArgs, json_out: bool) -> Result<
                     cp.size,
                     if cosigners.is_empty() { "no witness".into() } else { cosigners.join(", ") }
                 ),
-                json!({ "receipt": name, "index": index, "origin": cp.origin, "size": cp.size, "cosigners": cosigners }),
+                json!({
+                    "receipt": name, "index": index, "origin": cp.origin, "size": cp.size, "cosigners": cosigners,
+                    "entry": leaf,
+                }),
                 None,
             )
         }
         Err(e) => verdict(json_out, false, "", json!({ "receipt": name }), Some(format!("{name}: {e}"))),
     }
+}
+
+/// The registry entries (`lading_crypto::registry_leaf`, what the server
+/// logs for a submitted statement) a signed statement can have: one per
+/// key id among its signatures, each with its fields for the report.
+/// `path` holds the envelope exactly as submitted, a Sigstore bundle of it
+/// (the envelope is rewritten as `lading sign` writes envelopes), or a
+/// `.lading` package holding it.
+fn registry_leaves(path: &Path) -> Result<Vec<(Vec<u8>, serde_json::Value)>> {
+    let bytes = fsio::read_limited(path, lading_release::package::MAX_PACKAGE_BYTES)?;
+    let name = path.display();
+    let envelope_bytes = if bytes.starts_with(b"PK") {
+        let package = lading_release::Package::from_zip(&bytes).with_context(|| format!("{name}"))?;
+        let (_, member) = package.member("envelope").ok_or_else(|| anyhow!("{name}: the package holds no envelope"))?;
+        member.to_vec()
+    } else {
+        let value = lading_model::json::parse_strict(&bytes).with_context(|| format!("{name}"))?;
+        let is_bundle =
+            value["mediaType"].as_str().is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
+        match value.get("dsseEnvelope") {
+            Some(dsse) if is_bundle => {
+                let envelope = lading_crypto::Envelope::from_json(dsse)
+                    .with_context(|| format!("{name}: the bundle's dsseEnvelope"))?;
+                crate::cmd::sign::envelope_text(&envelope).into_bytes()
+            }
+            _ => bytes,
+        }
+    };
+    let envelope = lading_crypto::Envelope::from_json_bytes(&envelope_bytes).with_context(|| format!("{name}"))?;
+    if envelope.payload_type != lading_crypto::IN_TOTO_PAYLOAD_TYPE {
+        bail!("{name}: payload type {:?} is not an in-toto statement", envelope.payload_type);
+    }
+    let statement = lading_model::json::parse_strict(&envelope.payload)
+        .with_context(|| format!("{name}: the envelope's payload"))?;
+    let kind =
+        statement["predicateType"].as_str().ok_or_else(|| anyhow!("{name}: the statement has no predicateType"))?;
+    let mut keyids: Vec<&str> =
+        envelope.signatures.iter().map(|s| s.keyid.as_str()).filter(|k| !k.is_empty()).collect();
+    keyids.dedup();
+    if keyids.is_empty() {
+        bail!("{name}: no signature names its key id, so the registry entry cannot be derived");
+    }
+    let digest = lading_model::Sha256Digest::of(&envelope_bytes).to_hex();
+    Ok(keyids
+        .into_iter()
+        .map(|keyid| {
+            let leaf = lading_crypto::registry_leaf(kind, &envelope_bytes, keyid);
+            (leaf, json!({ "kind": kind, "envelope_sha256": digest, "keyid": keyid }))
+        })
+        .collect())
 }
 
 pub(crate) fn consistency(args: &LogConsistencyArgs, json_out: bool) -> Result<ExitCode> {

@@ -80,7 +80,23 @@ pub(crate) fn pack(args: &ReleasePackArgs, json_out: bool) -> Result<ExitCode> {
         scope: ReleaseScope { tenants: Vec::new(), regions: args.region.clone() },
         previous,
         threads: args.threads,
+        strict_licences: args.strict,
     };
+    // Licences that are not SPDX expressions are named per component.
+    for path in &args.sbom {
+        if let Ok(sbom) = std::fs::read(path).map_err(drop).and_then(|b| lading_release::parse_sbom(&b).map_err(drop)) {
+            for p in &sbom.invalid_licenses {
+                eprintln!(
+                    "{}: {}: licence {:?} is not an SPDX expression ({}){}",
+                    path.display(),
+                    p.component,
+                    p.expression,
+                    p.reason,
+                    if args.strict { "" } else { "; kept as given (--strict refuses it)" }
+                );
+            }
+        }
+    }
     let bar = progress("hashing");
     let package = lading_release::pack(&args.dir, &options, &key, &|n| bar.inc(n))?;
     bar.finish_and_clear();
