@@ -17,9 +17,9 @@ use lading_crypto::{Algorithm, SigningKey, VerifyingKey};
 use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey, SubjectPublicKeyInfoOwned};
 use x509_cert::Certificate;
 use x509_cert::builder::profile::BuilderProfile;
-use x509_cert::builder::{Builder as _, CertificateBuilder, CrlBuilder};
-use x509_cert::certificate::TbsCertificate;
-use x509_cert::crl::{CertificateList, RevokedCert};
+use x509_cert::builder::{Builder as _, CertificateBuilder};
+use x509_cert::certificate::{TbsCertificate, Version};
+use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
 use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::crl::CrlNumber;
 use x509_cert::ext::pkix::{
@@ -375,16 +375,29 @@ pub fn issue_crl(
             crl_entry_extensions: None,
         });
     }
+    // Not x509-cert's CrlBuilder: it copies the issuer's own authorityKeyIdentifier
+    // (which names the issuer's issuer) into the CRL, and OpenSSL then finds no CRL
+    // for an intermediate's certificates. The CRL's AKI is the issuer's key id.
     let number = CrlNumber::try_from(number).map_err(|e| build(e.to_string()))?;
-    let this_update = from_chrono(this_update).map_err(|e| build(e.to_string()))?;
-    let mut builder = CrlBuilder::new_with_this_update(issuer, number, this_update)
-        .map_err(|e| build(e.to_string()))?
-        .with_next_update(Some(from_chrono(next_update).map_err(|e| build(e.to_string()))?));
-    if !entries.is_empty() {
-        builder = builder.with_certificates(entries.into_iter());
-    }
-    let signer = CaSigner { key: issuer_key };
-    let tbs = builder.finalize(&signer).map_err(|e| build(e.to_string()))?;
+    let aki = AuthorityKeyIdentifier {
+        key_identifier: Some(key_identifier(issuer).map_err(|e| build(e.to_string()))?),
+        ..Default::default()
+    };
+    let crl_extensions = vec![
+        extension(oid::CRL_NUMBER, false, &number).map_err(|e| build(e.to_string()))?,
+        extension(oid::EXT_AUTHORITY_KEY_ID, false, &aki).map_err(|e| build(e.to_string()))?,
+    ];
+    let algorithm = signature_algorithm(issuer_key.algorithm());
+    let tbs_cert_list = TbsCertList {
+        version: Version::V2,
+        signature: algorithm.clone(),
+        issuer: issuer.tbs_certificate().subject().clone(),
+        this_update: from_chrono(this_update).map_err(|e| build(e.to_string()))?,
+        next_update: Some(from_chrono(next_update).map_err(|e| build(e.to_string()))?),
+        revoked_certificates: if entries.is_empty() { None } else { Some(entries) },
+        crl_extensions: Some(crl_extensions),
+    };
+    let tbs = tbs_cert_list.to_der().map_err(|e| build(e.to_string()))?;
     let signature = BitString::from_bytes(&issuer_key.sign(&tbs)).map_err(|e| build(e.to_string()))?;
-    builder.assemble(signature, &signer).map_err(|e| build(e.to_string()))
+    Ok(CertificateList { tbs_cert_list, signature_algorithm: algorithm, signature })
 }

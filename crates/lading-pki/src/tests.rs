@@ -479,3 +479,18 @@ fn issuing_with_a_key_the_issuer_does_not_certify_is_refused() {
     let bad = IssueRequest::self_signed("not a name", CertProfile::Signer, t0(), t0() + year());
     assert!(matches!(issue_certificate(&bad, &wrong), Err(crate::issue::IssueError::Subject { .. })));
 }
+
+#[test]
+fn crl_authority_key_id_is_the_issuers_own_key_id_not_its_issuers() {
+    // x509-cert's CrlBuilder copied an intermediate's authorityKeyIdentifier (the
+    // root's key id) into its CRLs, and OpenSSL found no CRL for the leaf.
+    use x509_cert::ext::pkix::{AuthorityKeyIdentifier, SubjectKeyIdentifier};
+    let r = root(Algorithm::P256, None);
+    let i = sub_ca(&r, Algorithm::P256, "CN=Intermediate");
+    let list = crl(&i, t0(), t0() + Duration::days(1), &[]);
+    let aki =
+        list.tbs_cert_list.crl_extensions.iter().flatten().find(|e| e.extn_id == oid::EXT_AUTHORITY_KEY_ID).unwrap();
+    let aki = AuthorityKeyIdentifier::from_der(aki.extn_value.as_bytes()).unwrap();
+    let (_, ski) = i.cert.tbs_certificate().get_extension::<SubjectKeyIdentifier>().unwrap().unwrap();
+    assert_eq!(aki.key_identifier, Some(ski.0));
+}
