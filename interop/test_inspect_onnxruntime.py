@@ -19,7 +19,7 @@ SEED = "5eed0000000000000000000000c0ffee"
 
 
 def draw(lot_size: int, n: int, seed: bytes) -> list[int]:
-    """The sample draw as README documents it: a partial Fisher-Yates shuffle driven by SHA-256."""
+    """The sample draw as docs/inspection.md documents it: a partial Fisher-Yates shuffle driven by SHA-256."""
     n = min(n, lot_size)
     swapped: dict[int, int] = {}
     out = []

@@ -7,7 +7,7 @@
 //! accept RFC 3164 and malformed lines), and a certifiable log must reject
 //! what it cannot read exactly, naming the column.
 //!
-//! Mapping (documented in the README):
+//! Mapping (documented in docs/maintenance.md):
 //! - `occurred_at` ← TIMESTAMP (must not be `-`); `observed_at` ← ingestion time;
 //! - `severity_number` ← PRI severity by the OpenTelemetry log data model's
 //!   syslog table: emergency 21 (FATAL), alert 19 (ERROR3), critical 18

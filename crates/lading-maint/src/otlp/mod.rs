@@ -3,7 +3,7 @@
 //! JSON by [`json`] (the protobuf JSON mapping, 64-bit integers as strings
 //! or numbers, hex ids, `{}` for an empty value, `"NaN"`).
 //!
-//! Mapping (documented in the README): one event per LogRecord;
+//! Mapping (documented in docs/maintenance.md): one event per LogRecord;
 //! `occurred_at` ← TimeUnixNano (must be set), `observed_at` ←
 //! ObservedTimeUnixNano (else the ingestion time), `severity_number` ←
 //! SeverityNumber (0, UNSPECIFIED, when the record has none). Event fields
