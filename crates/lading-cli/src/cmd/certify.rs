@@ -392,7 +392,9 @@ pub(crate) fn verify(args: &VerifyArgs, json_out: bool) -> Result<ExitCode> {
         fsio::write_output(path, html(&v, &args.bundle).as_bytes())?;
     }
     if json_out {
-        output::json_line(&serde_json::to_value(&v)?)?;
+        let mut value = serde_json::to_value(&v)?;
+        value["ok"] = json!(v.verified);
+        output::json_line(&value)?;
     } else {
         output::line(&format!("{}: {}", args.bundle.display(), if v.verified { "VERIFIED" } else { "NOT VERIFIED" }))?;
         if let Some(p) = &v.provider {

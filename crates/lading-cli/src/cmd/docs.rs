@@ -12,10 +12,15 @@ use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::output;
 
 /// `lading completions SHELL`.
-pub(crate) fn completions(args: &CompletionsArgs) -> Result<ExitCode> {
+pub(crate) fn completions(args: &CompletionsArgs, json: bool) -> Result<ExitCode> {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "lading", &mut out);
+    if json {
+        let script = String::from_utf8(out).context("the completion script is not UTF-8")?;
+        output::json_line(&serde_json::json!({ "ok": true, "shell": args.shell.to_string(), "script": script }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     std::io::Write::write_all(&mut std::io::stdout().lock(), &out).context("writing the completion script")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -23,13 +28,22 @@ pub(crate) fn completions(args: &CompletionsArgs) -> Result<ExitCode> {
 /// `lading man [--out DIR]`.
 pub(crate) fn man(args: &ManArgs, json: bool) -> Result<ExitCode> {
     if args.markdown {
-        output::line(markdown_reference().trim_end())?;
+        if json {
+            output::json_line(&serde_json::json!({ "ok": true, "markdown": markdown_reference() }))?;
+        } else {
+            output::line(markdown_reference().trim_end())?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let command = Cli::command();
     let Some(dir) = &args.out else {
         let mut page = Vec::new();
         clap_mangen::Man::new(command).render(&mut page).context("rendering lading.1")?;
+        if json {
+            let page = String::from_utf8(page).context("the man page is not UTF-8")?;
+            output::json_line(&serde_json::json!({ "ok": true, "page": page }))?;
+            return Ok(ExitCode::SUCCESS);
+        }
         std::io::Write::write_all(&mut std::io::stdout().lock(), &page).context("writing lading.1")?;
         return Ok(ExitCode::SUCCESS);
     };

@@ -11,10 +11,18 @@ use serde_json::{Value, json};
 use crate::cli::{CanonicalizeArgs, NewArgs, SchemaArgs, ValidateArgs};
 use crate::{fsio, output};
 
-pub(crate) fn new(args: &NewArgs) -> Result<ExitCode> {
+/// The example document itself on stdout; under `--json`, one object
+/// `{ok, kind, document}` like every other command.
+pub(crate) fn new(args: &NewArgs, json_out: bool) -> Result<ExitCode> {
     let id = args.id.unwrap_or_else(uuid::Uuid::new_v4);
     let now = args.created_at.unwrap_or_else(now_seconds);
-    output::json_pretty(&lading_model::example(args.kind.into(), id, now))?;
+    let kind: Kind = args.kind.into();
+    let document = lading_model::example(kind, id, now);
+    if json_out {
+        output::json_line(&json!({ "ok": true, "kind": kind.name(), "document": document }))?;
+    } else {
+        output::json_pretty(&document)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -94,20 +102,37 @@ pub(crate) fn validate(args: &ValidateArgs, json_out: bool) -> Result<ExitCode> 
     Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-pub(crate) fn canonicalize(args: &CanonicalizeArgs) -> Result<ExitCode> {
+/// The canonical bytes on stdout; under `--json`, one object whose
+/// `canonical` is those bytes as a JSON string (they are UTF-8 JSON text).
+pub(crate) fn canonicalize(args: &CanonicalizeArgs, json_out: bool) -> Result<ExitCode> {
     use std::io::Write as _;
     let bytes = fsio::read_limited(&args.file, fsio::MAX_DOCUMENT_BYTES)?;
     // RFC 8785 reads decimals as the nearest double; records use parse_strict.
     let value = json::parse_rfc8785(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let canonical = json::canonicalize(&value);
+    if json_out {
+        let text = String::from_utf8(canonical)?;
+        output::json_line(&json!({ "ok": true, "file": args.file, "canonical": text }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = std::io::stdout().lock();
-    out.write_all(&json::canonicalize(&value))?;
+    out.write_all(&canonical)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn schema(args: &SchemaArgs) -> Result<ExitCode> {
+/// The committed JSON Schema on stdout; under `--json`, one object
+/// `{ok, kind, schema}`.
+pub(crate) fn schema(args: &SchemaArgs, json_out: bool) -> Result<ExitCode> {
     use std::io::Write as _;
+    let kind: Kind = args.kind.into();
+    let text = schema::committed(kind);
+    if json_out {
+        let schema: Value = serde_json::from_str(text)?;
+        output::json_line(&json!({ "ok": true, "kind": kind.name(), "schema": schema }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = std::io::stdout().lock();
-    out.write_all(schema::committed(args.kind.into()).as_bytes())?;
+    out.write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

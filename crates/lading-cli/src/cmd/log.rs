@@ -291,7 +291,9 @@ pub(crate) fn prove(args: &LogProveArgs, json_out: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn get(args: &LogGetArgs) -> Result<ExitCode> {
+/// The entry's bytes, exactly, on stdout; under `--json` one object with the
+/// bytes in base64 (and as text too when they are UTF-8).
+pub(crate) fn get(args: &LogGetArgs, json_out: bool) -> Result<ExitCode> {
     let rt = runtime()?;
     let entry = rt.block_on(async {
         let open = open_log(&args.dir, BatchConfig::default()).await?;
@@ -299,6 +301,18 @@ pub(crate) fn get(args: &LogGetArgs) -> Result<ExitCode> {
         open.close().await?;
         entry.with_context(|| format!("reading entry {}", args.index))
     })?;
+    if json_out {
+        use base64::Engine as _;
+        let mut v = json!({
+            "ok": true, "index": args.index, "size": entry.len(),
+            "entry_base64": base64::engine::general_purpose::STANDARD.encode(&entry),
+        });
+        if let Ok(text) = std::str::from_utf8(&entry) {
+            v["entry"] = json!(text);
+        }
+        output::json_line(&v)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     std::io::stdout().lock().write_all(&entry)?;
     Ok(ExitCode::SUCCESS)
 }
