@@ -55,10 +55,9 @@ fn serve(dir: &Path, url: &str) -> Server {
     }
 }
 
+/// Stdout of `lading ARGS` in `dir`, which must succeed.
 fn lading(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_lading")).current_dir(dir).args(args).output().expect("run");
-    assert!(out.status.success(), "lading {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf8")
+    lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), dir).ok(args)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

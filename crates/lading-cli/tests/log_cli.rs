@@ -13,14 +13,8 @@ struct Run {
 }
 
 fn lading(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_lading")).current_dir(dir).args(args).output().expect("run");
-    let r = Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!r.stderr.contains("panicked"), "lading {args:?} panicked: {}", r.stderr);
-    r
+    let (code, stdout, stderr) = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), dir).run(args);
+    Run { code, stdout, stderr }
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {

@@ -5,15 +5,12 @@
 //! input refused with the certificate named and nothing written.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
+/// Exit code, stdout and stderr of `lading ARGS` in `dir` (a panic fails the test).
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lading")).current_dir(dir).args(args).output().expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (out.status.code().expect("code"), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+    lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), dir).run(args)
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {

@@ -4,16 +4,14 @@
 //! C2SP tlog-witness spec defines.
 
 use std::path::Path;
-use std::process::Command;
 
 use lading_testkit::cli::{Lading, Server};
 
 use serde_json::Value;
 
+/// Stdout of `lading ARGS` in `dir`, which must succeed.
 fn lading(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_lading")).current_dir(dir).args(args).output().expect("run");
-    assert!(out.status.success(), "lading {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf8")
+    lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), dir).ok(args)
 }
 
 /// Starts `lading serve --data DATA EXTRA…` in `dir`.
