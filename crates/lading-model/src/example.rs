@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::inspection::*;
 use crate::maintenance::*;
-use crate::meta::{Classification, Metadata, Provider, SCHEMA_VERSION_V1};
+use crate::meta::{Metadata, Provider};
 use crate::release::*;
 use crate::{Kind, Sha256Digest};
 
@@ -26,22 +26,14 @@ pub fn example(kind: Kind, id: Uuid, now: DateTime<Utc>) -> Value {
     serialized.unwrap_or(Value::Null)
 }
 
-fn meta(kind: Kind, id: Uuid, now: DateTime<Utc>, ebops: &str, cpc: &str) -> Metadata {
-    Metadata {
-        id,
-        kind,
-        schema_version: SCHEMA_VERSION_V1.into(),
-        provider: Provider {
-            legal_name: "Shenzhen Example Vision Technology Co., Ltd.".into(),
-            registration_id: "91440300MA5EXAMPLE".into(),
-            white_list_entry: Some("SZ-DSE-2026-0042".into()),
-            pilot_zone: Some("shenzhen".into()),
-        },
-        classification: Classification { ebops_2010: vec![ebops.into()], cpc_2_1: vec![cpc.into()] },
-        jurisdictions: vec!["DE".into(), "SG".into()],
-        created_at: now,
-        language: "en".into(),
-    }
+fn meta(kind: Kind, id: Uuid, now: DateTime<Utc>) -> Metadata {
+    let provider = Provider {
+        legal_name: "Shenzhen Example Vision Technology Co., Ltd.".into(),
+        registration_id: "91440300MA5EXAMPLE".into(),
+        white_list_entry: Some("SZ-DSE-2026-0042".into()),
+        pilot_zone: Some("shenzhen".into()),
+    };
+    Metadata::new(kind, id, provider, vec!["DE".into(), "SG".into()], now)
 }
 
 fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
@@ -72,7 +64,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
         })
         .collect();
     InspectionReport {
-        meta: meta(Kind::InspectionReport, id, now, "SJ313", "8344"),
+        meta: meta(Kind::InspectionReport, id, now),
         client: Client {
             name: "Example Automotive GmbH".into(),
             country: "DE".into(),
@@ -145,7 +137,7 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
 }
 
 fn maintenance_event(id: Uuid, now: DateTime<Utc>) -> MaintenanceEvent {
-    let mut m = meta(Kind::MaintenanceEvent, id, now, "SB", "8715");
+    let mut m = meta(Kind::MaintenanceEvent, id, now);
     m.provider.legal_name = "Suzhou Example Cloud Operations Co., Ltd.".into();
     m.provider.pilot_zone = Some("suzhou".into());
     MaintenanceEvent {
@@ -183,7 +175,7 @@ fn maintenance_event(id: Uuid, now: DateTime<Utc>) -> MaintenanceEvent {
 }
 
 fn maintenance_segment(id: Uuid, now: DateTime<Utc>) -> MaintenanceSegment {
-    let mut m = meta(Kind::MaintenanceSegment, id, now, "SB", "8715");
+    let mut m = meta(Kind::MaintenanceSegment, id, now);
     m.provider.pilot_zone = Some("suzhou".into());
     MaintenanceSegment {
         meta: m,
@@ -207,7 +199,7 @@ fn maintenance_segment(id: Uuid, now: DateTime<Utc>) -> MaintenanceSegment {
 fn saas_release(id: Uuid, now: DateTime<Utc>) -> SaasRelease {
     let sbom = b"example sbom";
     SaasRelease {
-        meta: meta(Kind::SaasRelease, id, now, "SI2", "8315"),
+        meta: meta(Kind::SaasRelease, id, now),
         service: "example-mes-cloud".into(),
         version: "2.4.0".into(),
         channel: "stable".into(),

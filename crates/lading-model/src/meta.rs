@@ -35,6 +35,31 @@ pub struct Metadata {
     pub language: String,
 }
 
+impl Metadata {
+    /// The metadata of a new v1 document of `kind`: the kind's default
+    /// service classification ([`Classification::default_for`]), English
+    /// text. Fields stay public, so a caller overrides what it knows better.
+    #[must_use]
+    pub fn new(
+        kind: Kind,
+        id: Uuid,
+        provider: Provider,
+        jurisdictions: Vec<String>,
+        created_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            kind,
+            schema_version: SCHEMA_VERSION_V1.into(),
+            provider,
+            classification: Classification::default_for(kind),
+            jurisdictions,
+            created_at,
+            language: "en".into(),
+        }
+    }
+}
+
 /// A service provider as the white list knows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -65,4 +90,21 @@ pub struct Classification {
     /// UN CPC 2.1 codes (section to subclass, 1 to 5 digits), e.g. `8713`.
     #[schemars(inner(regex(pattern = r"^[0-9]{1,5}$")))]
     pub cpc_2_1: Vec<String>,
+}
+
+impl Classification {
+    /// The usual trade-statistics codes of each deliverable kind: EBOPS 2010
+    /// `SJ313` (technical testing and analysis) / CPC 2.1 `8344` for
+    /// inspection reports, `SB` (maintenance and repair) / `8715` for
+    /// maintenance records, `SI2` (computer services) / `8315` for SaaS
+    /// releases.
+    #[must_use]
+    pub fn default_for(kind: Kind) -> Self {
+        let (ebops, cpc) = match kind {
+            Kind::InspectionReport => ("SJ313", "8344"),
+            Kind::MaintenanceEvent | Kind::MaintenanceSegment => ("SB", "8715"),
+            Kind::SaasRelease => ("SI2", "8315"),
+        };
+        Self { ebops_2010: vec![ebops.into()], cpc_2_1: vec![cpc.into()] }
+    }
 }

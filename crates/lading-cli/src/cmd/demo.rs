@@ -19,7 +19,7 @@ use crate::{fsio, output};
 /// delivered tree with one file edited; returns the chain length and what
 /// the check reported.
 fn release_journey(dir: &Path, key: &lading_crypto::SigningKey) -> Result<(usize, String)> {
-    use lading_model::meta::{Classification, Metadata, Provider};
+    use lading_model::meta::{Metadata, Provider};
     use lading_model::release::{ReleaseScope, ServiceTerms};
     let sbom = |openssl: &str| {
         format!(
@@ -27,21 +27,18 @@ fn release_journey(dir: &Path, key: &lading_crypto::SigningKey) -> Result<(usize
         )
     };
     let options = |version: &str, tree: &Path, previous| lading_release::PackOptions {
-        meta: Metadata {
-            id: uuid::Uuid::new_v4(),
-            kind: Kind::SaasRelease,
-            schema_version: "v1".into(),
-            provider: Provider {
+        meta: Metadata::new(
+            Kind::SaasRelease,
+            uuid::Uuid::new_v4(),
+            Provider {
                 legal_name: "Example MES Cloud Ltd.".into(),
                 registration_id: "91440300MA5EXAMPLE".into(),
                 white_list_entry: None,
                 pilot_zone: Some("shenzhen".into()),
             },
-            classification: Classification { ebops_2010: vec!["SI2".into()], cpc_2_1: vec!["8315".into()] },
-            jurisdictions: vec!["DE".into()],
-            created_at: now_seconds(),
-            language: "en".into(),
-        },
+            vec!["DE".into()],
+            now_seconds(),
+        ),
         service: "example-mes".into(),
         version: version.into(),
         channel: "stable".into(),

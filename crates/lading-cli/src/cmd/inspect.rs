@@ -11,7 +11,7 @@ use lading_inspect::{Engine, Profile};
 use lading_model::inspection::{
     Inspection, InspectionLevel, InspectionReport, Lot, LotDecision, SamplingStandard, Severity,
 };
-use lading_model::meta::{Classification, Metadata, SCHEMA_VERSION_V1};
+use lading_model::meta::Metadata;
 use lading_model::sampling;
 use serde_json::json;
 
@@ -193,16 +193,13 @@ fn setup(args: &LotArgs) -> Result<(Profile, LotInfo, Mode, Vec<LotImage>)> {
 
 fn spec(args: &LotArgs, info: &LotInfo, mode: Mode, tolerance: f64) -> Spec {
     let now = crate::cmd::document::now_seconds();
-    let meta = Metadata {
-        id: uuid::Uuid::new_v4(),
-        kind: lading_model::Kind::InspectionReport,
-        schema_version: SCHEMA_VERSION_V1.into(),
-        provider: info.provider.clone(),
-        classification: Classification { ebops_2010: vec!["SJ313".into()], cpc_2_1: vec!["8344".into()] },
-        jurisdictions: info.jurisdictions.iter().map(|j| j.to_ascii_uppercase()).collect(),
-        created_at: now,
-        language: "en".into(),
-    };
+    let meta = Metadata::new(
+        lading_model::Kind::InspectionReport,
+        uuid::Uuid::new_v4(),
+        info.provider.clone(),
+        info.jurisdictions.iter().map(|j| j.to_ascii_uppercase()).collect(),
+        now,
+    );
     Spec {
         meta,
         client: info.client.clone(),

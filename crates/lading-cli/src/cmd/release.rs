@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow};
-use lading_model::meta::{Classification, Metadata, Provider, SCHEMA_VERSION_V1};
+use lading_model::meta::{Metadata, Provider};
 use lading_model::release::{ReleaseScope, ServiceTerms};
 use lading_release::{LoadedRelease, PackOptions, load_release};
 use serde_json::json;
@@ -45,21 +45,14 @@ pub(crate) fn pack(args: &ReleasePackArgs, json_out: bool) -> Result<ExitCode> {
         None => String::new(),
     };
     let now = crate::cmd::document::now_seconds();
-    let meta = Metadata {
-        id: uuid::Uuid::new_v4(),
-        kind: lading_model::Kind::SaasRelease,
-        schema_version: SCHEMA_VERSION_V1.into(),
-        provider: Provider {
-            legal_name: args.provider.clone(),
-            registration_id: args.registration_id.clone(),
-            white_list_entry: None,
-            pilot_zone: None,
-        },
-        classification: Classification { ebops_2010: vec!["SI2".into()], cpc_2_1: vec!["8315".into()] },
-        jurisdictions: args.jurisdiction.iter().map(|j| j.to_ascii_uppercase()).collect(),
-        created_at: now,
-        language: "en".into(),
+    let provider = Provider {
+        legal_name: args.provider.clone(),
+        registration_id: args.registration_id.clone(),
+        white_list_entry: None,
+        pilot_zone: None,
     };
+    let jurisdictions = args.jurisdiction.iter().map(|j| j.to_ascii_uppercase()).collect();
+    let meta = Metadata::new(lading_model::Kind::SaasRelease, uuid::Uuid::new_v4(), provider, jurisdictions, now);
     let options = PackOptions {
         meta,
         service: args.name.clone(),
