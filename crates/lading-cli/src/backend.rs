@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
+use lading_crypto::Signer as _;
 use lading_log::{
     Batch, BatchConfig, Log, LogDefinition, LogStore, LogWitness, ProviderKey, Registry, StoreError, StoredState,
     TokenRecord,
@@ -184,10 +185,12 @@ impl Deployment {
         def: &LogDefinition,
         config: BatchConfig,
     ) -> Result<(Log<AnyStore>, Option<SqliteStore>)> {
-        let key = fsio::read_private_key(&self.log_key_path(&def.name))?;
-        let lading_crypto::SigningKey::Ed25519(k) = key else { bail!("the key of log {} is not Ed25519", def.name) };
-        let signer = lading_tlog::NoteSigner::new(&def.origin, lading_tlog::KeyKind::Ed25519, k)
-            .map_err(|e| anyhow::anyhow!("origin {:?}: {e}", def.origin))?;
+        let key = crate::keys::signer(&self.log_key_path(&def.name))?;
+        if key.algorithm() != lading_crypto::Algorithm::Ed25519 {
+            bail!("the key of log {} ({}) is not Ed25519", def.name, key.describe());
+        }
+        let signer = crate::keys::note_signer(&def.origin, lading_tlog::KeyKind::Ed25519, key)
+            .with_context(|| format!("origin {:?}", def.origin))?;
         let (store, sqlite) = match self {
             Deployment::Embedded { data } => {
                 let dir = data.join("logs").join(&def.name);

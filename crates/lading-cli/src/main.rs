@@ -10,6 +10,7 @@ mod backend;
 mod cli;
 mod cmd;
 mod fsio;
+mod keys;
 mod output;
 
 use std::process::ExitCode;

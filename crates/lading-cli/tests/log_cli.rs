@@ -150,7 +150,7 @@ fn witness_policy_quorum() {
     let cosigned = |signers: &[&NoteSigner], name: &str| -> PathBuf {
         let mut note = Note::parse(receipt.checkpoint.as_bytes()).expect("note");
         for s in signers {
-            note.signatures.push(s.cosign(&note.text, 1_790_000_000));
+            note.signatures.push(s.cosign(&note.text, 1_790_000_000).expect("cosign"));
         }
         let r = Receipt { checkpoint: note.to_text(), ..receipt.clone() };
         std::fs::write(d.join(name), r.to_text()).expect("write");
@@ -163,9 +163,9 @@ fn witness_policy_quorum() {
     assert!(out.contains("w1.example/witness") && out.contains("w3.example/witness"), "{out}");
     // A forged cosignature from a known witness rejects the receipt.
     let mut note = Note::parse(receipt.checkpoint.as_bytes()).expect("note");
-    let mut forged = w2.cosign(&note.text, 1_790_000_000);
+    let mut forged = w2.cosign(&note.text, 1_790_000_000).expect("cosign");
     forged.signature[20] ^= 1;
-    note.signatures.extend([w1.cosign(&note.text, 1), forged]);
+    note.signatures.extend([w1.cosign(&note.text, 1).expect("cosign"), forged]);
     std::fs::write(d.join("forged"), Receipt { checkpoint: note.to_text(), ..receipt.clone() }.to_text())
         .expect("write");
     fails(

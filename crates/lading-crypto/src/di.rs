@@ -53,6 +53,9 @@ pub enum DiError {
         /// The key the proof names.
         verification_method: String,
     },
+    /// The signer could not sign, or its key is not Ed25519.
+    #[error(transparent)]
+    Sign(#[from] crate::signer::SignError),
 }
 
 fn malformed(pointer: &str, message: impl Into<String>) -> DiError {
@@ -148,8 +151,8 @@ fn hash_data(proof_config: &Value, unsecured: &Value) -> Vec<u8> {
 
 /// `document` (a JSON object without a `proof`) with an `eddsa-jcs-2022`
 /// proof by `key`, whose verification method is the key's `did:key`.
-pub fn sign(document: &Value, key: &ed25519_dalek::SigningKey, options: &ProofOptions) -> Result<Value, DiError> {
-    use ed25519_dalek::Signer as _;
+pub fn sign(document: &Value, key: &dyn crate::signer::Signer, options: &ProofOptions) -> Result<Value, DiError> {
+    let public = crate::signer::ed25519_public_key(key)?;
     let Value::Object(doc) = document else { return Err(malformed("", "a secured document must be a JSON object")) };
     if doc.contains_key("proof") {
         return Err(malformed("/proof", "the document already has a proof (proof sets and chains are not made here)"));
@@ -158,13 +161,13 @@ pub fn sign(document: &Value, key: &ed25519_dalek::SigningKey, options: &ProofOp
     proof.insert("type".into(), PROOF_TYPE.into());
     proof.insert("cryptosuite".into(), CRYPTOSUITE.into());
     proof.insert("created".into(), options.created.to_rfc3339_opts(SecondsFormat::Secs, true).into());
-    proof.insert("verificationMethod".into(), verification_method(&key.verifying_key()).into());
+    proof.insert("verificationMethod".into(), verification_method(&public).into());
     proof.insert("proofPurpose".into(), options.proof_purpose.clone().into());
     if let Some(ctx) = context(doc) {
         proof.insert("@context".into(), ctx);
     }
-    let signature = key.sign(&hash_data(&Value::Object(proof.clone()), document));
-    proof.insert("proofValue".into(), format!("z{}", bs58::encode(signature.to_bytes()).into_string()).into());
+    let signature = key.try_sign(&hash_data(&Value::Object(proof.clone()), document))?;
+    proof.insert("proofValue".into(), format!("z{}", bs58::encode(signature).into_string()).into());
     let mut secured = doc.clone();
     secured.insert("proof".into(), Value::Object(proof));
     Ok(Value::Object(secured))

@@ -9,7 +9,8 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::key::{SignatureError, SigningKey, VerifyingKey};
+use crate::key::{SignatureError, VerifyingKey};
+use crate::signer::{SignError, Signer};
 
 /// The in-toto payload type.
 pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
@@ -113,19 +114,20 @@ fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
 
 impl Envelope {
     /// Signs `payload` of `payload_type` with `key`.
-    pub fn sign(payload_type: &str, payload: Vec<u8>, key: &SigningKey) -> Self {
-        let sig = key.sign(&pae(payload_type, &payload));
-        Envelope {
+    pub fn sign(payload_type: &str, payload: Vec<u8>, key: &dyn Signer) -> Result<Self, SignError> {
+        let sig = key.try_sign(&pae(payload_type, &payload))?;
+        Ok(Envelope {
             payload_type: payload_type.to_owned(),
             payload,
-            signatures: vec![EnvelopeSignature { keyid: key.verifying_key().key_id().to_string(), sig }],
-        }
+            signatures: vec![EnvelopeSignature { keyid: key.key_id().to_string(), sig }],
+        })
     }
 
     /// Adds a signature by `key` over the same payload.
-    pub fn add_signature(&mut self, key: &SigningKey) {
-        let sig = key.sign(&pae(&self.payload_type, &self.payload));
-        self.signatures.push(EnvelopeSignature { keyid: key.verifying_key().key_id().to_string(), sig });
+    pub fn add_signature(&mut self, key: &dyn Signer) -> Result<(), SignError> {
+        let sig = key.try_sign(&pae(&self.payload_type, &self.payload))?;
+        self.signatures.push(EnvelopeSignature { keyid: key.key_id().to_string(), sig });
+        Ok(())
     }
 
     /// The JSON form (`payload`, `payloadType`, `signatures[{keyid, sig}]`), base64 standard.

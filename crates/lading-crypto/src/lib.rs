@@ -25,10 +25,12 @@ pub mod di;
 pub mod dsse;
 pub mod key;
 mod pem;
+pub mod signer;
 pub mod statement;
 
 pub use dsse::{Envelope, EnvelopeError, IN_TOTO_PAYLOAD_TYPE, pae};
 pub use key::{Algorithm, KeyError, KeyId, SM2_DEFAULT_ID, SignatureError, SigningKey, VerifyingKey};
+pub use signer::{Ed25519Signer, SignError, Signer};
 pub use statement::{
     Statement, StatementError, Subject, VerifiedStatement, registry_leaf, sign_document, verify_statement,
 };

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::dsse::{Envelope, EnvelopeError, IN_TOTO_PAYLOAD_TYPE};
-use crate::key::{Algorithm, SigningKey, VerifyingKey};
+use crate::key::{Algorithm, VerifyingKey};
+use crate::signer::Signer;
 
 /// The in-toto Statement v1 type URI.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
@@ -79,6 +80,9 @@ pub enum StatementError {
         /// Digest computed.
         expected: String,
     },
+    /// The signer could not sign (a token refused, a key is unreachable).
+    #[error(transparent)]
+    Sign(#[from] crate::signer::SignError),
 }
 
 /// The subject name of a document: `<kind>/<id>`.
@@ -134,14 +138,14 @@ pub fn statement_for(document: &Document, value: &Value, algorithm: Algorithm) -
 }
 
 /// Validates `value` as a document and signs its statement with `key`.
-pub fn sign_document(value: &Value, key: &SigningKey) -> Result<Envelope, StatementError> {
+pub fn sign_document(value: &Value, key: &dyn Signer) -> Result<Envelope, StatementError> {
     let document =
         lading_model::validate_value(value).map_err(|problems| StatementError::InvalidDocument { problems })?;
     let statement = statement_for(&document, value, key.algorithm());
     // The payload is the statement's canonical JSON: these bytes are signed
     // once and carried as they are from here on.
     let payload = json::canonicalize_serialize(&statement).map_err(|e| StatementError::NotAStatement(e.to_string()))?;
-    Ok(Envelope::sign(IN_TOTO_PAYLOAD_TYPE, payload, key))
+    Ok(Envelope::sign(IN_TOTO_PAYLOAD_TYPE, payload, key)?)
 }
 
 /// A verified statement and the document it carries.

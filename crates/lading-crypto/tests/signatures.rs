@@ -104,7 +104,7 @@ fn a_validly_signed_statement_with_a_wrong_subject_digest_is_rejected() {
     let mut statement: serde_json::Value = serde_json::from_slice(&envelope.payload).expect("payload");
     statement["subject"][0]["digest"]["sha256"] = serde_json::json!("00".repeat(32));
     let payload = lading_model::json::canonicalize(&statement);
-    let forged = Envelope::sign(lading_crypto::IN_TOTO_PAYLOAD_TYPE, payload, &key);
+    let forged = Envelope::sign(lading_crypto::IN_TOTO_PAYLOAD_TYPE, payload, &key).expect("sign");
     let e = verify_statement(&forged, &key.verifying_key()).expect_err("digest mismatch");
     assert!(matches!(e, StatementError::SubjectDigest { .. }), "{e}");
 }
@@ -143,7 +143,7 @@ proptest! {
         alg in prop::sample::select(Algorithm::ALL.to_vec()),
     ) {
         let key = SigningKey::generate(alg).expect("generate");
-        let envelope = Envelope::sign("application/octet-stream", payload.clone(), &key);
+        let envelope = Envelope::sign("application/octet-stream", payload.clone(), &key).expect("sign");
         let parsed = Envelope::from_json(&envelope.to_json()).expect("parse");
         prop_assert_eq!(&parsed, &envelope);
         prop_assert_eq!(parsed.verify(&key.verifying_key()), Ok(0));

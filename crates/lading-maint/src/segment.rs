@@ -45,7 +45,7 @@ pub struct Export<'a> {
     pub retention: chrono::Duration,
     /// The stream's key (Ed25519, the key of its log): signs the segment
     /// document, which the checkpoint alone does not cover.
-    pub key: &'a lading_crypto::SigningKey,
+    pub key: &'a dyn lading_crypto::Signer,
 }
 
 /// Why a segment cannot be built.

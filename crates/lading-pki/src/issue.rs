@@ -1,5 +1,5 @@
 //! A small test CA: self-signed roots, intermediates, signer and TSA
-//! certificates, CRLs — signed with lading-crypto's [`SigningKey`].
+//! certificates, CRLs — signed through lading-crypto's [`Signer`].
 //!
 //! Built on `x509-cert`'s builder: it assembles the to-be-signed structure,
 //! Lading's key signs it. ECDSA and SM2 signatures come out DER-encoded, as
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use der::asn1::{BitString, OctetString};
 use der::referenced::OwnedToRef as _;
 use der::{Decode as _, Encode};
-use lading_crypto::{Algorithm, SigningKey, VerifyingKey};
+use lading_crypto::{Algorithm, Signer, VerifyingKey};
 use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey, SubjectPublicKeyInfoOwned};
 use x509_cert::Certificate;
 use x509_cert::builder::profile::BuilderProfile;
@@ -68,6 +68,9 @@ pub enum IssueError {
         /// What failed.
         detail: String,
     },
+    /// The issuing key could not sign (a token refused, a key is unreachable).
+    #[error(transparent)]
+    Sign(#[from] lading_crypto::SignError),
 }
 
 /// What a certificate is for.
@@ -173,7 +176,7 @@ impl EncodePublicKey for SpkiDer {
 
 /// Lading's key behind the builder's signer traits.
 struct CaSigner<'k> {
-    key: &'k SigningKey,
+    key: &'k dyn Signer,
 }
 
 impl signature::Keypair for CaSigner<'_> {
@@ -298,7 +301,7 @@ fn split_unescaped(text: &str) -> Vec<String> {
 }
 
 /// Makes the certificate `request` describes, signed by `issuer_key`.
-pub fn issue_certificate(request: &IssueRequest<'_>, issuer_key: &SigningKey) -> Result<Certificate, IssueError> {
+pub fn issue_certificate(request: &IssueRequest<'_>, issuer_key: &dyn Signer) -> Result<Certificate, IssueError> {
     let build = |detail: String| IssueError::Build { what: "certificate", detail };
     let subject = parse_name(&request.subject)
         .map_err(|e| IssueError::Subject { subject: request.subject.clone(), detail: e.to_string() })?;
@@ -339,7 +342,7 @@ pub fn issue_certificate(request: &IssueRequest<'_>, issuer_key: &SigningKey) ->
     let mut builder = CertificateBuilder::new(profile, serial, validity, spki).map_err(|e| build(e.to_string()))?;
     let signer = CaSigner { key: issuer_key };
     let tbs = builder.finalize(&signer).map_err(|e| build(e.to_string()))?;
-    let signature = BitString::from_bytes(&issuer_key.sign(&tbs)).map_err(|e| build(e.to_string()))?;
+    let signature = BitString::from_bytes(&issuer_key.try_sign(&tbs)?).map_err(|e| build(e.to_string()))?;
     builder.assemble(signature, &signer).map_err(|e| build(e.to_string()))
 }
 
@@ -355,7 +358,7 @@ pub struct Revoked {
 /// Makes a CRL for `issuer` (whose key is `issuer_key`) listing `revoked`.
 pub fn issue_crl(
     issuer: &Certificate,
-    issuer_key: &SigningKey,
+    issuer_key: &dyn Signer,
     number: u64,
     this_update: DateTime<Utc>,
     next_update: DateTime<Utc>,
@@ -398,6 +401,6 @@ pub fn issue_crl(
         crl_extensions: Some(crl_extensions),
     };
     let tbs = tbs_cert_list.to_der().map_err(|e| build(e.to_string()))?;
-    let signature = BitString::from_bytes(&issuer_key.sign(&tbs)).map_err(|e| build(e.to_string()))?;
+    let signature = BitString::from_bytes(&issuer_key.try_sign(&tbs)?).map_err(|e| build(e.to_string()))?;
     Ok(CertificateList { tbs_cert_list, signature_algorithm: algorithm, signature })
 }

@@ -15,7 +15,7 @@
 //! - [`bundle`]: certificate-bound Sigstore bundles v0.3 (DSSE envelope,
 //!   certificate chain, RFC 3161 timestamps).
 //! - [`issue`]: a small test CA (roots, intermediates, leaves, TSA
-//!   certificates, CRLs) signing with lading-crypto's [`SigningKey`].
+//!   certificates, CRLs) signing through lading-crypto's [`Signer`] (a key in memory or in a token).
 //!
 //! What it is not: a certificate store, an HTTP client or a policy engine.
 //! Validation does no I/O; the caller reads files and chooses the time.
@@ -40,6 +40,7 @@
 //! ```
 //!
 //! [`SigningKey`]: lading_crypto::SigningKey
+//! [`Signer`]: lading_crypto::Signer
 
 pub mod bundle;
 pub mod crl;

@@ -15,7 +15,7 @@ pub mod tree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use lading_crypto::{Envelope, SigningKey, VerifyingKey, sign_document, verify_statement};
+use lading_crypto::{Envelope, Signer, VerifyingKey, sign_document, verify_statement};
 use lading_model::meta::Metadata;
 use lading_model::release::{
     Artefact, PreviousRelease, ReleaseScope, SaasRelease, SbomFormat, SbomRef, ServiceTerms, SourceProvenance,
@@ -232,7 +232,7 @@ pub fn check_provenance(
 pub fn pack(
     dir: &Path,
     options: &PackOptions,
-    key: &SigningKey,
+    key: &dyn Signer,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Package, ReleaseError> {
     let version = semver::Version::parse(&options.version)

@@ -213,7 +213,8 @@ fn slsa_provenance_must_name_released_artefacts() {
             }
         });
         let env =
-            Envelope::sign(lading_crypto::IN_TOTO_PAYLOAD_TYPE, lading_model::json::canonicalize(&statement), &key);
+            Envelope::sign(lading_crypto::IN_TOTO_PAYLOAD_TYPE, lading_model::json::canonicalize(&statement), &key)
+                .expect("sign");
         serde_json::to_vec(&env.to_json()).expect("json")
     };
     let good = tmp.path().join("good.intoto.json");

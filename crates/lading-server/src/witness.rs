@@ -92,12 +92,15 @@ pub(crate) async fn add_checkpoint<S: LogStore, R: Registry>(
         Ok(c) => c,
         Err(e) => return Ok(witness_problem(&e)),
     };
+    // Sign before recording: a key that cannot sign (a token removed) must
+    // not leave the witness's state advanced without a cosignature given.
+    let body = cosignature_response(std::slice::from_ref(signer), &checkpoint.to_text(), unix_now())
+        .map_err(|e| ApiError::Unavailable(format!("the witness key cannot sign: {e}")))?;
     if !state.registry.witness_advance(origin.clone(), request.old_size, checkpoint.size, checkpoint.root.0).await? {
         // Another request moved the record first.
         let now = state.registry.witness_state(origin).await?.map_or(0, |(s, _)| s);
         return Ok(size_conflict(now));
     }
-    let body = cosignature_response(std::slice::from_ref(signer), &checkpoint.to_text(), unix_now());
     let mut r = (StatusCode::OK, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     Ok(r)

@@ -83,7 +83,7 @@ impl Checkpoint {
             });
         }
         let text = self.to_text();
-        let signature = log.sign(&text);
+        let signature = log.sign(&text)?;
         Ok(Note { text, signatures: vec![signature] })
     }
 }

@@ -7,10 +7,12 @@
 //! ed25519-dalek 3 keys the rest of Lading uses.
 
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest as _, Sha256};
 
 /// Largest note accepted (bytes); bounds the work a hostile note can cause.
@@ -51,6 +53,14 @@ pub enum NoteError {
     NoKnownSignature {
         /// The signers present, as `name/keyid`.
         signers: String,
+    },
+    /// The key could not sign (for example a hardware token refused).
+    #[error("signing as {name} failed: {reason}")]
+    Sign {
+        /// Key name.
+        name: String,
+        /// What went wrong (never secret material).
+        reason: String,
     },
 }
 
@@ -318,11 +328,17 @@ impl NoteVerifier {
     }
 }
 
+/// A private Ed25519 key that signs notes: in memory, or anything else that
+/// implements [`ed25519_dalek::Signer`] (a key in a hardware token).
+pub type NoteKey = dyn ed25519_dalek::Signer<ed25519_dalek::Signature> + Send + Sync;
+
 /// A private key that signs notes under one name.
 #[derive(Clone)]
 pub struct NoteSigner {
     verifier: NoteVerifier,
-    key: SigningKey,
+    key: Arc<NoteKey>,
+    /// Whether each signature is verified before use (keys held elsewhere).
+    check: bool,
 }
 
 impl fmt::Debug for NoteSigner {
@@ -334,7 +350,30 @@ impl fmt::Debug for NoteSigner {
 impl NoteSigner {
     /// A signer for `name` of `kind` with `key`.
     pub fn new(name: &str, kind: KeyKind, key: SigningKey) -> Result<Self, NoteError> {
-        Ok(Self { verifier: NoteVerifier::new(name, kind, key.verifying_key())?, key })
+        Ok(Self { verifier: NoteVerifier::new(name, kind, key.verifying_key())?, key: Arc::new(key), check: false })
+    }
+
+    /// A signer for `name` of `kind` whose private key `key` lives elsewhere
+    /// (a hardware token); `public` is its public key.
+    pub fn from_key(name: &str, kind: KeyKind, public: VerifyingKey, key: Arc<NoteKey>) -> Result<Self, NoteError> {
+        Ok(Self { verifier: NoteVerifier::new(name, kind, public)?, key, check: true })
+    }
+
+    fn raw_sign(&self, message: &[u8]) -> Result<ed25519_dalek::Signature, NoteError> {
+        let signature = self
+            .key
+            .try_sign(message)
+            .map_err(|e| NoteError::Sign { name: self.verifier.name.clone(), reason: error_chain(&e) })?;
+        // A key elsewhere is checked once per signature: a token holding
+        // another key than the one named must not produce a checkpoint
+        // nobody can verify.
+        if self.check && self.verifier.key.verify_strict(message, &signature).is_err() {
+            return Err(NoteError::Sign {
+                name: self.verifier.name.clone(),
+                reason: "the key produced a signature its public key does not verify".into(),
+            });
+        }
+        Ok(signature)
     }
 
     /// The matching verifier.
@@ -345,21 +384,32 @@ impl NoteSigner {
     /// Signs `text` (Ed25519 keys) as a signature line.
     ///
     /// For cosigner keys use [`NoteSigner::cosign`].
-    pub fn sign(&self, text: &str) -> NoteSignature {
-        NoteSignature {
+    pub fn sign(&self, text: &str) -> Result<NoteSignature, NoteError> {
+        Ok(NoteSignature {
             name: self.verifier.name.clone(),
             key_id: self.verifier.key_id,
-            signature: self.key.sign(text.as_bytes()).to_bytes().to_vec(),
-        }
+            signature: self.raw_sign(text.as_bytes())?.to_bytes().to_vec(),
+        })
     }
 
     /// Cosigns `text` at `timestamp` (tlog-cosignature v1).
-    pub fn cosign(&self, text: &str, timestamp: u64) -> NoteSignature {
-        let sig = self.key.sign(&cosignature_message(timestamp, text.as_bytes()));
+    pub fn cosign(&self, text: &str, timestamp: u64) -> Result<NoteSignature, NoteError> {
+        let sig = self.raw_sign(&cosignature_message(timestamp, text.as_bytes()))?;
         let mut signature = timestamp.to_be_bytes().to_vec();
         signature.extend_from_slice(&sig.to_bytes());
-        NoteSignature { name: self.verifier.name.clone(), key_id: self.verifier.key_id, signature }
+        Ok(NoteSignature { name: self.verifier.name.clone(), key_id: self.verifier.key_id, signature })
     }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        source = e.source();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -375,7 +425,10 @@ mod tests {
         let log = signer("example.com/log", KeyKind::Ed25519, 1);
         let witness = signer("witness.example/w1", KeyKind::Cosignature, 2);
         let text = "example.com/log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
-        let note = Note { text: text.into(), signatures: vec![log.sign(text), witness.cosign(text, 1_700_000_000)] };
+        let note = Note {
+            text: text.into(),
+            signatures: vec![log.sign(text).expect("sign"), witness.cosign(text, 1_700_000_000).expect("cosign")],
+        };
         let parsed = Note::parse(note.to_text().as_bytes()).expect("parse");
         assert_eq!(parsed, note);
         let verified = parsed.verify(&[log.verifier().clone(), witness.verifier().clone()]).expect("verify");

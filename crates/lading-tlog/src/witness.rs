@@ -155,8 +155,12 @@ pub fn check_add_checkpoint(
 }
 
 /// The response body: one cosignature line per witness key.
-pub fn cosignature_response(signers: &[NoteSigner], checkpoint_text: &str, timestamp: u64) -> String {
-    signers.iter().map(|s| format!("{}\n", s.cosign(checkpoint_text, timestamp).line())).collect()
+pub fn cosignature_response(
+    signers: &[NoteSigner],
+    checkpoint_text: &str,
+    timestamp: u64,
+) -> Result<String, NoteError> {
+    signers.iter().map(|s| Ok(format!("{}\n", s.cosign(checkpoint_text, timestamp)?.line()))).collect()
 }
 
 /// Parses a response body into signature lines (the caller verifies them).

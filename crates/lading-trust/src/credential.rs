@@ -142,11 +142,11 @@ pub fn shape(credential: &Value) -> Result<Shape, CredentialError> {
 /// `did:key` of `key`.
 pub fn issue(
     credential: &Value,
-    key: &ed25519_dalek::SigningKey,
+    key: &dyn lading_crypto::Signer,
     created: DateTime<Utc>,
 ) -> Result<Value, CredentialError> {
     let s = shape(credential)?;
-    let signer = di::did_key(&key.verifying_key());
+    let signer = di::did_key(&lading_crypto::signer::ed25519_public_key(key).map_err(DiError::from)?);
     if s.issuer != signer {
         return Err(CredentialError::IssuerMismatch { issuer: s.issuer, signer });
     }

@@ -185,6 +185,12 @@ pub enum StatusListError {
     },
 }
 
+/// The Ed25519 key of `key`: status lists are `eddsa-jcs-2022` credentials.
+fn ed25519_public_key(key: &dyn lading_crypto::Signer) -> Result<ed25519_dalek::VerifyingKey, StatusListError> {
+    lading_crypto::signer::ed25519_public_key(key)
+        .map_err(|e| StatusListError::Credential(CredentialError::Proof(lading_crypto::di::DiError::from(e))))
+}
+
 fn malformed(pointer: &str, message: impl Into<String>) -> StatusListError {
     StatusListError::Malformed { pointer: pointer.to_owned(), message: message.into() }
 }
@@ -532,10 +538,10 @@ impl StatusList {
         index: u64,
         value: bool,
         reason: &str,
-        key: &ed25519_dalek::SigningKey,
+        key: &dyn lading_crypto::Signer,
         at: DateTime<Utc>,
     ) -> Result<Value, StatusListError> {
-        let did = lading_crypto::di::did_key(&key.verifying_key());
+        let did = lading_crypto::di::did_key(&ed25519_public_key(key)?);
         if did != self.issuer {
             return Err(StatusListError::NotTheIssuer { issuer: self.issuer.clone(), key: did });
         }
@@ -649,7 +655,7 @@ pub fn new_list(
     url: &str,
     purpose: StatusPurpose,
     entries: u64,
-    key: &ed25519_dalek::SigningKey,
+    key: &dyn lading_crypto::Signer,
     at: DateTime<Utc>,
 ) -> Result<Value, StatusListError> {
     if url.is_empty() || url.contains(char::is_whitespace) || !url.contains(':') {
@@ -659,7 +665,7 @@ pub fn new_list(
         return Err(malformed("/id", format!("{url:?} has a fragment; entries add their own")));
     }
     let bits = Bitstring::new(entries)?;
-    let issuer = lading_crypto::di::did_key(&key.verifying_key());
+    let issuer = lading_crypto::di::did_key(&ed25519_public_key(key)?);
     let unsigned = unsigned_list(url, &issuer, purpose, &bits, 1, Some(&[]), at);
     Ok(credential::issue(&unsigned, key, at)?)
 }

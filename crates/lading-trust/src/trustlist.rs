@@ -12,7 +12,7 @@
 //! statement was logged.
 
 use chrono::{DateTime, Utc};
-use lading_crypto::{Envelope, SigningKey, VerifyingKey};
+use lading_crypto::{Envelope, Signer, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// The format tag of a trust list.
@@ -319,11 +319,11 @@ impl TrustList {
     /// list itself is updated to what was signed.
     pub fn sign(
         &mut self,
-        key: &SigningKey,
+        key: &dyn Signer,
         now: DateTime<Utc>,
         validity: chrono::Duration,
     ) -> Result<Envelope, TrustListError> {
-        if key.verifying_key().key_id().as_str() != self.operator.key_id {
+        if key.key_id().as_str() != self.operator.key_id {
             return Err(invalid("/operator/key_id", "the signing key is not the operator's key"));
         }
         let mut next = self.clone();
@@ -332,8 +332,11 @@ impl TrustList {
         next.next_update = now + validity;
         next.check()?;
         let payload = serde_json::to_vec(&next).map_err(|e| invalid("", e.to_string()))?;
+        // Sign before updating: a key that cannot sign leaves the list as it was.
+        let envelope =
+            Envelope::sign(PAYLOAD_TYPE, payload, key).map_err(|e| TrustListError::Signature(e.to_string()))?;
         *self = next;
-        Ok(Envelope::sign(PAYLOAD_TYPE, payload, key))
+        Ok(envelope)
     }
 
     /// Reads a signed list: the envelope's payload type, the operator's

@@ -58,7 +58,7 @@ pub(crate) fn show(args: &KeyShowArgs, json: bool) -> Result<ExitCode> {
     let (public, private) = if pem.contains("-----BEGIN PUBLIC KEY-----") {
         (VerifyingKey::from_spki_pem(&pem).with_context(|| format!("cannot read {}", args.file.display()))?, false)
     } else {
-        (fsio::read_private_key(&args.file)?.verifying_key(), true)
+        (crate::keys::signer(&args.file)?.verifying_key(), true)
     };
     // An Ed25519 key is also a did:key: the issuer id of its credentials.
     let did = match &public {

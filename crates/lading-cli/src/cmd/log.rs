@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use lading_crypto::Signer as _;
 use lading_log::{BatchConfig, Log};
 use lading_store_sqlite::SqliteStore;
 use lading_tlog::{Hash, KeyKind, NoteSigner, NoteVerifier, Policy, Receipt, SignedCheckpoint, leaf_hash};
@@ -32,12 +33,16 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// The log's note signer from an Ed25519 PKCS#8 key.
-fn note_signer(origin: &str, key: &lading_crypto::SigningKey) -> Result<NoteSigner> {
-    let lading_crypto::SigningKey::Ed25519(k) = key else {
-        bail!("a log key must be Ed25519 (C2SP checkpoints are signed with Ed25519); this key is {}", key.algorithm());
-    };
-    NoteSigner::new(origin, KeyKind::Ed25519, k.clone()).map_err(|e| anyhow!("origin {origin:?}: {e}"))
+/// The log's note signer: a key file or a token key, Ed25519.
+fn note_signer(origin: &str, key: crate::keys::SharedSigner) -> Result<NoteSigner> {
+    if key.algorithm() != lading_crypto::Algorithm::Ed25519 {
+        bail!(
+            "{}: a log key must be Ed25519 (C2SP checkpoints are signed with Ed25519); this key is {}",
+            key.describe(),
+            key.algorithm()
+        );
+    }
+    crate::keys::note_signer(origin, KeyKind::Ed25519, key).with_context(|| format!("origin {origin:?}"))
 }
 
 /// An open log and its store (kept to flush published files on exit).
@@ -75,8 +80,8 @@ pub(crate) async fn open_stream_log(dir: &Path, config: BatchConfig) -> Result<O
 
 async fn open_log_with(dir: &Path, config: BatchConfig, leaf_index: bool) -> Result<OpenLog> {
     let origin = origin_of(dir)?;
-    let key = fsio::read_private_key(&dir.join(KEY_FILE))?;
-    let signer = note_signer(&origin, &key)?;
+    let key = crate::keys::signer(&dir.join(KEY_FILE))?;
+    let signer = note_signer(&origin, key)?;
     let context = || format!("opening the log in {}", dir.display());
     let store = match if leaf_index { SqliteStore::open(dir) } else { SqliteStore::open_unindexed(dir) } {
         Ok(store) => store,
@@ -108,10 +113,10 @@ fn locked(dir: &Path, detail: &str) -> String {
 /// Creates a log in `dir` (which may exist but must hold nothing the log
 /// writes) signed by the Ed25519 key at `key`; returns its vkey.
 pub(crate) fn create(dir: &Path, origin: &str, key: &Path) -> Result<String> {
-    let key = fsio::read_private_key(key)?;
-    let signer = note_signer(origin, &key)?;
+    let loaded = crate::keys::load(key)?;
+    let signer = note_signer(origin, loaded.signer)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    fsio::write_new(&dir.join(KEY_FILE), key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+    fsio::write_new(&dir.join(KEY_FILE), loaded.stored.as_bytes(), 0o600, false)?;
     let vkey = signer.verifier().to_vkey();
     fsio::write_new(&dir.join(VKEY_FILE), format!("{vkey}\n").as_bytes(), 0o644, false)?;
     let rt = runtime()?;

@@ -464,7 +464,7 @@ pub(crate) fn export_segment(
     let _lock = lock(dir)?;
     // The stream's log key also signs the segment document (DSSE, a
     // different format and domain from the checkpoint's signed note).
-    let key = fsio::read_private_key(&dir.join("log.key"))?;
+    let key = crate::keys::signer(&dir.join("log.key"))?;
     let rt = runtime()?;
     rt.block_on(async {
         let open = open_stream_log(dir, BatchConfig::default()).await?;

@@ -80,12 +80,7 @@ fn validity(args: &PkiValidityArgs) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
 }
 
 fn subject_key(path: &Path) -> Result<lading_crypto::VerifyingKey> {
-    let text = fsio::read_limited(path, fsio::MAX_KEY_BYTES)?;
-    if text.windows(11).any(|w| w == b"PRIVATE KEY") {
-        Ok(fsio::read_private_key(path)?.verifying_key())
-    } else {
-        fsio::read_public_key(path)
-    }
+    crate::keys::public_key(path)
 }
 
 fn parse_serial(text: &str) -> Result<Vec<u8>> {
@@ -128,7 +123,7 @@ fn report(json_out: bool, what: &str, out: &Path, cert: &Certificate) -> Result<
 }
 
 pub(crate) fn init_ca(args: &PkiInitCaArgs, json_out: bool) -> Result<ExitCode> {
-    let key = fsio::read_private_key(&args.key)?;
+    let key = crate::keys::signer(&args.key)?;
     let (not_before, not_after) = validity(&args.validity)?;
     let request =
         IssueRequest::self_signed(&args.subject, CertProfile::Ca { path_len: args.path_len }, not_before, not_after);
@@ -139,7 +134,7 @@ pub(crate) fn init_ca(args: &PkiInitCaArgs, json_out: bool) -> Result<ExitCode> 
 
 pub(crate) fn issue(args: &PkiIssueArgs, json_out: bool) -> Result<ExitCode> {
     let (ca, ca_chain) = first_certificate(&args.ca_cert)?;
-    let ca_key = fsio::read_private_key(&args.ca_key)?;
+    let ca_key = crate::keys::signer(&args.ca_key)?;
     let key = subject_key(&args.subject_key)?;
     let (not_before, not_after) = validity(&args.validity)?;
     let profile = match args.profile {
@@ -170,7 +165,7 @@ pub(crate) fn issue(args: &PkiIssueArgs, json_out: bool) -> Result<ExitCode> {
 
 pub(crate) fn crl(args: &PkiCrlArgs, json_out: bool) -> Result<ExitCode> {
     let (ca, _) = first_certificate(&args.ca_cert)?;
-    let ca_key = fsio::read_private_key(&args.ca_key)?;
+    let ca_key = crate::keys::signer(&args.ca_key)?;
     let this_update = match &args.this_update {
         Some(t) => parse_time(t, "--this-update")?,
         None => Utc::now(),

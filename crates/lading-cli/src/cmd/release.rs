@@ -32,7 +32,7 @@ fn load(path: &Path, key: &lading_crypto::VerifyingKey) -> Result<LoadedRelease>
 }
 
 pub(crate) fn pack(args: &ReleasePackArgs, json_out: bool) -> Result<ExitCode> {
-    let key = fsio::read_private_key(&args.key)?;
+    let key = crate::keys::signer(&args.key)?;
     let previous = match &args.previous {
         Some(p) => Some((
             p.clone(),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
+use lading_crypto::Signer as _;
 use lading_log::{BatchConfig, LogDefinition, ProviderKey, Registry, Scope};
 use lading_server::{AppState, Limiter, ServedLog, WitnessClient};
 use serde_json::json;
@@ -494,11 +495,13 @@ fn witness_signer(dir: &Path, origin_prefix: &str) -> Result<lading_tlog::NoteSi
         let name = format!("{}/witness", origin_prefix.trim_end_matches('/'));
         fsio::write_new(&name_path, format!("{name}\n").as_bytes(), 0o644, false)?;
     }
-    let key = fsio::read_private_key(&key_path)?;
+    let key = crate::keys::signer(&key_path)?;
     let name = fsio::read_text(&name_path, 1024)?.trim().to_owned();
-    let lading_crypto::SigningKey::Ed25519(k) = key else { bail!("{} is not an Ed25519 key", key_path.display()) };
-    lading_tlog::NoteSigner::new(&name, lading_tlog::KeyKind::Cosignature, k)
-        .map_err(|e| anyhow::anyhow!("witness name {name:?}: {e}"))
+    if key.algorithm() != lading_crypto::Algorithm::Ed25519 {
+        bail!("{} is not an Ed25519 key", key.describe());
+    }
+    crate::keys::note_signer(&name, lading_tlog::KeyKind::Cosignature, key)
+        .with_context(|| format!("witness name {name:?}"))
 }
 
 pub(crate) fn witness_show(args: &DataArgs, origin_prefix: &str, json_out: bool) -> Result<ExitCode> {

@@ -12,9 +12,10 @@ use lading_pki::bundle::CertificateBundle;
 
 use super::pki;
 use crate::{fsio, output};
+use lading_crypto::Signer as _;
 
 /// Signs the document in `bytes` (named `name` in errors) with `key`.
-pub(crate) fn sign_bytes(name: &str, bytes: &[u8], key: &lading_crypto::SigningKey) -> Result<Envelope> {
+pub(crate) fn sign_bytes(name: &str, bytes: &[u8], key: &dyn lading_crypto::Signer) -> Result<Envelope> {
     let value = json::parse_strict(bytes).map_err(|e| anyhow!("{name}: {e}"))?;
     sign_document(&value, key).with_context(|| format!("cannot sign {name}"))
 }
@@ -27,7 +28,7 @@ pub(crate) fn envelope_text(envelope: &Envelope) -> String {
 }
 
 pub(crate) fn sign(args: &SignArgs, json_out: bool) -> Result<ExitCode> {
-    let key = fsio::read_private_key(&args.key)?;
+    let key = crate::keys::signer(&args.key)?;
     let name = args.file.display().to_string();
     let bytes = fsio::read_limited(&args.file, fsio::MAX_DOCUMENT_BYTES)?;
     let chain = match &args.cert {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
-use lading_crypto::{Envelope, SigningKey, VerifyingKey};
+use lading_crypto::{Envelope, VerifyingKey};
 use lading_trust::credential;
 use lading_trust::trustlist::{
     Deliverable, Operator, Role, ServiceKey, Status, StatusChange, TrustList, TrustedEntity,
@@ -35,16 +35,9 @@ pub(crate) fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
-/// The Ed25519 key inside a private key file (Data Integrity proofs here are eddsa-jcs-2022).
-pub(crate) fn ed25519_key(path: &Path) -> Result<ed25519_dalek::SigningKey> {
-    match fsio::read_private_key(path)? {
-        SigningKey::Ed25519(k) => Ok(k),
-        other => bail!(
-            "{}: credentials are signed with eddsa-jcs-2022, which needs an Ed25519 key; this key is {}",
-            path.display(),
-            other.algorithm()
-        ),
-    }
+/// The Ed25519 key `--key` names (Data Integrity proofs here are eddsa-jcs-2022).
+pub(crate) fn ed25519_key(path: &Path) -> Result<crate::keys::Ed25519Key> {
+    crate::keys::ed25519_key(path, "credentials are signed with eddsa-jcs-2022")
 }
 
 fn read_json_value(path: &Path) -> Result<Value> {
@@ -170,12 +163,7 @@ fn write_list(path: &Path, list: &TrustList) -> Result<()> {
 
 /// A public key from a public or private key file.
 fn public_key(path: &Path) -> Result<VerifyingKey> {
-    let pem = fsio::read_text(path, fsio::MAX_KEY_BYTES)?;
-    if pem.contains("PRIVATE KEY") {
-        Ok(fsio::read_private_key(path)?.verifying_key())
-    } else {
-        fsio::read_public_key(path)
-    }
+    crate::keys::public_key(path)
 }
 
 pub(crate) fn list_new(args: &TrustListNewArgs, json_out: bool) -> Result<ExitCode> {
@@ -280,7 +268,7 @@ pub(crate) fn list_set_status(args: &TrustListSetStatusArgs, json_out: bool) -> 
 
 pub(crate) fn list_sign(args: &TrustListSignArgs, json_out: bool) -> Result<ExitCode> {
     let mut list = read_list(&args.list)?;
-    let key = fsio::read_private_key(&args.key)?;
+    let key = crate::keys::signer(&args.key)?;
     let envelope = list
         .sign(&key, now(), chrono::Duration::days(i64::from(args.next_update_days.max(1))))
         .with_context(|| format!("signing {}", args.list.display()))?;
