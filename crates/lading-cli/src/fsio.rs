@@ -36,13 +36,6 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Reads a strict (I-JSON) JSON file of at most `limit` bytes into `T`.
-pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path, limit: u64) -> Result<T> {
-    let bytes = read_limited(path, limit)?;
-    let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
-    serde_json::from_value(value).with_context(|| path.display().to_string())
-}
-
 /// Reads a UTF-8 text file of at most `limit` bytes.
 pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String> {
     let bytes = read_limited(path, limit)?;

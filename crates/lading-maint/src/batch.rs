@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use lading_model::json::canonicalize_locating;
 use lading_tlog::tile::MAX_ENTRY_BYTES;
 
-use crate::input::{LineError, Parsed};
+use crate::event::{LineError, Parsed};
 
 /// A parsed event encoded for the log, not yet numbered.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +158,8 @@ mod tests {
     use chrono::TimeZone as _;
 
     use super::*;
-    use crate::input::{Context, Format, parse, prepare as prepare_text};
+    use crate::event::Context;
+    use crate::input::{Format, parse, prepare as prepare_text};
 
     fn ctx() -> Context {
         let meta =

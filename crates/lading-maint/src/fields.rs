@@ -8,7 +8,7 @@ use lading_model::Kind;
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 
-use crate::input::{Context, LineError, object};
+use crate::event::{Context, LineError, object};
 
 /// The event fields by their short names.
 pub(crate) const NAMES: [&str; 19] = [

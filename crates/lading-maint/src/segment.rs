@@ -361,7 +361,7 @@ pub fn verify(package_bytes: &[u8], log_key: &NoteVerifier) -> Verification {
     let mut parsed: Vec<Option<MaintenanceEvent>> = Vec::with_capacity(lines.len());
     let mut bad = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        match crate::input::typed_event(i + 1, &json::parse_strict(l).unwrap_or(serde_json::Value::Null)) {
+        match crate::event::typed_event(i + 1, &json::parse_strict(l).unwrap_or(serde_json::Value::Null)) {
             Ok(e) if json::canonicalize_serialize(&e).ok().as_deref() == Some(*l) => parsed.push(Some(e)),
             Ok(_) => {
                 bad.push(format!("line {}: not in canonical (RFC 8785) form", i + 1));

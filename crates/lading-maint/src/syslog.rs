@@ -29,8 +29,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::event::{Context, LineError};
 use crate::fields::{Fields, NAMES, event_value};
-use crate::input::{Context, LineError};
 
 /// The SD-ID whose parameters are the event's fields.
 pub const SD_ID: &str = "maint@32473";

@@ -10,16 +10,7 @@ use std::path::Path;
 use lading_log::StoreError;
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-/// One indexed event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndexedEvent {
-    /// Sequence number (log index).
-    pub sequence: u64,
-    /// Event id.
-    pub event_id: String,
-    /// `occurred_at`, milliseconds since the Unix epoch.
-    pub occurred_ms: i64,
-}
+pub use lading_stream::IndexedEvent;
 
 /// A stream's event index (`events.sqlite`).
 pub struct EventIndex {

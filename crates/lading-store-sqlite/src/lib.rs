@@ -48,11 +48,13 @@ use lading_log::{
 
 mod events;
 mod registry;
+pub mod streams;
 pub use events::{EventIndex, IndexedEvent};
 use lading_tlog::tile::tile_hashes;
 use lading_tlog::{Hash, TileId, TileKind};
 pub use registry::SqliteRegistry;
 use rusqlite::{Connection, OptionalExtension as _, params};
+pub use streams::SqliteStreams;
 
 /// The state database inside a log directory.
 pub const DB_FILE: &str = "log.db";

@@ -214,7 +214,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         // Maintenance streams (embedded store only) take OTLP logs at POST /v1/logs.
         // The same streams back the console's stream pages.
         let sink = match &args.data.data {
-            Some(data) => crate::cmd::maint::StreamSink::load(data)?.map(Arc::new),
+            Some(data) => crate::cmd::maint::StreamSink::load(data).await?.map(Arc::new),
             None => None,
         };
         let otlp = sink.clone().map(|s| s as Arc<dyn lading_server::otlp::LogSink>);

@@ -33,8 +33,8 @@ use serde_json::{Map, Value};
 use lading_model::Pointer;
 use lading_model::maintenance::ValueType;
 
+use crate::event::{Context, LineError, Parsed, typed_event};
 use crate::fields::{Fields, event_value};
-use crate::input::{Context, LineError, Parsed, typed_event};
 
 mod json;
 

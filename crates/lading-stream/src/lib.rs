@@ -1,0 +1,52 @@
+//! # lading-stream
+//!
+//! Maintenance streams: one transparency log per stream whose entries are
+//! maintenance events, each event's `sequence` being its log index. This
+//! crate holds what every deployment shares — the writer and its numbering
+//! invariant ([`StreamWriter`]), duplicates and clock tolerance checked
+//! against the stream, batches applied whole or not at all, retention and
+//! legal holds ([`Holds`], [`ops::retention`]), token records, segment
+//! export ([`ops::export`]) and the server's [`Sink`] — over the
+//! [`StreamStore`] trait that each storage backend implements in its own
+//! crate (`lading-store-sqlite`, `lading-store-postgres`).
+//!
+//! It is not a parser (events are normalised by `lading-maint`), knows no
+//! SQL, files, HTTP or private key files: callers pass the stream's
+//! signing key, ids and times in.
+//!
+//! ```text
+//! let config = StreamConfig::new(new_stream, id, now)?;
+//! let vkey = ops::create(&store, &config, &key).await?;
+//! let (outcome, appended, first) =
+//!     ops::ingest(&store, "fleet", &key, false, now, |ctx| lading_maint::prepare(Format::Jsonl, ctx, &text)).await?;
+//! ```
+
+pub mod config;
+mod error;
+pub mod holds;
+pub mod ops;
+pub mod sink;
+pub mod store;
+pub mod writer;
+
+pub use config::{MIN_RETENTION_DAYS, NewStream, STREAM_FORMAT, StreamConfig, check_name};
+pub use error::StreamError;
+pub use holds::{HOLDS_FORMAT, Hold, Holds, StreamToken, parse_tokens, tokens_to_bytes};
+pub use sink::{IngestError, KeySource, Sink};
+pub use store::{IndexedEvent, OpenStream, StreamStore};
+pub use writer::{Applied, BUNDLE, Request, StreamWriter};
+
+use lading_tlog::{KeyKind, NoteSigner};
+
+/// The note signer of a stream's log with `origin`: stream logs are
+/// Ed25519, as C2SP checkpoints are.
+pub fn note_signer(origin: &str, key: &lading_crypto::SigningKey) -> Result<NoteSigner, StreamError> {
+    let lading_crypto::SigningKey::Ed25519(k) = key else {
+        return Err(StreamError::Invalid(format!(
+            "a log key must be Ed25519 (C2SP checkpoints are signed with Ed25519); this key is {}",
+            key.algorithm()
+        )));
+    };
+    NoteSigner::new(origin, KeyKind::Ed25519, k.clone())
+        .map_err(|e| StreamError::Invalid(format!("origin {origin:?}: {e}")))
+}

@@ -1,0 +1,259 @@
+//! The streams a server takes requests for. Requests are parsed on the
+//! blocking pool as they arrive; each stream has one writer thread that
+//! holds the stream open while requests keep coming, checks queued requests
+//! in order (each all or nothing) and appends them in one durable commit,
+//! and closes the stream after [`WRITER_IDLE`] without requests, so CLI
+//! commands can take it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use lading_maint::{LineError, Prepared};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+
+use crate::writer::{Applied, StreamWriter};
+use crate::{StreamConfig, StreamError, StreamStore};
+
+/// Where a sink finds each stream's signing key (the composition root
+/// reads key files; a store never holds private keys).
+pub type KeySource = Arc<dyn Fn(&str) -> Result<lading_crypto::SigningKey, StreamError> + Send + Sync>;
+
+/// How long a stream's writer keeps it open without requests.
+pub const WRITER_IDLE: Duration = Duration::from_millis(500);
+/// Requests queued for one stream before more are refused as unavailable.
+pub const WRITER_QUEUE: usize = 256;
+/// Events appended in one commit at most (a request is never split).
+const WRITER_GROUP_EVENTS: usize = 65_536;
+
+/// A request for a stream's writer: its events, and where the result goes.
+type Job = (Vec<Result<Prepared, LineError>>, tokio::sync::oneshot::Sender<Result<Applied, String>>);
+
+/// Running writers by stream, each with a generation so an exiting writer
+/// removes only itself.
+#[derive(Default)]
+struct Writers {
+    next_generation: u64,
+    running: HashMap<String, (u64, std::sync::mpsc::SyncSender<Job>)>,
+}
+
+/// Why a request was not appended.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// Records the stream refuses (each with its reason); nothing was appended.
+    #[error("{} records refused", .0.len())]
+    Rejected(Vec<String>),
+    /// The stream cannot take the request now; nothing was appended.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// A deployment's streams as a server serves them: token look-up and
+/// batched, durable ingestion.
+pub struct Sink<S: StreamStore> {
+    store: S,
+    keys: KeySource,
+    tokens: HashMap<[u8; 32], String>,
+    /// Each stream's settings, read once at start-up (events are parsed with its metadata).
+    configs: HashMap<String, Arc<StreamConfig>>,
+    writers: Arc<Mutex<Writers>>,
+}
+
+impl<S: StreamStore> Sink<S> {
+    /// Loads every stream's settings and token hashes.
+    pub async fn load(store: S, keys: KeySource) -> Result<Self, StreamError> {
+        let mut tokens = HashMap::new();
+        let mut configs = HashMap::new();
+        for config in store.streams().await? {
+            for t in store.tokens(&config.name).await? {
+                tokens.insert(t.hash()?, config.name.clone());
+            }
+            configs.insert(config.name.clone(), Arc::new(config));
+        }
+        Ok(Self { store, keys, tokens, configs, writers: Arc::default() })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The stream a token (by its SHA-256) may write to, with the stored
+    /// hash to compare in constant time.
+    pub fn stream_for(&self, token_hash: [u8; 32]) -> Option<(String, [u8; 32])> {
+        self.tokens.get(&token_hash).map(|s| (s.clone(), token_hash))
+    }
+
+    /// The settings of a stream this sink serves.
+    pub fn config(&self, stream: &str) -> Option<&Arc<StreamConfig>> {
+        self.configs.get(stream)
+    }
+
+    /// The names of the streams this sink serves, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.configs.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// The signing key of `stream`.
+    pub fn key(&self, stream: &str) -> Result<lading_crypto::SigningKey, StreamError> {
+        (self.keys)(stream)
+    }
+
+    /// Appends an OTLP request's records to `stream` as one batch, all or
+    /// nothing, acknowledged once durable: returns how many were appended
+    /// and the first sequence.
+    pub async fn ingest_otlp(
+        &self,
+        stream: String,
+        request: ExportLogsServiceRequest,
+    ) -> Result<(u64, u64), IngestError> {
+        let config = self
+            .configs
+            .get(&stream)
+            .cloned()
+            .ok_or_else(|| IngestError::Unavailable(format!("stream {stream} is not loaded")))?;
+        let prepared = tokio::task::spawn_blocking(move || {
+            lading_maint::prepare_all(lading_maint::otlp::events(&config.context(Utc::now()), 1, &request))
+        })
+        .await
+        .map_err(|e| IngestError::Unavailable(format!("parsing the request: {e}")))?;
+        match self.submit(&stream, prepared).await? {
+            (outcome, appended, first) if outcome.rejected.is_empty() => Ok((appended as u64, first)),
+            (outcome, ..) => Err(IngestError::Rejected(outcome.rejected.iter().map(ToString::to_string).collect())),
+        }
+    }
+
+    /// Hands prepared events to the stream's writer as one request, starting
+    /// the writer when none runs, and waits for the durable result.
+    pub async fn submit(
+        &self,
+        stream: &str,
+        prepared: Vec<Result<Prepared, LineError>>,
+    ) -> Result<Applied, IngestError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.enqueue(stream, (prepared, tx)).map_err(IngestError::Unavailable)?;
+        match rx.await {
+            Ok(Ok(applied)) => Ok(applied),
+            Ok(Err(why)) => Err(IngestError::Unavailable(why)),
+            Err(_) => Err(IngestError::Unavailable("the stream writer stopped".into())),
+        }
+    }
+
+    fn enqueue(&self, stream: &str, job: Job) -> Result<(), String> {
+        let mut w = self.writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let job = match w.running.get(stream) {
+            Some((_, tx)) => match tx.try_send(job) {
+                Ok(()) => return Ok(()),
+                Err(std::sync::mpsc::TrySendError::Full(_)) => {
+                    return Err(format!("stream {stream} has {WRITER_QUEUE} requests queued; retry later"));
+                }
+                Err(std::sync::mpsc::TrySendError::Disconnected(job)) => job,
+            },
+            None => job,
+        };
+        let config = self.configs.get(stream).cloned().ok_or_else(|| format!("stream {stream} is not loaded"))?;
+        let (tx, rx) = std::sync::mpsc::sync_channel(WRITER_QUEUE);
+        let generation = w.next_generation;
+        w.next_generation += 1;
+        let (store, keys, registry) = (self.store.clone(), Arc::clone(&self.keys), Arc::clone(&self.writers));
+        let name = stream.to_owned();
+        std::thread::Builder::new()
+            .name(format!("stream-{stream}"))
+            .spawn(move || run_writer(&store, &keys, &config, generation, &rx, &registry))
+            .map_err(|e| format!("starting the writer of stream {stream}: {e}"))?;
+        tx.try_send(job).map_err(|_| format!("the writer of stream {name} stopped"))?;
+        w.running.insert(stream.to_owned(), (generation, tx));
+        Ok(())
+    }
+}
+
+/// A stream's writer thread: open, apply queued jobs in groups, close when idle.
+fn run_writer<S: StreamStore>(
+    store: &S,
+    keys: &KeySource,
+    config: &StreamConfig,
+    generation: u64,
+    rx: &std::sync::mpsc::Receiver<Job>,
+    registry: &Mutex<Writers>,
+) {
+    let stream = config.name.as_str();
+    let retire = || {
+        let mut w = registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if w.running.get(stream).is_some_and(|(g, _)| *g == generation) {
+            w.running.remove(stream);
+        }
+    };
+    let opened = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| StreamError::Unavailable(format!("starting the writer's runtime: {e}")))
+        .and_then(|rt| {
+            let key = keys(stream)?;
+            let writer = rt.block_on(StreamWriter::open(store, config.clone(), &key))?;
+            Ok((rt, writer))
+        });
+    let (rt, mut writer) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            retire();
+            let why = format!("stream {stream}: {}", lading_log::error_chain(&e));
+            while let Ok((_, reply)) = rx.try_recv() {
+                let _ = reply.send(Err(why.clone()));
+            }
+            return;
+        }
+    };
+    let mut failed: Option<String> = None;
+    loop {
+        let first = match rx.recv_timeout(WRITER_IDLE) {
+            Ok(job) => job,
+            Err(_) => {
+                // Stop taking jobs, then finish the ones already queued.
+                retire();
+                match rx.try_recv() {
+                    Ok(job) => job,
+                    Err(_) => break,
+                }
+            }
+        };
+        let mut group = vec![first];
+        let mut events = group[0].0.len();
+        while events < WRITER_GROUP_EVENTS {
+            match rx.try_recv() {
+                Ok(job) => {
+                    events += job.0.len();
+                    group.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let (batches, replies): (Vec<_>, Vec<_>) = group.into_iter().map(|(p, r)| ((p, false), r)).unzip();
+        let result = match &failed {
+            Some(why) => Err(why.clone()),
+            None => rt.block_on(writer.apply(batches)).map_err(|e| lading_log::error_chain(&e)),
+        };
+        match result {
+            Ok(applied) => {
+                for (reply, a) in replies.into_iter().zip(applied) {
+                    let _ = reply.send(Ok(a));
+                }
+            }
+            Err(e) => {
+                // The log refuses appends after a failed commit; so does this writer.
+                let why = if failed.is_some() { e } else { format!("stream {stream}: {e}") };
+                failed = Some(why.clone());
+                retire();
+                for reply in replies {
+                    let _ = reply.send(Err(why.clone()));
+                }
+            }
+        }
+    }
+    // Nothing is lost by a failed close: every reply was sent after its commit.
+    let _ = rt.block_on(writer.close());
+}
