@@ -39,6 +39,7 @@
 
 pub mod cbor;
 pub mod key;
+pub mod policy;
 pub mod receipt;
 pub mod scrapi;
 pub mod statement;

@@ -71,6 +71,24 @@ pub fn build_receipt(
     sign1.to_tagged_vec().map_err(|e| ScittError::Encode(e.to_string()))
 }
 
+/// Makes the COSE receipt of an entry from Lading's tlog-proof receipt for
+/// it: the proof and the checkpoint's size and root, `iss` the checkpoint's
+/// origin, `sub` the leaf hash (hex), `kid` the thumbprint of the log key.
+/// The checkpoint's signature is not checked here: it comes from the log.
+pub fn from_tlog_receipt(
+    tlog: &lading_tlog::Receipt,
+    leaf: &Hash,
+    issued_at: i64,
+    log_key: &lading_crypto::SigningKey,
+) -> Result<Vec<u8>, ScittError> {
+    let note = lading_tlog::Note::parse(tlog.checkpoint.as_bytes()).map_err(|e| ScittError::Encode(e.to_string()))?;
+    let checkpoint = lading_tlog::Checkpoint::parse_text(&note.text).map_err(|e| ScittError::Encode(e.to_string()))?;
+    let proof = InclusionProof { tree_size: checkpoint.size, leaf_index: tlog.index, path: tlog.proof.clone() };
+    let claims = ReceiptClaims { issuer: checkpoint.origin, subject: leaf.to_hex(), issued_at };
+    let kid = crate::key::thumbprint(&log_key.verifying_key())?;
+    build_receipt(&proof, &checkpoint.root, &claims, &kid, log_key)
+}
+
 /// Why a receipt is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
