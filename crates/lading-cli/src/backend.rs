@@ -162,8 +162,8 @@ impl Deployment {
     }
 
     /// A log's private key, which also signs its COSE receipts.
-    pub(crate) fn log_key(&self, name: &str) -> Result<lading_crypto::SigningKey> {
-        fsio::read_private_key(&self.log_key_path(name))
+    pub(crate) fn log_key(&self, name: &str) -> Result<crate::keys::SharedSigner> {
+        crate::keys::signer(&self.log_key_path(name))
     }
 
     /// Writes a new log's key (and, embedded, its directory and vkey).

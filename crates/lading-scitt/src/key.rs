@@ -6,7 +6,7 @@
 //! (`lading sign`); asking for a COSE signature with one is an error.
 
 use coset::cbor::value::Value;
-use lading_crypto::{SigningKey, VerifyingKey};
+use lading_crypto::{Signer, VerifyingKey};
 use sha2::{Digest as _, Sha256};
 
 use crate::ScittError;
@@ -76,19 +76,21 @@ pub trait CoseSigner {
     fn cose_sign(&self, tbs: &[u8]) -> Result<Vec<u8>, ScittError>;
 }
 
-impl CoseSigner for SigningKey {
+/// Every Lading [`Signer`] (a key file, a token) signs COSE: ES256 for
+/// P-256 keys, EdDSA for Ed25519; SM2 keys are refused.
+impl<T: Signer + ?Sized> CoseSigner for T {
     fn cose_algorithm(&self) -> CoseAlgorithm {
-        // Only called after `CoseAlgorithm::for_key` accepted the key; SM2
-        // signs nothing here (see `cose_sign`).
-        match self {
-            SigningKey::P256(_) => CoseAlgorithm::Es256,
+        // Only ever used with a signature from `cose_sign`, which refuses SM2.
+        match self.algorithm() {
+            lading_crypto::Algorithm::P256 => CoseAlgorithm::Es256,
             _ => CoseAlgorithm::EdDsa,
         }
     }
 
     fn cose_sign(&self, tbs: &[u8]) -> Result<Vec<u8>, ScittError> {
         CoseAlgorithm::for_key(&self.verifying_key())?;
-        cose_signature_from(self.cose_algorithm(), self.sign(tbs))
+        let signature = self.try_sign(tbs).map_err(|e| ScittError::Signer(e.to_string()))?;
+        cose_signature_from(self.cose_algorithm(), signature)
     }
 }
 
@@ -224,7 +226,7 @@ pub fn lading_kid(key: &VerifyingKey) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lading_crypto::Algorithm;
+    use lading_crypto::{Algorithm, SigningKey};
 
     #[test]
     fn did_keys_round_trip_for_both_algorithms() {

@@ -40,12 +40,12 @@ pub struct ReceiptClaims {
 }
 
 /// Signs a receipt over `root` for `proof`; `kid` names the log key.
-pub fn build_receipt(
+pub fn build_receipt<S: CoseSigner + ?Sized>(
     proof: &InclusionProof,
     root: &Hash,
     claims: &ReceiptClaims,
     kid: &[u8],
-    signer: &dyn CoseSigner,
+    signer: &S,
 ) -> Result<Vec<u8>, ScittError> {
     let path = Value::Array(proof.path.iter().map(|h| Value::Bytes(h.0.to_vec())).collect());
     let encoded_proof =
@@ -75,11 +75,11 @@ pub fn build_receipt(
 /// it: the proof and the checkpoint's size and root, `iss` the checkpoint's
 /// origin, `sub` the leaf hash (hex), `kid` the thumbprint of the log key.
 /// The checkpoint's signature is not checked here: it comes from the log.
-pub fn from_tlog_receipt(
+pub fn from_tlog_receipt<S: lading_crypto::Signer + ?Sized>(
     tlog: &lading_tlog::Receipt,
     leaf: &Hash,
     issued_at: i64,
-    log_key: &lading_crypto::SigningKey,
+    log_key: &S,
 ) -> Result<Vec<u8>, ScittError> {
     let note = lading_tlog::Note::parse(tlog.checkpoint.as_bytes()).map_err(|e| ScittError::Encode(e.to_string()))?;
     let checkpoint = lading_tlog::Checkpoint::parse_text(&note.text).map_err(|e| ScittError::Encode(e.to_string()))?;

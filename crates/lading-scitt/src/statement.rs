@@ -85,11 +85,11 @@ pub enum Binding {
 }
 
 /// Signs a statement; returns the tagged COSE_Sign1 bytes.
-pub fn build_statement(
+pub fn build_statement<S: CoseSigner + ?Sized>(
     payload: &Payload,
     claims: &Claims,
     binding: &Binding,
-    signer: &dyn CoseSigner,
+    signer: &S,
 ) -> Result<Vec<u8>, ScittError> {
     let algorithm = signer.cose_algorithm();
     let mut cwt = vec![

@@ -61,7 +61,7 @@ pub struct ServedLog<S: LogStore> {
     /// Its latest cosigned checkpoint, kept by [`run_witnessing`].
     pub witnessed: Arc<std::sync::RwLock<Option<Witnessed>>>,
     /// The log's key, for COSE receipts (RFC 9942); `None`: no COSE receipts.
-    pub receipt_key: Option<Arc<lading_crypto::SigningKey>>,
+    pub receipt_key: Option<Arc<dyn lading_crypto::Signer>>,
 }
 
 impl<S: LogStore> ServedLog<S> {
@@ -71,8 +71,8 @@ impl<S: LogStore> ServedLog<S> {
     }
 
     /// This log signing COSE receipts with `key` (the log's own Ed25519 key).
-    pub fn with_receipt_key(mut self, key: lading_crypto::SigningKey) -> Self {
-        self.receipt_key = Some(Arc::new(key));
+    pub fn with_receipt_key(mut self, key: Arc<dyn lading_crypto::Signer>) -> Self {
+        self.receipt_key = Some(key);
         self
     }
 }

@@ -89,7 +89,7 @@ pub(crate) async fn cose_receipt<S: LogStore>(served: &ServedLog<S>, index: u64)
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    lading_scitt::receipt::from_tlog_receipt(&tlog, &leaf_hash(&entry), now, key)
+    lading_scitt::receipt::from_tlog_receipt(&tlog, &leaf_hash(&entry), now, &**key)
         .map_err(|e| ApiError::Internal(format!("COSE receipt: {e}")))
 }
 

@@ -56,7 +56,8 @@ async fn start_with_witness(rate_limit: u32, witness: Option<(NoteSigner, String
             })
             .await
             .expect("add log");
-        let receipt_key = SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]));
+        let receipt_key: Arc<dyn lading_crypto::Signer> =
+            Arc::new(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32])));
         logs.insert(name.to_owned(), ServedLog::new(log, vkey).with_receipt_key(receipt_key));
     }
     let submit = mint("registry", Scope::Submit, "acme", 0).expect("mint");

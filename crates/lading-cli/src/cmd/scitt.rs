@@ -49,7 +49,7 @@ fn describe(doc: &Path, bytes: &[u8], signer: &VerifyingKey) -> Result<(&'static
 }
 
 fn sign(args: &ScittSignArgs, json_out: bool) -> Result<ExitCode> {
-    let signing = fsio::read_private_key(&args.key)?;
+    let signing = crate::keys::signer(&args.key)?;
     let public = signing.verifying_key();
     key::CoseAlgorithm::for_key(&public).with_context(|| format!("{}", args.key.display()))?;
     let bytes = fsio::read_limited(&args.doc, lading_model::bundle::MAX_PACKAGE_BYTES)?;
@@ -86,7 +86,7 @@ fn sign(args: &ScittSignArgs, json_out: bool) -> Result<ExitCode> {
         Payload::Embedded { content_type: content_type.to_owned(), bytes }
     };
     let claims = Claims { issuer, subject, issued_at: Some(chrono::Utc::now().timestamp()) };
-    let statement = build_statement(&payload, &claims, &binding, &signing)?;
+    let statement = build_statement(&payload, &claims, &binding, &*signing)?;
     let parsed = SignedStatement::parse(&statement).context("the statement just made does not parse")?;
     fsio::write_output(&args.out, &statement)?;
     let leaf = parsed.leaf_hash().to_hex();
@@ -245,7 +245,7 @@ fn verify(args: &ScittVerifyArgs, json_out: bool) -> Result<ExitCode> {
 }
 
 fn receipt(args: &ScittReceiptArgs, json_out: bool) -> Result<ExitCode> {
-    let log_key = fsio::read_private_key(&args.log.join("log.key"))?;
+    let log_key = crate::keys::signer(&args.log.join("log.key"))?;
     let rt = super::log::runtime()?;
     let (tlog, entry) = rt.block_on(async {
         let open = super::log::open_log(&args.log, BatchConfig::default()).await?;
@@ -258,7 +258,7 @@ fn receipt(args: &ScittReceiptArgs, json_out: bool) -> Result<ExitCode> {
         ))
     })?;
     let leaf = leaf_hash(&entry);
-    let cose = lading_scitt::receipt::from_tlog_receipt(&tlog, &leaf, chrono::Utc::now().timestamp(), &log_key)?;
+    let cose = lading_scitt::receipt::from_tlog_receipt(&tlog, &leaf, chrono::Utc::now().timestamp(), &*log_key)?;
     fsio::write_output(&args.out, &cose)?;
     if json_out {
         output::json_line(
