@@ -161,6 +161,11 @@ impl Deployment {
         }
     }
 
+    /// A log's private key, which also signs its COSE receipts.
+    pub(crate) fn log_key(&self, name: &str) -> Result<crate::keys::SharedSigner> {
+        crate::keys::signer(&self.log_key_path(name))
+    }
+
     /// Writes a new log's key (and, embedded, its directory and vkey).
     pub(crate) fn write_log_key(&self, name: &str, key: &lading_crypto::SigningKey, vkey: &str) -> Result<()> {
         let path = self.log_key_path(name);

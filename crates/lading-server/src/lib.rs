@@ -20,6 +20,7 @@ mod auth;
 mod error;
 pub mod listen;
 pub mod otlp;
+pub mod scitt;
 pub mod status;
 mod witness;
 
@@ -59,12 +60,20 @@ pub struct ServedLog<S: LogStore> {
     pub witnesses: Vec<WitnessClient>,
     /// Its latest cosigned checkpoint, kept by [`run_witnessing`].
     pub witnessed: Arc<std::sync::RwLock<Option<Witnessed>>>,
+    /// The log's key, for COSE receipts (RFC 9942); `None`: no COSE receipts.
+    pub receipt_key: Option<Arc<dyn lading_crypto::Signer>>,
 }
 
 impl<S: LogStore> ServedLog<S> {
     /// A log with no witnesses.
     pub fn new(log: Log<S>, vkey: String) -> Self {
-        Self { log, vkey, witnesses: Vec::new(), witnessed: Arc::default() }
+        Self { log, vkey, witnesses: Vec::new(), witnessed: Arc::default(), receipt_key: None }
+    }
+
+    /// This log signing COSE receipts with `key` (the log's own Ed25519 key).
+    pub fn with_receipt_key(mut self, key: Arc<dyn lading_crypto::Signer>) -> Self {
+        self.receipt_key = Some(key);
+        self
     }
 }
 
@@ -169,6 +178,11 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/healthz", get(|| async { "ok" }))
         .route("/add-checkpoint", post(witness::add_checkpoint::<S, R>))
+        .route("/entries", post(scitt::register::<S, R>))
+        .route("/entries/{id}", get(scitt::resolve::<S, R>))
+        .route("/.well-known/transparency-configuration", get(scitt::configuration::<S, R>))
+        .route("/.well-known/scitt-keys", get(scitt::keys::<S, R>))
+        .route("/.well-known/scitt-keys/{kid}", get(scitt::key::<S, R>))
         .route("/v1/logs", get(list_logs::<S, R>).post(otlp_logs::<S, R>))
         .route("/v1/logs/{log}/entries", post(submit::<S, R>))
         .route("/v1/logs/{log}/checkpoint", get(checkpoint::<S, R>))
@@ -208,7 +222,12 @@ async fn list_logs<S: LogStore, R: Registry>(State(state): State<Arc<AppState<S,
         .iter()
         .map(|(name, s)| {
             let (size, _) = s.log.checkpoint();
-            json!({ "name": name, "origin": s.log.verifier().name(), "vkey": s.vkey, "size": size })
+            let mut log = json!({ "name": name, "origin": s.log.verifier().name(), "vkey": s.vkey, "size": size });
+            let receipt_key = scitt::receipt_key_json(s);
+            if !receipt_key.is_null() {
+                log["receipt_key"] = receipt_key;
+            }
+            log
         })
         .collect();
     axum::Json(json!({ "logs": logs })).into_response()
@@ -352,9 +371,19 @@ async fn tile<S: LogStore, R: Registry>(
 async fn receipt<S: LogStore, R: Registry>(
     State(state): State<Arc<AppState<S, R>>>,
     Path((log, index)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let served = served(&state, &log)?;
     let index: u64 = index.parse().map_err(|_| ApiError::BadRequest(format!("index {index:?} is not a number")))?;
+    // `Accept: application/cose` asks for the COSE receipt (RFC 9942) instead of the tlog-proof.
+    let wants_cose = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.split(';').next().unwrap_or("").trim() == lading_scitt::media::COSE));
+    if wants_cose {
+        let cose = scitt::cose_receipt(&served, index).await?;
+        return Ok(with_headers(StatusCode::OK, lading_scitt::media::COSE, "no-cache", cose));
+    }
     let (receipt, _) = witness::receipt_for(&served, index).await?;
     Ok(with_headers(StatusCode::OK, "text/plain; charset=utf-8", "no-cache", receipt.to_text()))
 }

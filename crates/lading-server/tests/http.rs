@@ -56,7 +56,9 @@ async fn start_with_witness(rate_limit: u32, witness: Option<(NoteSigner, String
             })
             .await
             .expect("add log");
-        logs.insert(name.to_owned(), ServedLog::new(log, vkey));
+        let receipt_key: Arc<dyn lading_crypto::Signer> =
+            Arc::new(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32])));
+        logs.insert(name.to_owned(), ServedLog::new(log, vkey).with_receipt_key(receipt_key));
     }
     let submit = mint("registry", Scope::Submit, "acme", 0).expect("mint");
     registry.add_token(submit.record).await.expect("token");
@@ -452,4 +454,242 @@ async fn the_witness_endpoint_answers_every_status_of_the_spec() {
     );
     // And the honest next step is cosigned.
     assert_eq!(post(AddCheckpoint { old_size: 10, proof: good_proof, checkpoint: cp20 }.to_text()).await.0, 200);
+}
+
+/// `POST /entries` with `content_type`, `body` and the submit token (if `token`); checked against the OpenAPI document.
+async fn post_entries(
+    s: &Server,
+    token: Option<&str>,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut req =
+        reqwest::Client::new().post(format!("{}/entries", s.base)).header("content-type", content_type).body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await.expect("body").to_vec();
+    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    check_openapi("/entries", "post", status, &ct, "");
+    (status, headers, body)
+}
+
+fn cose_statement(key: &SigningKey, payload: Vec<u8>, content_type: &str, subject: &str) -> Vec<u8> {
+    use lading_scitt::{Binding, Claims, Payload, build_statement, key};
+    let public = key.verifying_key();
+    let claims = Claims { issuer: key::did_key(&public).expect("did"), subject: subject.into(), issued_at: Some(1) };
+    build_statement(
+        &Payload::Embedded { content_type: content_type.into(), bytes: payload },
+        &claims,
+        &Binding::Key { kid: key::lading_kid(&public) },
+        key,
+    )
+    .expect("statement")
+}
+
+fn document_statement(key: &SigningKey, n: u128) -> Vec<u8> {
+    let doc = document(n);
+    let subject = format!("maintenance-event/{}", uuid::Uuid::from_u128(n));
+    cose_statement(key, serde_json::to_vec(&doc).expect("json"), lading_scitt::media::LADING_DOCUMENT, &subject)
+}
+
+fn log_key(seed: u8) -> lading_crypto::VerifyingKey {
+    lading_crypto::VerifyingKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]).verifying_key())
+}
+
+/// The `(title, detail)` of a concise problem details body.
+fn problem(body: &[u8]) -> (String, String) {
+    lading_scitt::cbor::check(body, lading_scitt::cbor::Limits::RECEIPT, "problem").expect("strict CBOR");
+    let value: coset::cbor::value::Value = coset::cbor::de::from_reader(body).expect("cbor");
+    let map = value.into_map().expect("a map");
+    let text = |k: i64| {
+        map.iter()
+            .find(|(key, _)| key.as_integer().is_some_and(|i| i64::try_from(i).ok() == Some(k)))
+            .and_then(|(_, v)| v.as_text().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    (text(-1), text(-2))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scitt_statements_register_with_cose_receipts_that_verify() {
+    let s = start(10_000).await;
+    let bytes = document_statement(&s.provider, 7);
+    let statement = lading_scitt::SignedStatement::parse(&bytes).expect("parses");
+    let (status, headers, body) = post_entries(&s, Some(&s.submit), "application/cose", bytes.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{:?}", problem(&body));
+    assert_eq!(headers["content-type"], "application/cose");
+    let location = headers["location"].to_str().expect("location").to_owned();
+    assert_eq!(location, format!("/entries/{}", statement.leaf_hash().to_hex()));
+    let receipt = lading_scitt::Receipt::parse(&body).expect("receipt");
+    let verified =
+        receipt.verify(&statement.leaf_hash(), &log_key(1), Some("test.lading.example/registry")).expect("verifies");
+    assert_eq!(verified.proof.leaf_index, 0);
+    // The same statement again: already registered, same index.
+    let (status, _, body) = post_entries(&s, Some(&s.submit), "application/cose", bytes.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lading_scitt::Receipt::parse(&body).expect("receipt").proof.leaf_index, 0);
+    // GET /entries/{id} resolves the receipt.
+    let (status, _, body) = get(&s, &location, "/entries/{id}").await;
+    assert_eq!(status, StatusCode::OK);
+    lading_scitt::Receipt::parse(&body)
+        .expect("receipt")
+        .verify(&statement.leaf_hash(), &log_key(1), None)
+        .expect("ok");
+    // Prefer: respond-async gets 303 and a Location to poll.
+    let other = document_statement(&s.provider, 8);
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{}/entries", s.base))
+        .header("content-type", "application/cose")
+        .header("prefer", "respond-async")
+        .bearer_auth(&s.submit)
+        .body(other)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let poll = resp.headers()["location"].to_str().expect("location").to_owned();
+    let (status, _, _) = get(&s, &poll, "/entries/{id}").await;
+    assert_eq!(status, StatusCode::OK);
+    // Keys: a COSE key set, one key by kid, and in GET /v1/logs.
+    let (status, headers, body) = get(&s, "/.well-known/scitt-keys", "/.well-known/scitt-keys").await;
+    assert_eq!((status, headers["content-type"].to_str().expect("ct")), (StatusCode::OK, "application/cbor"));
+    let set: coset::cbor::value::Value = coset::cbor::de::from_reader(body.as_slice()).expect("cbor");
+    assert_eq!(set.as_array().expect("array").len(), 2);
+    let kid = base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        lading_scitt::key::thumbprint(&log_key(1)).expect("kid"),
+    );
+    assert_eq!(receipt.kid, lading_scitt::key::thumbprint(&log_key(1)).expect("kid"));
+    let (status, ..) = get(&s, &format!("/.well-known/scitt-keys/{kid}"), "/.well-known/scitt-keys/{kid}").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, ..) = get(&s, "/.well-known/scitt-keys/AAAA", "/.well-known/scitt-keys/{kid}").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, _, body) = get(&s, "/v1/logs", "/v1/logs").await;
+    let logs: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(logs["logs"][1]["receipt_key"]["kid"], kid.as_str(), "{logs}");
+    let (status, _, body) =
+        get(&s, "/.well-known/transparency-configuration", "/.well-known/transparency-configuration").await;
+    assert_eq!(status, StatusCode::OK);
+    let config: coset::cbor::value::Value = coset::cbor::de::from_reader(body.as_slice()).expect("cbor");
+    let issuer =
+        config.as_map().expect("map").iter().find(|(k, _)| k.as_text() == Some("issuer")).map(|(_, v)| v.clone());
+    assert_eq!(issuer.and_then(|v| v.as_text().map(str::to_owned)).as_deref(), Some("test.lading.example/registry"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_log_gives_cose_receipts_for_its_entries() {
+    let s = start(10_000).await;
+    let (status, _, _) =
+        send_to(&s, "other", Some(&s.other_log_token), "application/octet-stream", b"raw".to_vec(), "").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let resp = reqwest::Client::new()
+        .get(format!("{}/v1/logs/other/receipts/0", s.base))
+        .header("accept", "application/cose")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/cose");
+    let body = resp.bytes().await.expect("body");
+    let receipt = lading_scitt::Receipt::parse(&body).expect("receipt");
+    receipt.verify(&leaf_hash(b"raw"), &log_key(2), Some("test.lading.example/other")).expect("verifies");
+    // Another log's key does not verify it.
+    assert!(receipt.verify(&leaf_hash(b"raw"), &log_key(1), None).is_err());
+}
+
+/// name, token, content type, body, expected status, expected problem title
+type ScrapiCase<'a> = (&'a str, Option<&'a str>, &'a str, Vec<u8>, StatusCode, &'a str);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scrapi_refusals_are_concise_problem_details_and_leave_the_log_alone() {
+    let s = start(10_000).await;
+    let good = document_statement(&s.provider, 9);
+    let stranger = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let mut bad_signature = good.clone();
+    let last = bad_signature.len() - 1;
+    bad_signature[last] ^= 1;
+    let not_lading = cose_statement(&s.provider, b"{}".to_vec(), lading_scitt::media::LADING_DOCUMENT, "x/y");
+    let wrong_type = cose_statement(&s.provider, b"hello".to_vec(), "text/plain", "x/y");
+    let cases: Vec<ScrapiCase<'_>> = vec![
+        ("no token", None, "application/cose", good.clone(), StatusCode::UNAUTHORIZED, "Unauthorized"),
+        (
+            "JSON",
+            Some(&s.submit),
+            "application/json",
+            good.clone(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type",
+        ),
+        ("not CBOR", Some(&s.submit), "application/cose", b"{}".to_vec(), StatusCode::BAD_REQUEST, "Malformed request"),
+        (
+            "indefinite",
+            Some(&s.submit),
+            "application/cose",
+            vec![0xd2, 0x9f, 0xff],
+            StatusCode::BAD_REQUEST,
+            "Malformed request",
+        ),
+        (
+            "duplicate key",
+            Some(&s.submit),
+            "application/cose",
+            vec![0xd2, 0x84, 0x40, 0xa2, 1, 1, 1, 2, 0xf6, 0x40],
+            StatusCode::BAD_REQUEST,
+            "Malformed request",
+        ),
+        (
+            "unregistered",
+            Some(&s.submit),
+            "application/cose",
+            document_statement(&stranger, 9),
+            StatusCode::FORBIDDEN,
+            "Unregistered Issuer",
+        ),
+        ("bad signature", Some(&s.submit), "application/cose", bad_signature, StatusCode::BAD_REQUEST, "Bad Signature"),
+        (
+            "not a document",
+            Some(&s.submit),
+            "application/cose",
+            not_lading,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Rejected",
+        ),
+        (
+            "other payload",
+            Some(&s.submit),
+            "application/cose",
+            wrong_type,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Rejected",
+        ),
+        (
+            "too large",
+            Some(&s.submit),
+            "application/cose",
+            vec![0; 70_000],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Payload Too Large",
+        ),
+    ];
+    let before = size(&s).await;
+    for (name, token, ct, body, want, title) in cases {
+        let (status, headers, body) = post_entries(&s, token, ct, body).await;
+        assert_eq!(status, want, "{name}: {:?}", problem(&body));
+        assert_eq!(headers["content-type"], "application/concise-problem-details+cbor", "{name}");
+        let (got_title, detail) = problem(&body);
+        assert_eq!(got_title, title, "{name}: {detail}");
+        assert!(!detail.is_empty(), "{name}");
+    }
+    assert_eq!(size(&s).await, before, "no refused statement was logged");
+    let (status, _, body) = get(&s, "/entries/nothex", "/entries/{id}").await;
+    assert_eq!((status, problem(&body).0.as_str()), (StatusCode::BAD_REQUEST, "Invalid locator"));
+    let (status, _, body) = get(&s, &format!("/entries/{}", "0".repeat(64)), "/entries/{id}").await;
+    assert_eq!((status, problem(&body).0.as_str()), (StatusCode::NOT_FOUND, "Not Found"));
 }

@@ -15,6 +15,7 @@ mod log;
 mod maint;
 pub(crate) mod pki;
 mod release;
+mod scitt;
 mod serve;
 mod sign;
 mod status;
@@ -29,6 +30,7 @@ pub(crate) use key::*;
 pub(crate) use log::*;
 pub(crate) use maint::*;
 pub(crate) use release::*;
+pub(crate) use scitt::*;
 pub(crate) use serve::*;
 pub(crate) use sign::*;
 pub(crate) use status::{
@@ -134,6 +136,9 @@ pub(crate) enum Command {
     /// A private X.509 test hierarchy: root and intermediate CAs, signer and TSA certificates, CRLs.
     #[command(subcommand)]
     Pki(pki::PkiCommand),
+    /// IETF SCITT: signed statements (COSE_Sign1) and COSE receipts (RFC 9942) for Lading's logs.
+    #[command(subcommand)]
+    Scitt(ScittCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Write the manual pages (lading.1 and one per subcommand), or print lading.1.

@@ -13,6 +13,7 @@ mod log;
 pub(crate) mod maint;
 pub(crate) mod pki;
 mod release;
+mod scitt;
 mod serve;
 mod sign;
 mod status;
@@ -115,6 +116,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Pki(PkiCommand::Crl(args)) => pki::crl(&args, json),
         Command::Pki(PkiCommand::Show(args)) => pki::show(&args, json),
         Command::Pki(PkiCommand::Verify(args)) => pki::verify(&args, json),
+        Command::Scitt(command) => scitt::run(command, json),
     }
 }
 

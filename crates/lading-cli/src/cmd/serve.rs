@@ -148,7 +148,8 @@ impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreato
             if self.deployment.is_shared() {
                 refresh_from_other_front_ends(log.clone());
             }
-            Ok(ServedLog::new(log, vkey))
+            let key = self.deployment.log_key(name).map_err(failed)?;
+            Ok(ServedLog::new(log, vkey).with_receipt_key(key))
         })
     }
 }
@@ -197,7 +198,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 refresh_from_other_front_ends(log.clone());
             }
             let vkey = log.verifier().to_vkey();
-            let mut served = ServedLog::new(log, vkey);
+            let mut served = ServedLog::new(log, vkey).with_receipt_key(deployment.log_key(&def.name)?);
             for w in all_witnesses.iter().filter(|w| w.log == def.name) {
                 let verifier = lading_tlog::NoteVerifier::from_vkey(&w.vkey)
                     .with_context(|| format!("witness of log {}", def.name))?;

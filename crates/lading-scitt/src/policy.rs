@@ -1,0 +1,162 @@
+//! Lading's registration policy for SCITT statements, as pure checks: who
+//! the issuer is (a `did:key` bound to `kid`, or a certificate in `x5chain`)
+//! and whether the payload is a Lading document, a DSSE envelope Lading made
+//! (verified with the issuer's key), or a hash envelope of one of those or
+//! of a release package. The service adds what needs state: that the key is
+//! registered for the log.
+
+use lading_crypto::{Envelope, VerifyingKey, verify_statement};
+use lading_model::{Document, json};
+use lading_pki::Certificate;
+
+use crate::key::{did_key, lading_kid};
+use crate::media;
+use crate::statement::{Content, SignedStatement};
+
+/// Why a statement does not meet the policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The issuer's identity or key binding is wrong.
+    #[error("issuer: {0}")]
+    Issuer(String),
+    /// The payload is not a Lading document (or envelope, or hash envelope of one).
+    #[error("payload: {0}")]
+    NotLading(String),
+}
+
+/// `sub` for a document: `<kind>/<id>`.
+pub fn subject_of(document: &Document) -> String {
+    let meta = document.meta();
+    format!("{}/{}", meta.kind.name(), meta.id)
+}
+
+/// `iss` for a certificate-bound statement: `urn:lading:x509:` and the
+/// subject's RFC 4514 name, percent-encoded (RFC 8392 needs a URI once a
+/// value holds a colon).
+pub fn certificate_issuer(leaf: &Certificate) -> String {
+    let subject = lading_pki::Identity::of(leaf).subject;
+    let mut out = String::from("urn:lading:x509:");
+    for b in subject.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~=,+".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The DER encodings of a chain, for `x5chain`.
+pub fn chain_der(chain: &[Certificate]) -> Result<Vec<Vec<u8>>, crate::ScittError> {
+    chain.iter().map(|c| der::Encode::to_der(c).map_err(|e| crate::ScittError::Encode(e.to_string()))).collect()
+}
+
+/// The issuer key a statement names, and the Lading key id to look up.
+#[derive(Debug, Clone)]
+pub enum IssuerKey {
+    /// Named by `kid` only: the key id (hex) to look up in the registry.
+    KeyId(String),
+    /// Certified by the `x5chain` leaf (not yet validated against anchors).
+    Certificate {
+        /// The certified key.
+        key: VerifyingKey,
+        /// The parsed chain, leaf first.
+        chain: Vec<Certificate>,
+    },
+}
+
+/// Which key the statement claims to be signed with.
+pub fn issuer_key(statement: &SignedStatement) -> Result<IssuerKey, PolicyError> {
+    if !statement.x5chain.is_empty() {
+        let mut chain = Vec::new();
+        for (i, der) in statement.x5chain.iter().enumerate() {
+            let mut certs = lading_pki::parse_certificates(der)
+                .map_err(|e| PolicyError::Issuer(format!("x5chain certificate {i}: {e}")))?;
+            if certs.len() != 1 {
+                return Err(PolicyError::Issuer(format!("x5chain element {i} is not one DER certificate")));
+            }
+            chain.append(&mut certs);
+        }
+        let key = lading_pki::path::certified_key(&chain[0]).map_err(|e| PolicyError::Issuer(e.to_string()))?;
+        let expected = certificate_issuer(&chain[0]);
+        if statement.claims.issuer != expected {
+            return Err(PolicyError::Issuer(format!(
+                "iss is {:?}, but the x5chain leaf names {expected:?}",
+                statement.claims.issuer
+            )));
+        }
+        return Ok(IssuerKey::Certificate { key, chain });
+    }
+    match &statement.kid {
+        Some(kid) if kid.len() == 32 => Ok(IssuerKey::KeyId(hex::encode(kid))),
+        Some(kid) => Err(PolicyError::Issuer(format!(
+            "kid is {} bytes; Lading names keys by the 32-byte SHA-256 of their SPKI DER",
+            kid.len()
+        ))),
+        None => Err(PolicyError::Issuer("x5t without x5chain: the certificate is not in the statement".into())),
+    }
+}
+
+/// Checks that a key-bound statement's `kid` and `iss` both name `key`.
+pub fn check_key_binding(statement: &SignedStatement, key: &VerifyingKey) -> Result<(), PolicyError> {
+    if statement.kid.as_deref() != Some(lading_kid(key).as_slice()) {
+        return Err(PolicyError::Issuer("kid does not name this key".into()));
+    }
+    let did = did_key(key).map_err(|e| PolicyError::Issuer(e.to_string()))?;
+    if statement.claims.issuer != did {
+        return Err(PolicyError::Issuer(format!(
+            "iss is {:?}, but the key's did:key is {did:?}",
+            statement.claims.issuer
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the payload against Lading's kinds; returns what it is (for replies).
+pub fn check_payload(statement: &SignedStatement, issuer: &VerifyingKey) -> Result<String, PolicyError> {
+    let not = |why: String| PolicyError::NotLading(why);
+    let subject_matches = |document: &Document| {
+        let expected = subject_of(document);
+        if statement.claims.subject == expected {
+            Ok(format!("{}", document.kind()))
+        } else {
+            Err(not(format!("sub is {:?}, but the document is {expected:?}", statement.claims.subject)))
+        }
+    };
+    match &statement.content {
+        Content::Embedded { content_type } if content_type == media::LADING_DOCUMENT => {
+            let value = json::parse_strict(statement.payload()).map_err(|e| not(e.to_string()))?;
+            let document = lading_model::validate_value(&value).map_err(|problems| {
+                let list: Vec<String> = problems.iter().take(5).map(|p| p.to_string()).collect();
+                not(format!("not a valid Lading document: {}", list.join("; ")))
+            })?;
+            subject_matches(&document)
+        }
+        Content::Embedded { content_type } if content_type == media::DSSE => {
+            let envelope = Envelope::from_json_bytes(statement.payload()).map_err(|e| not(e.to_string()))?;
+            let verified = verify_statement(&envelope, issuer)
+                .map_err(|e| not(format!("the wrapped DSSE envelope does not verify with the issuer's key: {e}")))?;
+            subject_matches(&verified.document)
+        }
+        Content::Embedded { content_type } => Err(not(format!(
+            "content type {content_type:?}: expected {} or {} (or a hash envelope of one)",
+            media::LADING_DOCUMENT,
+            media::DSSE
+        ))),
+        Content::Hashed { preimage_content_type, .. } => {
+            let known = [media::LADING_DOCUMENT, media::DSSE, media::LADING_PACKAGE];
+            if !known.contains(&preimage_content_type.as_str()) {
+                return Err(not(format!("hash envelope of {preimage_content_type:?}: expected one of {known:?}")));
+            }
+            let kind = statement.claims.subject.split_once('/').map(|(k, _)| k).unwrap_or_default();
+            if kind.parse::<lading_model::Kind>().is_err() {
+                return Err(not(format!(
+                    "sub {:?} does not start with a Lading document kind",
+                    statement.claims.subject
+                )));
+            }
+            Ok(format!("{kind} (hash envelope)"))
+        }
+    }
+}
