@@ -2,6 +2,7 @@
 //! `lading verify`: certification, compliance statements, evidence bundles
 //! and the offline verdict, over `lading-trust`.
 
+use lading_model::html::escape;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -414,10 +415,6 @@ pub(crate) fn verify(args: &VerifyArgs, json_out: bool) -> Result<ExitCode> {
         }
     }
     Ok(if v.verified { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A self-contained HTML report of a verdict (no scripts, no external resources).
