@@ -15,6 +15,7 @@ mod log;
 mod maint;
 pub(crate) mod pki;
 mod release;
+mod report;
 mod serve;
 mod sign;
 mod status;
@@ -29,6 +30,7 @@ pub(crate) use key::*;
 pub(crate) use log::*;
 pub(crate) use maint::*;
 pub(crate) use release::*;
+pub(crate) use report::*;
 pub(crate) use serve::*;
 pub(crate) use sign::*;
 pub(crate) use status::{
