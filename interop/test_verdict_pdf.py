@@ -50,7 +50,7 @@ def demo(run_lading, tmp_path_factory):
     r = run_lading("--json", "demo", "--keep", "demo", cwd=d)
     assert r.code == 0, r.stderr
     demo = d / "demo"
-    bundle, policy = demo / "evidence.lading", demo / "policy.json"
+    bundle, policy = demo / "trust" / "evidence.lading", demo / "trust" / "policy.json"
     assert bundle.is_file() and policy.is_file()
     out = {}
     for lang in ("en", "zh-CN"):
@@ -141,7 +141,7 @@ def test_lading_verifies_the_pdf_and_a_pdf_with_another_bundle_inside_fails(demo
     assert reply["pdf"]["visible_verdict_matches"] is True, reply["pdf"]
     assert r.code == (0 if verdict["verified"] else 1), r.stderr
     # The demo's altered copy (the statement's contract number changed) put in the bundle's place.
-    altered = (d / "demo" / "evidence-altered.lading").read_bytes()
+    altered = (d / "demo" / "trust" / "evidence-altered.lading").read_bytes()
     with pikepdf.open(pdf) as doc:
         for spec in doc.Root.AF:
             if str(spec.UF) == "evidence.lading":
