@@ -170,3 +170,28 @@ def test_the_html_pages_open_offline_in_chromium_without_serious_accessibility_v
     assert langs == {"en", "zh-CN"}
     zh = next(page for page in report["pages"] if page["lang"] == "zh-CN")
     assert "验证" in zh["verdict"] and not re.search(r"[A-Za-z]{4,}", zh["verdict"]), zh
+
+
+def test_an_inspection_report_as_pdf_shows_every_nonconforming_image_with_its_report_attached(demo, run_lading):
+    d = demo[0]
+    inspection = d / "demo" / "inspection"
+    report = json.loads((inspection / "report.json").read_text())
+    failing = [i for i in report["items"] if (i.get("review") or {}).get("verdict", i["verdict"]) == "fail"]
+    pdf = d / "inspection-zh.pdf"
+    r = run_lading("--json", "inspect", "render", str(inspection / "report.json"), "--images", str(inspection / "lot"),
+                   "--pdf", str(pdf), "--lang", "zh-CN", cwd=d)
+    assert r.code == 0, r.stderr
+    assert json.loads(r.stdout)["images_embedded"] == len(failing) > 0
+    p = subprocess.run([tool("qpdf"), "--check", str(pdf)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    with pikepdf.open(pdf) as doc:
+        assert doc.open_metadata().get("pdfaid:part") == "3"
+        carried = doc.attachments["inspection-report.json"].get_file().read_bytes()
+        assert carried == (inspection / "report.json").read_bytes()
+        assert str(doc.Root.AF[0].AFRelationship) == "/Source"
+    images = subprocess.run([tool("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()[2:]) >= len(failing), images
+    text = re.sub(r"\s+", "", subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                             text=True, check=True).stdout)
+    assert "批次拒收" in text or "批次接收" in text, text[:300]
+    assert all(i["image"]["name"] in text for i in failing), text[:500]

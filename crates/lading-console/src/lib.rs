@@ -17,6 +17,7 @@ mod admin;
 mod deliverables;
 mod explorer;
 pub mod i18n;
+pub mod inspection_pdf;
 pub mod report;
 pub mod streams;
 mod trust;

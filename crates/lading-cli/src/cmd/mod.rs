@@ -17,7 +17,7 @@ mod serve;
 mod sign;
 mod status;
 mod trust;
-mod verdict;
+pub(crate) mod verdict;
 
 use std::process::ExitCode;
 

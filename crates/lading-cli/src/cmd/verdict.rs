@@ -31,7 +31,7 @@ fn file_name(path: &Path) -> String {
 /// The font a PDF is set in: `--font`, else `$LADING_FONT`, else Debian's
 /// Noto Sans CJK; a collection gives faces 2 (Simplified Chinese) and 7 (its
 /// fixed-width face), a single font both.
-fn fonts(args: &FontArgs) -> Result<Fonts> {
+pub(crate) fn fonts(args: &FontArgs) -> Result<Fonts> {
     let path: PathBuf = args
         .font
         .clone()
@@ -49,7 +49,7 @@ fn fonts(args: &FontArgs) -> Result<Fonts> {
     Fonts::from_collection(bytes, regular, mono).with_context(|| format!("{}", path.display()))
 }
 
-fn stamp(t: DateTime<Utc>) -> Stamp {
+pub(crate) fn stamp(t: DateTime<Utc>) -> Stamp {
     // Each field is in range by construction of a chrono time (years past 65535 clamp).
     let small = |v: u32| u8::try_from(v).unwrap_or(u8::MAX);
     Stamp {
