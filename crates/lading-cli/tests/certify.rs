@@ -322,7 +322,19 @@ fn the_journey_verifies_and_any_changed_byte_or_missing_member_fails() {
     assert!(v["provider"].as_str().expect("provider").contains("acme"));
     ok(d, &["verify", bundle, "--policy", "policy.json", "--html", "verdict.html"]);
     let html = std::fs::read_to_string(d.join("verdict.html")).expect("html");
-    assert!(html.contains("Verified: this deliverable may be relied on") && !html.contains("<script"), "{html}");
+    assert!(
+        html.contains("VERIFIED: the evidence holds under this trust policy") && !html.contains("<script"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&Sha256Digest::of(&std::fs::read(d.join(bundle)).expect("bundle")).to_hex()),
+        "bundle digest"
+    );
+    // In Chinese: the verdict, the check names and reasons from the console's tables.
+    ok(d, &["verify", bundle, "--policy", "policy.json", "--html", "verdict-zh.html", "--lang", "zh-CN"]);
+    let zh = std::fs::read_to_string(d.join("verdict-zh.html")).expect("html");
+    assert!(zh.contains("lang=\"zh-CN\"") && zh.contains("验证通过") && zh.contains("白名单签名"), "{zh}");
+    assert!(!zh.contains(">pass<") && !zh.contains("trust list signature"), "English left in the Chinese page");
 
     let bytes = std::fs::read(d.join(bundle)).expect("bundle");
     let package = Package::from_zip(&bytes).expect("package");
@@ -778,9 +790,7 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
     ok(d, &["verify", bundle_path, "--policy", "policy.json", "--html", "verdict.html"]);
     let html = std::fs::read_to_string(d.join("verdict.html")).expect("html");
     assert!(
-        html.contains("<h2>Status (revocation, suspension)</h2>")
-            && html.contains("WARNING")
-            && html.contains(">revoked<"),
+        html.contains("<h2>Revocation and suspension</h2>") && html.contains(">warning<") && html.contains(">revoked<"),
         "{html}"
     );
 
@@ -887,4 +897,81 @@ fn a_certificate_revoked_or_suspended_before_the_statement_fails_it() {
         let ledger = std::fs::read_to_string(d.join(format!("{list}.indexes"))).expect("ledger");
         assert_eq!(ledger.lines().count(), 1, "{list}: {ledger}");
     }
+}
+
+/// `lading verify --pdf`: PDF/A-3 with the bundle attached, the same bytes twice; `lading verify
+/// REPORT.pdf` re-verifies the attached bundle, and a PDF whose attached bundle was replaced by
+/// an altered copy fails, naming what its pages show that verification does not find.
+#[test]
+fn the_verdict_pdf_carries_its_bundle_and_one_with_an_altered_bundle_fails() {
+    if let Err(e) = std::fs::metadata("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc") {
+        assert!(std::env::var_os("CI").is_none(), "Noto Sans CJK: {e} (apt-get install fonts-noto-cjk)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options::default());
+    let at = rfc3339(Utc::now());
+    let args = |out: &'static str| -> Vec<String> {
+        ["verify", bundle, "--policy", "policy.json", "--lang", "zh-CN", "--at", at.as_str(), "--pdf", out]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    };
+    let run = |a: Vec<String>| ok(d, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    run(args("a.pdf"));
+    run(args("b.pdf"));
+    let pdf = std::fs::read(d.join("a.pdf")).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-1.7") && pdf == std::fs::read(d.join("b.pdf")).expect("pdf"), "not the same bytes");
+
+    let (code, out, err) = lading(d, &["--json", "verify", "a.pdf", "--policy", "policy.json"]);
+    let v: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    assert_eq!((code, &v["ok"], &v["pdf"]["visible_verdict_matches"]), (0, &json!(true), &json!(true)), "{v:#}");
+
+    // The attached bundle swapped for a copy with one byte of the statement changed.
+    let mut package = Package::from_zip(&std::fs::read(d.join(bundle)).expect("bundle")).expect("package");
+    let at_statement = package.index.members.iter().position(|m| m.role == "statement").expect("statement");
+    package.files[at_statement][40] ^= 0x01;
+    package.index.members[at_statement].sha256 = Sha256Digest::of(&package.files[at_statement]);
+    let altered = package.to_zip().expect("zip");
+    let mut doc = lopdf::Document::load_mem(&pdf).expect("lopdf");
+    let af: Vec<lopdf::Object> =
+        doc.catalog().expect("catalog").get(b"AF").expect("AF").as_array().expect("array").clone();
+    let mut swapped = false;
+    for spec in af {
+        let spec_id = spec.as_reference().expect("reference");
+        let spec = doc.get_object(spec_id).expect("spec").as_dict().expect("dict").clone();
+        if spec.get(b"AFRelationship").and_then(lopdf::Object::as_name).ok() == Some(b"Source".as_slice()) {
+            let file_id = spec
+                .get(b"EF")
+                .expect("EF")
+                .as_dict()
+                .expect("dict")
+                .get(b"F")
+                .expect("F")
+                .as_reference()
+                .expect("ref");
+            let stream = lopdf::Stream::new(
+                lopdf::Dictionary::from_iter([("Type", lopdf::Object::Name(b"EmbeddedFile".to_vec()))]),
+                altered.clone(),
+            );
+            doc.objects.insert(file_id, lopdf::Object::Stream(stream));
+            swapped = true;
+        }
+    }
+    assert!(swapped, "no Source attachment");
+    doc.save(d.join("altered.pdf")).expect("save");
+    let (code, out, err) = lading(d, &["--json", "verify", "altered.pdf", "--policy", "policy.json"]);
+    let v: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    assert_eq!((code, &v["ok"], &v["verified"]), (1, &json!(false), &json!(false)), "{v:#}");
+    assert_eq!(v["pdf"]["visible_verdict_matches"], false, "{v:#}");
+    assert!(v["pdf"]["mismatches"].as_array().is_some_and(|m| !m.is_empty()), "{v:#}");
+
+    // Not a verdict PDF, and a file that is not a PDF at all: clear errors.
+    std::fs::write(d.join("junk.pdf"), b"%PDF-1.7\nnothing").expect("write");
+    let (code, _, err) = lading(d, &["verify", "junk.pdf", "--policy", "policy.json"]);
+    assert!(code != 0 && err.contains("junk.pdf") && err.contains("not a readable PDF"), "{err}");
+    let (code, _, err) =
+        lading(d, &["verify", bundle, "--policy", "policy.json", "--pdf", "x.pdf", "--font", "no-such.ttc"]);
+    assert!(code != 0 && err.contains("no-such.ttc") && err.contains("fonts-noto-cjk"), "{err}");
 }

@@ -186,7 +186,12 @@ fn enum_name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn inspection(name: &str, r: &InspectionReport, attachments: &BTreeMap<String, &[u8]>, s: &Strings) -> InspectionView {
+pub(crate) fn inspection(
+    name: &str,
+    r: &InspectionReport,
+    attachments: &BTreeMap<String, &[u8]>,
+    s: &Strings,
+) -> InspectionView {
     let found = |class: &str| r.summary.defects_by_class.get(class).copied().unwrap_or(0);
     let (sampling, classes) = match &r.inspection {
         Inspection::Sampling(p) => (

@@ -17,6 +17,8 @@ mod admin;
 mod deliverables;
 mod explorer;
 pub mod i18n;
+pub mod inspection_pdf;
+pub mod report;
 pub mod streams;
 mod trust;
 
@@ -41,7 +43,7 @@ use lading_server::AppState;
 /// stylesheet and data-URI images; no script at all; forms post only here.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-const STYLESHEET: &str = include_str!("../static/console.css");
+pub(crate) const STYLESHEET: &str = include_str!("../static/console.css");
 
 /// `?lang=`.
 #[derive(Debug, Deserialize)]

@@ -10,21 +10,9 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use lading_model::inspection::{Inspection, InspectionReport, Item, LotDecision, ModelHead, Origin, Verdict};
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML element content and quoted attribute values
+/// (the workspace's one escaper, [`lading_model::html::escape`]).
+pub use lading_model::html::escape as esc;
 
 /// An image file for the gallery: its bytes, already checked against the report's digest.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Rendering assessments: a plain-text table, CSV and a self-contained HTML
 //! summary (JSON is the serde form of [`Assessment`]).
 
+use lading_model::html::escape as esc;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -110,10 +111,6 @@ pub fn csv(assessments: &[Assessment]) -> String {
         }
     }
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// A self-contained HTML page: counts per kind, readiness per offering, gaps.

@@ -25,6 +25,7 @@ mod check;
 mod digest;
 mod document;
 mod example;
+pub mod html;
 pub mod inspection;
 pub mod json;
 pub mod maintenance;

@@ -15,7 +15,10 @@
 //! - [`status_list`]: W3C Bitstring Status List v1.0 — revocation and
 //!   suspension lists of certificates and compliance statements, their
 //!   versions and history, and the entries credentials carry.
+//! - [`verify`]: the offline verdict on an evidence bundle, and
+//!   [`conclusion`]: what each deliverable in it concludes.
 
+pub mod conclusion;
 pub mod credential;
 pub mod deliverable;
 pub mod policy;

@@ -16,6 +16,7 @@ use lading_model::bundle::{BUNDLE_FORMAT, BundleIndex, Member, Package};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::conclusion::{Conclusion, conclude};
 use crate::credential;
 use crate::deliverable;
 use crate::policy::Policy;
@@ -126,6 +127,10 @@ pub struct Verdict {
     /// The status (revocation, suspension) of every certificate and of the
     /// statement, from the status lists the bundle carries.
     pub statuses: Vec<CredentialStatus>,
+    /// What each deliverable the statement names concludes (a lot accepted
+    /// or rejected, a release exact, a segment complete), in the
+    /// statement's order; separate from whether the bundle verifies.
+    pub conclusions: Vec<Conclusion>,
     /// The checks, in order.
     pub checks: Vec<VerdictCheck>,
 }
@@ -250,6 +255,7 @@ pub fn verify(bytes: &[u8], policy: &Policy, now: DateTime<Utc>) -> Verdict {
         client: None,
         deliverables: Vec::new(),
         statuses: Vec::new(),
+        conclusions: Vec::new(),
         checks: Vec::new(),
     };
     let mut c = Checks::default();
@@ -385,7 +391,8 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
                 None => {
                     v.logged_at_source =
                         "claimed by the provider (the proof's created time; no witness cosignature)".into();
-                    c.push("time of logging", Ok(reason!(LoggedAtClaimed, time = claimed.to_rfc3339())));
+                    // Only the provider's word: shown as a warning, never as a plain pass.
+                    c.warn("time of logging", reason!(LoggedAtClaimed, time = claimed.to_rfc3339()));
                     claimed
                 }
             }
@@ -517,13 +524,18 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     for d in &named {
         let name = d["name"].as_str().unwrap_or("?");
         let want = d["sha256"].as_str().unwrap_or_default();
+        let kind = d["kind"].as_str().unwrap_or("?");
         let Some((m, b)) = members.iter().find(|(_, b)| Sha256Digest::of(b).to_hex() == want) else {
             c.push(format!("deliverable {name}"), Err(reason!(NamedButMissing, sha256 = want)));
+            v.conclusions.push(conclude(name, kind, None));
             continue;
         };
-        if let Some((document, leaf)) =
-            check_deliverable(c, name, m, b, d, &provider, &list, &receipts, policy, logged_at)
-        {
+        let before = c.0.len();
+        let checked = check_deliverable(c, name, m, b, d, &provider, &list, &receipts, policy, logged_at);
+        // A deliverable concludes something only when none of its own checks failed.
+        let held = c.0[before..].iter().all(|x| x.status != CheckStatus::Fail);
+        v.conclusions.push(conclude(name, kind, checked.as_ref().filter(|_| held).map(|(doc, _)| doc)));
+        if let Some((document, leaf)) = checked {
             let mut digests = Vec::new();
             named_digests(&document, &mut digests);
             vouched.extend(digests.into_iter().map(|x| (x, name.to_owned())));

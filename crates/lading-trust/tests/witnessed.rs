@@ -201,6 +201,15 @@ fn without_a_witness_the_claimed_time_counts_unless_the_policy_refuses_it() {
     let v = verify::verify(&zip, &lenient, t(12));
     assert!(v.verified, "{:#?}", v.checks);
     assert!(v.logged_at_source.contains("claimed"), "{}", v.logged_at_source);
+    // The provider's word alone is a warning, not a pass, and does not fail the verdict.
+    assert_eq!(check(&v, "time of logging").status, CheckStatus::Warn);
+    // What the deliverable concludes travels beside the verdict.
+    match v.conclusions.as_slice() {
+        [lading_trust::conclusion::Conclusion::MaintenanceSegment { name, complete: true, events, .. }] => {
+            assert_eq!((name.as_str(), *events > 0), ("segment.dsse.json", true));
+        }
+        other => panic!("{other:?}"),
+    }
     let (zip, strict) = bundle(t(10), None, None, true);
     let v = verify::verify(&zip, &strict, t(12));
     assert!(!v.verified);

@@ -169,7 +169,8 @@ pub(crate) struct BundleCreateArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct VerifyArgs {
-    /// The evidence bundle.
+    /// The evidence bundle, or a verdict PDF made by `--pdf` (its embedded bundle is verified
+    /// and its visible verdict compared with the result).
     pub(crate) bundle: PathBuf,
     /// The trust policy (JSON).
     #[arg(long)]
@@ -180,4 +181,13 @@ pub(crate) struct VerifyArgs {
     /// Also write a self-contained HTML report here.
     #[arg(long)]
     pub(crate) html: Option<PathBuf>,
+    /// Also write the verdict as PDF/A-3b here, with the bundle embedded in it (verify such a
+    /// PDF later with `lading verify REPORT.pdf --policy P`).
+    #[arg(long)]
+    pub(crate) pdf: Option<PathBuf>,
+    /// The language of the HTML and PDF reports.
+    #[arg(long, value_enum, default_value = "en")]
+    pub(crate) lang: super::LangArg,
+    #[command(flatten)]
+    pub(crate) font: super::FontArgs,
 }

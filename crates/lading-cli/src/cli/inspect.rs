@@ -109,8 +109,17 @@ pub(crate) struct InspectRenderArgs {
     #[arg(long)]
     pub(crate) images: Option<PathBuf>,
     /// Where to write the HTML file.
+    #[arg(long, required_unless_present = "pdf")]
+    pub(crate) out: Option<PathBuf>,
+    /// Also (or only) write the report as PDF/A-3b here: every non-conforming item's image with
+    /// its boxes, the report's JSON attached.
     #[arg(long)]
-    pub(crate) out: PathBuf,
+    pub(crate) pdf: Option<PathBuf>,
+    /// The language of the PDF.
+    #[arg(long, value_enum, default_value = "en")]
+    pub(crate) lang: super::LangArg,
+    #[command(flatten)]
+    pub(crate) font: super::FontArgs,
 }
 
 #[derive(Debug, clap::Args)]

@@ -16,6 +16,7 @@ mod maint;
 pub(crate) mod pki;
 mod release;
 mod scitt;
+mod report;
 mod serve;
 mod sign;
 mod status;
@@ -31,6 +32,7 @@ pub(crate) use log::*;
 pub(crate) use maint::*;
 pub(crate) use release::*;
 pub(crate) use scitt::*;
+pub(crate) use report::*;
 pub(crate) use serve::*;
 pub(crate) use sign::*;
 pub(crate) use status::{

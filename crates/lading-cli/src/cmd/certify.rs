@@ -6,15 +6,15 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use lading_crypto::VerifyingKey;
 use lading_model::Sha256Digest;
 use lading_trust::status_list::StatusPurpose;
-use lading_trust::verify::{self as verdict, CheckStatus, role};
+use lading_trust::verify::{self as verdict, role};
 use lading_trust::{credential, deliverable, profile};
 use serde_json::{Value, json};
 
-use crate::cli::{BundleCreateArgs, CertifyEvaluateArgs, CertifyIssueArgs, StatementIssueArgs, VerifyArgs};
+use crate::cli::{BundleCreateArgs, CertifyEvaluateArgs, CertifyIssueArgs, StatementIssueArgs};
 use crate::cmd::status;
 use crate::cmd::trust::{ed25519_key, open_list, time_or_now};
 use crate::{fsio, output};
@@ -380,131 +380,4 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
         output::line(&format!("{}: {} members", args.out.display(), package.index.members.len()))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-pub(crate) fn verify(args: &VerifyArgs, json_out: bool) -> Result<ExitCode> {
-    let policy = lading_trust::policy::Policy::parse(&read(&args.policy)?)
-        .map_err(|e| anyhow!("{}: {e}", args.policy.display()))?;
-    let at: DateTime<Utc> = time_or_now(args.at.as_deref(), "--at")?;
-    let bytes = read(&args.bundle)?;
-    let v = verdict::verify(&bytes, &policy, at);
-    if let Some(path) = &args.html {
-        fsio::write_output(path, html(&v, &args.bundle).as_bytes())?;
-    }
-    if json_out {
-        let mut value = serde_json::to_value(&v)?;
-        value["ok"] = json!(v.verified);
-        output::json_line(&value)?;
-    } else {
-        output::line(&format!("{}: {}", args.bundle.display(), if v.verified { "VERIFIED" } else { "NOT VERIFIED" }))?;
-        if let Some(p) = &v.provider {
-            output::line(&format!("provider: {p}; client: {}", v.client.as_deref().unwrap_or("?")))?;
-        }
-        if let Some(t) = v.logged_at {
-            output::line(&format!("statement logged: {} ({})", t.to_rfc3339(), v.logged_at_source))?;
-        }
-        for c in &v.checks {
-            let mark = match c.status {
-                CheckStatus::Pass => "pass",
-                CheckStatus::Warn => "WARN",
-                CheckStatus::Fail => "FAIL",
-                CheckStatus::NotApplicable => "n/a ",
-            };
-            output::line(&format!("  {mark}  {:<44} {}", c.name, c.reason))?;
-        }
-    }
-    Ok(if v.verified { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A self-contained HTML report of a verdict (no scripts, no external resources).
-fn html(v: &verdict::Verdict, bundle: &Path) -> String {
-    let rows: String = v
-        .checks
-        .iter()
-        .map(|c| {
-            let (class, mark) = match c.status {
-                CheckStatus::Pass => ("pass", "pass"),
-                CheckStatus::Warn => ("warn", "WARNING"),
-                CheckStatus::Fail => ("fail", "FAIL"),
-                CheckStatus::NotApplicable => ("na", "n/a"),
-            };
-            format!(
-                "<tr class=\"{class}\"><td>{mark}</td><td>{}</td><td>{}</td></tr>\n",
-                escape(&c.name),
-                escape(&c.reason)
-            )
-        })
-        .collect();
-    let statuses: String = if v.statuses.is_empty() {
-        "<tr><td colspan=\"6\">No certificate or statement of this bundle carries a credentialStatus.</td></tr>\n"
-            .to_owned()
-    } else {
-        v.statuses
-            .iter()
-            .map(|st| {
-                format!(
-                    "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
-                    if st.status == "valid" { "pass" } else { "fail" },
-                    escape(&st.credential),
-                    st.purpose,
-                    escape(&st.status),
-                    escape(&st.list),
-                    st.version.map_or_else(|| "—".to_owned(), |n| n.to_string()),
-                    escape(&match (st.issued, st.since) {
-                        (Some(i), Some(t)) => format!("since {}; list issued {}", t.to_rfc3339(), i.to_rfc3339()),
-                        (Some(i), None) => format!("list issued {}", i.to_rfc3339()),
-                        _ => "no usable list".to_owned(),
-                    }),
-                )
-            })
-            .collect()
-    };
-    let deliverables: String = v
-        .deliverables
-        .iter()
-        .map(|(n, k, s)| {
-            format!("<tr><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n", escape(n), escape(k), escape(s))
-        })
-        .collect();
-    format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Lading verification: {name}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1b1f24; }}
-h1 {{ font-size: 1.4rem; }} .verdict {{ font-size: 1.2rem; padding: .6rem 1rem; border-radius: .4rem; display: inline-block; }}
-.ok {{ background: #dcfce7; color: #14532d; }} .bad {{ background: #fee2e2; color: #7f1d1d; }}
-table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }} td, th {{ border-bottom: 1px solid #e5e7eb; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
-tr.fail td:first-child {{ color: #b91c1c; font-weight: bold; }} tr.warn td:first-child {{ color: #b45309; font-weight: bold; }} tr.warn {{ background: #fef3c7; }} tr.pass td:first-child {{ color: #15803d; }} tr.na td:first-child {{ color: #6b7280; }}
-code {{ font-size: .8rem; word-break: break-all; }} dl {{ display: grid; grid-template-columns: 12rem 1fr; gap: .3rem; }}
-</style></head><body>
-<h1>Evidence bundle {name}</h1>
-<p class="verdict {class}">{verdict}</p>
-<dl><dt>Provider</dt><dd>{provider}</dd><dt>Client</dt><dd>{client}</dd>
-<dt>Statement logged</dt><dd>{logged}</dd><dt>Verified at</dt><dd>{at}</dd></dl>
-<h2>Deliverables</h2><table><tr><th>name</th><th>kind</th><th>SHA-256</th></tr>
-{deliverables}</table>
-<h2>Status (revocation, suspension)</h2><table><tr><th>credential</th><th>purpose</th><th>status</th><th>list</th><th>version</th><th>when</th></tr>
-{statuses}</table>
-<h2>Checks</h2><table><tr><th></th><th>check</th><th>finding</th></tr>
-{rows}</table>
-<p>Made by <code>lading verify</code>, offline, against the trust policy given. Every check is repeatable from the bundle and the policy alone.</p>
-</body></html>
-"#,
-        name = escape(&bundle.display().to_string()),
-        class = if v.verified { "ok" } else { "bad" },
-        verdict = if v.verified {
-            "Verified: this deliverable may be relied on"
-        } else {
-            "Not verified: do not rely on this deliverable"
-        },
-        provider = escape(v.provider.as_deref().unwrap_or("unknown")),
-        client = escape(v.client.as_deref().unwrap_or("unknown")),
-        logged =
-            escape(&v.logged_at.map_or("unknown".into(), |t| format!("{} ({})", t.to_rfc3339(), v.logged_at_source))),
-        at = v.verified_at.to_rfc3339(),
-    )
 }

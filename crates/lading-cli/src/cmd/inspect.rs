@@ -4,7 +4,7 @@
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context as _, Result, anyhow};
 use lading_inspect::lot::{LotImage, LotInfo};
 use lading_inspect::run::{self, Mode, Spec};
 use lading_inspect::{Engine, Profile};
@@ -407,16 +407,39 @@ pub(crate) fn render(args: &InspectRenderArgs, json_out: bool) -> Result<ExitCod
         }
     }
     let page = html(&report, &pictures);
-    fsio::write_output(&args.out, page.as_bytes())?;
+    if let Some(out) = &args.out {
+        fsio::write_output(out, page.as_bytes())?;
+    }
+    if let Some(path) = &args.pdf {
+        let json_bytes = fsio::read_limited(&args.report, fsio::MAX_DOCUMENT_BYTES)?;
+        let images =
+            pictures.values().map(|p| (lading_model::Sha256Digest::of(&p.bytes).to_hex(), p.bytes.clone())).collect();
+        let doc = lading_console::inspection_pdf::inspection_doc(
+            &report.lot.id,
+            &report,
+            &json_bytes,
+            &images,
+            args.lang.lang(),
+            crate::cmd::verdict::stamp(report.meta.created_at),
+        );
+        let fonts = crate::cmd::verdict::fonts(&args.font)?;
+        let pdf = lading_report::render(&doc, &fonts).with_context(|| format!("{}", path.display()))?;
+        fsio::write_output(path, &pdf)?;
+    }
     if json_out {
         output::json_line(&json!({
-            "ok": true, "html": args.out, "bytes": page.len(), "images_embedded": pictures.len(), "images_missing": missing,
+            "ok": true, "html": args.out, "pdf": args.pdf, "bytes": page.len(), "images_embedded": pictures.len(), "images_missing": missing,
         }))?;
     } else {
         output::line(&format!(
             "rendered lot {} → {} ({} KiB, {} image(s) embedded{})",
             report.lot.id,
-            args.out.display(),
+            [&args.out, &args.pdf]
+                .into_iter()
+                .flatten()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" and "),
             page.len() / 1024,
             pictures.len(),
             if missing.is_empty() {

@@ -18,6 +18,7 @@ mod serve;
 mod sign;
 mod status;
 mod trust;
+pub(crate) mod verdict;
 
 use std::process::ExitCode;
 
@@ -89,7 +90,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Certify(CertifyCommand::Issue(args)) => certify::issue(&args, json),
         Command::Statement(StatementCommand::Issue(args)) => certify::statement_issue(&args, json),
         Command::Bundle(BundleCommand::Create(args)) => certify::bundle_create(&args, json),
-        Command::Verify(args) => certify::verify(&args, json),
+        Command::Verify(args) => verdict::verify(&args, json),
         Command::Bench(BenchCommand::Log(args)) => bench::log(&args, json),
         Command::Bench(BenchCommand::Hash(args)) => bench::hash(&args, json),
         Command::Bench(BenchCommand::Maint(args)) => maint::bench(&args, json),
