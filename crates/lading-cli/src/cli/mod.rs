@@ -15,6 +15,7 @@ mod log;
 mod maint;
 pub(crate) mod pki;
 mod release;
+mod remote;
 mod serve;
 mod sign;
 mod status;
@@ -29,6 +30,7 @@ pub(crate) use key::*;
 pub(crate) use log::*;
 pub(crate) use maint::*;
 pub(crate) use release::*;
+pub(crate) use remote::*;
 pub(crate) use serve::*;
 pub(crate) use sign::*;
 pub(crate) use status::{
@@ -80,6 +82,9 @@ pub(crate) enum Command {
     /// Transparency logs: init, append, checkpoint, prove, verify.
     #[command(subcommand)]
     Log(LogCommand),
+    /// A client of a deployment's HTTP API: submit, receipt, get, search, logs.
+    #[command(subcommand)]
+    Remote(RemoteCommand),
     /// Run the transparency service (HTTP API over the logs in --data).
     Serve(ServeArgs),
     /// Manage the API tokens of a deployment.
