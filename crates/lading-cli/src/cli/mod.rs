@@ -85,6 +85,9 @@ pub(crate) enum Command {
     /// A client of a deployment's HTTP API: submit, receipt, get, search, logs.
     #[command(subcommand)]
     Remote(RemoteCommand),
+    /// Follow a C2SP tlog-tiles log: verify its checkpoint, prove it consistent with the last
+    /// one kept from tiles it checks against the tree, re-check watched entries.
+    Monitor(MonitorArgs),
     /// Run the transparency service (HTTP API over the logs in --data).
     Serve(ServeArgs),
     /// Manage the API tokens of a deployment.

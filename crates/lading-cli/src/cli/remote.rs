@@ -107,3 +107,37 @@ pub(crate) struct RemoteSearchArgs {
     #[arg(long)]
     pub(crate) document: Option<String>,
 }
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MonitorArgs {
+    /// A Lading deployment's base URL (with --log); the log's tlog-tiles prefix is
+    /// SERVER/v1/logs/LOG.
+    #[arg(long, required_unless_present = "prefix", requires = "log")]
+    pub(crate) server: Option<String>,
+    /// The log's name on --server.
+    #[arg(long, requires = "server")]
+    pub(crate) log: Option<String>,
+    /// Any C2SP tlog-tiles log: its monitoring prefix (PREFIX/checkpoint, PREFIX/tile/…).
+    #[arg(long, conflicts_with_all = ["server", "log"])]
+    pub(crate) prefix: Option<String>,
+    /// The log's vkey, or a file holding it.
+    #[arg(long)]
+    pub(crate) vkey: String,
+    /// A C2SP tlog-policy file: the checkpoint must carry the cosignatures its quorum asks for.
+    #[arg(long)]
+    pub(crate) policy: Option<PathBuf>,
+    /// The directory keeping the last verified checkpoint (created); evidence of a log that
+    /// shrank, rewrote or forked its history is saved under DIR/evidence/.
+    #[arg(long)]
+    pub(crate) state: PathBuf,
+    /// Entries that must stay included: lines `INDEX LEAF_HASH_HEX` (as `lading remote submit`
+    /// prints them), `#` comments allowed.
+    #[arg(long)]
+    pub(crate) watch: Option<PathBuf>,
+    /// Keep running: check again every this many seconds (until interrupted or a failure).
+    #[arg(long)]
+    pub(crate) interval: Option<u64>,
+    /// Retries of a request answered 503/429 or that cannot connect (backoff, Retry-After honoured).
+    #[arg(long, default_value_t = 6)]
+    pub(crate) retries: u32,
+}

@@ -12,6 +12,7 @@ mod inventory;
 mod key;
 mod log;
 pub(crate) mod maint;
+mod monitor;
 pub(crate) mod pki;
 mod release;
 mod remote;
@@ -106,6 +107,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Remote(RemoteCommand::Get(args)) => remote::get(&args, json),
         Command::Remote(RemoteCommand::Search(args)) => remote::search(&args, json),
         Command::Remote(RemoteCommand::Logs(args)) => remote::logs(&args, json),
+        Command::Monitor(args) => monitor::run(&args, json),
         Command::Serve(args) => serve::serve(&args, json),
         Command::Token(TokenCommand::Create(args)) => serve::token_create(&args, json),
         Command::Token(TokenCommand::List(args)) => serve::token_list(&args, json),
