@@ -120,9 +120,10 @@ fn submitted_statements_bundles_and_raw_entries_get_receipts_that_verify_offline
     };
     let (code, v) = l.json(&["remote", "search", "--server", s, "--log", "registry", "--digest", &digest]);
     assert_eq!((code, v["indices"].clone()), (0, serde_json::json!([1])), "{v}");
-    let (code, _, _) =
-        l.run(&["remote", "search", "--server", s, "--log", "registry", "--document", "maintenance-event/none"]);
-    assert_eq!(code, 1);
+    let none = l.ok(&["remote", "search", "--server", s, "--log", "registry", "--document", "maintenance-event/none"]);
+    assert_eq!(none, "");
+    let (code, v) = l.json(&["remote", "get", "--server", s, "--log", "registry", "--index", "1", "--vkey", &vkey]);
+    assert_eq!((code, v["entry"].as_str()), (0, Some("a raw entry")), "{v}");
     let (_, v) = l.json(&["remote", "logs", "--server", s]);
     assert_eq!(v["logs"][0]["name"], "registry");
     assert_eq!(v["logs"][0]["size"], 2);

@@ -251,20 +251,25 @@ pub(crate) fn get(args: &RemoteGetArgs, json_out: bool) -> Result<ExitCode> {
     receipt
         .verify(&leaf_hash(&entry), &Policy::single_log(key))
         .with_context(|| format!("entry {} as served is not the one the log's tree holds", args.index))?;
-    match &args.out {
-        Some(out) => {
-            fsio::write_output(out, &entry)?;
-            if json_out {
-                output::json_line(&json!({
-                    "ok": true, "index": args.index, "leaf_hash": leaf_hash(&entry).to_hex(), "out": out,
-                    "bytes": entry.len(),
-                }))?;
+    if let Some(out) = &args.out {
+        fsio::write_output(out, &entry)?;
+    }
+    if json_out {
+        use base64::Engine as _;
+        let mut v = json!({
+            "ok": true, "index": args.index, "leaf_hash": leaf_hash(&entry).to_hex(), "size": entry.len(),
+            "out": args.out,
+        });
+        if args.out.is_none() {
+            v["entry_base64"] = json!(base64::engine::general_purpose::STANDARD.encode(&entry));
+            if let Ok(text) = std::str::from_utf8(&entry) {
+                v["entry"] = json!(text);
             }
         }
-        None => {
-            use std::io::Write as _;
-            std::io::stdout().lock().write_all(&entry)?;
-        }
+        output::json_line(&v)?;
+    } else if args.out.is_none() {
+        use std::io::Write as _;
+        std::io::stdout().lock().write_all(&entry)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -301,8 +306,7 @@ pub(crate) fn search(args: &RemoteSearchArgs, json_out: bool) -> Result<ExitCode
             eprintln!("no entry of {:?} matches {param} {value}", args.log);
         }
     }
-    // Like grep: found or not.
-    Ok(if indices.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn logs(args: &RemoteArgs, json_out: bool) -> Result<ExitCode> {
