@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use lading_crypto::Signer as _;
 use lading_log::{
-    Batch, BatchConfig, Log, LogDefinition, LogStore, LogWitness, ProviderKey, Registry, StoreError, StoredState,
-    TokenRecord,
+    Batch, BatchConfig, Log, LogDefinition, LogStore, LogWitness, ProviderKey, Registry, SearchKey, StoreError,
+    StoredState, TokenRecord,
 };
 use lading_store_postgres::{PostgresRegistry, PostgresStore};
 use lading_store_sqlite::{SqliteRegistry, SqliteStore};
@@ -88,6 +88,12 @@ impl Registry for AnyRegistry {
     }
     async fn add_log_witness(&self, witness: LogWitness) -> Result<(), StoreError> {
         delegate!(self, r => r.add_log_witness(witness).await)
+    }
+    async fn index_entry(&self, log: String, index: u64, keys: Vec<SearchKey>) -> Result<(), StoreError> {
+        delegate!(self, r => r.index_entry(log, index, keys).await)
+    }
+    async fn search(&self, log: String, key: SearchKey, limit: u32) -> Result<Vec<u64>, StoreError> {
+        delegate!(self, r => r.search(log, key, limit).await)
     }
     async fn witnessed_logs(&self) -> Result<Vec<String>, StoreError> {
         delegate!(self, r => r.witnessed_logs().await)

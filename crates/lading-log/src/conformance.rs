@@ -327,3 +327,24 @@ pub async fn oversized_entries_are_refused<H: Harness>(h: &H) {
     assert!(matches!(err, LogError::EntryTooLarge { position: 1, len: 65_536 }), "{err}");
     assert_eq!(checkpoint_of(&log).size, 0);
 }
+
+/// The search index every [`crate::Registry`] backend keeps: keys are
+/// recorded idempotently, searched per log, answered ascending and capped.
+/// `log` must be a name no other test uses.
+pub async fn registry_search_index<R: crate::Registry>(registry: &R, log: &str) {
+    use crate::SearchKey;
+    let digest = SearchKey::sha256(&[7; 32]);
+    let document = SearchKey::document("inspection-report/0b5e5d4e").expect("document id");
+    let other = SearchKey::sha256(&[8; 32]);
+    assert_eq!(registry.search(log.into(), digest.clone(), 10).await.expect("search"), Vec::<u64>::new());
+    registry.index_entry(log.into(), 5, vec![digest.clone(), document.clone()]).await.expect("index");
+    registry.index_entry(log.into(), 2, vec![digest.clone()]).await.expect("index");
+    // Recording the same keys again (a re-submitted entry) changes nothing.
+    registry.index_entry(log.into(), 5, vec![digest.clone(), document.clone()]).await.expect("index again");
+    registry.index_entry(format!("{log}-other"), 9, vec![digest.clone()]).await.expect("index other log");
+    assert_eq!(registry.search(log.into(), digest.clone(), 10).await.expect("search"), vec![2, 5]);
+    assert_eq!(registry.search(log.into(), digest.clone(), 1).await.expect("search"), vec![2]);
+    assert_eq!(registry.search(log.into(), document, 10).await.expect("search"), vec![5]);
+    assert_eq!(registry.search(log.into(), other, 10).await.expect("search"), Vec::<u64>::new());
+    assert_eq!(registry.search(format!("{log}-other"), digest, 10).await.expect("search"), vec![9]);
+}

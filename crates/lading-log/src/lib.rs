@@ -23,7 +23,7 @@ mod store;
 
 pub use integrate::{Integrator, ResumeError};
 pub use log::{Appended, BatchConfig, Log, LogError};
-pub use registry::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, TokenRecord};
+pub use registry::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, SearchKey, TokenRecord};
 pub use store::{
     Batch, LogStore, StoreError, StoredState, decode_frontier, decode_partial, encode_frontier, encode_partial,
     error_chain,

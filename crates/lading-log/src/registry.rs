@@ -93,6 +93,67 @@ pub struct ProviderKey {
     pub label: String,
 }
 
+/// What a log's entries can be searched by: a SHA-256 digest the server
+/// verified (of a submitted envelope or raw entry, or of a statement's
+/// subject) or the id of a document it validated (`<kind>/<uuid>`, the
+/// statement's first subject name). Stored as its text form,
+/// `sha256:<64 lowercase hex>` or `document:<kind>/<id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SearchKey(String);
+
+impl SearchKey {
+    /// The longest document id accepted.
+    pub const MAX_DOCUMENT_ID: usize = 256;
+
+    /// A SHA-256 digest given as `sha256:<hex>` (upper-case hex accepted, stored lower-case).
+    pub fn digest(text: &str) -> Result<Self, String> {
+        let hex = text
+            .strip_prefix("sha256:")
+            .ok_or_else(|| format!("digest {text:?} does not start with `sha256:` (the only algorithm indexed)"))?;
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("digest {text:?}: expected `sha256:` and 64 hex digits"));
+        }
+        Ok(Self(format!("sha256:{}", hex.to_ascii_lowercase())))
+    }
+
+    /// A SHA-256 digest from its bytes.
+    pub fn sha256(digest: &[u8; 32]) -> Self {
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        Self(format!("sha256:{hex}"))
+    }
+
+    /// A document id, `<kind>/<id>` (for example `inspection-report/0b5e…`).
+    pub fn document(id: &str) -> Result<Self, String> {
+        let ok = id.len() <= Self::MAX_DOCUMENT_ID
+            && id.split_once('/').is_some_and(|(k, i)| !k.is_empty() && !i.is_empty())
+            && id.bytes().all(|b| b.is_ascii_graphic());
+        if !ok {
+            return Err(format!(
+                "document id {:?}: expected KIND/ID (printable ASCII, at most {} bytes), e.g. inspection-report/UUID",
+                id.chars().take(80).collect::<String>(),
+                Self::MAX_DOCUMENT_ID
+            ));
+        }
+        Ok(Self(format!("document:{id}")))
+    }
+
+    /// The stored text form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Reads a stored text form back (as written by this type).
+    pub fn from_stored(text: &str) -> Result<Self, String> {
+        if let Some(id) = text.strip_prefix("document:") { Self::document(id) } else { Self::digest(text) }
+    }
+}
+
+impl fmt::Display for SearchKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A witness a log asks to cosign its checkpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogWitness {
@@ -133,6 +194,23 @@ pub trait Registry: Send + Sync + 'static {
     /// Adds a witness to a log.
     fn add_log_witness(&self, witness: LogWitness) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Records the search keys of entry `index` of `log` (see [`SearchKey`]):
+    /// what the server verified in the entry when it logged it. Idempotent:
+    /// a key already recorded for that entry is kept as it is.
+    fn index_entry(
+        &self,
+        log: String,
+        index: u64,
+        keys: Vec<SearchKey>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The indices of `log`'s entries recorded under `key`, ascending, at most `limit`.
+    fn search(
+        &self,
+        log: String,
+        key: SearchKey,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
+
     /// Acting as a witness: the vkeys of the logs this deployment cosigns for.
     fn witnessed_logs(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// Trusts another log's key (its vkey) for cosigning.
@@ -150,4 +228,26 @@ pub trait Registry: Send + Sync + 'static {
         size: u64,
         root: [u8; 32],
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchKey;
+
+    #[test]
+    fn search_keys_are_parsed_strictly() {
+        let d = SearchKey::digest(&format!("sha256:{}", "AB".repeat(32))).expect("digest");
+        assert_eq!(d.as_str(), format!("sha256:{}", "ab".repeat(32)));
+        assert_eq!(SearchKey::from_stored(d.as_str()), Ok(d));
+        assert!(SearchKey::digest("sha512:00").is_err());
+        assert!(SearchKey::digest(&format!("sha256:{}", "g".repeat(64))).is_err());
+        assert!(SearchKey::digest(&format!("sha256:{}", "a".repeat(63))).is_err());
+        let doc = SearchKey::document("inspection-report/0b5e").expect("document");
+        assert_eq!(doc.as_str(), "document:inspection-report/0b5e");
+        assert_eq!(SearchKey::from_stored(doc.as_str()), Ok(doc));
+        for bad in ["", "noslash", "/id", "kind/", "kind/with space", &format!("k/{}", "x".repeat(300))] {
+            assert!(SearchKey::document(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(SearchKey::sha256(&[0xab; 32]).as_str(), format!("sha256:{}", "ab".repeat(32)));
+    }
 }

@@ -34,8 +34,9 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use lading_crypto::statement::document_subject_name;
 use lading_crypto::{Envelope, VerifyingKey, registry_leaf, verify_statement};
-use lading_log::{Log, LogStore, Registry, Scope};
+use lading_log::{Log, LogStore, Registry, Scope, SearchKey};
 use lading_tlog::{Hash, TileId, TileKind, leaf_hash};
 use serde::Deserialize;
 use serde_json::json;
@@ -189,6 +190,7 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
         .route("/v1/logs/{log}/tile/{*path}", get(tile::<S, R>))
         .route("/v1/logs/{log}/receipts/{index}", get(receipt::<S, R>))
         .route("/v1/logs/{log}/leaves/{leaf_hash}", get(leaf::<S, R>))
+        .route("/v1/logs/{log}/search", get(search::<S, R>))
         .fallback(|| async { ApiError::NotFound("no such endpoint; see /openapi.json".into()) })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::map_response(error::api_response))
@@ -263,11 +265,11 @@ async fn submit<S: LogStore, R: Registry>(
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let (entry, kind) = if content_type == "application/octet-stream" {
-        (body.to_vec(), None)
+    let (entry, kind, keys) = if content_type == "application/octet-stream" {
+        (body.to_vec(), None, vec![digest_key(&body)])
     } else if DSSE_MEDIA_TYPES.contains(&content_type.as_str()) {
-        let (leaf, kind) = statement_leaf(&state.registry, &log, &body).await?;
-        (leaf, Some(kind))
+        let (leaf, kind, keys) = statement_leaf(&state.registry, &log, &body).await?;
+        (leaf, Some(kind), keys)
     } else {
         return Err(ApiError::UnsupportedMediaType(format!(
             "content type {content_type:?}: send a DSSE envelope as application/json (or {}) or a raw entry as application/octet-stream",
@@ -276,6 +278,10 @@ async fn submit<S: LogStore, R: Registry>(
     };
     let leaf = leaf_hash(&entry);
     let appended = served.log.append(entry).await?;
+    // Indexed once the entry is durable; a re-submission (a duplicate)
+    // records the same keys again, which also repairs an index a crash
+    // between the two steps left short.
+    state.registry.index_entry(log.clone(), appended.index, keys).await?;
     let mut reply = json!({
         "log": log,
         "index": appended.index,
@@ -309,8 +315,14 @@ async fn submit<S: LogStore, R: Registry>(
 }
 
 /// Checks a DSSE envelope against the log's registered provider keys and
-/// returns the log entry recording it, with its predicate type.
-async fn statement_leaf<R: Registry>(registry: &R, log: &str, body: &[u8]) -> Result<(Vec<u8>, String), ApiError> {
+/// returns the log entry recording it, with its predicate type and the
+/// search keys of what was verified: the envelope's SHA-256, every subject's
+/// SHA-256 and the document's id.
+async fn statement_leaf<R: Registry>(
+    registry: &R,
+    log: &str,
+    body: &[u8],
+) -> Result<(Vec<u8>, String, Vec<SearchKey>), ApiError> {
     let envelope = Envelope::from_json_bytes(body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let mut registered = None;
     for s in &envelope.signatures {
@@ -326,8 +338,19 @@ async fn statement_leaf<R: Registry>(registry: &R, log: &str, body: &[u8]) -> Re
     let public = VerifyingKey::from_spki_der(&key.spki_der)
         .map_err(|e| ApiError::Internal(format!("registered key {}: {e}", key.keyid)))?;
     let verified = verify_statement(&envelope, &public).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let mut keys = vec![digest_key(body)];
+    for subject in &verified.statement.subject {
+        if let Some(key) = subject.digest.get("sha256").and_then(|d| SearchKey::digest(&format!("sha256:{d}")).ok()) {
+            keys.push(key);
+        }
+    }
+    if let Ok(key) = SearchKey::document(&document_subject_name(&verified.document)) {
+        keys.push(key);
+    }
+    keys.sort();
+    keys.dedup();
     let kind = verified.statement.predicate_type;
-    Ok((registry_leaf(&kind, body, &key.keyid), kind))
+    Ok((registry_leaf(&kind, body, &key.keyid), kind, keys))
 }
 
 async fn checkpoint<S: LogStore, R: Registry>(
@@ -405,4 +428,46 @@ async fn leaf<S: LogStore, R: Registry>(
     let (receipt, _) = witness::receipt_for(&served, index).await?;
     Ok(axum::Json(json!({ "log": log, "index": index, "leaf_hash": hash, "receipt": receipt.to_text() }))
         .into_response())
+}
+
+/// The search key of `bytes`' SHA-256.
+fn digest_key(bytes: &[u8]) -> SearchKey {
+    use sha2::Digest as _;
+    SearchKey::sha256(&sha2::Sha256::digest(bytes).into())
+}
+
+/// The most indices one search answers.
+pub const MAX_SEARCH_RESULTS: u32 = 1000;
+
+/// `?digest=sha256:HEX` or `?document=KIND/ID`.
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    digest: Option<String>,
+    document: Option<String>,
+}
+
+async fn search<S: LogStore, R: Registry>(
+    State(state): State<Arc<AppState<S, R>>>,
+    Path(log): Path<String>,
+    query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    served(&state, &log)?;
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let key = match (&query.digest, &query.document) {
+        (Some(d), None) => SearchKey::digest(d),
+        (None, Some(id)) => SearchKey::document(id),
+        _ => Err("give exactly one of ?digest=sha256:HEX and ?document=KIND/ID".to_owned()),
+    }
+    .map_err(ApiError::BadRequest)?;
+    // One more than the cap tells a full page from a complete answer.
+    let mut indices = state.registry.search(log.clone(), key.clone(), MAX_SEARCH_RESULTS + 1).await?;
+    let truncated = indices.len() > MAX_SEARCH_RESULTS as usize;
+    indices.truncate(MAX_SEARCH_RESULTS as usize);
+    let (size, _) = served(&state, &log)?.log.checkpoint();
+    // Only entries under the latest checkpoint (a receipt can be had for each).
+    indices.retain(|&i| i < size);
+    let mut r = axum::Json(json!({ "log": log, "key": key.as_str(), "indices": indices, "truncated": truncated }))
+        .into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(r)
 }

@@ -247,6 +247,53 @@ async fn signed_statements_get_receipts_that_verify_offline() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_are_found_by_the_digests_and_document_ids_verified_at_logging_time() {
+    let s = start(10_000).await;
+    let search = |query: String| {
+        let s = &s;
+        async move { get(s, &format!("/v1/logs/registry/search?{query}"), "/v1/logs/{log}/search").await }
+    };
+    let indices = |body: &[u8]| serde_json::from_slice::<Value>(body).expect("json")["indices"].clone();
+    let first = envelope(&s.provider, 41);
+    let (status, _, text) = send(&s, Some(&s.submit), "application/json", first.clone(), "").await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let (status, _, text) = send(&s, Some(&s.submit), "application/octet-stream", b"raw 41".to_vec(), "").await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let sha = |b: &[u8]| {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(b))
+    };
+
+    let id = uuid::Uuid::from_u128(41);
+    let (status, _, body) = search(format!("document=maintenance-event/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(indices(&body), serde_json::json!([0]));
+    // The envelope's digest, in upper case too; the raw entry's digest.
+    let (_, _, body) = search(format!("digest=sha256:{}", sha(&first).to_uppercase())).await;
+    assert_eq!(indices(&body), serde_json::json!([0]));
+    let (_, _, body) = search(format!("digest=sha256:{}", sha(b"raw 41"))).await;
+    assert_eq!(indices(&body), serde_json::json!([1]));
+    // The document's subject digest (its RFC 8785 form).
+    let canonical = lading_model::json::canonicalize(&document(41));
+    let (_, _, body) = search(format!("digest=sha256:{}", sha(&canonical))).await;
+    assert_eq!(indices(&body), serde_json::json!([0]));
+    // Nothing else matches; the other log knows nothing of these.
+    let (_, _, body) = search(format!("document=maintenance-event/{}", uuid::Uuid::from_u128(42))).await;
+    assert_eq!(indices(&body), serde_json::json!([]));
+    let (status, _, body) =
+        get(&s, &format!("/v1/logs/other/search?digest=sha256:{}", sha(b"raw 41")), "/v1/logs/{log}/search").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(indices(&body), serde_json::json!([]));
+
+    for bad in ["", "digest=sha256:12", "digest=md5:00", "document=noslash", "digest=x&document=a/b"] {
+        let (status, ..) = search(bad.to_owned()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let (status, ..) = get(&s, "/v1/logs/nope/search?document=a/b", "/v1/logs/{log}/search").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_faults_get_the_right_problem_and_leave_the_log_untouched() {
     let s = start(10_000).await;
     let good = envelope(&s.provider, 2);

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS lading_provider_keys (
 CREATE TABLE IF NOT EXISTS lading_log_witnesses (log TEXT NOT NULL, url TEXT NOT NULL, vkey TEXT NOT NULL, PRIMARY KEY (log, vkey));
 CREATE TABLE IF NOT EXISTS lading_witnessed_logs (vkey TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS lading_witness_state (origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS lading_entry_index (
+    log TEXT NOT NULL, key TEXT NOT NULL, idx BIGINT NOT NULL, PRIMARY KEY (log, key, idx));
 ";
 
 /// Advisory lock key serialising schema migrations between processes.

@@ -1,7 +1,7 @@
 //! The service registry of a PostgreSQL deployment, shared by every front-end.
 
 use deadpool_postgres::Pool;
-use lading_log::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, StoreError, TokenRecord};
+use lading_log::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, SearchKey, StoreError, TokenRecord};
 use tokio_postgres::Row;
 
 use crate::backend;
@@ -139,6 +139,28 @@ impl Registry for PostgresRegistry {
         )
         .await
         .map(|_| ())
+    }
+
+    async fn index_entry(&self, log: String, index: u64, keys: Vec<SearchKey>) -> Result<(), StoreError> {
+        let keys: Vec<&str> = keys.iter().map(SearchKey::as_str).collect();
+        // One statement for every key: the entry's keys are recorded together or not at all.
+        self.execute(
+            "INSERT INTO lading_entry_index (log, key, idx) SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+             ON CONFLICT DO NOTHING",
+            &[&log, &keys, &(index as i64)],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn search(&self, log: String, key: SearchKey, limit: u32) -> Result<Vec<u64>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT idx FROM lading_entry_index WHERE log = $1 AND key = $2 ORDER BY idx LIMIT $3",
+                &[&log, &key.as_str(), &i64::from(limit)],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
     }
 
     async fn witnessed_logs(&self) -> Result<Vec<String>, StoreError> {

@@ -73,3 +73,13 @@ async fn conformance_crash_child() {
     let Some(url) = url() else { return };
     conformance::crash_child(&Postgres { url, pool: OnceCell::new() }).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_registry_keeps_the_search_index() {
+    let Some(url) = url() else { return };
+    let pool = lading_store_postgres::connect(&url).await.expect("connect");
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r).expect("random");
+    let log = format!("search-{}", r.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    conformance::registry_search_index(&lading_store_postgres::PostgresRegistry::new(pool), &log).await;
+}

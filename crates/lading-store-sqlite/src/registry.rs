@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use lading_log::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, StoreError, TokenRecord};
+use lading_log::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, SearchKey, StoreError, TokenRecord};
 use rusqlite::{Connection, OptionalExtension as _, params};
 
 const FILE: &str = "registry.db";
@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS provider_keys (
 CREATE TABLE IF NOT EXISTS log_witnesses (log TEXT NOT NULL, url TEXT NOT NULL, vkey TEXT NOT NULL, PRIMARY KEY (log, vkey));
 CREATE TABLE IF NOT EXISTS witnessed_logs (vkey TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS witness_state (origin TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS entry_index (
+    log TEXT NOT NULL, key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (log, key, idx)
+) WITHOUT ROWID;
 ";
 
 /// The registry in `DIR/registry.db` (SQLite, WAL, synchronous=FULL).
@@ -187,6 +190,31 @@ impl Registry for SqliteRegistry {
                 params![w.log, w.url, w.vkey],
             )
             .map(|_| ())
+        })
+        .await
+    }
+
+    async fn index_entry(&self, log: String, index: u64, keys: Vec<SearchKey>) -> Result<(), StoreError> {
+        self.with(move |c| {
+            let tx = c.unchecked_transaction()?;
+            {
+                let mut stmt =
+                    tx.prepare_cached("INSERT OR IGNORE INTO entry_index (log, key, idx) VALUES (?1, ?2, ?3)")?;
+                for key in &keys {
+                    stmt.execute(params![log, key.as_str(), index as i64])?;
+                }
+            }
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn search(&self, log: String, key: SearchKey, limit: u32) -> Result<Vec<u64>, StoreError> {
+        self.with(move |c| {
+            let mut stmt =
+                c.prepare_cached("SELECT idx FROM entry_index WHERE log = ?1 AND key = ?2 ORDER BY idx LIMIT ?3")?;
+            let rows = stmt.query_map(params![log, key.as_str(), limit], |r| Ok(r.get::<_, i64>(0)? as u64))?;
+            rows.collect()
         })
         .await
     }

@@ -45,3 +45,10 @@ async fn sqlite_passes_the_conformance_suite() {
 async fn conformance_crash_child() {
     conformance::crash_child(&Sqlite::default()).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_registry_keeps_the_search_index() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let registry = lading_store_sqlite::SqliteRegistry::open(dir.path()).expect("registry");
+    conformance::registry_search_index(&registry, "registry").await;
+}

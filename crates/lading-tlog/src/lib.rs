@@ -20,6 +20,7 @@
 //! verify_inclusion(&leaf_hash(b"b"), 1, 3, &proof, &tree.root()).unwrap();
 //! ```
 
+pub mod audit;
 mod checkpoint;
 mod hash;
 pub mod note;
@@ -29,6 +30,7 @@ pub mod tile;
 mod tree;
 pub mod witness;
 
+pub use audit::{AuditError, tiles_with_ancestors, verify_tiles};
 pub use checkpoint::{Checkpoint, CheckpointError, SignedCheckpoint};
 pub use hash::{Hash, HashParseError, leaf_hash, node_hash};
 pub use note::{KeyKind, Note, NoteError, NoteSignature, NoteSigner, NoteVerifier};

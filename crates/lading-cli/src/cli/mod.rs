@@ -17,6 +17,7 @@ pub(crate) mod pki;
 mod release;
 mod scitt;
 mod report;
+mod remote;
 mod serve;
 mod sign;
 mod status;
@@ -33,6 +34,7 @@ pub(crate) use maint::*;
 pub(crate) use release::*;
 pub(crate) use scitt::*;
 pub(crate) use report::*;
+pub(crate) use remote::*;
 pub(crate) use serve::*;
 pub(crate) use sign::*;
 pub(crate) use status::{
@@ -84,6 +86,12 @@ pub(crate) enum Command {
     /// Transparency logs: init, append, checkpoint, prove, verify.
     #[command(subcommand)]
     Log(LogCommand),
+    /// A client of a deployment's HTTP API: submit, receipt, get, search, logs.
+    #[command(subcommand)]
+    Remote(RemoteCommand),
+    /// Follow a C2SP tlog-tiles log: verify its checkpoint, prove it consistent with the last
+    /// one kept from tiles it checks against the tree, re-check watched entries.
+    Monitor(MonitorArgs),
     /// Run the transparency service (HTTP API over the logs in --data).
     Serve(ServeArgs),
     /// Manage the API tokens of a deployment.

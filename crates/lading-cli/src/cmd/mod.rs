@@ -6,14 +6,17 @@ mod certify;
 mod demo;
 mod docs;
 mod document;
+mod http_client;
 mod inspect;
 mod inventory;
 mod key;
 mod log;
 pub(crate) mod maint;
+mod monitor;
 pub(crate) mod pki;
 mod release;
 mod scitt;
+mod remote;
 mod serve;
 mod sign;
 mod status;
@@ -28,7 +31,7 @@ use crate::cli::pki::PkiCommand;
 use crate::cli::{
     AlgArg, BenchCommand, BundleCommand, CertifyCommand, Cli, Command, CredentialCommand, HoldCommand, InspectCommand,
     InventoryCommand, KeyCommand, KindArg, LogCommand, LogsCommand, MaintCommand, ProviderCommand, ReleaseCommand,
-    StatementCommand, StatusListCommand, StreamCommand, TokenCommand, TrustListCommand, WitnessCommand,
+    RemoteCommand, StatementCommand, StatusListCommand, StreamCommand, TokenCommand, TrustListCommand, WitnessCommand,
 };
 
 /// Runs a parsed command line; `Ok` carries the exit code of a completed check.
@@ -101,6 +104,12 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Release(ReleaseCommand::Verify(args)) => release::verify(&args, json),
         Command::Release(ReleaseCommand::Diff(args)) => release::diff(&args, json),
         Command::Release(ReleaseCommand::History(args)) => release::history(&args, json),
+        Command::Remote(RemoteCommand::Submit(args)) => remote::submit(&args, json),
+        Command::Remote(RemoteCommand::Receipt(args)) => remote::receipt(&args, json),
+        Command::Remote(RemoteCommand::Get(args)) => remote::get(&args, json),
+        Command::Remote(RemoteCommand::Search(args)) => remote::search(&args, json),
+        Command::Remote(RemoteCommand::Logs(args)) => remote::logs(&args, json),
+        Command::Monitor(args) => monitor::run(&args, json),
         Command::Serve(args) => serve::serve(&args, json),
         Command::Token(TokenCommand::Create(args)) => serve::token_create(&args, json),
         Command::Token(TokenCommand::List(args)) => serve::token_list(&args, json),
