@@ -15,6 +15,7 @@
 //! engines such as CockroachDB or YugabyteDB; only PostgreSQL 15 is tested.
 
 mod registry;
+pub mod streams;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use lading_log::{
@@ -24,6 +25,7 @@ use lading_tlog::{Hash, TileId};
 use tokio_postgres::NoTls;
 
 pub use registry::PostgresRegistry;
+pub use streams::PostgresStreams;
 
 /// The schema, applied on connect; every statement is idempotent.
 const MIGRATIONS: &str = "
@@ -64,6 +66,7 @@ pub async fn connect(url: &str) -> Result<Pool, StoreError> {
     let tx = client.transaction().await.map_err(backend)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(backend)?;
     tx.batch_execute(MIGRATIONS).await.map_err(backend)?;
+    tx.batch_execute(streams::MIGRATIONS).await.map_err(backend)?;
     tx.commit().await.map_err(backend)?;
     Ok(pool)
 }

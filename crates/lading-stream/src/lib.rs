@@ -8,7 +8,8 @@
 //! legal holds ([`Holds`], [`ops::retention`]), token records, segment
 //! export ([`ops::export`]) and the server's [`Sink`] — over the
 //! [`StreamStore`] trait that each storage backend implements in its own
-//! crate (`lading-store-sqlite`, `lading-store-postgres`).
+//! crate (`lading-store-sqlite`, `lading-store-postgres`);
+//! [`conformance`] is the suite every backend runs.
 //!
 //! It is not a parser (events are normalised by `lading-maint`), knows no
 //! SQL, files, HTTP or private key files: callers pass the stream's
@@ -22,6 +23,7 @@
 //! ```
 
 pub mod config;
+pub mod conformance;
 mod error;
 pub mod holds;
 pub mod ops;
