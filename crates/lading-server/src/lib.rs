@@ -21,6 +21,7 @@ mod error;
 pub mod listen;
 pub mod otlp;
 pub mod status;
+pub mod tsa;
 mod witness;
 
 use std::collections::BTreeMap;

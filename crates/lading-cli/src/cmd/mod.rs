@@ -16,6 +16,7 @@ mod release;
 mod serve;
 mod sign;
 mod status;
+mod timestamp;
 mod trust;
 
 use std::process::ExitCode;
@@ -41,6 +42,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::SigstoreBundle(args) => sign::sigstore_bundle(&args, json),
         Command::Schema(args) => document::schema(&args, json),
         Command::Sign(args) => sign::sign(&args, json),
+        Command::Timestamp(args) => timestamp::timestamp(&args, json),
         Command::VerifySignature(args) => sign::verify_signature(&args, json),
         Command::Demo(args) => demo::run(&args, json),
         Command::Completions(args) => docs::completions(&args, json),
