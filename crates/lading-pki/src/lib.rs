@@ -14,6 +14,9 @@
 //!   serialNumber — the unified social credit code —, issuer, serial).
 //! - [`bundle`]: certificate-bound Sigstore bundles v0.3 (DSSE envelope,
 //!   certificate chain, RFC 3161 timestamps).
+//! - [`timestamp`]: RFC 3161 tokens — the client's request and reply
+//!   checks, verification against trusted TSA roots at genTime, and a TSA
+//!   that issues tokens; [`tsp`] holds the ASN.1.
 //! - [`issue`]: a small test CA (roots, intermediates, leaves, TSA
 //!   certificates, CRLs) signing through lading-crypto's [`Signer`] (a key in memory or in a token).
 //!
@@ -52,6 +55,10 @@ pub mod path;
 mod sig;
 #[cfg(test)]
 mod tests;
+pub mod timestamp;
+#[cfg(test)]
+mod timestamp_tests;
+pub mod tsp;
 
 pub use identity::Identity;
 pub use parse::{ParseError, certificates_to_pem, crl_to_pem, parse_certificates, parse_crls};

@@ -643,6 +643,15 @@ pub fn check_signing_leaf(leaf: &Certificate, key: &VerifyingKey, at: DateTime<U
     check_leaf(&ext, Purpose::DocumentSigning).map_err(fail)
 }
 
+/// Checks the usage of a leaf certificate for `purpose` alone (keyUsage,
+/// extKeyUsage, critical extensions), with no path or time: what a TSA
+/// client checks of the signer of a reply before any trust decision.
+pub fn check_purpose(leaf: &Certificate, purpose: Purpose) -> Result<(), PathError> {
+    let fail = |violation: Violation| PathError::at(Position::Chain(0), leaf, violation);
+    let ext = extensions(leaf).map_err(fail)?;
+    check_leaf(&ext, purpose).map_err(fail)
+}
+
 /// The public key a certificate certifies.
 pub fn certified_key(cert: &Certificate) -> Result<VerifyingKey, PathError> {
     sig::issuer_key(cert.tbs_certificate().subject_public_key_info())

@@ -22,6 +22,7 @@ pub mod listen;
 pub mod otlp;
 pub mod scitt;
 pub mod status;
+pub mod tsa;
 mod witness;
 
 use std::collections::BTreeMap;

@@ -21,6 +21,7 @@ mod remote;
 mod serve;
 mod sign;
 mod status;
+mod timestamp;
 mod trust;
 
 pub(crate) use bench::*;
@@ -40,6 +41,7 @@ pub(crate) use sign::*;
 pub(crate) use status::{
     StatusChangeArgs, StatusListCommand, StatusListNewArgs, StatusListSetArgs, StatusListShowArgs,
 };
+pub(crate) use timestamp::*;
 pub(crate) use trust::*;
 
 /// `lading --version`: the release, the commit it was built from and the build date (see build.rs).
@@ -79,6 +81,8 @@ pub(crate) enum Command {
     /// Export a DSSE envelope (or a release package's manifest) as a Sigstore bundle v0.3
     /// with a public-key hint, for Sigstore's verifiers.
     SigstoreBundle(SigstoreBundleArgs),
+    /// Add an RFC 3161 timestamp over a certificate-bound bundle's signature, from a TSA.
+    Timestamp(TimestampArgs),
     /// Print the RFC 8785 canonical form of a JSON file.
     Canonicalize(CanonicalizeArgs),
     /// Print the JSON Schema of a document kind.

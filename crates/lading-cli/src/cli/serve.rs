@@ -52,6 +52,14 @@ pub(crate) struct ServeArgs {
     /// How long verifiers may cache a published status list (Cache-Control max-age, seconds).
     #[arg(long, default_value_t = 300)]
     pub(crate) status_list_max_age: u32,
+    /// Act as an RFC 3161 time-stamp authority at POST /v1/timestamp with this key (PKCS#8 PEM;
+    /// P-256, SM2 or Ed25519). Every token issued is first appended to the log `timestamps`.
+    #[arg(long, requires = "tsa_cert")]
+    pub(crate) tsa_key: Option<PathBuf>,
+    /// The TSA's certificate chain (PEM, the TSA certificate first: it must certify --tsa-key and
+    /// carry a critical extKeyUsage timeStamping), put into every token.
+    #[arg(long, requires = "tsa_key")]
+    pub(crate) tsa_cert: Option<PathBuf>,
     /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
     #[arg(long, default_value_t = 1000)]
     pub(crate) witness_interval_ms: u64,

@@ -14,6 +14,14 @@ pub(crate) struct SignArgs {
     /// allow digitalSignature and be valid now.
     #[arg(long)]
     pub(crate) cert: Option<PathBuf>,
+    /// An RFC 3161 time-stamp authority (http://…): the bundle gets a token over the signature,
+    /// whose reply must be granted, over that signature, echo the nonce and be signed by a
+    /// certificate with critical extKeyUsage timeStamping.
+    #[arg(long, requires = "cert")]
+    pub(crate) tsa: Option<String>,
+    /// How long to wait for the TSA (ms).
+    #[arg(long, default_value_t = 10_000, requires = "tsa")]
+    pub(crate) tsa_timeout_ms: u64,
     /// Write the envelope (or bundle) here instead of stdout.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
@@ -32,7 +40,12 @@ pub(crate) struct VerifySignatureArgs {
     /// CRLs to check revocation against (PEM or DER; repeatable).
     #[arg(long, requires = "ca")]
     pub(crate) crl: Vec<PathBuf>,
-    /// Judge validity and revocation at this time (RFC 3339) instead of now.
+    /// Trusted TSA root certificates (repeatable): the bundle's RFC 3161 timestamps are verified
+    /// against them and the earliest genTime becomes the signing time.
+    #[arg(long, requires = "ca")]
+    pub(crate) tsa_ca: Vec<PathBuf>,
+    /// Judge validity and revocation at this time (RFC 3339) instead of now, when no
+    /// timestamp verified.
     #[arg(long, requires = "ca")]
     pub(crate) at: Option<String>,
 }

@@ -20,6 +20,7 @@ mod remote;
 mod serve;
 mod sign;
 mod status;
+mod timestamp;
 mod trust;
 pub(crate) mod verdict;
 
@@ -46,6 +47,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::SigstoreBundle(args) => sign::sigstore_bundle(&args, json),
         Command::Schema(args) => document::schema(&args, json),
         Command::Sign(args) => sign::sign(&args, json),
+        Command::Timestamp(args) => timestamp::timestamp(&args, json),
         Command::VerifySignature(args) => sign::verify_signature(&args, json),
         Command::Demo(args) => demo::run(&args, json),
         Command::Completions(args) => docs::completions(&args, json),

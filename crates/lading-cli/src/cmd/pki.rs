@@ -225,15 +225,15 @@ pub(crate) fn show(args: &PkiShowArgs, json_out: bool) -> Result<ExitCode> {
 /// The time certificates are judged at, and where it came from.
 pub(crate) struct SigningTime {
     pub(crate) at: DateTime<Utc>,
-    pub(crate) source: &'static str,
+    pub(crate) source: String,
 }
 
 impl SigningTime {
     /// `--at`, else now.
     pub(crate) fn from_flag(at: Option<&str>) -> Result<Self> {
         Ok(match at {
-            Some(t) => SigningTime { at: parse_time(t, "--at")?, source: "--at" },
-            None => SigningTime { at: Utc::now(), source: "now (no trusted timestamp, no --at)" },
+            Some(t) => SigningTime { at: parse_time(t, "--at")?, source: "--at".into() },
+            None => SigningTime { at: Utc::now(), source: "now (no trusted timestamp, no --at)".into() },
         })
     }
 }

@@ -24,6 +24,8 @@ use crate::{fsio, output};
 
 /// The name of the log created on first start.
 pub(crate) const FIRST_LOG: &str = "registry";
+/// The log `lading serve --tsa-key` records every token it issues in.
+pub(crate) const TIMESTAMP_LOG: &str = "timestamps";
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -186,6 +188,21 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 Err(e) => return Err(e),
             }
         }
+        let tsa = match (&args.tsa_key, &args.tsa_cert) {
+            (Some(key), Some(cert)) => {
+                let tsa = super::timestamp::authority(key, cert)?;
+                if !registry.logs().await?.iter().any(|l| l.name == TIMESTAMP_LOG) {
+                    let origin = format!("{}/{TIMESTAMP_LOG}", args.origin_prefix.trim_end_matches('/'));
+                    if let Err(e) = create_log(&deployment, &registry, TIMESTAMP_LOG, &origin).await
+                        && !registry.logs().await?.iter().any(|l| l.name == TIMESTAMP_LOG)
+                    {
+                        return Err(e);
+                    }
+                }
+                Some(tsa)
+            }
+            _ => None,
+        };
         let witness = witness_signer(deployment.key_dir(), &args.origin_prefix)?;
         let all_witnesses = registry.log_witnesses().await?;
         let mut logs = BTreeMap::new();
@@ -244,6 +261,20 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             _ => (None, None),
         };
         let status_lists = crate::cmd::status::PublishedLists::open(&args.status_list)?;
+        let tsa_routes = match tsa {
+            Some((signer, chain)) => {
+                let served =
+                    logs.get(TIMESTAMP_LOG).ok_or_else(|| anyhow::anyhow!("the {TIMESTAMP_LOG} log is missing"))?;
+                let state = lading_server::tsa::TsaState {
+                    signer,
+                    chain,
+                    policy: lading_pki::timestamp::DEFAULT_POLICY,
+                    log: served.log.clone(),
+                };
+                Some(lading_server::tsa::routes(Arc::new(state)))
+            }
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -285,9 +316,12 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             output::line(&format!("listening on http://{addr}; logs: {}; witness {witness_vkey}", names.join(", ")))?
         }
         let limits = connection_limits(&args.connections);
-        let router = lading_server::app(Arc::clone(&state))
+        let mut router = lading_server::app(Arc::clone(&state))
             .merge(lading_console::routes(console))
             .merge(lading_server::status::routes(Arc::new(status_lists), args.status_list_max_age));
+        if let Some(tsa) = tsa_routes {
+            router = router.merge(tsa);
+        }
         lading_server::listen::serve(listener, router, limits, shutdown_signal(), Duration::from_secs(10))
             .await
             .context("serving")?;

@@ -44,7 +44,12 @@ pub(crate) fn sign(args: &SignArgs, json_out: bool) -> Result<ExitCode> {
     let envelope = sign_bytes(&name, &bytes, &key)?;
     let text = match chain {
         Some(chain) => {
-            let bundle = lading_pki::bundle::CertificateBundle { envelope, chain, timestamps: Vec::new() };
+            let mut bundle = lading_pki::bundle::CertificateBundle { envelope, chain, timestamps: Vec::new() };
+            if let Some(url) = &args.tsa {
+                let data = super::timestamp::stamped_bytes(&bundle)?.to_vec();
+                let (reply, _) = super::timestamp::request(url, &data, args.tsa_timeout_ms)?;
+                bundle.timestamps.push(reply);
+            }
             let mut text = serde_json::to_string_pretty(&bundle.to_json()?)?;
             text.push('\n');
             text
@@ -157,7 +162,20 @@ fn verify_certificate_bound(args: &VerifySignatureArgs, json_out: bool) -> Resul
     }
     let bundle = CertificateBundle::from_json(&value).with_context(|| name.clone())?;
     let (roots, crls) = pki::read_trust(&args.ca, &args.crl)?;
-    let time = pki::SigningTime::from_flag(args.at.as_deref())?;
+    let (tsa_roots, _) = pki::read_trust(&args.tsa_ca, &[])?;
+    let established = super::timestamp::establish_time(&bundle, &tsa_roots, &crls, args.at.as_deref());
+    let (time, timestamps) = match established {
+        Ok(t) => t,
+        Err(e) => {
+            if json_out {
+                output::json_line(
+                    &json!({ "ok": false, "valid": false, "envelope": name, "reason": format!("{e:#}") }),
+                )?;
+            }
+            eprintln!("FAIL: {name}: {e:#}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     let options = lading_pki::Options::at(time.at).with_crls(&crls);
     let result = lading_pki::validate(&bundle.chain, &roots, &options)
         .map_err(|e| anyhow!("certificate path: {e}"))
@@ -175,6 +193,7 @@ fn verify_certificate_bound(args: &VerifySignatureArgs, json_out: bool) -> Resul
                     "ok": true, "valid": true, "envelope": name, "keyid": key.key_id().as_str(),
                     "algorithm": key.algorithm().name(), "kind": meta.kind.name(), "document_id": meta.id,
                     "predicate_type": v.statement.predicate_type, "subjects": v.statement.subject.len(),
+                    "timestamps": timestamps,
                 });
                 if let (Some(o), Some(e)) = (out.as_object_mut(), extra.as_object()) {
                     o.extend(e.clone());

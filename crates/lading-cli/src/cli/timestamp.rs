@@ -1,0 +1,19 @@
+//! Arguments of `lading timestamp`.
+
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TimestampArgs {
+    /// A certificate-bound Sigstore bundle (from `lading sign --cert`).
+    pub(crate) input: PathBuf,
+    /// The RFC 3161 time-stamp authority's URL (http://…, e.g. `lading serve --tsa-key …`'s
+    /// http://HOST/v1/timestamp).
+    #[arg(long)]
+    pub(crate) tsa: String,
+    /// Where to write the bundle with the new timestamp added.
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+    /// How long to wait for the TSA (ms).
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) tsa_timeout_ms: u64,
+}
