@@ -520,3 +520,44 @@ fn a_full_disk_is_reported_truthfully_and_survived_without_a_restart() {
         assert_eq!(status, 200, "receipt {i}: {receipt}");
     }
 }
+
+#[test]
+fn verifications_past_the_bound_are_refused_before_their_upload_is_read() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let server = Served::start(d, &["--data", "dep", "--max-verifications", "1"], &[]);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    // One upload under way: its head sent, its body trickling (it holds the one slot).
+    let mut first = std::net::TcpStream::connect(&addr).expect("connect");
+    first
+        .write_all(
+            b"POST /verify HTTP/1.1\r\nhost: x\r\ncontent-type: multipart/form-data; boundary=XYZ\r\ncontent-length: 100000\r\n\r\n--XYZ\r\n",
+        )
+        .expect("write");
+    std::thread::sleep(Duration::from_millis(300));
+    let second = Command::new("curl")
+        .args(["-s", "-D", "-", "-o", "/dev/null", "--max-time", "5", "-F", "bundle=@/dev/null", "-F", "policy_name=x"])
+        .arg(format!("http://{addr}/verify"))
+        .output()
+        .expect("curl");
+    let head = String::from_utf8_lossy(&second.stdout).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 503"), "{head}");
+    assert!(head.contains("retry-after: 2"), "{head}");
+    // The first one gives up: the slot is free again.
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let third = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "-F", "policy_name=x"])
+            .arg(format!("http://{addr}/verify"))
+            .output()
+            .expect("curl");
+        let code = String::from_utf8_lossy(&third.stdout).into_owned();
+        if code == "400" {
+            break; // judged: no bundle in the form
+        }
+        assert!(Instant::now() < deadline, "the slot was not freed: {code}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

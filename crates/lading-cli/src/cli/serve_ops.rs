@@ -25,6 +25,12 @@ pub(crate) struct OpsArgs {
     /// The private key of --tls-cert (PKCS#8, SEC1 or PKCS#1 PEM).
     #[arg(long, requires = "tls_cert")]
     pub(crate) tls_key: Option<PathBuf>,
+    /// Web console verifications (`POST /verify`, upload included) run at
+    /// once; one more is answered 503 with Retry-After before its upload is
+    /// read. Each may hold its upload plus the bundle's members inflated (up
+    /// to 512 MiB), so this bounds the console's memory.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub(crate) max_verifications: u32,
     /// On SIGTERM or Ctrl-C: how long requests in flight (and the batches
     /// they wait for) may take to finish before the server exits (ms).
     #[arg(long, default_value_t = 10_000)]

@@ -310,6 +310,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 streams,
                 public_streams: args.public_streams,
                 sessions: lading_console::Sessions::default(),
+                verifications: Some(Arc::new(tokio::sync::Semaphore::new(args.ops.max_verifications as usize))),
             },
         });
         let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
