@@ -81,6 +81,9 @@ fn submit_token(dir: &Path, data: &str) -> String {
 }
 
 fn rt() -> tokio::runtime::Runtime {
+    // reqwest is built with `rustls-no-provider` (lading remote): pick ring, as the binary does.
+    #[allow(deprecated)] // ring: see lading_server::listen::TlsFiles::load
+    let _ = rustls::crypto::ring::default_provider().install_default();
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
 }
 

@@ -68,6 +68,8 @@ pub(crate) struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// One value, parsed once at start: the size of its largest variant (serve's flags) costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
