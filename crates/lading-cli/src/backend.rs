@@ -46,6 +46,12 @@ impl LogStore for AnyStore {
     async fn read_tile(&self, tile: TileId) -> Result<Option<Vec<u8>>, StoreError> {
         delegate!(self, s => s.read_tile(tile).await)
     }
+    async fn last_signed(&self) -> Result<Option<String>, StoreError> {
+        delegate!(self, s => s.last_signed().await)
+    }
+    async fn probe_writable(&self) -> Result<(), StoreError> {
+        delegate!(self, s => s.probe_writable().await)
+    }
 }
 
 /// Either registry backend.

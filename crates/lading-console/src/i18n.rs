@@ -146,6 +146,8 @@ pub struct Strings {
     pub err_too_large: &'static str,
     /// Error: the form is malformed.
     pub err_bad_form: &'static str,
+    /// Error: as many verifications as the deployment allows are running.
+    pub err_busy: &'static str,
     /// Error: no such page.
     pub err_not_found: &'static str,
     /// Back to the form.
@@ -528,6 +530,7 @@ pub static EN: Strings = Strings {
     err_bad_policy: "The trust policy is not valid:",
     err_too_large: "The upload is larger than this deployment accepts:",
     err_bad_form: "The form could not be read:",
+    err_busy: "As many verifications as this deployment runs at once are under way; try again in a moment.",
     err_not_found: "There is no such page.",
     back: "Back",
     log_title: "The log",
@@ -784,6 +787,7 @@ pub static ZH_CN: Strings = Strings {
     err_bad_policy: "信任策略无效：",
     err_too_large: "上传内容超过本部署的限制：",
     err_bad_form: "无法读取表单：",
+    err_busy: "同时进行的验证已达本部署的上限，请稍后再试。",
     err_not_found: "页面不存在。",
     back: "返回",
     log_title: "日志",

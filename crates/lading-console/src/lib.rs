@@ -240,6 +240,12 @@ pub struct ConsoleConfig {
     pub public_streams: bool,
     /// Admin sessions.
     pub sessions: Sessions,
+    /// Verifications (`POST /verify`) that may run at once, upload
+    /// included; one more is answered 503 with `Retry-After` before its
+    /// body is read. `None`: no bound. A verification holds its upload and
+    /// the bundle's members inflated (within `lading_model::bundle::Limits`),
+    /// so this bounds the console's memory.
+    pub verifications: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl std::fmt::Debug for ConsoleConfig {
@@ -293,6 +299,17 @@ async fn verify_post<S: LogStore, R: Registry>(
 ) -> Response {
     let lang = lang(&query, &headers);
     let s = lang.strings();
+    // Taken before the upload is read, held until the verdict is rendered.
+    let _slot = match state.config.verifications.as_ref().map(|v| Arc::clone(v).try_acquire_owned()) {
+        Some(Err(_)) => {
+            let mut r = error(StatusCode::SERVICE_UNAVAILABLE, lang, s.err_busy.into());
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return r;
+        }
+        Some(Ok(permit)) => Some(permit),
+        None => None,
+    };
     let parts = match read_form(multipart, state.config.max_upload, s).await {
         Ok(p) => p,
         Err((status, message)) => return error(status, lang, message),

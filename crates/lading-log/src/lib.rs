@@ -22,7 +22,7 @@ pub mod registry;
 mod store;
 
 pub use integrate::{Integrator, ResumeError};
-pub use log::{Appended, BatchConfig, Log, LogError};
+pub use log::{Appended, BatchConfig, BatchObserver, Log, LogError, SequencerHealth};
 pub use registry::{LogDefinition, LogWitness, ProviderKey, Registry, Scope, SearchKey, TokenRecord};
 pub use store::{
     Batch, LogStore, StoreError, StoredState, decode_frontier, decode_partial, encode_frontier, encode_partial,

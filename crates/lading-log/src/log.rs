@@ -60,9 +60,13 @@ pub enum LogError {
     /// A requested index or size is outside the log.
     #[error("{0}")]
     OutOfRange(String),
-    /// The sequencer stopped (after an earlier storage failure).
+    /// The sequencer stopped (the log is shutting down).
     #[error("the log's sequencer has stopped: {0}")]
     Stopped(String),
+    /// Storage failed earlier and does not work yet; the sequencer retries
+    /// by itself, so the same request may succeed in a moment.
+    #[error("the log's storage is failing; appends resume by themselves once it works: {0}")]
+    Unavailable(String),
     /// The stored state is smaller than a checkpoint the log already signed.
     #[error(
         "the log's state was rolled back: it holds a tree of size {stored}, but the log already signed a checkpoint of size {signed} \
@@ -116,8 +120,30 @@ impl Recent {
     }
 }
 
+/// Called after every durable batch with the number of entries it
+/// carried (repeats included) and how long the durable step took.
+pub type BatchObserver = Arc<dyn Fn(usize, Duration) + Send + Sync>;
+
+/// How a log's sequencer is doing (see [`Log::health`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SequencerHealth {
+    /// The storage fault the sequencer is waiting out, if any: appends
+    /// fail until storage works again, then the sequencer reloads the stored
+    /// state and carries on by itself.
+    pub fault: Option<String>,
+    /// Storage faults seen since the log was opened.
+    pub faults: u64,
+    /// Times the sequencer recovered from one.
+    pub recoveries: u64,
+}
+
+/// How often a faulted sequencer checks whether storage works again.
+const RECOVERY_INTERVAL: Duration = Duration::from_millis(500);
+
 struct Shared<S> {
     sequencer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    observer: RwLock<Option<BatchObserver>>,
+    health: std::sync::Mutex<SequencerHealth>,
     store: S,
     verifier: NoteVerifier,
     published: RwLock<Published>,
@@ -194,6 +220,8 @@ impl<S: LogStore> Log<S> {
         };
         let shared = Arc::new(Shared {
             sequencer: std::sync::Mutex::new(None),
+            observer: RwLock::new(None),
+            health: std::sync::Mutex::default(),
             store,
             verifier,
             published: RwLock::new(published),
@@ -228,6 +256,21 @@ impl<S: LogStore> Log<S> {
             // still hold one, in which case this only waits for them.
             let _ = handle.await;
         }
+    }
+
+    /// Calls `observer` after every durable batch from now on (metrics).
+    pub fn observe_batches(&self, observer: BatchObserver) {
+        *self.shared.observer.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(observer);
+    }
+
+    /// Append requests waiting for the sequencer (each may carry many entries).
+    pub fn queue_depth(&self) -> usize {
+        self.requests.max_capacity() - self.requests.capacity()
+    }
+
+    /// Whether the sequencer is waiting out a storage fault, and how many it saw.
+    pub fn health(&self) -> SequencerHealth {
+        self.shared.health.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// The log's verifier key.
@@ -563,6 +606,14 @@ fn resume(verifier: &NoteVerifier, state: StoredState) -> Result<(Integrator, Pu
 /// to `max_batch` entries or `max_wait` after the first), deduplicates,
 /// integrates, signs a checkpoint and commits the batch in one durable step
 /// before answering anyone.
+///
+/// A failed durable step (a full disk, a read-only file system, a lost
+/// database) leaves the integrator possibly ahead of storage, so nothing is
+/// signed from it again: the sequencer answers appends with
+/// [`LogError::Unavailable`] and, every [`RECOVERY_INTERVAL`] and before
+/// each batch, checks storage ([`LogStore::probe_writable`]) and reloads the
+/// stored state (verified like at open). Once both work it carries on from
+/// the stored state, which holds every acknowledged entry.
 async fn sequence<S: LogStore>(
     shared: Arc<Shared<S>>,
     signer: NoteSigner,
@@ -572,7 +623,45 @@ async fn sequence<S: LogStore>(
     mut rx: mpsc::Receiver<(Vec<Vec<u8>>, Reply)>,
 ) {
     let mut failed: Option<String> = None;
-    while let Some(first) = rx.recv().await {
+    loop {
+        let first = if failed.is_some() {
+            match tokio::time::timeout(RECOVERY_INTERVAL, rx.recv()).await {
+                Ok(Some(first)) => Some(first),
+                Ok(None) => break,
+                Err(_) => None,
+            }
+        } else {
+            match rx.recv().await {
+                Some(first) => Some(first),
+                None => break,
+            }
+        };
+        if let Some(why) = &failed {
+            match recover(&shared, &signer).await {
+                Ok(fresh) => {
+                    integrator = fresh;
+                    failed = None;
+                    let mut h = shared.health.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    h.fault = None;
+                    h.recoveries += 1;
+                    tracing::info!(
+                        log = shared.verifier.name(),
+                        size = integrator.size(),
+                        "storage works again; the sequencer resumed from the stored state"
+                    );
+                }
+                Err(e) => {
+                    let now = crate::store::error_chain(&e);
+                    if &now != why {
+                        tracing::warn!(log = shared.verifier.name(), error = %now, "storage still failing");
+                        shared.health.lock().unwrap_or_else(std::sync::PoisonError::into_inner).fault =
+                            Some(now.clone());
+                        failed = Some(now);
+                    }
+                }
+            }
+        }
+        let Some(first) = first else { continue };
         let mut requests = vec![first];
         let mut count = requests[0].0.len();
         let deadline = tokio::time::Instant::now() + config.max_wait;
@@ -587,29 +676,53 @@ async fn sequence<S: LogStore>(
         }
         if let Some(why) = &failed {
             for (_, reply) in requests {
-                let _ = reply.send(Err(LogError::Stopped(why.clone())));
+                let _ = reply.send(Err(LogError::Unavailable(why.clone())));
             }
             continue;
         }
+        let started = std::time::Instant::now();
         match integrate_with_retry(&shared, &signer, &mut integrator, &requests, dedup).await {
             Ok(results) => {
+                let observer = shared.observer.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+                if let Some(observe) = observer {
+                    observe(count, started.elapsed());
+                }
                 for ((_, reply), result) in requests.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
                 }
             }
             Err(e) => {
-                // The integrator may now be ahead of storage: stop taking
-                // appends rather than sign anything from an unknown state.
+                // The integrator may now be ahead of storage: sign nothing
+                // from it; wait for storage and reload (above).
                 let why = crate::store::error_chain(&e);
+                tracing::error!(log = shared.verifier.name(), error = %why, entries = count, "a durable step failed; appends are refused until storage works again");
+                {
+                    let mut h = shared.health.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    h.fault = Some(why.clone());
+                    h.faults += 1;
+                }
                 failed = Some(why.clone());
                 let mut first_error = Some(e);
                 for (_, reply) in requests {
-                    let err = first_error.take().unwrap_or_else(|| LogError::Stopped(why.clone()));
+                    let err = first_error.take().unwrap_or_else(|| LogError::Unavailable(why.clone()));
                     let _ = reply.send(Err(err));
                 }
             }
         }
     }
+}
+
+/// The integrator of the stored state, once storage takes writes again.
+async fn recover<S: LogStore>(shared: &Shared<S>, signer: &NoteSigner) -> Result<Integrator, LogError> {
+    shared.store.probe_writable().await?;
+    let state = shared
+        .store
+        .load()
+        .await?
+        .ok_or_else(|| LogError::Inconsistent("the log's state disappeared from storage".into()))?;
+    let (integrator, published) = resume(signer.verifier(), state)?;
+    shared.publish_if_newer(published);
+    Ok(integrator)
 }
 
 /// Integrates a batch; when another writer sharing the store extended the

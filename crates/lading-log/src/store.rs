@@ -131,6 +131,14 @@ pub trait LogStore: Send + Sync + 'static {
     fn last_signed(&self) -> impl Future<Output = Result<Option<String>, StoreError>> + Send {
         std::future::ready(Ok(None))
     }
+
+    /// Checks, with a real write, that the backend takes writes now (a file
+    /// written and synced on the log's file system; a write transaction on
+    /// the database's primary). Used by readiness checks and by a sequencer
+    /// waiting out a storage fault. The default does nothing.
+    fn probe_writable(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
+        std::future::ready(Ok(()))
+    }
 }
 
 // One byte encoding of a `StoredState`'s frontier and partial tiles, for

@@ -84,7 +84,9 @@ impl From<lading_log::LogError> for ApiError {
         match e {
             LogError::EntryTooLarge { .. } => ApiError::TooLarge(e.to_string()),
             LogError::OutOfRange(_) => ApiError::NotFound(e.to_string()),
-            LogError::Stopped(_) | LogError::Store(_) => ApiError::Unavailable(lading_log::error_chain(&e)),
+            LogError::Stopped(_) | LogError::Unavailable(_) | LogError::Store(_) => {
+                ApiError::Unavailable(lading_log::error_chain(&e))
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -113,6 +115,11 @@ fn problem(status: StatusCode, slug: &str, detail: &str) -> Response {
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM));
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    // Storage faults pass (a full disk freed, a database failed over):
+    // clients retry in a moment rather than give up.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     response
 }

@@ -19,6 +19,7 @@
 mod auth;
 mod error;
 pub mod listen;
+pub mod ops;
 pub mod otlp;
 pub mod scitt;
 pub mod status;
@@ -178,7 +179,6 @@ pub fn app<S: LogStore, R: Registry>(state: Arc<AppState<S, R>>) -> Router {
     let max_body = state.max_body;
     Router::new()
         .route("/openapi.json", get(openapi))
-        .route("/healthz", get(|| async { "ok" }))
         .route("/add-checkpoint", post(witness::add_checkpoint::<S, R>))
         .route("/entries", post(scitt::register::<S, R>))
         .route("/entries/{id}", get(scitt::resolve::<S, R>))

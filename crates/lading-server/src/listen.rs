@@ -169,6 +169,107 @@ fn take_slot(slots: &Arc<Mutex<Slots>>, limits: &ConnectionLimits, client: IpAdd
     Some(Slot { slots: Arc::clone(slots), client })
 }
 
+/// A certificate chain and its private key in PEM files: read at start and
+/// again by [`Tls::reload`] (on SIGHUP), so a renewed certificate is served
+/// without a restart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The chain, leaf first.
+    pub cert: std::path::PathBuf,
+    /// Its private key (PKCS#8, SEC1 or PKCS#1).
+    pub key: std::path::PathBuf,
+}
+
+/// Why a TLS configuration was not loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TlsError {
+    /// A PEM file could not be read or parsed.
+    #[error("{path}: {why}")]
+    Pem {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// rustls refused the pair (a key that does not match the certificate,
+    /// an unsupported key type).
+    #[error("the certificate and key were refused: {0}")]
+    Refused(String),
+}
+
+impl TlsFiles {
+    /// Reads both files into a server configuration (TLS 1.2 and 1.3,
+    /// ALPN `http/1.1`).
+    ///
+    /// # Errors
+    /// [`TlsError`] naming the file, or the refusal.
+    pub fn load(&self) -> Result<Arc<tokio_rustls::rustls::ServerConfig>, TlsError> {
+        use rustls_pki_types::pem::PemObject as _;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        let cert_path = self.cert.display().to_string();
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&self.cert)
+            .and_then(Iterator::collect)
+            .map_err(|e| TlsError::Pem { path: cert_path.clone(), why: e.to_string() })?;
+        if certs.is_empty() {
+            return Err(TlsError::Pem { path: cert_path, why: "no CERTIFICATE block".into() });
+        }
+        let key = PrivateKeyDer::from_pem_file(&self.key)
+            .map_err(|e| TlsError::Pem { path: self.key.display().to_string(), why: e.to_string() })?;
+        // ring, not aws-lc-rs: aws-lc-rs builds a C library with cmake
+        // (minutes on the 2-core machine). rustls deprecates ring's provider
+        // only for lacking post-quantum key exchange; its suites are sound.
+        #[allow(deprecated)]
+        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+        let mut config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| TlsError::Refused(e.to_string()))?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(|e| TlsError::Refused(e.to_string()))?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
+}
+
+/// The TLS configuration [`serve_with`] uses for each new connection;
+/// [`Tls::reload`] swaps it while connections stay open.
+#[derive(Debug)]
+pub struct Tls {
+    files: TlsFiles,
+    current: std::sync::RwLock<Arc<tokio_rustls::rustls::ServerConfig>>,
+}
+
+impl Tls {
+    /// Loads `files` now.
+    ///
+    /// # Errors
+    /// As [`TlsFiles::load`].
+    pub fn new(files: TlsFiles) -> Result<Self, TlsError> {
+        let config = files.load()?;
+        Ok(Self { files, current: std::sync::RwLock::new(config) })
+    }
+
+    /// Reads the files again; on an error the configuration in use stays.
+    ///
+    /// # Errors
+    /// As [`TlsFiles::load`].
+    pub fn reload(&self) -> Result<(), TlsError> {
+        let config = self.files.load()?;
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = config;
+        Ok(())
+    }
+
+    /// The files it reads.
+    pub fn files(&self) -> &TlsFiles {
+        &self.files
+    }
+
+    fn acceptor(&self) -> tokio_rustls::TlsAcceptor {
+        tokio_rustls::TlsAcceptor::from(Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner)))
+    }
+}
+
 /// Serves `router` on `listener` within `limits` until `shutdown` completes,
 /// then lets open connections finish their requests (at most `drain` long).
 ///
@@ -184,6 +285,22 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send,
     drain: Duration,
+) -> std::io::Result<()> {
+    serve_with(listener, router, limits, shutdown, drain, None).await
+}
+
+/// [`serve`], over TLS when `tls` is given (the handshake must finish
+/// within [`ConnectionLimits::header_timeout`]).
+///
+/// # Errors
+/// As [`serve`].
+pub async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send,
+    drain: Duration,
+    tls: Option<Arc<Tls>>,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Mutex::new(Slots::default()));
     let refusing = Arc::new(tokio::sync::Semaphore::new(MAX_REFUSING));
@@ -218,25 +335,19 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
-        let mut stop = stop_rx.clone();
+        let stop = stop_rx.clone();
+        let acceptor = tls.as_ref().map(|t| t.acceptor());
         tokio::spawn(async move {
             let _slot = slot;
-            let io = TokioIo::new(StallGuard::new(stream, limits.write_timeout));
-            let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                router.clone().oneshot(req.map(Body::new))
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_timeout)
-                .keep_alive(true)
-                .serve_connection(io, service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => return,
-                _ = stop.changed() => conn.as_mut().graceful_shutdown(),
+            let guarded = StallGuard::new(stream, limits.write_timeout);
+            match acceptor {
+                None => serve_connection(guarded, router, peer, limits, stop).await,
+                Some(acceptor) => {
+                    if let Ok(Ok(tls)) = tokio::time::timeout(limits.header_timeout, acceptor.accept(guarded)).await {
+                        serve_connection(tls, router, peer, limits, stop).await;
+                    }
+                }
             }
-            let _ = conn.await;
         });
     }
     drop(listener);
@@ -244,6 +355,34 @@ pub async fn serve(
     drop(stop_rx);
     let _ = tokio::time::timeout(drain, stop_tx.closed()).await;
     Ok(())
+}
+
+/// One connection's requests, until it closes or the server stops (then
+/// the request in progress finishes first).
+async fn serve_connection<I>(
+    io: I,
+    router: Router,
+    peer: std::net::SocketAddr,
+    limits: ConnectionLimits,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        router.clone().oneshot(req.map(Body::new))
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = stop.changed() => conn.as_mut().graceful_shutdown(),
+    }
+    let _ = conn.await;
 }
 
 /// Why a request body was cut off.

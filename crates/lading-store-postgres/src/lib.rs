@@ -88,6 +88,11 @@ impl PostgresStore {
     pub fn log(&self) -> &str {
         &self.log
     }
+
+    /// The connection pool (its status feeds metrics).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
 }
 
 impl LogStore for PostgresStore {
@@ -173,6 +178,18 @@ impl LogStore for PostgresStore {
         .await
         .map_err(backend)?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn probe_writable(&self) -> Result<(), StoreError> {
+        // `txid_current()` assigns a transaction id, which only a primary
+        // taking writes does (a standby, or a primary that lost its
+        // synchronous standby and cannot commit, fails or stalls here).
+        let client = self.pool.get().await.map_err(backend)?;
+        let probe = client.query_one("SELECT txid_current()", &[]);
+        match tokio::time::timeout(std::time::Duration::from_secs(2), probe).await {
+            Ok(row) => row.map(drop).map_err(backend),
+            Err(_) => Err(StoreError::backend_msg("PostgreSQL: a write probe took longer than 2 s")),
+        }
     }
 
     async fn read_tile(&self, tile: TileId) -> Result<Option<Vec<u8>>, StoreError> {

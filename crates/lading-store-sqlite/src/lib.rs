@@ -237,9 +237,14 @@ fn run_publisher(shared: &PublishShared, inner: &std::sync::Weak<Inner>) {
             }
         }
         let Some(strong) = inner.upgrade() else { return };
-        if let Err(e) = strong.sync_and_publish() {
-            lock(&shared.state).failed = Some(e.to_string());
-            return;
+        // A failed step (a full disk, a read-only moment) is retried from
+        // the database, which holds every committed tile, until it works.
+        let failed = lock(&shared.state).failed.is_some();
+        let step = if failed { strong.republish_all() } else { strong.sync_and_publish() };
+        let mut state = lock(&shared.state);
+        match step {
+            Ok(()) => state.failed = None,
+            Err(e) => state.failed = Some(lading_log::error_chain(&e)),
         }
     }
 }
@@ -584,6 +589,22 @@ impl Inner {
         .transpose()
     }
 
+    /// After a failed publication step: the signed checkpoint, every tile
+    /// still in `unsynced_tiles`, the partial tiles and `checkpoint`,
+    /// rewritten durably from the committed state.
+    fn republish_all(&self) -> Result<(), StoreError> {
+        let _step = lock(&self.publication.step);
+        if let Some(state) = self.load_state()? {
+            // The state in log.db is this process's own last commit.
+            self.write_atomic(&self.dir.join(SIGNED_FILE), state.checkpoint.as_bytes(), true)?;
+        }
+        self.restore_unsynced_tiles()?;
+        self.restore_published_files()?;
+        let mut p = lock(&self.publication.state);
+        p.unsynced.clear();
+        Ok(())
+    }
+
     /// After a crash the partial tile files and `checkpoint` may be missing
     /// or stale: rewrite them from the committed state.
     /// A state that is not the one last signed (rolled back or forked, for
@@ -672,11 +693,18 @@ fn run_indexer(shared: &IndexShared, mut conn: Connection) {
                 p.queue.drain(..chunk.len());
             }
             Err(e) => {
+                // A full disk or a read-only moment: retry the same chunk.
                 p.failed = Some(format!("{INDEX_FILE}: {e}"));
                 shared.changed.notify_all();
-                return;
+                if p.closed {
+                    return;
+                }
+                drop(p);
+                std::thread::sleep(SYNC_INTERVAL);
+                continue;
             }
         }
+        p.failed = None;
         shared.changed.notify_all();
     }
 }
@@ -721,7 +749,7 @@ impl LogStore for SqliteStore {
         self.blocking(move |inner| {
             inner.start_writing()?;
             if let Some(why) = &lock(&inner.publication.state).failed {
-                return Err(StoreError::backend_msg(format!("tile sync stopped: {why}")));
+                return Err(StoreError::backend_msg(format!("tile files could not be written (retrying): {why}")));
             }
             {
                 let mut db = lock(&inner.state_db);
@@ -754,39 +782,68 @@ impl LogStore for SqliteStore {
                 // The one fsync of the batch's state (synchronous=FULL).
                 tx.commit().map_err(&err)?;
             }
+            // Committed: from here the batch is durable, whatever fails
+            // below (the publisher rewrites tile files from log.db then).
+            {
+                let mut p = lock(&inner.publication.state);
+                p.partial = batch.state.partial.iter().cloned().collect();
+                p.partial_dirty = true;
+                p.checkpoint = Some(batch.state.checkpoint.clone());
+            }
+            if inner.leaf_index {
+                let mut p = lock(&inner.index.pending);
+                for (h, i) in &batch.leaves {
+                    inner.bloom.insert(h);
+                    p.map.entry(*h).or_insert(*i);
+                    p.queue.push_back((*h, *i));
+                }
+                inner.index.changed.notify_all();
+            }
             // The checkpoint, durably outside log.db before anyone sees it: a
             // log.db rolled back later (lost WAL, restored backup) is then
             // smaller than this file and refused at open. Written after the
             // commit, so it never names a state log.db does not hold; a crash
             // in between only leaves it older, which is harmless.
-            inner.write_atomic(&inner.dir.join(SIGNED_FILE), batch.state.checkpoint.as_bytes(), true)?;
-            // Durable from here; the files follow, synced in the background.
-            inner.write_tile_files(&batch.full_tiles)?;
-            {
-                let mut p = lock(&inner.publication.state);
-                p.unsynced.extend(batch.full_tiles.iter().map(|(id, _)| *id));
-                p.partial = batch.state.partial.into_iter().collect();
-                p.partial_dirty = true;
-                p.checkpoint = Some(batch.state.checkpoint);
+            let files = inner
+                .write_atomic(&inner.dir.join(SIGNED_FILE), batch.state.checkpoint.as_bytes(), true)
+                .and_then(|()| inner.write_tile_files(&batch.full_tiles));
+            if let Err(e) = files {
+                lock(&inner.publication.state).failed = Some(lading_log::error_chain(&e));
+                return Err(e);
             }
+            // The files follow, synced in the background.
+            lock(&inner.publication.state).unsynced.extend(batch.full_tiles.iter().map(|(id, _)| *id));
             if !inner.leaf_index {
                 return Ok(());
             }
-            // Hand the new leaves to the indexer; wait if it is far behind.
+            // Wait if the indexer is far behind.
             let mut p = lock(&inner.index.pending);
-            for (h, i) in &batch.leaves {
-                inner.bloom.insert(h);
-                p.map.entry(*h).or_insert(*i);
-                p.queue.push_back((*h, *i));
-            }
-            inner.index.changed.notify_all();
             while p.queue.len() > MAX_UNINDEXED {
                 if let Some(why) = &p.failed {
-                    return Err(StoreError::backend_msg(format!("leaf indexer stopped: {why}")));
+                    return Err(StoreError::backend_msg(format!("leaf indexer failing: {why}")));
                 }
                 p = inner.index.changed.wait(p).unwrap_or_else(PoisonError::into_inner);
             }
             Ok(())
+        })
+        .await
+    }
+
+    async fn probe_writable(&self) -> Result<(), StoreError> {
+        self.blocking(|inner| {
+            if let Some(why) = &lock(&inner.publication.state).failed {
+                return Err(StoreError::backend_msg(format!("tile files could not be written: {why}")));
+            }
+            if let Some(why) = &lock(&inner.index.pending).failed {
+                return Err(StoreError::backend_msg(format!("leaf indexer failing: {why}")));
+            }
+            // A real write, synced: a full disk or a read-only file system fails it.
+            let path = inner.dir.join(".probe");
+            inner.write_atomic(&path, b"probe", true)?;
+            fs::remove_file(&path).map_err(|e| StoreError::backend(format!("removing {}", path.display()), e))?;
+            // And the database takes a write lock.
+            let db = lock(&inner.state_db);
+            db.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(db_error(DB_FILE))
         })
         .await
     }

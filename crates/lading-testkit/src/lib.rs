@@ -138,6 +138,8 @@ pub mod cli {
                 .args(["--json", "serve"])
                 .args(args)
                 .args(["--listen", "127.0.0.1:0"])
+                // One log line per request would flood the test output.
+                .env("LADING_SERVE_LOG_LEVEL", "warn")
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::inherit())
                 .spawn()

@@ -68,6 +68,8 @@ pub(crate) struct ServeArgs {
     pub(crate) witness_wait_ms: u64,
     #[command(flatten)]
     pub(crate) connections: ConnectionArgs,
+    #[command(flatten)]
+    pub(crate) ops: super::OpsArgs,
 }
 
 /// Limits on the connections `lading serve` keeps (see `docs/serve.md`).

@@ -15,9 +15,11 @@ pub(crate) mod maint;
 mod monitor;
 pub(crate) mod pki;
 mod release;
-mod scitt;
 mod remote;
+mod scitt;
 mod serve;
+mod serve_config;
+mod serve_ops;
 mod sign;
 mod status;
 mod timestamp;
@@ -112,7 +114,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Remote(RemoteCommand::Search(args)) => remote::search(&args, json),
         Command::Remote(RemoteCommand::Logs(args)) => remote::logs(&args, json),
         Command::Monitor(args) => monitor::run(&args, json),
-        Command::Serve(args) => serve::serve(&args, json),
+        Command::Serve(args) => serve::serve(&serve_config::resolve(args)?, json),
         Command::Token(TokenCommand::Create(args)) => serve::token_create(&args, json),
         Command::Token(TokenCommand::List(args)) => serve::token_list(&args, json),
         Command::Token(TokenCommand::Revoke(args)) => serve::token_revoke(&args, json),

@@ -168,6 +168,7 @@ fn refresh_from_other_front_ends(log: lading_log::Log<crate::backend::AnyStore>)
 
 pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
     let config = BatchConfig { max_batch: args.batch.max(1), max_wait: Duration::from_millis(args.max_wait_ms) };
+    crate::cmd::serve_ops::init_logging(&args.ops)?;
     let rt = runtime()?;
     rt.block_on(async {
         let deployment = Deployment::open(&args.data).await?;
@@ -237,6 +238,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         };
         let otlp = sink.clone().map(|s| s as Arc<dyn lading_server::otlp::LogSink>);
         let streams = sink.map(|s| s as Arc<dyn lading_console::StreamBrowser>);
+        let streams_measured = streams.clone();
         // Trust policies offered by the console's /verify page, named by file stem.
         let mut policies = Vec::new();
         for path in &args.policy {
@@ -275,6 +277,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             }
             None => None,
         };
+        let tls = crate::cmd::serve_ops::tls(&args.ops)?;
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -307,13 +310,18 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 streams,
                 public_streams: args.public_streams,
                 sessions: lading_console::Sessions::default(),
+                verifications: Some(Arc::new(tokio::sync::Semaphore::new(args.ops.max_verifications as usize))),
             },
         });
         let msg = json!({ "event": "listening", "address": addr.to_string(), "logs": names, "witness": witness_vkey });
         if json_out {
             output::json_line(&msg)?
         } else {
-            output::line(&format!("listening on http://{addr}; logs: {}; witness {witness_vkey}", names.join(", ")))?
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            output::line(&format!(
+                "listening on {scheme}://{addr}; logs: {}; witness {witness_vkey}",
+                names.join(", ")
+            ))?
         }
         let limits = connection_limits(&args.connections);
         let mut router = lading_server::app(Arc::clone(&state))
@@ -322,9 +330,16 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         if let Some(tsa) = tsa_routes {
             router = router.merge(tsa);
         }
-        lading_server::listen::serve(listener, router, limits, shutdown_signal(), Duration::from_secs(10))
+        // Metrics, health and readiness, and a request id and log event per request.
+        let metrics = crate::cmd::serve_ops::metrics(&state, &deployment, streams_measured);
+        let router = router.merge(lading_server::ops::routes(Arc::clone(&state), Arc::clone(&metrics)));
+        let router = lading_server::ops::track(router, metrics);
+        tracing::info!(address = %addr, tls = tls.is_some(), "listening");
+        let drain = Duration::from_millis(args.ops.drain_ms);
+        lading_server::listen::serve_with(listener, router, limits, shutdown_signal(), drain, tls)
             .await
             .context("serving")?;
+        tracing::info!("stopped taking connections; requests in flight answered; flushing the logs");
         // Stop appending, then publish the embedded logs' files.
         drop(state);
         for store in std::mem::take(&mut *stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {
@@ -402,6 +417,7 @@ async fn shutdown_signal() {
         _ = ctrl_c => {}
         _ = term.recv() => {}
     }
+    tracing::info!("shutting down: no new connections; answering the requests in flight");
 }
 
 async fn require_log(registry: &AnyRegistry, log: &str) -> Result<()> {
