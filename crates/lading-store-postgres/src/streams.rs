@@ -72,25 +72,23 @@ impl PostgresStreams {
         }
     }
 
-    /// Takes the stream's advisory lock on `client`, waiting up to [`LOCK_WAIT`].
+    /// Takes the stream's advisory lock on `client`, waiting up to
+    /// [`LOCK_WAIT`] in PostgreSQL's queue of waiters (first come, first
+    /// served, so front-ends take turns).
     async fn lock(client: &Object, name: &str) -> Result<(), StreamError> {
-        let deadline = std::time::Instant::now() + LOCK_WAIT;
-        loop {
-            let got: bool = client
-                .query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&log_name(name)])
-                .await
-                .map_err(pg)?
-                .get(0);
-            if got {
-                return Ok(());
-            }
-            if std::time::Instant::now() >= deadline {
-                return Err(StreamError::Busy(format!(
+        let ms = i64::try_from(LOCK_WAIT.as_millis()).unwrap_or(i64::MAX);
+        client.execute(&format!("SET lock_timeout = {ms}"), &[]).await.map_err(pg)?;
+        let locked = client.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&log_name(name)]).await;
+        client.execute("RESET lock_timeout", &[]).await.map_err(pg)?;
+        match locked {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                Err(StreamError::Busy(format!(
                     "another front-end has been writing to stream {name} for {} s; retry, or send its events there",
                     LOCK_WAIT.as_secs()
-                )));
+                )))
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err(e) => Err(pg(e)),
         }
     }
 
@@ -260,6 +258,10 @@ impl StreamStore for PostgresStreams {
                     .ok_or_else(|| StreamError::Corrupt(format!("lading_stream_tokens row {id:?} is empty")))
             })
             .collect()
+    }
+
+    fn shared(&self) -> bool {
+        true
     }
 
     async fn add_token(&self, name: &str, token: StreamToken) -> Result<(), StreamError> {

@@ -171,7 +171,9 @@ impl<S: StreamStore> Sink<S> {
     }
 }
 
-/// A stream's writer thread: open, apply queued jobs in groups, close when idle.
+/// A stream's writer thread: open, apply queued jobs in groups, close when
+/// idle (or, on a shared store, after each group, so that writers on other
+/// front-ends take turns).
 fn run_writer<S: StreamStore>(
     store: &S,
     keys: &KeySource,
@@ -187,27 +189,24 @@ fn run_writer<S: StreamStore>(
             w.running.remove(stream);
         }
     };
-    let opened = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| StreamError::Unavailable(format!("starting the writer's runtime: {e}")))
-        .and_then(|rt| {
-            let key = keys(stream)?;
-            let writer = rt.block_on(StreamWriter::open(store, config.clone(), &key))?;
-            Ok((rt, writer))
-        });
-    let (rt, mut writer) = match opened {
-        Ok(x) => x,
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
         Err(e) => {
             retire();
-            let why = format!("stream {stream}: {}", lading_log::error_chain(&e));
             while let Ok((_, reply)) = rx.try_recv() {
-                let _ = reply.send(Err(why.clone()));
+                let _ = reply.send(Err(format!("stream {stream}: starting the writer's runtime: {e}")));
             }
             return;
         }
     };
+    let open = || {
+        rt.block_on(async {
+            let key = keys(stream)?;
+            StreamWriter::open(store, config.clone(), &key).await
+        })
+        .map_err(|e| format!("stream {stream}: {}", lading_log::error_chain(&e)))
+    };
+    let mut writer = None;
     let mut failed: Option<String> = None;
     loop {
         let first = match rx.recv_timeout(WRITER_IDLE) {
@@ -233,9 +232,25 @@ fn run_writer<S: StreamStore>(
             }
         }
         let (batches, replies): (Vec<_>, Vec<_>) = group.into_iter().map(|(p, r)| ((p, false), r)).unzip();
-        let result = match &failed {
-            Some(why) => Err(why.clone()),
-            None => rt.block_on(writer.apply(batches)).map_err(|e| lading_log::error_chain(&e)),
+        if failed.is_none() && writer.is_none() {
+            match open() {
+                Ok(w) => writer = Some(w),
+                Err(why) => {
+                    // Nothing was written: the next request tries again.
+                    for reply in replies {
+                        let _ = reply.send(Err(why.clone()));
+                    }
+                    retire();
+                    break;
+                }
+            }
+        }
+        let result = match (&failed, writer.as_mut()) {
+            (Some(why), _) => Err(why.clone()),
+            (None, Some(w)) => {
+                rt.block_on(w.apply(batches)).map_err(|e| format!("stream {stream}: {}", lading_log::error_chain(&e)))
+            }
+            (None, None) => Err(format!("stream {stream}: not open")),
         };
         match result {
             Ok(applied) => {
@@ -243,9 +258,8 @@ fn run_writer<S: StreamStore>(
                     let _ = reply.send(Ok(a));
                 }
             }
-            Err(e) => {
+            Err(why) => {
                 // The log refuses appends after a failed commit; so does this writer.
-                let why = if failed.is_some() { e } else { format!("stream {stream}: {e}") };
                 failed = Some(why.clone());
                 retire();
                 for reply in replies {
@@ -253,7 +267,14 @@ fn run_writer<S: StreamStore>(
                 }
             }
         }
+        if store.shared()
+            && let Some(w) = writer.take()
+        {
+            // Nothing is lost by a failed close: every reply was sent after its commit.
+            let _ = rt.block_on(w.close());
+        }
     }
-    // Nothing is lost by a failed close: every reply was sent after its commit.
-    let _ = rt.block_on(writer.close());
+    if let Some(w) = writer {
+        let _ = rt.block_on(w.close());
+    }
 }

@@ -64,6 +64,12 @@ pub trait StreamStore: Clone + Send + Sync + 'static {
     fn tokens(&self, name: &str) -> impl Future<Output = Result<Vec<StreamToken>, StreamError>> + Send;
     /// Adds a token.
     fn add_token(&self, name: &str, token: StreamToken) -> impl Future<Output = Result<(), StreamError>> + Send;
+    /// Whether several processes write this deployment's streams (front-ends
+    /// on one database): a [`Sink`](crate::Sink)'s writer then gives the
+    /// stream up after each commit, so writers on other front-ends take turns.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// A stream open for writing: its log and its event index. Dropping it
