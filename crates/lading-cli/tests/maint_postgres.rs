@@ -164,6 +164,15 @@ fn maint_commands_take_postgres_and_migrate_copies_a_stream_proving_its_root() {
     assert!(err.contains("disagrees with the source at size 36"), "{err}");
 }
 
+/// An HTTP client (reqwest is built without a default TLS crypto provider;
+/// ring's is deprecated for lacking post-quantum key exchange, irrelevant
+/// over loopback HTTP, as in `cmd/http_client.rs`).
+#[allow(deprecated)]
+fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 type LogsRequest = opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 
 /// The OTLP sample request with its records renamed `PREFIX-i` at one time `delay_ns` after the sample's latest.
@@ -207,7 +216,7 @@ fn two_front_ends_write_one_stream_in_one_order_without_gaps() {
     let per_request = sample.resource_logs[0].scope_logs[0].log_records.len() as u64;
     let rt = tokio::runtime::Runtime::new().expect("rt");
     let accepted: u64 = rt.block_on(async {
-        let client = reqwest::Client::new();
+        let client = http_client();
         let mut tasks = Vec::new();
         for (f, server) in servers.iter().enumerate() {
             for c in 0..2u64 {
@@ -256,4 +265,75 @@ fn two_front_ends_write_one_stream_in_one_order_without_gaps() {
     assert_eq!(v["event_count"].as_u64(), Some(accepted * per_request), "{v}");
     let out = l.ok(&["maint", "verify", "all.lading", "--vkey", "fleet.vkey"]);
     assert!(out.contains("VERIFIED"), "{out}");
+}
+
+/// POSTs one OTLP request to `url` with `token`; the status.
+async fn post_status(client: &reqwest::Client, url: &str, token: &str, body: Vec<u8>) -> u16 {
+    client
+        .post(format!("{url}/v1/logs"))
+        .bearer_auth(token)
+        .header("content-type", "application/x-protobuf")
+        .body(body)
+        .send()
+        .await
+        .expect("send")
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn streams_created_and_tokens_revoked_anywhere_reach_every_front_end_within_a_second() {
+    let Some(base) = base_url() else { return };
+    let url = fresh_database(&base, "maint_live");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    l.ok(&["key", "generate", "--out", "k"]);
+    let pg = ["--postgres", url.as_str(), "--keys", "keys"];
+    let servers = [l.serve(&pg), l.serve(&pg)];
+    // Created after both front-ends started, from the CLI.
+    l.ok(&create_args("late", &pg));
+    let mut token = vec!["--json", "maint", "token", "late"];
+    token.extend_from_slice(&pg);
+    let minted: Value = serde_json::from_str(&l.ok(&token)).expect("json");
+    let (token, id) = (minted["token"].as_str().expect("token"), minted["id"].as_str().expect("id"));
+    let sample: LogsRequest =
+        serde_json::from_str(std::fs::read_to_string(sample("otlp.jsonl")).expect("sample").trim()).expect("otlp");
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let client = http_client();
+    // Every front-end takes the new stream's token within a second.
+    let started = std::time::Instant::now();
+    for (i, server) in servers.iter().enumerate() {
+        let body = batch(&sample, (i as u64 + 1) * 1_000_000, &format!("s{i}")).encode_to_vec();
+        loop {
+            match rt.block_on(post_status(&client, &server.url, token, body.clone())) {
+                200 => break,
+                401 if started.elapsed() < std::time::Duration::from_secs(1) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                s => panic!("front-end {i} answered {s} {:?} after the stream was created", started.elapsed()),
+            }
+        }
+    }
+    // Revoked on the CLI: every front-end refuses it within a second.
+    let mut revoke = vec!["maint", "token", "late", "--revoke", id];
+    revoke.extend_from_slice(&pg);
+    l.ok(&revoke);
+    let revoked = std::time::Instant::now();
+    for (i, server) in servers.iter().enumerate() {
+        for attempt in 0u64.. {
+            // A fresh batch each time: one taken before the revocation reached this front-end is no duplicate.
+            let body = batch(&sample, 10_000_000 + attempt, &format!("r{i}a{attempt}")).encode_to_vec();
+            match rt.block_on(post_status(&client, &server.url, token, body)) {
+                401 => break,
+                200 if revoked.elapsed() < std::time::Duration::from_secs(1) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                s => panic!("front-end {i} answered {s} {:?} after the token was revoked", revoked.elapsed()),
+            }
+        }
+    }
+    let mut again = vec!["maint", "token", "late", "--revoke", id];
+    again.extend_from_slice(&pg);
+    assert!(l.fails(&again).contains("has no token"));
 }

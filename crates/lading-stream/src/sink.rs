@@ -6,7 +6,7 @@
 //! commands can take it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -55,15 +55,20 @@ pub enum IngestError {
 pub struct Sink<S: StreamStore> {
     store: S,
     keys: KeySource,
-    tokens: HashMap<[u8; 32], String>,
-    /// Each stream's settings, read once at start-up (events are parsed with its metadata).
-    configs: HashMap<String, Arc<StreamConfig>>,
+    catalog: RwLock<Arc<Catalog>>,
     writers: Arc<Mutex<Writers>>,
 }
 
-impl<S: StreamStore> Sink<S> {
-    /// Loads every stream's settings and token hashes.
-    pub async fn load(store: S, keys: KeySource) -> Result<Self, StreamError> {
+/// The streams and tokens a sink serves, replaced whole on reload.
+#[derive(Default)]
+struct Catalog {
+    tokens: HashMap<[u8; 32], String>,
+    /// Each stream's settings (events are parsed with its metadata).
+    configs: HashMap<String, Arc<StreamConfig>>,
+}
+
+impl Catalog {
+    async fn load<S: StreamStore>(store: &S) -> Result<Self, StreamError> {
         let mut tokens = HashMap::new();
         let mut configs = HashMap::new();
         for config in store.streams().await? {
@@ -72,7 +77,55 @@ impl<S: StreamStore> Sink<S> {
             }
             configs.insert(config.name.clone(), Arc::new(config));
         }
-        Ok(Self { store, keys, tokens, configs, writers: Arc::default() })
+        Ok(Self { tokens, configs })
+    }
+}
+
+impl<S: StreamStore> Sink<S> {
+    /// Loads every stream's settings and token hashes.
+    pub async fn load(store: S, keys: KeySource) -> Result<Self, StreamError> {
+        let catalog = Catalog::load(&store).await?;
+        Ok(Self { store, keys, catalog: RwLock::new(Arc::new(catalog)), writers: Arc::default() })
+    }
+
+    fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(&self.catalog.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Reads every stream's settings and tokens again: streams created and
+    /// tokens added or revoked since are served from now on.
+    pub async fn reload(&self) -> Result<(), StreamError> {
+        let catalog = Arc::new(Catalog::load(&self.store).await?);
+        *self.catalog.write().unwrap_or_else(std::sync::PoisonError::into_inner) = catalog;
+        Ok(())
+    }
+
+    /// Checks the store's [`changes`](StreamStore::changes) every `every`
+    /// and reloads when they changed, until the sink is dropped (a failed
+    /// check or reload is tried again at the next tick). Does nothing for a
+    /// store that tracks no changes.
+    pub fn watch(self: &Arc<Self>, every: Duration) {
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut seen = match weak.upgrade() {
+                Some(sink) => match sink.store.changes().await {
+                    Ok(None) => return,
+                    Ok(v) => v,
+                    Err(_) => None,
+                },
+                None => return,
+            };
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(sink) = weak.upgrade() else { return };
+                if let Ok(now) = sink.store.changes().await
+                    && now != seen
+                    && sink.reload().await.is_ok()
+                {
+                    seen = now;
+                }
+            }
+        });
     }
 
     /// The store.
@@ -83,17 +136,17 @@ impl<S: StreamStore> Sink<S> {
     /// The stream a token (by its SHA-256) may write to, with the stored
     /// hash to compare in constant time.
     pub fn stream_for(&self, token_hash: [u8; 32]) -> Option<(String, [u8; 32])> {
-        self.tokens.get(&token_hash).map(|s| (s.clone(), token_hash))
+        self.catalog().tokens.get(&token_hash).map(|s| (s.clone(), token_hash))
     }
 
     /// The settings of a stream this sink serves.
-    pub fn config(&self, stream: &str) -> Option<&Arc<StreamConfig>> {
-        self.configs.get(stream)
+    pub fn config(&self, stream: &str) -> Option<Arc<StreamConfig>> {
+        self.catalog().configs.get(stream).cloned()
     }
 
     /// The names of the streams this sink serves, sorted.
     pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.configs.keys().cloned().collect();
+        let mut names: Vec<String> = self.catalog().configs.keys().cloned().collect();
         names.sort();
         names
     }
@@ -111,11 +164,8 @@ impl<S: StreamStore> Sink<S> {
         stream: String,
         request: ExportLogsServiceRequest,
     ) -> Result<(u64, u64), IngestError> {
-        let config = self
-            .configs
-            .get(&stream)
-            .cloned()
-            .ok_or_else(|| IngestError::Unavailable(format!("stream {stream} is not loaded")))?;
+        let config =
+            self.config(&stream).ok_or_else(|| IngestError::Unavailable(format!("stream {stream} is not loaded")))?;
         let prepared = tokio::task::spawn_blocking(move || {
             lading_maint::prepare_all(lading_maint::otlp::events(&config.context(Utc::now()), 1, &request))
         })
@@ -155,7 +205,7 @@ impl<S: StreamStore> Sink<S> {
             },
             None => job,
         };
-        let config = self.configs.get(stream).cloned().ok_or_else(|| format!("stream {stream} is not loaded"))?;
+        let config = self.config(stream).ok_or_else(|| format!("stream {stream} is not loaded"))?;
         let (tx, rx) = std::sync::mpsc::sync_channel(WRITER_QUEUE);
         let generation = w.next_generation;
         w.next_generation += 1;

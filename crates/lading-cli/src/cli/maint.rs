@@ -50,6 +50,9 @@ pub(crate) struct MaintTokenArgs {
     /// Who the token is for.
     #[arg(long, default_value = "otlp")]
     pub(crate) label: String,
+    /// Revoke the token with this id instead of minting one (every `lading serve` stops taking it within a second).
+    #[arg(long, value_name = "ID", conflicts_with = "label")]
+    pub(crate) revoke: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

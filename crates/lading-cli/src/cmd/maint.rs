@@ -30,6 +30,9 @@ use crate::{fsio, output};
 
 /// Event index file of an embedded stream.
 pub(crate) use lading_store_sqlite::streams::INDEX_FILE;
+/// How often `lading serve` checks for streams created and tokens added
+/// or revoked by another front-end or the CLI.
+const WATCH_EVERY: Duration = Duration::from_millis(250);
 /// Largest file ingested at once (split larger ones; each file is one batch).
 const MAX_INGEST_BYTES: u64 = 256 << 20;
 
@@ -535,6 +538,18 @@ pub(crate) fn token(args: &crate::cli::MaintTokenArgs, json_out: bool) -> Result
     let rt = runtime()?;
     let streams = rt.block_on(Streams::open(&args.data))?;
     rt.block_on(async { on_streams!(&streams, s => s.config(&args.name).await) })?;
+    if let Some(id) = &args.revoke {
+        let revoked = rt.block_on(async { on_streams!(&streams, s => s.revoke_token(&args.name, id).await) })?;
+        if !revoked {
+            bail!("stream {} has no token {id:?}", args.name);
+        }
+        if json_out {
+            output::json_line(&json!({ "ok": true, "stream": args.name, "revoked": id }))?;
+        } else {
+            output::line(&format!("token {id} of stream {} revoked", args.name))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let minted = lading_server::mint(&args.name, lading_log::Scope::Submit, &args.label, Utc::now().timestamp())
         .map_err(|e| anyhow!("minting a token: {e}"))?;
     let record = StreamToken {
@@ -568,7 +583,10 @@ pub(crate) async fn served_streams(
     fn both<S: StreamStore>(
         sink: lading_stream::Sink<S>,
     ) -> (Arc<dyn lading_server::otlp::LogSink>, Arc<dyn lading_console::StreamBrowser>) {
-        let served = Arc::new(StreamSink { sink: Arc::new(sink) });
+        let sink = Arc::new(sink);
+        // Streams created and tokens revoked anywhere are served within a second.
+        sink.watch(WATCH_EVERY);
+        let served = Arc::new(StreamSink { sink });
         (Arc::clone(&served) as Arc<dyn lading_server::otlp::LogSink>, served as Arc<dyn lading_console::StreamBrowser>)
     }
     match deployment {
