@@ -33,7 +33,13 @@ CREATE INDEX IF NOT EXISTS lading_stream_events_time ON lading_stream_events (st
 CREATE TABLE IF NOT EXISTS lading_stream_holds (stream TEXT PRIMARY KEY, holds BYTEA NOT NULL);
 CREATE TABLE IF NOT EXISTS lading_stream_tokens (
     id TEXT PRIMARY KEY, stream TEXT NOT NULL, hash BYTEA NOT NULL UNIQUE, record BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS lading_stream_changes (id INT PRIMARY KEY CHECK (id = 0), version BIGINT NOT NULL);
+INSERT INTO lading_stream_changes (id, version) VALUES (0, 0) ON CONFLICT (id) DO NOTHING;
 ";
+
+/// Counts a change of streams or tokens (front-ends poll the count) and
+/// notifies `LISTEN lading_streams` listeners, in the caller's transaction.
+const BUMP: &str = "UPDATE lading_stream_changes SET version = version + 1 WHERE id = 0; NOTIFY lading_streams";
 
 /// How long an opener waits for another front-end to release the stream.
 pub const LOCK_WAIT: Duration = Duration::from_secs(5);
@@ -72,25 +78,23 @@ impl PostgresStreams {
         }
     }
 
-    /// Takes the stream's advisory lock on `client`, waiting up to [`LOCK_WAIT`].
+    /// Takes the stream's advisory lock on `client`, waiting up to
+    /// [`LOCK_WAIT`] in PostgreSQL's queue of waiters (first come, first
+    /// served, so front-ends take turns).
     async fn lock(client: &Object, name: &str) -> Result<(), StreamError> {
-        let deadline = std::time::Instant::now() + LOCK_WAIT;
-        loop {
-            let got: bool = client
-                .query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&log_name(name)])
-                .await
-                .map_err(pg)?
-                .get(0);
-            if got {
-                return Ok(());
-            }
-            if std::time::Instant::now() >= deadline {
-                return Err(StreamError::Busy(format!(
+        let ms = i64::try_from(LOCK_WAIT.as_millis()).unwrap_or(i64::MAX);
+        client.execute(&format!("SET lock_timeout = {ms}"), &[]).await.map_err(pg)?;
+        let locked = client.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&log_name(name)]).await;
+        client.execute("RESET lock_timeout", &[]).await.map_err(pg)?;
+        match locked {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                Err(StreamError::Busy(format!(
                     "another front-end has been writing to stream {name} for {} s; retry, or send its events there",
                     LOCK_WAIT.as_secs()
-                )));
+                )))
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err(e) => Err(pg(e)),
         }
     }
 
@@ -157,6 +161,7 @@ impl StreamStore for PostgresStreams {
                 place: format!("the PostgreSQL deployment (log {} exists)", log_name(&config.name)),
             });
         }
+        tx.batch_execute(BUMP).await.map_err(pg)?;
         tx.commit().await.map_err(pg)?;
         // An empty log: its first checkpoint, signed.
         let store = PostgresStore::new(self.pool.clone(), &log_name(&config.name));
@@ -262,19 +267,47 @@ impl StreamStore for PostgresStreams {
             .collect()
     }
 
+    fn shared(&self) -> bool {
+        true
+    }
+
     async fn add_token(&self, name: &str, token: StreamToken) -> Result<(), StreamError> {
         self.config(name).await?;
         let hash = token.hash()?.to_vec();
         let record = lading_stream::tokens_to_bytes(std::slice::from_ref(&token));
-        self.client()
-            .await?
-            .execute(
-                "INSERT INTO lading_stream_tokens (id, stream, hash, record) VALUES ($1, $2, $3, $4)",
-                &[&token.id, &name, &hash, &record],
-            )
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        tx.execute(
+            "INSERT INTO lading_stream_tokens (id, stream, hash, record) VALUES ($1, $2, $3, $4)",
+            &[&token.id, &name, &hash, &record],
+        )
+        .await
+        .map_err(pg)?;
+        tx.batch_execute(BUMP).await.map_err(pg)?;
+        tx.commit().await.map_err(pg)
+    }
+
+    async fn revoke_token(&self, name: &str, id: &str) -> Result<bool, StreamError> {
+        self.config(name).await?;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        let deleted = tx
+            .execute("DELETE FROM lading_stream_tokens WHERE stream = $1 AND id = $2", &[&name, &id])
             .await
             .map_err(pg)?;
-        Ok(())
+        tx.batch_execute(BUMP).await.map_err(pg)?;
+        tx.commit().await.map_err(pg)?;
+        Ok(deleted > 0)
+    }
+
+    async fn changes(&self) -> Result<Option<i64>, StreamError> {
+        let row = self
+            .client()
+            .await?
+            .query_one("SELECT version FROM lading_stream_changes WHERE id = 0", &[])
+            .await
+            .map_err(pg)?;
+        Ok(Some(row.get(0)))
     }
 }
 

@@ -286,6 +286,42 @@ impl StreamStore for SqliteStreams {
         tokens.push(token);
         write_file(&dir.join(TOKENS_FILE), &tokens_to_bytes(&tokens), 0o600, true)
     }
+
+    async fn revoke_token(&self, name: &str, id: &str) -> Result<bool, StreamError> {
+        let dir = self.dir(name)?;
+        Self::read_config(&dir)?;
+        let _lock = lock(&dir)?;
+        let mut tokens = Self::read_tokens(&dir)?;
+        let before = tokens.len();
+        tokens.retain(|t| t.id != id);
+        if tokens.len() == before {
+            return Ok(false);
+        }
+        write_file(&dir.join(TOKENS_FILE), &tokens_to_bytes(&tokens), 0o600, true)?;
+        Ok(true)
+    }
+
+    /// The names of the stream directories and the modification times and
+    /// sizes of their settings and token files, hashed: a CLI that creates
+    /// a stream or mints or revokes a token changes it.
+    async fn changes(&self) -> Result<Option<i64>, StreamError> {
+        use std::hash::{Hash as _, Hasher as _};
+        let root = self.data.join("streams");
+        let mut seen = Vec::new();
+        if let Ok(entries) = fs::read_dir(&root) {
+            for entry in entries.flatten() {
+                let dir = entry.path();
+                for file in [CONFIG_FILE, TOKENS_FILE] {
+                    let meta = fs::metadata(dir.join(file)).ok();
+                    seen.push((dir.clone(), file, meta.and_then(|m| Some((m.modified().ok()?, m.len())))));
+                }
+            }
+        }
+        seen.sort();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        seen.hash(&mut h);
+        Ok(Some(i64::from_ne_bytes(h.finish().to_ne_bytes())))
+    }
 }
 
 /// An embedded stream open for writing: its lock, log and event index.

@@ -6,7 +6,7 @@
 //! commands can take it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -55,15 +55,20 @@ pub enum IngestError {
 pub struct Sink<S: StreamStore> {
     store: S,
     keys: KeySource,
-    tokens: HashMap<[u8; 32], String>,
-    /// Each stream's settings, read once at start-up (events are parsed with its metadata).
-    configs: HashMap<String, Arc<StreamConfig>>,
+    catalog: RwLock<Arc<Catalog>>,
     writers: Arc<Mutex<Writers>>,
 }
 
-impl<S: StreamStore> Sink<S> {
-    /// Loads every stream's settings and token hashes.
-    pub async fn load(store: S, keys: KeySource) -> Result<Self, StreamError> {
+/// The streams and tokens a sink serves, replaced whole on reload.
+#[derive(Default)]
+struct Catalog {
+    tokens: HashMap<[u8; 32], String>,
+    /// Each stream's settings (events are parsed with its metadata).
+    configs: HashMap<String, Arc<StreamConfig>>,
+}
+
+impl Catalog {
+    async fn load<S: StreamStore>(store: &S) -> Result<Self, StreamError> {
         let mut tokens = HashMap::new();
         let mut configs = HashMap::new();
         for config in store.streams().await? {
@@ -72,7 +77,55 @@ impl<S: StreamStore> Sink<S> {
             }
             configs.insert(config.name.clone(), Arc::new(config));
         }
-        Ok(Self { store, keys, tokens, configs, writers: Arc::default() })
+        Ok(Self { tokens, configs })
+    }
+}
+
+impl<S: StreamStore> Sink<S> {
+    /// Loads every stream's settings and token hashes.
+    pub async fn load(store: S, keys: KeySource) -> Result<Self, StreamError> {
+        let catalog = Catalog::load(&store).await?;
+        Ok(Self { store, keys, catalog: RwLock::new(Arc::new(catalog)), writers: Arc::default() })
+    }
+
+    fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(&self.catalog.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Reads every stream's settings and tokens again: streams created and
+    /// tokens added or revoked since are served from now on.
+    pub async fn reload(&self) -> Result<(), StreamError> {
+        let catalog = Arc::new(Catalog::load(&self.store).await?);
+        *self.catalog.write().unwrap_or_else(std::sync::PoisonError::into_inner) = catalog;
+        Ok(())
+    }
+
+    /// Checks the store's [`changes`](StreamStore::changes) every `every`
+    /// and reloads when they changed, until the sink is dropped (a failed
+    /// check or reload is tried again at the next tick). Does nothing for a
+    /// store that tracks no changes.
+    pub fn watch(self: &Arc<Self>, every: Duration) {
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut seen = match weak.upgrade() {
+                Some(sink) => match sink.store.changes().await {
+                    Ok(None) => return,
+                    Ok(v) => v,
+                    Err(_) => None,
+                },
+                None => return,
+            };
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(sink) = weak.upgrade() else { return };
+                if let Ok(now) = sink.store.changes().await
+                    && now != seen
+                    && sink.reload().await.is_ok()
+                {
+                    seen = now;
+                }
+            }
+        });
     }
 
     /// The store.
@@ -83,17 +136,17 @@ impl<S: StreamStore> Sink<S> {
     /// The stream a token (by its SHA-256) may write to, with the stored
     /// hash to compare in constant time.
     pub fn stream_for(&self, token_hash: [u8; 32]) -> Option<(String, [u8; 32])> {
-        self.tokens.get(&token_hash).map(|s| (s.clone(), token_hash))
+        self.catalog().tokens.get(&token_hash).map(|s| (s.clone(), token_hash))
     }
 
     /// The settings of a stream this sink serves.
-    pub fn config(&self, stream: &str) -> Option<&Arc<StreamConfig>> {
-        self.configs.get(stream)
+    pub fn config(&self, stream: &str) -> Option<Arc<StreamConfig>> {
+        self.catalog().configs.get(stream).cloned()
     }
 
     /// The names of the streams this sink serves, sorted.
     pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.configs.keys().cloned().collect();
+        let mut names: Vec<String> = self.catalog().configs.keys().cloned().collect();
         names.sort();
         names
     }
@@ -111,11 +164,8 @@ impl<S: StreamStore> Sink<S> {
         stream: String,
         request: ExportLogsServiceRequest,
     ) -> Result<(u64, u64), IngestError> {
-        let config = self
-            .configs
-            .get(&stream)
-            .cloned()
-            .ok_or_else(|| IngestError::Unavailable(format!("stream {stream} is not loaded")))?;
+        let config =
+            self.config(&stream).ok_or_else(|| IngestError::Unavailable(format!("stream {stream} is not loaded")))?;
         let prepared = tokio::task::spawn_blocking(move || {
             lading_maint::prepare_all(lading_maint::otlp::events(&config.context(Utc::now()), 1, &request))
         })
@@ -155,7 +205,7 @@ impl<S: StreamStore> Sink<S> {
             },
             None => job,
         };
-        let config = self.configs.get(stream).cloned().ok_or_else(|| format!("stream {stream} is not loaded"))?;
+        let config = self.config(stream).ok_or_else(|| format!("stream {stream} is not loaded"))?;
         let (tx, rx) = std::sync::mpsc::sync_channel(WRITER_QUEUE);
         let generation = w.next_generation;
         w.next_generation += 1;
@@ -171,7 +221,9 @@ impl<S: StreamStore> Sink<S> {
     }
 }
 
-/// A stream's writer thread: open, apply queued jobs in groups, close when idle.
+/// A stream's writer thread: open, apply queued jobs in groups, close when
+/// idle (or, on a shared store, after each group, so that writers on other
+/// front-ends take turns).
 fn run_writer<S: StreamStore>(
     store: &S,
     keys: &KeySource,
@@ -187,27 +239,24 @@ fn run_writer<S: StreamStore>(
             w.running.remove(stream);
         }
     };
-    let opened = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| StreamError::Unavailable(format!("starting the writer's runtime: {e}")))
-        .and_then(|rt| {
-            let key = keys(stream)?;
-            let writer = rt.block_on(StreamWriter::open(store, config.clone(), &key))?;
-            Ok((rt, writer))
-        });
-    let (rt, mut writer) = match opened {
-        Ok(x) => x,
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
         Err(e) => {
             retire();
-            let why = format!("stream {stream}: {}", lading_log::error_chain(&e));
             while let Ok((_, reply)) = rx.try_recv() {
-                let _ = reply.send(Err(why.clone()));
+                let _ = reply.send(Err(format!("stream {stream}: starting the writer's runtime: {e}")));
             }
             return;
         }
     };
+    let open = || {
+        rt.block_on(async {
+            let key = keys(stream)?;
+            StreamWriter::open(store, config.clone(), &key).await
+        })
+        .map_err(|e| format!("stream {stream}: {}", lading_log::error_chain(&e)))
+    };
+    let mut writer = None;
     let mut failed: Option<String> = None;
     loop {
         let first = match rx.recv_timeout(WRITER_IDLE) {
@@ -233,9 +282,25 @@ fn run_writer<S: StreamStore>(
             }
         }
         let (batches, replies): (Vec<_>, Vec<_>) = group.into_iter().map(|(p, r)| ((p, false), r)).unzip();
-        let result = match &failed {
-            Some(why) => Err(why.clone()),
-            None => rt.block_on(writer.apply(batches)).map_err(|e| lading_log::error_chain(&e)),
+        if failed.is_none() && writer.is_none() {
+            match open() {
+                Ok(w) => writer = Some(w),
+                Err(why) => {
+                    // Nothing was written: the next request tries again.
+                    for reply in replies {
+                        let _ = reply.send(Err(why.clone()));
+                    }
+                    retire();
+                    break;
+                }
+            }
+        }
+        let result = match (&failed, writer.as_mut()) {
+            (Some(why), _) => Err(why.clone()),
+            (None, Some(w)) => {
+                rt.block_on(w.apply(batches)).map_err(|e| format!("stream {stream}: {}", lading_log::error_chain(&e)))
+            }
+            (None, None) => Err(format!("stream {stream}: not open")),
         };
         match result {
             Ok(applied) => {
@@ -243,9 +308,8 @@ fn run_writer<S: StreamStore>(
                     let _ = reply.send(Ok(a));
                 }
             }
-            Err(e) => {
+            Err(why) => {
                 // The log refuses appends after a failed commit; so does this writer.
-                let why = if failed.is_some() { e } else { format!("stream {stream}: {e}") };
                 failed = Some(why.clone());
                 retire();
                 for reply in replies {
@@ -253,7 +317,14 @@ fn run_writer<S: StreamStore>(
                 }
             }
         }
+        if store.shared()
+            && let Some(w) = writer.take()
+        {
+            // Nothing is lost by a failed close: every reply was sent after its commit.
+            let _ = rt.block_on(w.close());
+        }
     }
-    // Nothing is lost by a failed close: every reply was sent after its commit.
-    let _ = rt.block_on(writer.close());
+    if let Some(w) = writer {
+        let _ = rt.block_on(w.close());
+    }
 }

@@ -64,6 +64,21 @@ pub trait StreamStore: Clone + Send + Sync + 'static {
     fn tokens(&self, name: &str) -> impl Future<Output = Result<Vec<StreamToken>, StreamError>> + Send;
     /// Adds a token.
     fn add_token(&self, name: &str, token: StreamToken) -> impl Future<Output = Result<(), StreamError>> + Send;
+    /// Removes token `id` of the stream; returns whether there was one.
+    fn revoke_token(&self, name: &str, id: &str) -> impl Future<Output = Result<bool, StreamError>> + Send;
+    /// A value that changes whenever any process creates a stream or adds
+    /// or revokes a token, so a server can reload its streams and tokens
+    /// (see [`Sink::watch`](crate::Sink::watch)); `None` when the backend
+    /// does not track changes.
+    fn changes(&self) -> impl Future<Output = Result<Option<i64>, StreamError>> + Send {
+        async { Ok(None) }
+    }
+    /// Whether several processes write this deployment's streams (front-ends
+    /// on one database): a [`Sink`](crate::Sink)'s writer then gives the
+    /// stream up after each commit, so writers on other front-ends take turns.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// A stream open for writing: its log and its event index. Dropping it

@@ -22,6 +22,23 @@ pub(crate) enum MaintCommand {
     Retention(MaintRetentionArgs),
     /// Mint a token for OTLP/HTTP ingestion into the stream (`POST /v1/logs` on `lading serve`).
     Token(MaintTokenArgs),
+    /// Copy an embedded stream into PostgreSQL and prove the two logs' roots equal (resumable).
+    Migrate(MaintMigrateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MaintMigrateArgs {
+    /// The stream.
+    pub(crate) name: String,
+    /// The data directory holding the embedded stream (streams/NAME).
+    #[arg(long)]
+    pub(crate) from_data: PathBuf,
+    /// PostgreSQL connection URL to copy it to.
+    #[arg(long)]
+    pub(crate) to_postgres: String,
+    /// The PostgreSQL deployment's key directory (the stream's key is copied to streams/NAME.key).
+    #[arg(long)]
+    pub(crate) keys: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -33,6 +50,9 @@ pub(crate) struct MaintTokenArgs {
     /// Who the token is for.
     #[arg(long, default_value = "otlp")]
     pub(crate) label: String,
+    /// Revoke the token with this id instead of minting one (every `lading serve` stops taking it within a second).
+    #[arg(long, value_name = "ID", conflicts_with = "label")]
+    pub(crate) revoke: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,9 +126,15 @@ pub(crate) enum StreamCommand {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct MaintDataArgs {
-    /// The data directory holding streams/NAME.
-    #[arg(long, default_value = "lading-data")]
+    /// The data directory holding streams/NAME (embedded store).
+    #[arg(long, default_value = "lading-data", conflicts_with = "postgres")]
     pub(crate) data: PathBuf,
+    /// PostgreSQL connection URL (server store), e.g. postgres://lading@127.0.0.1/lading.
+    #[arg(long)]
+    pub(crate) postgres: Option<String>,
+    /// With --postgres: the directory holding the private keys (streams/NAME.key).
+    #[arg(long, requires = "postgres")]
+    pub(crate) keys: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

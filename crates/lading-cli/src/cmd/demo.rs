@@ -107,7 +107,7 @@ fn maint_journey(dir: &Path) -> Result<Vec<String>> {
     generate_to(Algorithm::Ed25519, &key, true)?;
     let args = StreamCreateArgs {
         name: "fleet-example-de".into(),
-        data: MaintDataArgs { data: dir.join("maint") },
+        data: MaintDataArgs { data: dir.join("maint"), postgres: None, keys: None },
         key: key_paths(&key).0,
         origin: None,
         provider: "Suzhou Example Cloud Operations Co., Ltd.".into(),

@@ -15,10 +15,11 @@ use lading_log::BatchConfig;
 use lading_maint::{Format, Outcome, Verification};
 use lading_model::meta::{Classification, Provider};
 use lading_model::{Kind, bundle::MAX_PACKAGE_BYTES};
+use lading_store_postgres::PostgresStreams;
 use lading_store_sqlite::SqliteStreams;
 use lading_store_sqlite::streams::KEY_FILE;
 use lading_stream::ops::{self, Bound, PageQuery};
-use lading_stream::{Hold, MIN_RETENTION_DAYS, NewStream, StreamConfig, StreamToken};
+use lading_stream::{Hold, MIN_RETENTION_DAYS, NewStream, StreamConfig, StreamStore, StreamToken};
 use serde_json::json;
 
 use crate::cli::{
@@ -29,11 +30,13 @@ use crate::{fsio, output};
 
 /// Event index file of an embedded stream.
 pub(crate) use lading_store_sqlite::streams::INDEX_FILE;
+/// How often `lading serve` checks for streams created and tokens added
+/// or revoked by another front-end or the CLI.
+const WATCH_EVERY: Duration = Duration::from_millis(250);
 /// Largest file ingested at once (split larger ones; each file is one batch).
 const MAX_INGEST_BYTES: u64 = 256 << 20;
 
-/// The embedded streams under `data` and the stream `name`'s signing key
-/// (its log key, beside the log).
+/// The embedded streams under `data` and the directory of stream `name`.
 fn embedded(data: &Path, name: &str) -> Result<(SqliteStreams, PathBuf)> {
     let streams = SqliteStreams::new(data);
     let dir = streams.dir(name)?;
@@ -60,11 +63,100 @@ fn config_and_key(
     name: &str,
 ) -> Result<(StreamConfig, lading_crypto::SigningKey)> {
     let rt = runtime()?;
-    let config = rt.block_on(lading_stream::StreamStore::config(streams, name))?;
+    let config = rt.block_on(streams.config(name))?;
     Ok((config, stream_key(dir)?))
 }
 
+/// Where a deployment keeps its streams' private keys: beside each
+/// embedded stream's log, or `KEYS/streams/NAME.key` for PostgreSQL (never
+/// in the database).
+#[derive(Clone)]
+enum KeyDir {
+    Embedded(SqliteStreams),
+    Dir(PathBuf),
+}
+
+impl KeyDir {
+    fn path(&self, name: &str) -> Result<PathBuf> {
+        Ok(match self {
+            KeyDir::Embedded(s) => s.dir(name)?.join(KEY_FILE),
+            KeyDir::Dir(keys) => {
+                lading_stream::check_name(name)?;
+                keys.join("streams").join(format!("{name}.key"))
+            }
+        })
+    }
+
+    /// A key source for the server's writers.
+    fn source(&self) -> lading_stream::KeySource {
+        let keys = self.clone();
+        Arc::new(move |name: &str| {
+            keys.path(name)
+                .and_then(|p| fsio::read_private_key(&p))
+                .map_err(|e| lading_stream::StreamError::Unavailable(format!("{e:#}")))
+        })
+    }
+}
+
+/// The streams a `lading maint` command works on: `--data DIR` or
+/// `--postgres URL --keys DIR`.
+enum Streams {
+    Embedded(SqliteStreams),
+    Postgres(PostgresStreams, PathBuf),
+}
+
+/// `$body` with `$s` bound to the backend of `$streams` (generic code, once per backend).
+macro_rules! on_streams {
+    ($streams:expr, $s:ident => $body:expr) => {
+        match $streams {
+            Streams::Embedded($s) => $body,
+            Streams::Postgres($s, _) => $body,
+        }
+    };
+}
+
+impl Streams {
+    async fn open(args: &crate::cli::MaintDataArgs) -> Result<Self> {
+        match (&args.postgres, &args.keys) {
+            (None, _) => Ok(Streams::Embedded(SqliteStreams::new(&args.data))),
+            (Some(url), Some(keys)) => {
+                let pool = lading_store_postgres::connect(url).await.context("connecting to PostgreSQL")?;
+                Ok(Streams::Postgres(PostgresStreams::new(pool), keys.clone()))
+            }
+            (Some(_), None) => bail!("--postgres needs --keys DIR for the streams' private keys"),
+        }
+    }
+
+    fn keys(&self) -> KeyDir {
+        match self {
+            Streams::Embedded(s) => KeyDir::Embedded(s.clone()),
+            Streams::Postgres(_, keys) => KeyDir::Dir(keys.clone()),
+        }
+    }
+
+    /// The stream's settings and signing key (the settings first, so a
+    /// missing stream is reported as such before its key is looked for).
+    async fn config_and_key(&self, name: &str) -> Result<(StreamConfig, lading_crypto::SigningKey)> {
+        let config = on_streams!(self, s => s.config(name).await)?;
+        Ok((config, fsio::read_private_key(&self.keys().path(name)?)?))
+    }
+}
+
 pub(crate) fn stream_create(args: &StreamCreateArgs, json_out: bool) -> Result<ExitCode> {
+    if let (Some(url), Some(keys)) = (&args.data.postgres, &args.data.keys) {
+        let (origin, vkey) = runtime()?.block_on(create_postgres_stream(args, url, keys))?;
+        if json_out {
+            output::json_line(
+                &json!({ "ok": true, "stream": args.name, "postgres": true, "origin": origin, "vkey": vkey }),
+            )?;
+        } else {
+            output::line(&vkey)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.data.postgres.is_some() {
+        bail!("--postgres needs --keys DIR for the streams' private keys");
+    }
     let (dir, origin, vkey) = create_stream(args)?;
     if json_out {
         output::json_line(&json!({ "ok": true, "stream": args.name, "dir": dir, "origin": origin, "vkey": vkey }))?;
@@ -74,12 +166,8 @@ pub(crate) fn stream_create(args: &StreamCreateArgs, json_out: bool) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-/// Creates a stream; returns its directory, origin and vkey.
-pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String, String)> {
-    let (streams, dir) = embedded(&args.data.data, &args.name)?;
-    if dir.exists() {
-        bail!("stream {} already exists in {}", args.name, dir.display());
-    }
+/// The settings of the stream `args` describes.
+fn new_config(args: &StreamCreateArgs) -> Result<StreamConfig> {
     let new = NewStream {
         name: args.name.clone(),
         origin: args.origin.clone(),
@@ -94,10 +182,41 @@ pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String,
         clock_tolerance_ms: args.clock_tolerance_ms,
         retention_days: args.retention_days,
     };
-    let config = StreamConfig::new(new, uuid::Uuid::new_v4(), Utc::now())?;
+    Ok(StreamConfig::new(new, uuid::Uuid::new_v4(), Utc::now())?)
+}
+
+/// Creates an embedded stream; returns its directory, origin and vkey.
+pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String, String)> {
+    let (streams, dir) = embedded(&args.data.data, &args.name)?;
+    if dir.exists() {
+        bail!("stream {} already exists in {}", args.name, dir.display());
+    }
+    let config = new_config(args)?;
     let key = fsio::read_private_key(&args.key)?;
     let vkey = runtime()?.block_on(ops::create(&streams, &config, &key))?;
     Ok((dir, config.origin, vkey))
+}
+
+/// Creates a stream on PostgreSQL, its key copied to `KEYS/streams/NAME.key`
+/// first (and removed again when the stream cannot be created); returns
+/// its origin and vkey.
+async fn create_postgres_stream(args: &StreamCreateArgs, url: &str, keys: &Path) -> Result<(String, String)> {
+    let config = new_config(args)?;
+    let key = fsio::read_private_key(&args.key)?;
+    let pool = lading_store_postgres::connect(url).await.context("connecting to PostgreSQL")?;
+    let streams = PostgresStreams::new(pool);
+    let path = KeyDir::Dir(keys.to_owned()).path(&args.name)?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    fsio::write_new(&path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+    match ops::create(&streams, &config, &key).await {
+        Ok(vkey) => Ok((config.origin, vkey)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            Err(e.into())
+        }
+    }
 }
 
 /// The text of an ingested file, or an error naming the line that is not UTF-8.
@@ -110,14 +229,21 @@ fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
 }
 
 pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode> {
-    let (_, dir) = embedded(&args.data.data, &args.name)?;
+    lading_stream::check_name(&args.name)?;
     let text = utf8_text(&args.file, fsio::read_limited(&args.file, MAX_INGEST_BYTES)?)?;
     let format = match args.format {
         EventFormatArg::Jsonl => Format::Jsonl,
         EventFormatArg::Syslog => Format::Syslog,
         EventFormatArg::OtlpJson => Format::OtlpJson,
     };
-    let (outcome, appended, first) = ingest_text(&dir, format, text, args.per_line)?;
+    let (outcome, appended, first) = runtime()?.block_on(async {
+        let streams = Streams::open(&args.data).await?;
+        let (_, key) = streams.config_and_key(&args.name).await?;
+        let produce = move |ctx: &lading_maint::Context| lading_maint::prepare(format, ctx, &text);
+        Ok::<_, anyhow::Error>(on_streams!(&streams, s => {
+            ops::ingest(s, &args.name, &key, args.per_line, Utc::now(), produce).await?
+        }))
+    })?;
     report_ingest(args, &outcome, appended, first, json_out)
 }
 
@@ -188,8 +314,15 @@ fn bound(arg: &str, flag: &str) -> Result<Bound> {
 }
 
 pub(crate) fn export(args: &MaintExportArgs, json_out: bool) -> Result<ExitCode> {
-    let (_, dir) = embedded(&args.data.data, &args.name)?;
-    let (segment, bytes) = export_segment(&dir, args.from.as_deref(), args.to.as_deref())?;
+    lading_stream::check_name(&args.name)?;
+    let (segment, bytes) = runtime()?.block_on(async {
+        let streams = Streams::open(&args.data).await?;
+        let (_, key) = streams.config_and_key(&args.name).await?;
+        let from = args.from.as_deref().map(|a| bound(a, "--from")).transpose()?;
+        let to = args.to.as_deref().map(|a| bound(a, "--to")).transpose()?;
+        let (id, now) = (uuid::Uuid::new_v4(), Utc::now());
+        Ok::<_, anyhow::Error>(on_streams!(&streams, s => ops::export(s, &args.name, &key, from, to, id, now).await?))
+    })?;
     fsio::write_output(&args.out, &bytes)?;
     if json_out {
         output::json_line(&json!({
@@ -304,7 +437,7 @@ fn hold_json(h: &Hold) -> serde_json::Value {
 }
 
 pub(crate) fn hold_add(args: &crate::cli::HoldAddArgs, json_out: bool) -> Result<ExitCode> {
-    let (streams, _) = embedded(&args.data.data, &args.name)?;
+    lading_stream::check_name(&args.name)?;
     let hold = Hold {
         id: args.id.clone(),
         from: args.from,
@@ -314,9 +447,12 @@ pub(crate) fn hold_add(args: &crate::cli::HoldAddArgs, json_out: bool) -> Result
         released_at: None,
     };
     let (name, placed) = (args.name.clone(), hold.clone());
-    runtime()?.block_on(lading_stream::StreamStore::update_holds(&streams, &args.name, move |holds| {
-        holds.place(&name, placed)
-    }))?;
+    runtime()?.block_on(async {
+        let streams = Streams::open(&args.data).await?;
+        let change = move |holds: &mut lading_stream::Holds| holds.place(&name, placed);
+        on_streams!(&streams, s => s.update_holds(&args.name, change).await?);
+        Ok::<_, anyhow::Error>(())
+    })?;
     if json_out {
         output::json_line(&json!({ "ok": true, "hold": hold_json(&hold) }))?;
     } else {
@@ -327,12 +463,13 @@ pub(crate) fn hold_add(args: &crate::cli::HoldAddArgs, json_out: bool) -> Result
 }
 
 pub(crate) fn hold_release(args: &crate::cli::HoldReleaseArgs, json_out: bool) -> Result<ExitCode> {
-    let (streams, _) = embedded(&args.data.data, &args.name)?;
+    lading_stream::check_name(&args.name)?;
     let (name, id) = (args.name.clone(), args.id.clone());
-    let released =
-        runtime()?.block_on(lading_stream::StreamStore::update_holds(&streams, &args.name, move |holds| {
-            holds.release(&name, &id, Utc::now())
-        }))?;
+    let released = runtime()?.block_on(async {
+        let streams = Streams::open(&args.data).await?;
+        let change = move |holds: &mut lading_stream::Holds| holds.release(&name, &id, Utc::now());
+        Ok::<_, anyhow::Error>(on_streams!(&streams, s => s.update_holds(&args.name, change).await?))
+    })?;
     if json_out {
         output::json_line(&json!({ "ok": true, "hold": hold_json(&released) }))?;
     } else {
@@ -342,8 +479,11 @@ pub(crate) fn hold_release(args: &crate::cli::HoldReleaseArgs, json_out: bool) -
 }
 
 pub(crate) fn hold_list(args: &crate::cli::HoldListArgs, json_out: bool) -> Result<ExitCode> {
-    let (streams, _) = embedded(&args.data.data, &args.name)?;
-    let holds = runtime()?.block_on(lading_stream::StreamStore::holds(&streams, &args.name))?;
+    lading_stream::check_name(&args.name)?;
+    let holds = runtime()?.block_on(async {
+        let streams = Streams::open(&args.data).await?;
+        Ok::<_, anyhow::Error>(on_streams!(&streams, s => s.holds(&args.name).await?))
+    })?;
     if json_out {
         output::json_line(&json!({ "ok": true, "holds": holds.holds.iter().map(hold_json).collect::<Vec<_>>() }))?;
     } else {
@@ -357,13 +497,17 @@ pub(crate) fn hold_list(args: &crate::cli::HoldListArgs, json_out: bool) -> Resu
 }
 
 pub(crate) fn retention(args: &MaintRetentionArgs, json_out: bool) -> Result<ExitCode> {
-    let (streams, dir) = embedded(&args.data.data, &args.name)?;
-    let (config, key) = config_and_key(&streams, &dir, &args.name)?;
-    let now = match &args.now {
-        Some(t) => DateTime::parse_from_rfc3339(t).with_context(|| format!("--now {t:?}"))?.with_timezone(&Utc),
-        None => Utc::now(),
-    };
-    let (cutoff, report) = runtime()?.block_on(ops::retention(&streams, &args.name, &key, now, args.prune))?;
+    lading_stream::check_name(&args.name)?;
+    let (config, cutoff, report) = runtime()?.block_on(async {
+        let streams = Streams::open(&args.data).await?;
+        let (config, key) = streams.config_and_key(&args.name).await?;
+        let now = match &args.now {
+            Some(t) => DateTime::parse_from_rfc3339(t).with_context(|| format!("--now {t:?}"))?.with_timezone(&Utc),
+            None => Utc::now(),
+        };
+        let (cutoff, report) = on_streams!(&streams, s => ops::retention(s, &args.name, &key, now, args.prune).await?);
+        Ok::<_, anyhow::Error>((config, cutoff, report))
+    })?;
     if json_out {
         let mut v = serde_json::to_value(&report)?;
         v["ok"] = json!(true);
@@ -390,9 +534,22 @@ pub(crate) fn retention(args: &MaintRetentionArgs, json_out: bool) -> Result<Exi
 }
 
 pub(crate) fn token(args: &crate::cli::MaintTokenArgs, json_out: bool) -> Result<ExitCode> {
-    let (streams, _) = embedded(&args.data.data, &args.name)?;
+    lading_stream::check_name(&args.name)?;
     let rt = runtime()?;
-    rt.block_on(lading_stream::StreamStore::config(&streams, &args.name))?;
+    let streams = rt.block_on(Streams::open(&args.data))?;
+    rt.block_on(async { on_streams!(&streams, s => s.config(&args.name).await) })?;
+    if let Some(id) = &args.revoke {
+        let revoked = rt.block_on(async { on_streams!(&streams, s => s.revoke_token(&args.name, id).await) })?;
+        if !revoked {
+            bail!("stream {} has no token {id:?}", args.name);
+        }
+        if json_out {
+            output::json_line(&json!({ "ok": true, "stream": args.name, "revoked": id }))?;
+        } else {
+            output::line(&format!("token {id} of stream {} revoked", args.name))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let minted = lading_server::mint(&args.name, lading_log::Scope::Submit, &args.label, Utc::now().timestamp())
         .map_err(|e| anyhow!("minting a token: {e}"))?;
     let record = StreamToken {
@@ -401,7 +558,7 @@ pub(crate) fn token(args: &crate::cli::MaintTokenArgs, json_out: bool) -> Result
         label: args.label.clone(),
         created_at: Utc::now(),
     };
-    rt.block_on(lading_stream::StreamStore::add_token(&streams, &args.name, record))?;
+    rt.block_on(async { on_streams!(&streams, s => s.add_token(&args.name, record).await) })?;
     if json_out {
         output::json_line(&json!({ "ok": true, "stream": args.name, "id": minted.record.id, "token": minted.token }))?;
     } else {
@@ -410,32 +567,45 @@ pub(crate) fn token(args: &crate::cli::MaintTokenArgs, json_out: bool) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-/// The embedded deployment's maintenance streams as `lading serve` serves
-/// them: the OTLP sink and the console's stream pages, over `lading-stream`'s
+/// A deployment's maintenance streams as `lading serve` serves them: the
+/// OTLP sink and the console's stream pages, over `lading-stream`'s
 /// [`Sink`](lading_stream::Sink).
-pub(crate) struct StreamSink {
-    sink: Arc<lading_stream::Sink<SqliteStreams>>,
+pub(crate) struct StreamSink<S: StreamStore> {
+    sink: Arc<lading_stream::Sink<S>>,
 }
 
-impl StreamSink {
-    /// Loads every stream's settings and token hashes under `data/streams`;
-    /// `None` when there is no `streams` directory.
-    pub(crate) async fn load(data: &Path) -> Result<Option<Self>> {
-        if !data.join("streams").is_dir() {
-            return Ok(None);
+/// The streams `lading serve` serves: the embedded ones under `DATA/streams`
+/// (none when there is no such directory), or every stream of the
+/// PostgreSQL deployment; as the OTLP sink and the console's browser.
+pub(crate) async fn served_streams(
+    deployment: &crate::backend::Deployment,
+) -> Result<Option<(Arc<dyn lading_server::otlp::LogSink>, Arc<dyn lading_console::StreamBrowser>)>> {
+    fn both<S: StreamStore>(
+        sink: lading_stream::Sink<S>,
+    ) -> (Arc<dyn lading_server::otlp::LogSink>, Arc<dyn lading_console::StreamBrowser>) {
+        let sink = Arc::new(sink);
+        // Streams created and tokens revoked anywhere are served within a second.
+        sink.watch(WATCH_EVERY);
+        let served = Arc::new(StreamSink { sink });
+        (Arc::clone(&served) as Arc<dyn lading_server::otlp::LogSink>, served as Arc<dyn lading_console::StreamBrowser>)
+    }
+    match deployment {
+        crate::backend::Deployment::Embedded { data } => {
+            if !data.join("streams").is_dir() {
+                return Ok(None);
+            }
+            let streams = SqliteStreams::new(data);
+            let keys = KeyDir::Embedded(streams.clone()).source();
+            Ok(Some(both(lading_stream::Sink::load(streams, keys).await?)))
         }
-        let streams = SqliteStreams::new(data);
-        let keys_of = streams.clone();
-        let keys: lading_stream::KeySource = Arc::new(move |name: &str| {
-            let dir = keys_of.dir(name)?;
-            stream_key(&dir).map_err(|e| lading_stream::StreamError::Unavailable(format!("{e:#}")))
-        });
-        let sink = lading_stream::Sink::load(streams, keys).await?;
-        Ok(Some(Self { sink: Arc::new(sink) }))
+        crate::backend::Deployment::Postgres { pool, keys } => {
+            let keys = KeyDir::Dir(keys.clone()).source();
+            Ok(Some(both(lading_stream::Sink::load(PostgresStreams::new(pool.clone()), keys).await?)))
+        }
     }
 }
 
-impl lading_server::otlp::LogSink for StreamSink {
+impl<S: StreamStore> lading_server::otlp::LogSink for StreamSink<S> {
     fn stream_for(&self, token_hash: [u8; 32]) -> Option<(String, [u8; 32])> {
         self.sink.stream_for(token_hash)
     }
@@ -470,7 +640,7 @@ pub(crate) fn bench(args: &crate::cli::BenchMaintArgs, json_out: bool) -> Result
     crate::cmd::key::generate_to(lading_crypto::Algorithm::Ed25519, &key, true)?;
     let create = StreamCreateArgs {
         name: "bench".into(),
-        data: crate::cli::MaintDataArgs { data: base.join("data") },
+        data: crate::cli::MaintDataArgs { data: base.join("data"), postgres: None, keys: None },
         key: crate::cmd::key::key_paths(&key).0,
         origin: None,
         provider: "Bench Co".into(),
@@ -557,16 +727,14 @@ pub(crate) fn bench(args: &crate::cli::BenchMaintArgs, json_out: bool) -> Result
 /// The embedded deployment's streams as the web console reads them: the
 /// same lock, log and event index as `lading maint export`, so a page waits
 /// (up to the lock's timeout) while a writer holds the stream.
-impl lading_console::StreamBrowser for StreamSink {
+impl<S: StreamStore> lading_console::StreamBrowser for StreamSink<S> {
     fn list(&self) -> Result<Vec<lading_console::streams::StreamInfo>, StreamError> {
         let rt = tokio::runtime::Handle::try_current().map_err(|e| unavailable(&e))?;
         self.sink
             .names()
             .into_iter()
             .map(|name| {
-                let (events, latest) = rt
-                    .block_on(lading_stream::StreamStore::indexed(self.sink.store(), &name))
-                    .map_err(|e| unavailable(&e))?;
+                let (events, latest) = rt.block_on(self.sink.store().indexed(&name)).map_err(|e| unavailable(&e))?;
                 Ok(lading_console::streams::StreamInfo {
                     name,
                     events,
@@ -598,8 +766,7 @@ impl lading_console::StreamBrowser for StreamSink {
     fn export(&self, stream: &str, from: u64, to: u64) -> Result<Vec<u8>, StreamError> {
         self.known(stream)?;
         let rt = tokio::runtime::Handle::try_current().map_err(|e| unavailable(&e))?;
-        let (size, _) =
-            rt.block_on(lading_stream::StreamStore::indexed(self.sink.store(), stream)).map_err(|e| unavailable(&e))?;
+        let (size, _) = rt.block_on(self.sink.store().indexed(stream)).map_err(|e| unavailable(&e))?;
         if from >= to || to > size {
             return Err(StreamError::BadRequest(format!("[{from}, {to}): the stream holds sequences 0..{size}")));
         }
@@ -617,9 +784,139 @@ fn unavailable(e: &(dyn std::error::Error + 'static)) -> StreamError {
     StreamError::Unavailable(lading_log::error_chain(e))
 }
 
-impl StreamSink {
+impl<S: StreamStore> StreamSink<S> {
     /// Refuses a stream this deployment does not serve.
     fn known(&self, stream: &str) -> Result<(), StreamError> {
         if self.sink.config(stream).is_some() { Ok(()) } else { Err(StreamError::NotFound(stream.to_owned())) }
     }
+}
+
+/// `lading maint migrate`: copies an embedded stream into PostgreSQL, its
+/// records byte for byte (appended to the PostgreSQL log as they are, never
+/// re-serialised), then its holds and tokens, and proves the two logs' roots
+/// equal at the copied size. Resumable: a copy interrupted half-way is
+/// continued from its size once its root is proven equal to the source's
+/// at that size; a copy that disagrees is refused, never extended.
+pub(crate) fn migrate(args: &crate::cli::MaintMigrateArgs, json_out: bool) -> Result<ExitCode> {
+    let (source, dir) = embedded(&args.from_data, &args.name)?;
+    let (config, key) = config_and_key(&source, &dir, &args.name)?;
+    let rt = runtime()?;
+    let (size, copied, root) = rt.block_on(async {
+        let pool = lading_store_postgres::connect(&args.to_postgres).await.context("connecting to PostgreSQL")?;
+        let target = PostgresStreams::new(pool);
+        let key_path = KeyDir::Dir(args.keys.clone()).path(&args.name)?;
+        match target.config(&args.name).await {
+            Ok(existing) => {
+                if existing != config {
+                    bail!(
+                        "stream {} exists in PostgreSQL with other settings; it is not a copy of {}",
+                        args.name,
+                        dir.display()
+                    );
+                }
+            }
+            Err(lading_stream::StreamError::NotFound { .. }) => {
+                if let Some(parent) = key_path.parent() {
+                    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                }
+                if !key_path.exists() {
+                    fsio::write_new(&key_path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+                }
+                ops::create(&target, &config, &key).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let mut from = lading_stream::StreamWriter::open(&source, config.clone(), &key).await?;
+        let mut to = lading_stream::StreamWriter::open(&target, config.clone(), &key).await?;
+        let result = copy_stream(from.stream(), to.stream()).await;
+        let closed = (to.close().await, from.close().await);
+        let copied = result?;
+        closed.0?;
+        closed.1?;
+        let holds = source.holds(&args.name).await?;
+        target
+            .update_holds(&args.name, move |h| {
+                *h = holds;
+                Ok(())
+            })
+            .await?;
+        let have: HashSet<String> = target.tokens(&args.name).await?.into_iter().map(|t| t.id).collect();
+        for t in source.tokens(&args.name).await? {
+            if !have.contains(&t.id) {
+                target.add_token(&args.name, t).await?;
+            }
+        }
+        Ok::<_, anyhow::Error>(copied)
+    })?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true, "stream": args.name, "events": size, "copied_now": copied, "root": root_text(&root),
+        }))?;
+    } else {
+        output::line(&format!(
+            "stream {}: {size} events in PostgreSQL ({copied} copied now); both logs have root {} at size {size}",
+            args.name,
+            root_text(&root)
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A root hash as checkpoints write it (standard base64).
+fn root_text(root: &lading_tlog::Hash) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(root.0)
+}
+
+/// Copies the records `to` lacks from `from`, in chunks, each chunk one
+/// durable commit followed by its index rows; returns the size, how many
+/// records were copied and the root both logs share at that size.
+async fn copy_stream<A: lading_stream::OpenStream, B: lading_stream::OpenStream>(
+    from: &mut A,
+    to: &mut B,
+) -> Result<(u64, u64, lading_tlog::Hash)> {
+    let size = from.log().checkpoint().0;
+    let start = to.log().checkpoint().0;
+    if start > size {
+        bail!("the PostgreSQL copy holds {start} events but the source only {size}: they are not the same stream");
+    }
+    if start > 0 && from.log().root_at(start).await? != to.log().root_at(start).await? {
+        bail!("the PostgreSQL copy disagrees with the source at size {start}; refusing to extend it");
+    }
+    let mut at = start;
+    while at < size {
+        let end = size.min(at + 4_096);
+        lading_stream::writer::check_not_pruned(from, at, end, size)
+            .await
+            .context("events pruned under the retention policy cannot be copied")?;
+        let entries = from.log().entries(at, end).await?;
+        let rows = entries
+            .iter()
+            .zip(at..)
+            .map(|(e, i)| {
+                let ev: lading_model::maintenance::MaintenanceEvent =
+                    serde_json::from_slice(e).with_context(|| format!("log entry {i} is not a maintenance event"))?;
+                Ok(lading_stream::IndexedEvent {
+                    sequence: i,
+                    event_id: ev.event_id,
+                    occurred_ms: ev.occurred_at.timestamp_millis(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let landed = to.log().append_many(entries).await?;
+        if landed.iter().zip(at..).any(|(a, i)| a.index != i || a.duplicate) {
+            bail!("the PostgreSQL log placed records elsewhere than at {at}..{end}: another writer?");
+        }
+        to.index_events(rows).await?;
+        at = end;
+    }
+    let (a, b) = (from.log().root_at(size).await?, to.log().root_at(size).await?);
+    if a != b {
+        bail!(
+            "after copying, the roots at size {size} differ: {} (source) and {} (PostgreSQL)",
+            hex::encode(a.0),
+            hex::encode(b.0)
+        );
+    }
+    Ok((size, size - start, a))
 }

@@ -71,6 +71,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Maint(MaintCommand::Hold(HoldCommand::List(args))) => maint::hold_list(&args, json),
         Command::Maint(MaintCommand::Retention(args)) => maint::retention(&args, json),
         Command::Maint(MaintCommand::Token(args)) => maint::token(&args, json),
+        Command::Maint(MaintCommand::Migrate(args)) => maint::migrate(&args, json),
         Command::Credential(CredentialCommand::Sign(args)) => trust::credential_sign(&args, json),
         Command::Credential(CredentialCommand::Verify(args)) => trust::credential_verify(&args, json),
         Command::TrustList(TrustListCommand::New(args)) => trust::list_new(&args, json),

@@ -230,14 +230,9 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         if !witnessing.is_empty() {
             tokio::spawn(lading_server::run_witnessing(witnessing, Duration::from_millis(args.witness_interval_ms)));
         }
-        // Maintenance streams (embedded store only) take OTLP logs at POST /v1/logs.
+        // Maintenance streams take OTLP logs at POST /v1/logs.
         // The same streams back the console's stream pages.
-        let sink = match &args.data.data {
-            Some(data) => crate::cmd::maint::StreamSink::load(data).await?.map(Arc::new),
-            None => None,
-        };
-        let otlp = sink.clone().map(|s| s as Arc<dyn lading_server::otlp::LogSink>);
-        let streams = sink.map(|s| s as Arc<dyn lading_console::StreamBrowser>);
+        let (otlp, streams) = crate::cmd::maint::served_streams(&deployment).await?.unzip();
         let streams_measured = streams.clone();
         // Trust policies offered by the console's /verify page, named by file stem.
         let mut policies = Vec::new();
