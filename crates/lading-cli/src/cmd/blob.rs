@@ -31,6 +31,12 @@ pub(crate) fn sign_blob(args: &SignBlobArgs, json_out: bool) -> Result<ExitCode>
     if key.algorithm() == Algorithm::Sm2 {
         bail!("{}: an SM2 key; Sigstore bundles carry Ed25519 or ECDSA P-256 signatures", args.key.display());
     }
+    if key.algorithm() == Algorithm::Ed25519 {
+        eprintln!(
+            "note: Sigstore's JavaScript verifier (@sigstore/verify) cannot check Ed25519 message signatures \
+             (it asks Node for a SHA-256 Ed25519 check, which Node refuses); sign with a P-256 key for it"
+        );
+    }
     let chain = match &args.cert {
         Some(path) => {
             let chain = pki::read_certificates(path)?;
