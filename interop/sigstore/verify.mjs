@@ -2,7 +2,10 @@
 // verification material) with Sigstore's own JavaScript verifier, against a
 // public key the caller supplies as trust material.
 //
-// Usage: node verify.mjs BUNDLE.json PUBKEY.pem [--hint HINT]
+// Usage: node verify.mjs BUNDLE.json PUBKEY.pem [--hint HINT] [--artifact FILE]
+//
+// A bundle with a messageSignature (`lading sign-blob`) is verified against
+// the bytes of FILE (--artifact), as `cosign verify-blob` does.
 //
 // The public key (SPKI PEM) is registered in the trust material under HINT.
 // Without --hint, HINT is lading's key id: the lowercase hex SHA-256 of the
@@ -26,7 +29,7 @@ import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 
 function usage(msg) {
   if (msg) process.stderr.write(`verify.mjs: ${msg}\n`);
-  process.stderr.write('usage: node verify.mjs BUNDLE.json PUBKEY.pem [--hint HINT]\n');
+  process.stderr.write('usage: node verify.mjs BUNDLE.json PUBKEY.pem [--hint HINT] [--artifact FILE]\n');
   process.exit(2);
 }
 
@@ -53,11 +56,15 @@ function assertCanonicalBase64(value, where) {
 
 const args = process.argv.slice(2);
 let hint;
+let artifactPath;
 const positional = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--hint') {
     if (i + 1 >= args.length) usage('--hint needs a value');
     hint = args[++i];
+  } else if (args[i] === '--artifact') {
+    if (i + 1 >= args.length) usage('--artifact needs a value');
+    artifactPath = args[++i];
   } else if (args[i].startsWith('--')) {
     usage(`unknown option ${args[i]}`);
   } else {
@@ -90,9 +97,16 @@ try {
     throw new Error(`mediaType is ${JSON.stringify(json.mediaType)}, expected ${BUNDLE_V03_MEDIA_TYPE}`);
   }
   const env = json.dsseEnvelope;
-  if (!env || typeof env !== 'object') throw new Error('bundle has no dsseEnvelope');
-  assertCanonicalBase64(env.payload, 'dsseEnvelope.payload');
-  (env.signatures || []).forEach((s, i) => assertCanonicalBase64(s && s.sig, `dsseEnvelope.signatures[${i}].sig`));
+  const msg = json.messageSignature;
+  if (msg && typeof msg === 'object') {
+    if (artifactPath === undefined) throw new Error('a messageSignature bundle needs --artifact FILE');
+    assertCanonicalBase64(msg.signature, 'messageSignature.signature');
+    assertCanonicalBase64(msg.messageDigest && msg.messageDigest.digest, 'messageSignature.messageDigest.digest');
+  } else {
+    if (!env || typeof env !== 'object') throw new Error('bundle has no dsseEnvelope');
+    assertCanonicalBase64(env.payload, 'dsseEnvelope.payload');
+    (env.signatures || []).forEach((s, i) => assertCanonicalBase64(s && s.sig, `dsseEnvelope.signatures[${i}].sig`));
+  }
   // Parses with the protobuf JSON mapping and runs the bundle checks for the
   // latest (v0.3) format: one DSSE signature, tlogEntries present, ...
   bundle = bundleFromJSON(json);
@@ -102,7 +116,7 @@ try {
 
 let entity;
 try {
-  entity = toSignedEntity(bundle);
+  entity = artifactPath === undefined ? toSignedEntity(bundle) : toSignedEntity(bundle, readFileSync(artifactPath));
 } catch (err) {
   fail('reading bundle content', err);
 }
@@ -130,4 +144,7 @@ try {
 }
 
 const keyType = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' }).asymmetricKeyType;
-process.stdout.write(`OK ${keyType} hint=${entity.key.hint} payloadType=${bundle.content.dsseEnvelope.payloadType}\n`);
+const content = bundle.content.$case === 'messageSignature'
+  ? 'messageSignature'
+  : `payloadType=${bundle.content.dsseEnvelope.payloadType}`;
+process.stdout.write(`OK ${keyType} hint=${entity.key.hint} ${content}\n`);

@@ -136,10 +136,20 @@ fn operator_guide() {
     run_guide("operator");
 }
 
+#[test]
+fn remote_guide() {
+    run_guide("remote");
+}
+
+#[test]
+fn monitor_guide() {
+    run_guide("monitor");
+}
+
 /// Every guide in `docs/guides/` has a test above, and the index names the marker.
 #[test]
 fn every_guide_is_run() {
-    let tested = ["provider", "certification-body", "authority", "client", "operator"];
+    let tested = ["provider", "certification-body", "authority", "client", "operator", "remote", "monitor"];
     let dir = repo().join("docs/guides");
     let mut guides: Vec<String> = std::fs::read_dir(&dir)
         .expect("docs/guides")

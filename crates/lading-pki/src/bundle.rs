@@ -63,24 +63,15 @@ fn b64_array(certs: &[Certificate]) -> Result<Vec<Value>, der::Error> {
 impl CertificateBundle {
     /// The bundle as protobuf-specs JSON.
     pub fn to_json(&self) -> Result<Value, der::Error> {
-        let mut certs = b64_array(&self.chain)?;
-        let material_key = if certs.len() == 1 { "certificate" } else { "x509CertificateChain" };
-        let material = if certs.len() == 1 { certs.remove(0) } else { json!({ "certificates": certs }) };
         let signatures: Vec<Value> = self
             .envelope
             .signatures
             .iter()
             .map(|s| json!({ "sig": STANDARD.encode(&s.sig), "keyid": s.keyid }))
             .collect();
-        let timestamps: Vec<Value> =
-            self.timestamps.iter().map(|t| json!({ "signedTimestamp": STANDARD.encode(t) })).collect();
         Ok(json!({
             "mediaType": SIGSTORE_BUNDLE_V03,
-            "verificationMaterial": {
-                material_key: material,
-                "tlogEntries": [],
-                "timestampVerificationData": { "rfc3161Timestamps": timestamps },
-            },
+            "verificationMaterial": material_json(&self.chain, &self.timestamps)?,
             "dsseEnvelope": {
                 "payload": STANDARD.encode(&self.envelope.payload),
                 "payloadType": self.envelope.payload_type,
@@ -101,56 +92,77 @@ impl CertificateBundle {
     pub fn from_json(value: &Value) -> Result<Self, BundleError> {
         let malformed =
             |pointer: &str, detail: &str| BundleError::Malformed { pointer: pointer.into(), detail: detail.into() };
-        let media = value.get("mediaType").and_then(Value::as_str).ok_or_else(|| malformed("/mediaType", "missing"))?;
-        if !BUNDLE_MEDIA_TYPES.contains(&media) {
-            return Err(malformed("/mediaType", &format!("{media:?} is not a Sigstore bundle v0.1-v0.3")));
-        }
-        let material =
-            value.get("verificationMaterial").ok_or_else(|| malformed("/verificationMaterial", "missing"))?;
-        let raw: Vec<(String, &Value)> = if let Some(c) = material.get("certificate") {
-            vec![("/verificationMaterial/certificate/rawBytes".into(), c)]
-        } else if let Some(chain) = material.get("x509CertificateChain") {
-            let list = chain
-                .get("certificates")
-                .and_then(Value::as_array)
-                .ok_or_else(|| malformed("/verificationMaterial/x509CertificateChain/certificates", "missing"))?;
-            list.iter()
-                .enumerate()
-                .map(|(i, c)| (format!("/verificationMaterial/x509CertificateChain/certificates/{i}/rawBytes"), c))
-                .collect()
-        } else {
-            return Err(malformed(
-                "/verificationMaterial",
-                "has no certificate or x509CertificateChain (a public-key bundle needs --pubkey)",
-            ));
-        };
-        if raw.is_empty() || raw.len() > crate::parse::MAX_ITEMS {
-            return Err(malformed("/verificationMaterial", "the certificate chain must hold 1 to 64 certificates"));
-        }
-        let mut chain = Vec::with_capacity(raw.len());
-        for (pointer, item) in raw {
-            let text = item.get("rawBytes").and_then(Value::as_str).ok_or_else(|| malformed(&pointer, "missing"))?;
-            let der = STANDARD.decode(text).map_err(|e| malformed(&pointer, &format!("bad base64: {e}")))?;
-            let mut certs = crate::parse::parse_certificates(&der)
-                .map_err(|e| BundleError::Certificate { pointer: pointer.clone(), detail: e.to_string() })?;
-            if certs.len() != 1 {
-                return Err(malformed(&pointer, "must hold exactly one DER certificate"));
-            }
-            chain.append(&mut certs);
-        }
-        let mut timestamps = Vec::new();
-        let list = material.pointer("/timestampVerificationData/rfc3161Timestamps").and_then(Value::as_array);
-        for (i, t) in list.into_iter().flatten().enumerate() {
-            let pointer =
-                format!("/verificationMaterial/timestampVerificationData/rfc3161Timestamps/{i}/signedTimestamp");
-            let text =
-                t.get("signedTimestamp").and_then(Value::as_str).ok_or_else(|| malformed(&pointer, "missing"))?;
-            timestamps.push(STANDARD.decode(text).map_err(|e| malformed(&pointer, &format!("bad base64: {e}")))?);
-        }
+        let (chain, timestamps) = read_material(value)?;
         let dsse = value
             .get("dsseEnvelope")
             .ok_or_else(|| malformed("/dsseEnvelope", "missing (only DSSE bundles are read)"))?;
         let envelope = Envelope::from_json(dsse).map_err(|e| malformed("/dsseEnvelope", &e.to_string()))?;
         Ok(CertificateBundle { envelope, chain, timestamps })
     }
+}
+
+/// The checked media type, certificate chain (leaf first) and RFC 3161
+/// timestamps of a certificate-bound bundle, whatever its content (a DSSE
+/// envelope or a message signature).
+pub fn read_material(value: &Value) -> Result<(Vec<Certificate>, Vec<Vec<u8>>), BundleError> {
+    let malformed =
+        |pointer: &str, detail: &str| BundleError::Malformed { pointer: pointer.into(), detail: detail.into() };
+    let media = value.get("mediaType").and_then(Value::as_str).ok_or_else(|| malformed("/mediaType", "missing"))?;
+    if !BUNDLE_MEDIA_TYPES.contains(&media) {
+        return Err(malformed("/mediaType", &format!("{media:?} is not a Sigstore bundle v0.1-v0.3")));
+    }
+    let material = value.get("verificationMaterial").ok_or_else(|| malformed("/verificationMaterial", "missing"))?;
+    let raw: Vec<(String, &Value)> = if let Some(c) = material.get("certificate") {
+        vec![("/verificationMaterial/certificate/rawBytes".into(), c)]
+    } else if let Some(chain) = material.get("x509CertificateChain") {
+        let list = chain
+            .get("certificates")
+            .and_then(Value::as_array)
+            .ok_or_else(|| malformed("/verificationMaterial/x509CertificateChain/certificates", "missing"))?;
+        list.iter()
+            .enumerate()
+            .map(|(i, c)| (format!("/verificationMaterial/x509CertificateChain/certificates/{i}/rawBytes"), c))
+            .collect()
+    } else {
+        return Err(malformed(
+            "/verificationMaterial",
+            "has no certificate or x509CertificateChain (a public-key bundle needs --pubkey)",
+        ));
+    };
+    if raw.is_empty() || raw.len() > crate::parse::MAX_ITEMS {
+        return Err(malformed("/verificationMaterial", "the certificate chain must hold 1 to 64 certificates"));
+    }
+    let mut chain = Vec::with_capacity(raw.len());
+    for (pointer, item) in raw {
+        let text = item.get("rawBytes").and_then(Value::as_str).ok_or_else(|| malformed(&pointer, "missing"))?;
+        let der = STANDARD.decode(text).map_err(|e| malformed(&pointer, &format!("bad base64: {e}")))?;
+        let mut certs = crate::parse::parse_certificates(&der)
+            .map_err(|e| BundleError::Certificate { pointer: pointer.clone(), detail: e.to_string() })?;
+        if certs.len() != 1 {
+            return Err(malformed(&pointer, "must hold exactly one DER certificate"));
+        }
+        chain.append(&mut certs);
+    }
+    let mut timestamps = Vec::new();
+    let list = material.pointer("/timestampVerificationData/rfc3161Timestamps").and_then(Value::as_array);
+    for (i, t) in list.into_iter().flatten().enumerate() {
+        let pointer = format!("/verificationMaterial/timestampVerificationData/rfc3161Timestamps/{i}/signedTimestamp");
+        let text = t.get("signedTimestamp").and_then(Value::as_str).ok_or_else(|| malformed(&pointer, "missing"))?;
+        timestamps.push(STANDARD.decode(text).map_err(|e| malformed(&pointer, &format!("bad base64: {e}")))?);
+    }
+    Ok((chain, timestamps))
+}
+
+/// `verificationMaterial` for a chain (leaf first) and timestamps: a leaf
+/// alone as `certificate`, a longer chain as `x509CertificateChain`.
+pub fn material_json(chain: &[Certificate], timestamps: &[Vec<u8>]) -> Result<Value, der::Error> {
+    let mut certs = b64_array(chain)?;
+    let material_key = if certs.len() == 1 { "certificate" } else { "x509CertificateChain" };
+    let material = if certs.len() == 1 { certs.remove(0) } else { json!({ "certificates": certs }) };
+    let timestamps: Vec<Value> = timestamps.iter().map(|t| json!({ "signedTimestamp": STANDARD.encode(t) })).collect();
+    Ok(json!({
+        material_key: material,
+        "tlogEntries": [],
+        "timestampVerificationData": { "rfc3161Timestamps": timestamps },
+    }))
 }

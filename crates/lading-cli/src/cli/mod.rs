@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod bench;
+mod blob;
 mod certify;
 mod document;
 mod inspect;
@@ -26,6 +27,7 @@ mod timestamp;
 mod trust;
 
 pub(crate) use bench::*;
+pub(crate) use blob::*;
 pub(crate) use certify::*;
 pub(crate) use document::*;
 pub(crate) use inspect::*;
@@ -82,6 +84,10 @@ pub(crate) enum Command {
     Sign(SignArgs),
     /// Verify a signed envelope with a public key.
     VerifySignature(VerifySignatureArgs),
+    /// Sign any file into a Sigstore bundle v0.3 with a message signature over its SHA-256.
+    SignBlob(SignBlobArgs),
+    /// Verify a file against a message-signature Sigstore bundle (public key or certificate chain).
+    VerifyBlob(VerifyBlobArgs),
     /// Export a DSSE envelope (or a release package's manifest) as a Sigstore bundle v0.3
     /// with a public-key hint, for Sigstore's verifiers.
     SigstoreBundle(SigstoreBundleArgs),

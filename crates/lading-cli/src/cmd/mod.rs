@@ -2,6 +2,7 @@
 
 pub(crate) mod bench;
 mod bench_console;
+mod blob;
 mod certify;
 mod demo;
 mod docs;
@@ -50,6 +51,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema(args) => document::schema(&args, json),
         Command::Sign(args) => sign::sign(&args, json),
         Command::Timestamp(args) => timestamp::timestamp(&args, json),
+        Command::SignBlob(args) => blob::sign_blob(&args, json),
+        Command::VerifyBlob(args) => blob::verify_blob(&args, json),
         Command::VerifySignature(args) => sign::verify_signature(&args, json),
         Command::Demo(args) => demo::run(&args, json),
         Command::Completions(args) => docs::completions(&args, json),

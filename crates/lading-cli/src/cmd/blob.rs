@@ -1,0 +1,203 @@
+//! `lading sign-blob` and `lading verify-blob`: any file, signed into a
+//! Sigstore bundle v0.3 with a message signature.
+//!
+//! The bundle's `messageSignature` holds the file's SHA-256
+//! (`messageDigest`, algorithm `SHA2_256`) and the signature over the file
+//! as Sigstore's verifiers check it: Ed25519 over the file's bytes, ECDSA
+//! P-256 over their SHA-256 (DER). The verification material is the key's
+//! hint (its Lading key id) or the signer's certificate chain.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use lading_crypto::dsse::SIGSTORE_BUNDLE_V03;
+use lading_crypto::{Algorithm, Signer as _, VerifyingKey};
+use lading_model::Sha256Digest;
+use serde_json::{Value, json};
+
+use super::pki;
+use crate::cli::{SignBlobArgs, VerifyBlobArgs};
+use crate::{fsio, output};
+
+/// The largest file signed or verified (it is read whole: Ed25519 signs the message itself).
+const MAX_BLOB: u64 = 1 << 30;
+/// The largest bundle read.
+const MAX_BUNDLE: u64 = 16 << 20;
+
+pub(crate) fn sign_blob(args: &SignBlobArgs, json_out: bool) -> Result<ExitCode> {
+    let key = crate::keys::signer(&args.key)?;
+    if key.algorithm() == Algorithm::Sm2 {
+        bail!("{}: an SM2 key; Sigstore bundles carry Ed25519 or ECDSA P-256 signatures", args.key.display());
+    }
+    if key.algorithm() == Algorithm::Ed25519 {
+        eprintln!(
+            "note: Sigstore's JavaScript verifier (@sigstore/verify) cannot check Ed25519 message signatures \
+             (it asks Node for a SHA-256 Ed25519 check, which Node refuses); sign with a P-256 key for it"
+        );
+    }
+    let chain = match &args.cert {
+        Some(path) => {
+            let chain = pki::read_certificates(path)?;
+            let leaf = chain.first().ok_or_else(|| anyhow!("{}: no certificate", path.display()))?;
+            lading_pki::path::check_signing_leaf(leaf, &key.verifying_key(), chrono::Utc::now())
+                .with_context(|| format!("{}: refusing to sign with this certificate", path.display()))?;
+            Some(chain)
+        }
+        None => None,
+    };
+    let bytes = fsio::read_limited(&args.file, MAX_BLOB)?;
+    let digest = Sha256Digest::of(&bytes);
+    let signature = key.try_sign(&bytes)?;
+    let keyid = key.key_id();
+    let material = match &chain {
+        Some(chain) => lading_pki::bundle::material_json(chain, &[])?,
+        None => json!({
+            "publicKey": { "hint": keyid.as_str() },
+            "tlogEntries": [],
+            "timestampVerificationData": { "rfc3161Timestamps": [] },
+        }),
+    };
+    let bundle = json!({
+        "mediaType": SIGSTORE_BUNDLE_V03,
+        "verificationMaterial": material,
+        "messageSignature": {
+            "messageDigest": { "algorithm": "SHA2_256", "digest": STANDARD.encode(digest.as_bytes()) },
+            "signature": STANDARD.encode(&signature),
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&bundle)?;
+    text.push('\n');
+    fsio::write_output(&args.out, text.as_bytes())?;
+    if json_out {
+        output::json_line(&json!({
+            "ok": true, "file": args.file, "sha256": digest.to_hex(), "keyid": keyid.as_str(),
+            "algorithm": key.algorithm().name(), "bundle": args.out, "certificate": chain.is_some(),
+        }))?;
+    } else {
+        output::line(&format!(
+            "signed {} (sha256:{}) with {} key {keyid} → {}",
+            args.file.display(),
+            digest.to_hex(),
+            key.algorithm(),
+            args.out.display()
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The digest and signature of a message-signature bundle, read strictly.
+struct MessageSignature {
+    digest: Vec<u8>,
+    signature: Vec<u8>,
+    hint: Option<String>,
+}
+
+fn read_message_signature(bundle: &Value) -> Result<MessageSignature, String> {
+    let media = bundle["mediaType"].as_str().unwrap_or_default();
+    if !lading_pki::bundle::BUNDLE_MEDIA_TYPES.contains(&media) {
+        return Err(format!("/mediaType: {media:?} is not a Sigstore bundle v0.1-v0.3"));
+    }
+    let m = bundle.get("messageSignature").ok_or_else(|| {
+        if bundle.get("dsseEnvelope").is_some() {
+            "/messageSignature: missing; this bundle holds a DSSE envelope (check it with `lading verify-signature`)"
+                .to_owned()
+        } else {
+            "/messageSignature: missing".to_owned()
+        }
+    })?;
+    let b64 = |pointer: &str| -> Result<Vec<u8>, String> {
+        let text =
+            m.pointer(pointer).and_then(Value::as_str).ok_or_else(|| format!("/messageSignature{pointer}: missing"))?;
+        STANDARD.decode(text).map_err(|e| format!("/messageSignature{pointer}: bad base64: {e}"))
+    };
+    let algorithm = m.pointer("/messageDigest/algorithm").and_then(Value::as_str).unwrap_or_default();
+    if algorithm != "SHA2_256" {
+        return Err(format!("/messageSignature/messageDigest/algorithm: {algorithm:?}; only SHA2_256 is read"));
+    }
+    let digest = b64("/messageDigest/digest")?;
+    if digest.len() != 32 {
+        return Err(format!("/messageSignature/messageDigest/digest: {} bytes, a SHA-256 is 32", digest.len()));
+    }
+    let signature = b64("/signature")?;
+    let hint = bundle.pointer("/verificationMaterial/publicKey/hint").and_then(Value::as_str).map(str::to_owned);
+    Ok(MessageSignature { digest, signature, hint })
+}
+
+pub(crate) fn verify_blob(args: &VerifyBlobArgs, json_out: bool) -> Result<ExitCode> {
+    let file = args.file.display().to_string();
+    let name = args.bundle.display().to_string();
+    let bundle_bytes = fsio::read_limited(&args.bundle, MAX_BUNDLE)?;
+    let bundle = lading_model::json::parse_strict(&bundle_bytes).map_err(|e| anyhow!("{name}: {e}"))?;
+    let bytes = fsio::read_limited(&args.file, MAX_BLOB)?;
+    let digest = Sha256Digest::of(&bytes);
+    let time = pki::SigningTime::from_flag(args.at.as_deref())?;
+    let result = (|| -> Result<(VerifyingKey, Option<Value>, String)> {
+        let m = read_message_signature(&bundle).map_err(|e| anyhow!("{name}: {e}"))?;
+        if m.digest != digest.as_bytes() {
+            bail!(
+                "{file} has SHA-256 {}, but {name} signs {}: not the signed file",
+                digest.to_hex(),
+                hex::encode(&m.digest)
+            );
+        }
+        let (key, path, path_text) = match &args.pubkey {
+            Some(p) => {
+                let key = fsio::read_public_key(p)?;
+                if let Some(hint) = m.hint.as_deref().filter(|h| *h != key.key_id().as_str()) {
+                    bail!("{name} names key {hint}, not {} ({})", key.key_id(), p.display());
+                }
+                (key, None, String::new())
+            }
+            None => {
+                let (chain, _) = lading_pki::bundle::read_material(&bundle).with_context(|| name.clone())?;
+                let (roots, crls) = pki::read_trust(&args.ca, &args.crl)?;
+                let options = lading_pki::Options::at(time.at).with_crls(&crls);
+                let path =
+                    lading_pki::validate(&chain, &roots, &options).map_err(|e| anyhow!("certificate path: {e}"))?;
+                let key = lading_pki::path::certified_key(&chain[0])?;
+                (key, Some(pki::path_json(&path, &time)), pki::path_text(&path, &time))
+            }
+        };
+        key.verify(&bytes, &m.signature).map_err(|e| anyhow!("{name}: the signature over {file}: {e}"))?;
+        Ok((key, path, path_text))
+    })();
+    match result {
+        Ok((key, path, path_text)) => {
+            if json_out {
+                let mut v = path.unwrap_or_else(|| json!({}));
+                v["ok"] = json!(true);
+                v["valid"] = json!(true);
+                v["file"] = json!(file);
+                v["sha256"] = json!(digest.to_hex());
+                v["bundle"] = json!(name);
+                v["keyid"] = json!(key.key_id().as_str());
+                v["algorithm"] = json!(key.algorithm().name());
+                output::json_line(&v)?;
+            } else {
+                let mut text = format!(
+                    "OK: {file}: valid {} signature by {} over sha256:{}",
+                    key.algorithm(),
+                    key.key_id(),
+                    digest.to_hex()
+                );
+                if !path_text.is_empty() {
+                    text.push('\n');
+                    text.push_str(&path_text);
+                }
+                output::line(&text)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if json_out {
+                output::json_line(&json!({
+                    "ok": false, "valid": false, "file": file, "bundle": name, "reason": format!("{e:#}"),
+                }))?;
+            }
+            eprintln!("FAIL: {e:#}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
