@@ -219,7 +219,7 @@ fn bundle(case: Case) -> (Vec<u8>, Policy) {
     };
     let mut note = cp.sign(&log).expect("sign");
     if let Some(at) = witnessed {
-        note.signatures.push(witness.cosign(&note.text, u64::try_from(at.timestamp()).expect("time")));
+        note.signatures.push(witness.cosign(&note.text, u64::try_from(at.timestamp()).expect("time")).expect("cosign"));
     }
     let receipts: Vec<Vec<u8>> = (0..2u64)
         .map(|i| {
