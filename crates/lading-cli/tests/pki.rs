@@ -118,7 +118,8 @@ fn sm2_p256_and_ed25519_signers_sign_and_verify_with_their_chain() {
             ],
         );
         let b: Value = serde_json::from_str(&std::fs::read_to_string(d.join(&bundle)).expect("bundle")).expect("json");
-        assert_eq!(b["mediaType"], "application/vnd.dev.sigstore.bundle.v0.3+json");
+        // A chain is v0.2: Sigstore's v0.3 forbids x509CertificateChain.
+        assert_eq!(b["mediaType"], "application/vnd.dev.sigstore.bundle+json;version=0.2");
         assert_eq!(b["verificationMaterial"]["x509CertificateChain"]["certificates"].as_array().map(Vec::len), Some(2));
         assert!(b["dsseEnvelope"]["signatures"][0]["sig"].is_string());
         let v = json(d, &["verify-signature", &bundle, "--ca", &format!("{p}-root.pem")]);

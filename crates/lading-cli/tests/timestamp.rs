@@ -95,8 +95,15 @@ fn sign_with_a_tsa_establishes_the_signing_time_and_logs_the_token() {
 }
 
 fn lading_testkit_get(url: &str) -> String {
-    let rt = tokio::runtime::Runtime::new().expect("rt");
-    rt.block_on(async { reqwest::get(url).await.expect("get").text().await.expect("text") })
+    // Plain HTTP/1.0 over a socket: the test needs no client library (reqwest here wants a rustls provider).
+    use std::io::{Read as _, Write as _};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest.split_once('/').expect("path");
+    let mut s = std::net::TcpStream::connect(host).expect("connect");
+    write!(s, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").expect("write");
+    let mut text = String::new();
+    s.read_to_string(&mut text).expect("read");
+    text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).expect("body")
 }
 
 #[test]

@@ -1087,6 +1087,7 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::ReportNotPassed => "{path} 未记录通过",
         C::KindMismatch => "声明称其为 {named}，交付物实为 {kind}",
         C::SignerNotListed => "由密钥 {key} 签名，该密钥不在白名单上",
+        C::CertificateSigner => "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（{source}）",
         C::SignerNotTheProvider => "由密钥 {key} 签名，该密钥属于 {owner}，而非该服务提供方",
         C::ProviderOutOfScope => "{provider} 未列入 {kind} 范围",
         C::SignedByKey => "由密钥 {key} 签名",

@@ -2,9 +2,13 @@
 //! signer's certificate chain (and RFC 3161 timestamps) as verification
 //! material.
 //!
-//! A leaf alone goes in `verificationMaterial.certificate`; a leaf with
-//! intermediates in `x509CertificateChain` (leaf first), so that the bundle
-//! verifies offline against the root alone. Each
+//! A leaf alone goes in `verificationMaterial.certificate` of a v0.3
+//! bundle. A leaf with intermediates goes in `x509CertificateChain` (leaf
+//! first), so that the bundle verifies offline against the root alone — and
+//! since Sigstore's v0.3 format forbids `x509CertificateChain` (the
+//! reference validator in `@sigstore/bundle` refuses it; v0.3 expects
+//! intermediates in the verifier's trusted root), such a bundle is written
+//! with the v0.2 media type, which allows it and is otherwise identical. Each
 //! `timestampVerificationData.rfc3161Timestamps[].signedTimestamp` is a whole
 //! DER TimeStampResp (status and token), as Sigstore's verifiers expect.
 
@@ -16,12 +20,12 @@ use lading_crypto::dsse::SIGSTORE_BUNDLE_V03;
 use serde_json::{Value, json};
 use x509_cert::Certificate;
 
-/// Media types of bundles read (v0.3 is written).
-pub const BUNDLE_MEDIA_TYPES: [&str; 3] = [
-    SIGSTORE_BUNDLE_V03,
-    "application/vnd.dev.sigstore.bundle+json;version=0.2",
-    "application/vnd.dev.sigstore.bundle+json;version=0.1",
-];
+/// The media type of v0.2 bundles, written for certificate chains.
+pub const SIGSTORE_BUNDLE_V02: &str = "application/vnd.dev.sigstore.bundle+json;version=0.2";
+
+/// Media types of bundles read (v0.3 is written for a leaf alone, v0.2 for a chain).
+pub const BUNDLE_MEDIA_TYPES: [&str; 3] =
+    [SIGSTORE_BUNDLE_V03, SIGSTORE_BUNDLE_V02, "application/vnd.dev.sigstore.bundle+json;version=0.1"];
 
 /// Why a bundle could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,8 +73,11 @@ impl CertificateBundle {
             .iter()
             .map(|s| json!({ "sig": STANDARD.encode(&s.sig), "keyid": s.keyid }))
             .collect();
+        // Sigstore's v0.3 bundle forbids x509CertificateChain: a lone leaf is
+        // v0.3 with `certificate`, a chain is written as v0.2, which allows it.
+        let media_type = if self.chain.len() == 1 { SIGSTORE_BUNDLE_V03 } else { SIGSTORE_BUNDLE_V02 };
         Ok(json!({
-            "mediaType": SIGSTORE_BUNDLE_V03,
+            "mediaType": media_type,
             "verificationMaterial": material_json(&self.chain, &self.timestamps)?,
             "dsseEnvelope": {
                 "payload": STANDARD.encode(&self.envelope.payload),

@@ -28,8 +28,12 @@ pub struct Examined {
     pub envelope: Envelope,
     /// The key id of its first signature.
     pub keyid: String,
-    /// What it is: `release package`, `segment package`, `signed document`.
+    /// What it is: `release package`, `segment package`, `signed document`,
+    /// `certificate-bound document`.
     pub form: &'static str,
+    /// A certificate-bound Sigstore bundle's chain and timestamps (the
+    /// signer's key is then the leaf's, judged by the policy's CA roots).
+    pub certificate: Option<lading_pki::bundle::CertificateBundle>,
 }
 
 impl Examined {
@@ -86,6 +90,23 @@ pub fn examine(bytes: &[u8]) -> Result<Examined, String> {
         };
         let (_, env) = package.member("envelope").ok_or("the package has no envelope member")?;
         (env.to_vec(), form)
+    } else if let Some(bundle) = certificate_bundle(bytes)? {
+        // The bundle as shipped is what was logged; its envelope is what was signed.
+        let envelope = bundle.envelope.clone();
+        let predicate_type = predicate_type(&envelope)?;
+        let kind = kind_of(&predicate_type)?;
+        let keyid = envelope.signatures.first().map(|s| s.keyid.clone()).unwrap_or_default();
+        let form = "certificate-bound document";
+        return Ok(Examined {
+            kind,
+            predicate_type,
+            sha256,
+            envelope_bytes: bytes.to_vec(),
+            envelope,
+            keyid,
+            form,
+            certificate: Some(bundle),
+        });
     } else {
         (bytes.to_vec(), "signed document")
     };
@@ -96,7 +117,16 @@ pub fn examine(bytes: &[u8]) -> Result<Examined, String> {
     if keyid.is_empty() {
         return Err("the envelope's signature names no keyid; Lading deliverables always do".into());
     }
-    Ok(Examined { kind, predicate_type, sha256, envelope_bytes, envelope, keyid, form })
+    Ok(Examined { kind, predicate_type, sha256, envelope_bytes, envelope, keyid, form, certificate: None })
+}
+
+/// A certificate-bound Sigstore bundle, when `bytes` is one.
+fn certificate_bundle(bytes: &[u8]) -> Result<Option<lading_pki::bundle::CertificateBundle>, String> {
+    let Ok(value) = lading_model::json::parse_strict(bytes) else { return Ok(None) };
+    if !lading_pki::bundle::CertificateBundle::is_bundle(&value) {
+        return Ok(None);
+    }
+    lading_pki::bundle::CertificateBundle::from_json(&value).map(Some).map_err(|e| e.to_string())
 }
 
 /// Runs the deliverable's own checks with the signer's key.

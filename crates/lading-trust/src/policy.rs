@@ -24,6 +24,16 @@ pub struct RecognisedOperator {
     pub min_sequence_number: Option<u64>,
 }
 
+/// A CA or TSA root the policy pins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinnedRoot {
+    /// A name for reports.
+    pub name: String,
+    /// The root certificate, PEM.
+    pub certificate: String,
+}
+
 /// `policy.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +59,13 @@ pub struct TrustPolicy {
     /// a log the policy trusts.
     #[serde(default)]
     pub require_logged_status_lists: bool,
+    /// X.509 roots certificate-bound signatures must chain to (several:
+    /// mutual recognition of licensed CAs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ca_roots: Vec<PinnedRoot>,
+    /// RFC 3161 TSA roots whose timestamps establish signing times.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tsa_roots: Vec<PinnedRoot>,
 }
 
 /// A policy checked and ready to use.
@@ -60,6 +77,23 @@ pub struct Policy {
     pub operator_keys: Vec<(String, VerifyingKey)>,
     /// The log policy.
     pub logs: lading_tlog::Policy,
+    /// The pinned CA roots, parsed.
+    pub ca_roots: Vec<lading_pki::Certificate>,
+    /// The pinned TSA roots, parsed.
+    pub tsa_roots: Vec<lading_pki::Certificate>,
+}
+
+fn roots(list: &[PinnedRoot], field: &str) -> Result<Vec<lading_pki::Certificate>, String> {
+    let mut out = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        let certs = lading_pki::parse_certificates(r.certificate.as_bytes())
+            .map_err(|e| format!("/{field}/{i}/certificate: {e}"))?;
+        if certs.len() != 1 {
+            return Err(format!("/{field}/{i}/certificate: holds {} certificates, not one", certs.len()));
+        }
+        out.extend(certs);
+    }
+    Ok(out)
 }
 
 impl Policy {
@@ -84,6 +118,8 @@ impl Policy {
             })
             .collect::<Result<_, _>>()?;
         let logs = lading_tlog::Policy::parse(&text.log_policy).map_err(|e| format!("/log_policy: {e}"))?;
-        Ok(Self { text, operator_keys, logs })
+        let ca_roots = roots(&text.ca_roots, "ca_roots")?;
+        let tsa_roots = roots(&text.tsa_roots, "tsa_roots")?;
+        Ok(Self { text, operator_keys, logs, ca_roots, tsa_roots })
     }
 }

@@ -146,6 +146,8 @@ reasons! {
     KindMismatch => "the statement says {named}, the deliverable is a {kind}",
     /// The deliverable's key is on no entry of the list.
     SignerNotListed => "signed by key {key}, which is not on the white list",
+    /// A certificate-bound signature attributed to its entity.
+    CertificateSigner => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} ({source})",
     /// The deliverable's key is someone else's.
     SignerNotTheProvider => "signed by key {key}, which is {owner}'s, not the provider's",
     /// The provider is not listed for the deliverable's kind.

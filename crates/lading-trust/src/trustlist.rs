@@ -174,6 +174,12 @@ pub struct TrustedEntity {
     pub scope: Vec<Deliverable>,
     /// Its keys.
     pub keys: Vec<ServiceKey>,
+    /// CA certificates (PEM, one each) the authority accepts for this
+    /// entity: a certificate-bound signature is the entity's when its path
+    /// runs through one of them and its subject carries the entity's
+    /// `registration_id` (organizationIdentifier or serialNumber).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificate_authorities: Vec<String>,
     /// Its status changes, oldest first; the first is a grant.
     pub status_history: Vec<StatusChange>,
 }
@@ -285,6 +291,14 @@ impl TrustList {
                     return Err(invalid(format!("{ka}/key_id"), format!("is already a key of {other:?}")));
                 }
             }
+            for (k, pem) in e.certificate_authorities.iter().enumerate() {
+                let pointer = format!("{at}/certificate_authorities/{k}");
+                match lading_pki::parse_certificates(pem.as_bytes()) {
+                    Ok(certs) if certs.len() == 1 => {}
+                    Ok(certs) => return Err(invalid(pointer, format!("holds {} certificates, not one", certs.len()))),
+                    Err(err) => return Err(invalid(pointer, err.to_string())),
+                }
+            }
             match e.status_history.first() {
                 Some(first) if first.status == Status::Granted => {}
                 _ => return Err(invalid(format!("{at}/status_history/0"), "the history must start with a grant")),
@@ -312,6 +326,18 @@ impl TrustList {
     pub fn standing_of_key(&self, key_id: &str, at: DateTime<Utc>) -> Option<Standing<'_>> {
         let entity = self.entries.iter().find(|e| e.keys.iter().any(|k| k.key_id == key_id))?;
         Some(Standing { entity, status: entity.status_at(at), key: entity.key_valid_at(key_id, at) })
+    }
+
+    /// The entity a validated certificate path belongs to (see
+    /// [`TrustedEntity::is_certified_by`]), with its status at `at`.
+    pub fn standing_of_certificate(
+        &self,
+        path: &[lading_pki::Certificate],
+        leaf: &lading_pki::Identity,
+        at: DateTime<Utc>,
+    ) -> Option<Standing<'_>> {
+        let entity = self.entries.iter().find(|e| e.is_certified_by(path, leaf))?;
+        Some(Standing { entity, status: entity.status_at(at), key: None })
     }
 
     /// Signs the list as the next version: sequence number one higher,
@@ -368,6 +394,23 @@ impl TrustList {
 }
 
 impl TrustedEntity {
+    /// Whether a validated certificate path is this entity's: one of its
+    /// certificates (leaf first, anchor last) is a CA the list accepts for
+    /// the entity, and the leaf's registration id is the entity's.
+    pub fn is_certified_by(&self, path: &[lading_pki::Certificate], leaf: &lading_pki::Identity) -> bool {
+        use der::Encode as _;
+        if leaf.registration_id() != Some(self.registration_id.as_str()) {
+            return false;
+        }
+        let ders: Vec<Vec<u8>> = path.iter().filter_map(|c| c.to_der().ok()).collect();
+        self.certificate_authorities.iter().any(|pem| {
+            lading_pki::parse_certificates(pem.as_bytes())
+                .ok()
+                .and_then(|c| c.first().and_then(|c| c.to_der().ok()))
+                .is_some_and(|der| ders.contains(&der))
+        })
+    }
+
     /// The status in force at `at`: the last change at or before it.
     pub fn status_at(&self, at: DateTime<Utc>) -> Option<&StatusChange> {
         self.status_history.iter().rev().find(|c| c.at <= at)

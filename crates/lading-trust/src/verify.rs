@@ -118,6 +118,8 @@ pub struct Verdict {
     pub logged_at: Option<DateTime<Utc>>,
     /// Where that time comes from.
     pub logged_at_source: String,
+    /// The same, typed, for renderers.
+    pub time_source: TimeSource,
     /// The provider, as the white list names it.
     pub provider: Option<String>,
     /// The client the statement is addressed to.
@@ -133,6 +135,25 @@ pub struct Verdict {
     pub conclusions: Vec<Conclusion>,
     /// The checks, in order.
     pub checks: Vec<VerdictCheck>,
+}
+
+/// Where the established time of a statement comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TimeSource {
+    /// Not established (the verification stopped before).
+    Unknown,
+    /// The earliest of trusted witnesses' cosignatures on a checkpoint
+    /// covering the statement.
+    Witness {
+        /// How many trusted witnesses cosigned.
+        count: usize,
+    },
+    /// The provider's own claim (the proof's created time): a warning, not a pass.
+    ProviderClaim {
+        /// Whether a receipt proves the statement is logged at all.
+        logged: bool,
+    },
 }
 
 /// What a status list says about one credential, for the verdict's readers.
@@ -251,6 +272,7 @@ pub fn verify(bytes: &[u8], policy: &Policy, now: DateTime<Utc>) -> Verdict {
         verified_at: now,
         logged_at: None,
         logged_at_source: String::new(),
+        time_source: TimeSource::Unknown,
         provider: None,
         client: None,
         deliverables: Vec::new(),
@@ -377,6 +399,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             match witnesses.iter().min().and_then(|t| DateTime::from_timestamp(i64::try_from(*t).ok()?, 0)) {
                 Some(t) => {
                     v.logged_at_source = format!("earliest of {} trusted witness cosignature(s)", witnesses.len());
+                    v.time_source = TimeSource::Witness { count: witnesses.len() };
                     c.push(
                         "time of logging",
                         Ok(reason!(LoggedAtWitnessed, time = t.to_rfc3339(), count = witnesses.len())),
@@ -385,12 +408,14 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
                 }
                 None if policy.text.require_witnessed_time => {
                     v.logged_at_source = "not witnessed".into();
+                    v.time_source = TimeSource::ProviderClaim { logged: true };
                     c.push("time of logging", Err(reason!(WitnessedTimeRequired)));
                     claimed
                 }
                 None => {
                     v.logged_at_source =
                         "claimed by the provider (the proof's created time; no witness cosignature)".into();
+                    v.time_source = TimeSource::ProviderClaim { logged: true };
                     // Only the provider's word: shown as a warning, never as a plain pass.
                     c.warn("time of logging", reason!(LoggedAtClaimed, time = claimed.to_rfc3339()));
                     claimed
@@ -400,6 +425,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         None => {
             c.push("statement logged", Err(reason!(StatementNotLogged)));
             v.logged_at_source = "claimed by the provider (not logged)".into();
+            v.time_source = TimeSource::ProviderClaim { logged: false };
             claimed
         }
     };
@@ -1003,6 +1029,10 @@ fn check_deliverable(
     if named["kind"].as_str() != Some(examined.kind.name()) {
         c.push(label.clone(), Err(reason!(KindMismatch, named = named["kind"], kind = examined.kind)));
     }
+    if let Some(bundle) = &examined.certificate {
+        let key = certificate_signer(c, &label, bundle, provider, list, policy, logged_at)?;
+        return finish_deliverable(c, &label, b, &examined, &key, provider, receipts, policy);
+    }
     let key = provider
         .keys
         .iter()
@@ -1019,13 +1049,28 @@ fn check_deliverable(
         );
         return None;
     };
+    finish_deliverable(c, &label, b, &examined, &key, provider, receipts, policy)
+}
+
+/// The checks of a deliverable once its signer's key is known.
+#[allow(clippy::too_many_arguments)]
+fn finish_deliverable(
+    c: &mut Checks,
+    label: &str,
+    b: &[u8],
+    examined: &deliverable::Examined,
+    key: &VerifyingKey,
+    provider: &crate::trustlist::TrustedEntity,
+    receipts: &[lading_tlog::Receipt],
+    policy: &Policy,
+) -> Option<(Value, Vec<u8>)> {
     if !provider.scope.contains(&examined.kind) {
         c.push(
             format!("{label}: scope"),
             Err(reason!(ProviderOutOfScope, provider = provider.id, kind = examined.kind)),
         );
     }
-    let checked = deliverable::check(b, &examined, &key);
+    let checked = deliverable::check(b, examined, key);
     for (what, r) in &checked.integrity {
         c.push(format!("{label}: {what}"), r.clone());
     }
@@ -1036,4 +1081,96 @@ fn check_deliverable(
     );
     let document = checked.document.filter(|_| checked.integrity.iter().all(|(_, r)| r.is_ok()))?;
     Some((document, leaf))
+}
+
+/// A certificate-bound deliverable's signer: its chain validated against the
+/// policy's CA roots at its signing time — the earliest of its RFC 3161
+/// timestamps verified against the policy's TSA roots, else the statement's
+/// time of logging — and attributed to the provider by the white list (a CA
+/// accepted for the provider, and the provider's registration id in the
+/// subject). Returns the leaf's key.
+fn certificate_signer(
+    c: &mut Checks,
+    label: &str,
+    bundle: &lading_pki::bundle::CertificateBundle,
+    provider: &crate::trustlist::TrustedEntity,
+    list: &TrustList,
+    policy: &Policy,
+    logged_at: DateTime<Utc>,
+) -> Option<VerifyingKey> {
+    let name = format!("{label}: certificate");
+    if policy.ca_roots.is_empty() {
+        c.push(
+            name,
+            Err(Reason::error("the deliverable is certificate-bound but the policy pins no CA roots (ca_roots)")),
+        );
+        return None;
+    }
+    let mut at = logged_at;
+    let mut source = "the statement's time of logging".to_owned();
+    let data = match bundle.envelope.signatures.as_slice() {
+        [one] => one.sig.clone(),
+        _ => Vec::new(),
+    };
+    if !bundle.timestamps.is_empty() && !policy.tsa_roots.is_empty() {
+        let mut earliest: Option<lading_pki::timestamp::VerifiedTimestamp> = None;
+        for (i, reply) in bundle.timestamps.iter().enumerate() {
+            match lading_pki::timestamp::verify(reply, &data, &policy.tsa_roots, &[]) {
+                Ok(t) => {
+                    if earliest.as_ref().is_none_or(|e| t.token.gen_time < e.token.gen_time) {
+                        earliest = Some(t);
+                    }
+                }
+                Err(e) => {
+                    c.push(format!("{label}: timestamp #{i}"), Err(Reason::error(e)));
+                    return None;
+                }
+            }
+        }
+        if let Some(t) = earliest {
+            at = t.token.gen_time;
+            source = format!("RFC 3161 timestamp by {} (serial {})", t.token.signer_subject(), t.token.serial);
+        }
+    } else if !bundle.timestamps.is_empty() {
+        source.push_str("; its timestamps are not trusted: the policy pins no TSA roots");
+    }
+    let path = match lading_pki::validate(&bundle.chain, &policy.ca_roots, &lading_pki::Options::at(at)) {
+        Ok(p) => p,
+        Err(e) => {
+            c.push(name, Err(Reason::error(format!("{e} (judged at {}, {source})", at.to_rfc3339()))));
+            return None;
+        }
+    };
+    let leaf = path.signer().clone();
+    if !provider.is_certified_by(&bundle.chain, &leaf) {
+        let owner = list.standing_of_certificate(&bundle.chain, &leaf, at).map(|s| s.entity.id.clone());
+        let why = match owner {
+            Some(o) => format!("the certificate of {} is {o:?}'s on the white list, not the provider's", leaf.subject),
+            None => format!(
+                "no white-list entity accepts a CA of this chain for registration id {:?} ({})",
+                leaf.registration_id().unwrap_or("none"),
+                leaf.subject
+            ),
+        };
+        c.push(name, Err(Reason::error(why)));
+        return None;
+    }
+    c.push(
+        name,
+        Ok(reason!(
+            CertificateSigner,
+            subject = leaf.subject,
+            registration_id = leaf.registration_id().unwrap_or_default(),
+            anchor = path.anchor().subject,
+            time = at.to_rfc3339(),
+            source = source
+        )),
+    );
+    match lading_pki::path::certified_key(&bundle.chain[0]) {
+        Ok(k) => Some(k),
+        Err(e) => {
+            c.push(format!("{label}: signer"), Err(Reason::error(e)));
+            None
+        }
+    }
 }

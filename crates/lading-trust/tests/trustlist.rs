@@ -39,6 +39,7 @@ fn entity(id: &str, role: Role, k: &SigningKey) -> TrustedEntity {
         role,
         scope: vec![Deliverable::MaintenanceLog, Deliverable::SaasRelease],
         keys: vec![service_key(k, t(1, 0))],
+        certificate_authorities: Vec::new(),
         status_history: vec![StatusChange { status: Status::Granted, at: t(1, 0), reason: "listed".into() }],
     }
 }

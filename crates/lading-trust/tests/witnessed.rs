@@ -39,6 +39,7 @@ fn entity(id: &str, role: Role, key: &ed25519_dalek::SigningKey, history: Vec<St
             valid_from: t(1),
             valid_until: None,
         }],
+        certificate_authorities: Vec::new(),
         status_history: history,
     }
 }

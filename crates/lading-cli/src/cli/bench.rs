@@ -21,6 +21,16 @@ pub(crate) enum BenchCommand {
     /// The web console's pages on the demo deployment with a large maintenance stream (stream pages,
     /// admin, /verify with the demo's bundle) against /healthz on the same server.
     Console(BenchConsoleArgs),
+    /// X.509 chain validation (3 certificates, root cached) and RFC 3161 token verification per
+    /// second, next to `openssl speed ecdsap256` in the same run.
+    Pki(BenchPkiArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BenchPkiArgs {
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 3.0)]
+    pub(crate) seconds: f64,
 }
 
 #[derive(Debug, clap::Args)]

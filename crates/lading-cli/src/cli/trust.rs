@@ -100,8 +100,13 @@ pub(crate) struct TrustListAddArgs {
     #[arg(long, value_delimiter = ',', required = true)]
     pub(crate) scope: Vec<String>,
     /// The entity's public keys (SPKI PEM; repeat for several).
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "ca")]
     pub(crate) pubkey: Vec<PathBuf>,
+    /// CA certificates (PEM, repeat for several) the authority accepts for the entity: a
+    /// certificate-bound signature is the entity's when its chain runs through one of them and
+    /// its subject carries --registration-id (organizationIdentifier or serialNumber).
+    #[arg(long)]
+    pub(crate) ca: Vec<PathBuf>,
     /// From when the keys and the grant hold (RFC 3339; default now).
     #[arg(long)]
     pub(crate) from: Option<String>,

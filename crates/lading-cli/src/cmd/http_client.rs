@@ -156,7 +156,7 @@ impl Client {
 /// aws-lc-rs has it but costs minutes of C build on the 2-core machines this
 /// builds on. Classical X25519/ECDHE is what the servers here offer anyway.
 #[allow(deprecated)]
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     // Fails only when one is installed already, which is as good.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

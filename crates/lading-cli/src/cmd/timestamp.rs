@@ -22,6 +22,8 @@ pub(crate) fn request(url: &str, data: &[u8], timeout_ms: u64) -> Result<(Vec<u8
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce).map_err(|e| anyhow!("no randomness for a nonce: {e}"))?;
     let req = timestamp::request(data, &nonce)?;
+    // reqwest is linked with rustls (for `lading remote`), which needs its provider even for http://.
+    super::http_client::install_crypto_provider();
     let rt = super::log::runtime()?;
     let reply =
         rt.block_on(lading_server::tsa::request_timestamp(url, req.der.clone(), Duration::from_millis(timeout_ms)))?;

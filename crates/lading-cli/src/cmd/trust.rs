@@ -214,6 +214,12 @@ pub(crate) fn list_add(args: &TrustListAddArgs, json_out: bool) -> Result<ExitCo
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut certificate_authorities = Vec::new();
+    for path in &args.ca {
+        for cert in super::pki::read_certificates(path)? {
+            certificate_authorities.push(lading_pki::certificates_to_pem(std::slice::from_ref(&cert))?);
+        }
+    }
     let role = if args.role == "provider" { Role::Provider } else { Role::CertificationBody };
     list.entries.push(TrustedEntity {
         id: args.id.clone(),
@@ -223,6 +229,7 @@ pub(crate) fn list_add(args: &TrustListAddArgs, json_out: bool) -> Result<ExitCo
         role,
         scope,
         keys,
+        certificate_authorities,
         status_history: vec![StatusChange { status: Status::Granted, at: from, reason: args.reason.clone() }],
     });
     check_draft(&list, &args.list)?;
