@@ -215,12 +215,13 @@ fn looks_like_digest(s: &str) -> bool {
     s.len() >= 32 && s.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
 }
 
+/// Images are not interpolated: PDF/A forbids it (krilla refuses the document otherwise).
 fn image_of(name: &str, bytes: &Arc<Vec<u8>>) -> Result<Image, ReportError> {
     let data: krilla::Data = bytes.clone().into();
     let result = if bytes.starts_with(b"\x89PNG") {
-        Image::from_png(data, true)
+        Image::from_png(data, false)
     } else if bytes.starts_with(&[0xFF, 0xD8]) {
-        Image::from_jpeg(data, true)
+        Image::from_jpeg(data, false)
     } else {
         Err("neither PNG nor JPEG".into())
     };
