@@ -54,7 +54,7 @@ pub fn inspection_doc(
             text: (if view.accepted { v.lot_accepted } else { v.lot_rejected }).to_owned(),
             tone: if view.accepted { Tone::Good } else { Tone::Bad },
         },
-        Block::Facts(facts),
+        Block::Facts(facts.into_iter().map(|(l, v)| (l, v, Tone::Plain)).collect()),
     ];
     if view.imported {
         blocks.push(Block::Text(v.imported.to_owned()));

@@ -481,7 +481,12 @@ impl Sheet {
             Block::Title(self.title.clone()),
             Block::Banner { text: self.headline.clone(), tone: if self.verified { Tone::Good } else { Tone::Bad } },
             Block::Text(self.note.clone()),
-            Block::Facts(self.facts.iter().map(|f| (f.label.clone(), f.value.clone())).collect()),
+            Block::Facts(
+                self.facts
+                    .iter()
+                    .map(|f| (f.label.clone(), f.value.clone(), if f.warning { Tone::Warning } else { Tone::Plain }))
+                    .collect(),
+            ),
         ];
         if !self.conclusions.is_empty() {
             blocks.push(Block::Heading(r.conclusions.into()));

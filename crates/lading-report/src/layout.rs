@@ -215,12 +215,13 @@ fn looks_like_digest(s: &str) -> bool {
     s.len() >= 32 && s.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
 }
 
+/// Images are not interpolated: PDF/A forbids it (krilla refuses the document otherwise).
 fn image_of(name: &str, bytes: &Arc<Vec<u8>>) -> Result<Image, ReportError> {
     let data: krilla::Data = bytes.clone().into();
     let result = if bytes.starts_with(b"\x89PNG") {
-        Image::from_png(data, true)
+        Image::from_png(data, false)
     } else if bytes.starts_with(&[0xFF, 0xD8]) {
-        Image::from_jpeg(data, true)
+        Image::from_jpeg(data, false)
     } else {
         Err("neither PNG nor JPEG".into())
     };
@@ -264,13 +265,23 @@ fn lay_out(doc: &Doc, fonts: &Fonts) -> Result<Vec<Vec<Op>>, ReportError> {
             }
             Block::Facts(pairs) => {
                 let label_w = width * 0.3;
-                for (label, value) in pairs {
+                for (label, value, tone) in pairs {
                     let mono = looks_like_digest(value);
                     let lab = wrap(&fonts.regular, label, BODY, label_w - 6.0);
                     let val = wrap(p.face(mono), value, BODY, width - label_w);
                     let lines = lab.len().max(val.len()).max(1);
                     p.room(lines as f32 * BODY * LEADING);
                     let y0 = p.y;
+                    if let Some(bg) = colour(*tone) {
+                        let h = lines as f32 * BODY * LEADING + 1.5;
+                        p.ops().push(Op::Rect {
+                            x: MARGIN + label_w - 3.0,
+                            y: y0,
+                            w: width - label_w + 3.0,
+                            h,
+                            colour: bg,
+                        });
+                    }
                     for (i, l) in lab.into_iter().enumerate() {
                         let y = y0 + BODY + i as f32 * BODY * LEADING;
                         p.ops().push(Op::Text {
@@ -284,7 +295,14 @@ fn lay_out(doc: &Doc, fonts: &Fonts) -> Result<Vec<Vec<Op>>, ReportError> {
                     }
                     for (i, l) in val.into_iter().enumerate() {
                         let y = y0 + BODY + i as f32 * BODY * LEADING;
-                        p.ops().push(Op::Text { x: MARGIN + label_w, y, mono, size: BODY, text: l, colour: plain });
+                        p.ops().push(Op::Text {
+                            x: MARGIN + label_w,
+                            y,
+                            mono,
+                            size: BODY,
+                            text: l,
+                            colour: ink(*tone),
+                        });
                     }
                     p.y += lines as f32 * BODY * LEADING + 1.5;
                 }

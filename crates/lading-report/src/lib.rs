@@ -166,8 +166,9 @@ pub enum Block {
         /// Its cue.
         tone: Tone,
     },
-    /// Label–value pairs; values in a fixed-width face when they are digests.
-    Facts(Vec<(String, String)>),
+    /// Label–value pairs with their cue (a warning is shaded); values in a fixed-width face
+    /// when they are digests.
+    Facts(Vec<(String, String, Tone)>),
     /// A table; `widths` are relative column widths.
     Table {
         /// Column headings.

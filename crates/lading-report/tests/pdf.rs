@@ -32,7 +32,7 @@ fn doc(bundle: &[u8]) -> Doc {
         blocks: vec![
             Block::Title("证据包核验结论".into()),
             Block::Banner { text: "验证通过".into(), tone: Tone::Good },
-            Block::Facts(vec![("证据包 SHA-256".into(), "ab".repeat(32))]),
+            Block::Facts(vec![("证据包 SHA-256".into(), "ab".repeat(32), Tone::Plain)]),
             Block::Table {
                 columns: vec!["检查项".into(), "结果".into()],
                 widths: vec![1.0, 1.0],
