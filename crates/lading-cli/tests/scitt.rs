@@ -82,6 +82,19 @@ fn receipts_cover_raw_entries_and_hash_envelopes() {
     std::fs::write(d.join("raw2"), b"another entry").expect("raw");
     let err = l.fails(&["scitt", "verify", "--entry", "raw2", "--receipt", "raw.cose", "--log-key", "log/log.vkey"]);
     assert!(err.contains("not this one"), "{err}");
+    // A maintenance stream's events get COSE receipts too.
+    l.ok(&["key", "generate", "--out", "stream"]);
+    l.ok(&[
+        "maint", "stream", "create", "fleet", "--data", "d", "--key", "stream.key", "--origin", "example.com/fleet",
+        "--provider", "Acme", "--registration-id", "91440300MA5EXAMPLE",
+    ]);
+    let events = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/maint/events.jsonl");
+    l.ok(&["maint", "ingest", "fleet", events, "--data", "d", "--format", "jsonl"]);
+    l.ok(&["scitt", "receipt", "d/streams/fleet", "--index", "3", "--out", "ev.cose"]);
+    let (code, out, err) = l.run(&["log", "get", "d/streams/fleet", "--index", "3"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(d.join("ev3"), out).expect("event");
+    l.ok(&["scitt", "verify", "--entry", "ev3", "--receipt", "ev.cose", "--log-key", "d/streams/fleet/log.vkey"]);
     // A hash envelope of the document: the digest is signed, the subject still read from the document.
     let entry = sign(&l, "doc.json", "ed.key", "h.cose", &["--hash-envelope", "--location", "https://example.com/doc"]);
     append(&l, d, "log", &entry, "h");
