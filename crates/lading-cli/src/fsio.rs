@@ -78,9 +78,19 @@ pub(crate) static ALLOW_LOOSE_KEYS: std::sync::atomic::AtomicBool = std::sync::a
 /// Reads a private key file; refuses one that group or others may read,
 /// unless `--allow-loose-key-permissions` was given (then warns each time).
 pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
+    let pem = read_key_file(path)?;
+    lading_crypto::SigningKey::from_pkcs8_pem(&pem)
+        .with_context(|| format!("cannot read private key {}", path.display()))
+}
+
+/// Reads a key file's text (wiped on drop). A file holding a private key
+/// (plain or encrypted) is refused when group or others may read it, unless
+/// `--allow-loose-key-permissions` was given (then it warns each time): the
+/// one permission check of every command that reads a key.
+pub(crate) fn read_key_file(path: &Path) -> Result<zeroize::Zeroizing<String>> {
     let pem = read_secret_text(path)?;
     // Only a file holding a private key is judged (a public key given by
-    // mistake gets the parser's clearer error below).
+    // mistake gets the parser's clearer error).
     if pem.contains("PRIVATE KEY")
         && let Ok(meta) = fs::metadata(path)
         && meta.permissions().mode() & 0o077 != 0
@@ -98,8 +108,7 @@ pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey>
             path.display()
         );
     }
-    lading_crypto::SigningKey::from_pkcs8_pem(&pem)
-        .with_context(|| format!("cannot read private key {}", path.display()))
+    Ok(pem)
 }
 
 /// Reads a private key file's text into memory that is wiped when dropped:

@@ -21,6 +21,18 @@ pub(crate) enum BenchCommand {
     /// The web console's pages on the demo deployment with a large maintenance stream (stream pages,
     /// admin, /verify with the demo's bundle) against /healthz on the same server.
     Console(BenchConsoleArgs),
+    /// Signatures per second of each --key (files, encrypted files, pkcs11: URIs), as ratios to the first.
+    Sign(BenchSignArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BenchSignArgs {
+    /// Keys to time, the first the baseline (a key file or a pkcs11: URI); repeatable.
+    #[arg(long, required = true)]
+    pub(crate) key: Vec<PathBuf>,
+    /// Seconds of signing per key.
+    #[arg(long, default_value_t = 3.0)]
+    pub(crate) seconds: f64,
 }
 
 #[derive(Debug, clap::Args)]
