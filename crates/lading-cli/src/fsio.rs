@@ -75,14 +75,6 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Set by `--allow-loose-key-permissions`.
 pub(crate) static ALLOW_LOOSE_KEYS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Reads a private key file; refuses one that group or others may read,
-/// unless `--allow-loose-key-permissions` was given (then warns each time).
-pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
-    let pem = read_key_file(path)?;
-    lading_crypto::SigningKey::from_pkcs8_pem(&pem)
-        .with_context(|| format!("cannot read private key {}", path.display()))
-}
-
 /// Reads a key file's text (wiped on drop). A file holding a private key
 /// (plain or encrypted) is refused when group or others may read it, unless
 /// `--allow-loose-key-permissions` was given (then it warns each time): the

@@ -97,6 +97,28 @@ pub(crate) fn load(value: &Path) -> Result<Loaded> {
     Ok(Loaded { signer: Arc::new(FileSigner { key, path: value.to_owned() }), stored })
 }
 
+/// The in-memory key of a key file (plain or encrypted), for code that
+/// still needs the key itself rather than a [`Signer`]: the maintenance
+/// stream stores (`lading-stream`) keep a stream's key beside its log. A
+/// `pkcs11:` URI is refused there with that reason.
+pub(crate) fn file_key(value: &Path, role: &str) -> Result<SigningKey> {
+    let is_uri = value.to_str().is_some_and(lading_pkcs11::is_pkcs11_uri);
+    let text = if is_uri { None } else { Some(fsio::read_key_file(value)?) };
+    if is_uri || text.as_deref().is_some_and(|t| lading_pkcs11::is_pkcs11_uri(t.trim_start())) {
+        bail!(
+            "{}: {role} takes a key file, not a PKCS#11 key (the stream store keeps the key beside its log)",
+            value.display()
+        );
+    }
+    let text = text.unwrap_or_default();
+    if SigningKey::is_encrypted_pem(&text) {
+        let passphrase = passphrase(&format!("passphrase for {}: ", value.display()), false)?;
+        return SigningKey::from_encrypted_pkcs8_pem(&text, passphrase.as_bytes())
+            .with_context(|| format!("cannot read private key {}", value.display()));
+    }
+    SigningKey::from_pkcs8_pem(&text).with_context(|| format!("cannot read private key {}", value.display()))
+}
+
 /// `LADING_PKCS11_MODULE` and `LADING_PKCS11_PIN_FILE`.
 pub(crate) fn pkcs11_fallbacks() -> lading_pkcs11::Fallbacks {
     lading_pkcs11::Fallbacks {

@@ -41,7 +41,7 @@ fn embedded(data: &Path, name: &str) -> Result<(SqliteStreams, PathBuf)> {
 }
 
 fn stream_key(dir: &Path) -> Result<lading_crypto::SigningKey> {
-    fsio::read_private_key(&dir.join(KEY_FILE))
+    crate::keys::file_key(&dir.join(KEY_FILE), "a maintenance stream")
 }
 
 /// The streams and name of the stream directory `dir` (`DATA/streams/NAME`).
@@ -95,7 +95,7 @@ pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String,
         retention_days: args.retention_days,
     };
     let config = StreamConfig::new(new, uuid::Uuid::new_v4(), Utc::now())?;
-    let key = fsio::read_private_key(&args.key)?;
+    let key = crate::keys::file_key(&args.key, "maint stream create")?;
     let vkey = runtime()?.block_on(ops::create(&streams, &config, &key))?;
     Ok((dir, config.origin, vkey))
 }
