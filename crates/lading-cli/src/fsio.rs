@@ -75,12 +75,14 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Set by `--allow-loose-key-permissions`.
 pub(crate) static ALLOW_LOOSE_KEYS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Reads a private key file; refuses one that group or others may read,
-/// unless `--allow-loose-key-permissions` was given (then warns each time).
-pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey> {
+/// Reads a key file's text (wiped on drop). A file holding a private key
+/// (plain or encrypted) is refused when group or others may read it, unless
+/// `--allow-loose-key-permissions` was given (then it warns each time): the
+/// one permission check of every command that reads a key.
+pub(crate) fn read_key_file(path: &Path) -> Result<zeroize::Zeroizing<String>> {
     let pem = read_secret_text(path)?;
     // Only a file holding a private key is judged (a public key given by
-    // mistake gets the parser's clearer error below).
+    // mistake gets the parser's clearer error).
     if pem.contains("PRIVATE KEY")
         && let Ok(meta) = fs::metadata(path)
         && meta.permissions().mode() & 0o077 != 0
@@ -98,8 +100,7 @@ pub(crate) fn read_private_key(path: &Path) -> Result<lading_crypto::SigningKey>
             path.display()
         );
     }
-    lading_crypto::SigningKey::from_pkcs8_pem(&pem)
-        .with_context(|| format!("cannot read private key {}", path.display()))
+    Ok(pem)
 }
 
 /// Reads a private key file's text into memory that is wiped when dropped:

@@ -1,19 +1,31 @@
 //! Where signing keys come from: the one way every command turns `--key
 //! VALUE` into a [`Signer`].
 //!
-//! VALUE is a private key file (PKCS#8 or SEC1 PEM; refused when group or
-//! others may read it, unless `--allow-loose-key-permissions`). Every signing
-//! command (sign, credential sign, certify issue, statement issue, trust-list
-//! sign, release pack, maint stream create, log init, serve, status-list,
-//! pki) gets its key here, so a new kind of key home is added in one place.
+//! VALUE is one of
+//! - a private key file: PKCS#8 or SEC1 PEM, or encrypted PKCS#8 (the
+//!   passphrase from `--passphrase-file`, `LADING_KEY_PASSPHRASE` or a
+//!   terminal prompt); refused when group or others may read it, unless
+//!   `--allow-loose-key-permissions`;
+//! - a `pkcs11:` URI (RFC 7512) naming a key in a token, with
+//!   `LADING_PKCS11_MODULE` and `LADING_PKCS11_PIN_FILE` as fallbacks for
+//!   `module-path` and `pin-source`;
+//! - a key reference file holding such a URI (what `log init` copies into a
+//!   log's `log.key` when its key is in a token).
+//!
+//! Every signing command (sign, credential sign, certify issue, statement
+//! issue, trust-list sign, release pack, maint stream create, log init,
+//! serve, status-list, pki) gets its key here.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Result, anyhow, bail};
+use std::io::IsTerminal as _;
+
+use anyhow::{Context as _, Result, anyhow, bail};
 use lading_crypto::{Algorithm, SignError, Signer, SigningKey, VerifyingKey};
 use lading_tlog::{KeyKind, NoteSigner};
+use zeroize::Zeroizing;
 
 use crate::fsio;
 
@@ -61,14 +73,119 @@ pub(crate) struct Loaded {
     /// The signer.
     pub(crate) signer: SharedSigner,
     /// What a copy of the key holds (wiped on drop).
-    pub(crate) stored: zeroize::Zeroizing<String>,
+    pub(crate) stored: Zeroizing<String>,
 }
 
 /// Loads the key `value` names.
 pub(crate) fn load(value: &Path) -> Result<Loaded> {
-    let key = fsio::read_private_key(value)?;
-    let stored = zeroize::Zeroizing::new(key.to_pkcs8_pem()?);
+    if let Some(text) = value.to_str().filter(|t| lading_pkcs11::is_pkcs11_uri(t)) {
+        return token(text, None);
+    }
+    let text = fsio::read_key_file(value)?;
+    if lading_pkcs11::is_pkcs11_uri(text.trim_start()) {
+        return token(text.trim(), Some(value));
+    }
+    let key = if SigningKey::is_encrypted_pem(&text) {
+        let passphrase = passphrase(&format!("passphrase for {}: ", value.display()), false)?;
+        SigningKey::from_encrypted_pkcs8_pem(&text, passphrase.as_bytes())
+            .with_context(|| format!("cannot read private key {}", value.display()))?
+    } else {
+        SigningKey::from_pkcs8_pem(&text).with_context(|| format!("cannot read private key {}", value.display()))?
+    };
+    // A copy keeps the file's form: an encrypted key stays encrypted.
+    let stored = if SigningKey::is_encrypted_pem(&text) { text } else { Zeroizing::new(key.to_pkcs8_pem()?) };
     Ok(Loaded { signer: Arc::new(FileSigner { key, path: value.to_owned() }), stored })
+}
+
+/// The in-memory key of a key file (plain or encrypted), for code that
+/// still needs the key itself rather than a [`Signer`]: the maintenance
+/// stream stores (`lading-stream`) keep a stream's key beside its log. A
+/// `pkcs11:` URI is refused there with that reason.
+pub(crate) fn file_key(value: &Path, role: &str) -> Result<SigningKey> {
+    let is_uri = value.to_str().is_some_and(lading_pkcs11::is_pkcs11_uri);
+    let text = if is_uri { None } else { Some(fsio::read_key_file(value)?) };
+    if is_uri || text.as_deref().is_some_and(|t| lading_pkcs11::is_pkcs11_uri(t.trim_start())) {
+        bail!(
+            "{}: {role} takes a key file, not a PKCS#11 key (the stream store keeps the key beside its log)",
+            value.display()
+        );
+    }
+    let text = text.unwrap_or_default();
+    if SigningKey::is_encrypted_pem(&text) {
+        let passphrase = passphrase(&format!("passphrase for {}: ", value.display()), false)?;
+        return SigningKey::from_encrypted_pkcs8_pem(&text, passphrase.as_bytes())
+            .with_context(|| format!("cannot read private key {}", value.display()));
+    }
+    SigningKey::from_pkcs8_pem(&text).with_context(|| format!("cannot read private key {}", value.display()))
+}
+
+/// `LADING_PKCS11_MODULE` and `LADING_PKCS11_PIN_FILE`.
+pub(crate) fn pkcs11_fallbacks() -> lading_pkcs11::Fallbacks {
+    lading_pkcs11::Fallbacks {
+        module: std::env::var_os("LADING_PKCS11_MODULE").map(PathBuf::from),
+        pin_file: std::env::var_os("LADING_PKCS11_PIN_FILE").map(PathBuf::from),
+    }
+}
+
+/// Parses a PKCS#11 URI (`from`: the reference file it was read from).
+pub(crate) fn parse_uri(text: &str, from: Option<&Path>) -> Result<lading_pkcs11::Pkcs11Uri> {
+    lading_pkcs11::Pkcs11Uri::parse(text).map_err(|e| match from {
+        Some(path) => anyhow!("{}: {e}", path.display()),
+        None => anyhow!("{e}"),
+    })
+}
+
+/// A token key; its stored form is the URI with the module and PIN file
+/// the environment supplied written in, so a log opened later finds them.
+fn token(text: &str, from: Option<&Path>) -> Result<Loaded> {
+    let mut uri = parse_uri(text, from)?;
+    let fallbacks = pkcs11_fallbacks();
+    let signer = lading_pkcs11::TokenSigner::open(&uri, &fallbacks)?;
+    if uri.module_path.is_none() {
+        uri.module_path = fallbacks.module.map(|p| p.display().to_string());
+    }
+    if uri.pin_source.is_none() {
+        uri.pin_source = fallbacks.pin_file.map(|p| format!("file:{}", p.display()));
+    }
+    Ok(Loaded { signer: Arc::new(signer), stored: Zeroizing::new(format!("{uri}\n")) })
+}
+
+/// Set by `--passphrase-file`.
+pub(crate) static PASSPHRASE_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The passphrase of an encrypted key: `--passphrase-file`, else
+/// `LADING_KEY_PASSPHRASE`, else asked on the terminal (twice when `confirm`,
+/// for a new key). Never an argument: command lines are visible to every
+/// user of the machine.
+pub(crate) fn passphrase(prompt: &str, confirm: bool) -> Result<Zeroizing<String>> {
+    if let Some(path) = PASSPHRASE_FILE.get() {
+        let text = fsio::read_key_file(path)?;
+        let line = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+        if line.is_empty() {
+            bail!("passphrase file {} is empty", path.display());
+        }
+        return Ok(Zeroizing::new(line.to_owned()));
+    }
+    if let Ok(value) = std::env::var("LADING_KEY_PASSPHRASE") {
+        if value.is_empty() {
+            bail!("LADING_KEY_PASSPHRASE is empty");
+        }
+        return Ok(Zeroizing::new(value));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("the key is encrypted: give its passphrase with --passphrase-file FILE or LADING_KEY_PASSPHRASE");
+    }
+    let first = Zeroizing::new(rpassword::prompt_password(prompt).context("reading the passphrase")?);
+    if first.is_empty() {
+        bail!("empty passphrase");
+    }
+    if confirm {
+        let again = Zeroizing::new(rpassword::prompt_password("again: ").context("reading the passphrase")?);
+        if *again != *first {
+            bail!("the two passphrases differ");
+        }
+    }
+    Ok(first)
 }
 
 /// A signer holding an Ed25519 key, with that key at hand (for `did:key`).
@@ -121,8 +238,12 @@ pub(crate) fn note_signer(name: &str, kind: KeyKind, signer: SharedSigner) -> Re
         .map_err(|e| anyhow!("{described}: key name {name:?}: {e}"))
 }
 
-/// A public key from `value`: a private or public key file.
+/// A public key from `value`: a private or public key file, or a token key
+/// (its public key object; no PIN needed where the token allows).
 pub(crate) fn public_key(value: &Path) -> Result<VerifyingKey> {
+    if let Some(text) = value.to_str().filter(|t| lading_pkcs11::is_pkcs11_uri(t)) {
+        return Ok(lading_pkcs11::show(&parse_uri(text, None)?, &pkcs11_fallbacks())?);
+    }
     let pem = fsio::read_text(value, fsio::MAX_KEY_BYTES)?;
     if pem.contains("PRIVATE KEY") { Ok(signer(value)?.verifying_key()) } else { fsio::read_public_key(value) }
 }

@@ -29,6 +29,9 @@ fn main() -> ExitCode {
     };
     let json = cli.json;
     fsio::ALLOW_LOOSE_KEYS.store(cli.allow_loose_key_permissions, std::sync::atomic::Ordering::Relaxed);
+    if let Some(path) = &cli.passphrase_file {
+        let _ = keys::PASSPHRASE_FILE.set(path.clone());
+    }
     match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {

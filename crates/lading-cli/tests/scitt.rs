@@ -85,8 +85,20 @@ fn receipts_cover_raw_entries_and_hash_envelopes() {
     // A maintenance stream's events get COSE receipts too.
     l.ok(&["key", "generate", "--out", "stream"]);
     l.ok(&[
-        "maint", "stream", "create", "fleet", "--data", "d", "--key", "stream.key", "--origin", "example.com/fleet",
-        "--provider", "Acme", "--registration-id", "91440300MA5EXAMPLE",
+        "maint",
+        "stream",
+        "create",
+        "fleet",
+        "--data",
+        "d",
+        "--key",
+        "stream.key",
+        "--origin",
+        "example.com/fleet",
+        "--provider",
+        "Acme",
+        "--registration-id",
+        "91440300MA5EXAMPLE",
     ]);
     let events = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/maint/events.jsonl");
     l.ok(&["maint", "ingest", "fleet", events, "--data", "d", "--format", "jsonl"]);

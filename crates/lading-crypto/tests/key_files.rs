@@ -97,3 +97,22 @@ fn base64_decode(s: &str) -> Vec<u8> {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.decode(s).expect("base64")
 }
+
+#[test]
+fn encrypted_keys_round_trip_and_a_wrong_passphrase_is_named() {
+    use lading_crypto::{Algorithm, KeyError, SigningKey};
+    for alg in Algorithm::ALL {
+        let key = SigningKey::generate(alg).expect("key");
+        let pem = key.to_encrypted_pkcs8_pem_with_iterations(b"secret words", 2048).expect("encrypt");
+        assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "{pem}");
+        assert!(SigningKey::is_encrypted_pem(&pem));
+        let back = SigningKey::from_encrypted_pkcs8_pem(&pem, b"secret words").expect("decrypt");
+        assert_eq!(back.verifying_key(), key.verifying_key(), "{alg}");
+        assert_eq!(
+            SigningKey::from_encrypted_pkcs8_pem(&pem, b"other words").expect_err("wrong"),
+            KeyError::WrongPassphrase
+        );
+        // The plain reader still refuses it with what to do.
+        assert!(SigningKey::from_pkcs8_pem(&pem).is_err());
+    }
+}

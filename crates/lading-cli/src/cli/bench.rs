@@ -24,11 +24,23 @@ pub(crate) enum BenchCommand {
     /// X.509 chain validation (3 certificates, root cached) and RFC 3161 token verification per
     /// second, next to `openssl speed ecdsap256` in the same run.
     Pki(BenchPkiArgs),
+    /// Signatures per second of each --key (files, encrypted files, pkcs11: URIs), as ratios to the first.
+    Sign(BenchSignArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct BenchPkiArgs {
     /// Seconds per measurement.
+    #[arg(long, default_value_t = 3.0)]
+    pub(crate) seconds: f64,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BenchSignArgs {
+    /// Keys to time, the first the baseline (a key file or a pkcs11: URI); repeatable.
+    #[arg(long, required = true)]
+    pub(crate) key: Vec<PathBuf>,
+    /// Seconds of signing per key.
     #[arg(long, default_value_t = 3.0)]
     pub(crate) seconds: f64,
 }

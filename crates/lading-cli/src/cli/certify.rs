@@ -49,7 +49,7 @@ pub(crate) struct CertifyIssueArgs {
     /// The conformity report (must record a pass).
     #[arg(long)]
     pub(crate) report: PathBuf,
-    /// The certification body's Ed25519 key.
+    /// The certification body's Ed25519 key (a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// The provider's id on the white list.
@@ -114,7 +114,7 @@ pub(crate) struct StatementIssueArgs {
     /// The governing terms.
     #[arg(long, default_value = "Delivered under the contract named; certified per the certificate named.")]
     pub(crate) terms: String,
-    /// The provider's Ed25519 key (on the white list).
+    /// The provider's Ed25519 key (on the white list; a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// The provider's revocation list: the statement gets a credentialStatus entry at a fresh

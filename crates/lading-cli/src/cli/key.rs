@@ -25,10 +25,18 @@ pub(crate) struct KeyGenerateArgs {
     /// Overwrite existing files.
     #[arg(long)]
     pub(crate) force: bool,
+    /// Encrypt the private key (PKCS#8 PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC) with the passphrase
+    /// from --passphrase-file, LADING_KEY_PASSPHRASE or a prompt.
+    #[arg(long, conflicts_with = "pkcs11")]
+    pub(crate) encrypt: bool,
+    /// Generate the key inside the PKCS#11 token this URI names (object=LABEL; sensitive,
+    /// non-extractable); writes only PREFIX.pub.
+    #[arg(long, value_name = "URI")]
+    pub(crate) pkcs11: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct KeyShowArgs {
-    /// A private (.key) or public (.pub) PEM key file.
+    /// A private (.key) or public (.pub) PEM key file, or a pkcs11: URI.
     pub(crate) file: PathBuf,
 }

@@ -31,7 +31,7 @@ pub(crate) struct LogInitArgs {
     /// Checkpoint origin line, e.g. `log.example.com/registry`.
     #[arg(long)]
     pub(crate) origin: String,
-    /// The log's Ed25519 private key (PKCS#8 PEM), copied into DIR/log.key.
+    /// The log's Ed25519 private key (a key file, copied into DIR/log.key, or a pkcs11: URI, recorded there).
     #[arg(long)]
     pub(crate) key: PathBuf,
 }

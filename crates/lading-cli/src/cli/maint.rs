@@ -143,7 +143,7 @@ pub(crate) struct StreamCreateArgs {
     pub(crate) name: String,
     #[command(flatten)]
     pub(crate) data: MaintDataArgs,
-    /// The stream log's Ed25519 private key (PKCS#8 PEM).
+    /// The stream log's Ed25519 private key (a key file, plain or encrypted; not a pkcs11: URI).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// Checkpoint origin (default `lading.local/maint/NAME`).

@@ -65,6 +65,11 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     pub(crate) allow_loose_key_permissions: bool,
 
+    /// The passphrase of encrypted private keys, read from this file (else LADING_KEY_PASSPHRASE,
+    /// else a prompt); never give a passphrase as an argument.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) passphrase_file: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }

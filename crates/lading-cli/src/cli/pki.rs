@@ -58,7 +58,7 @@ pub(crate) enum CertProfileArg {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct PkiInitCaArgs {
-    /// The root's private key (a lading key file, PKCS#8 PEM: SM2, P-256 or Ed25519).
+    /// The root's private key (SM2, P-256 or Ed25519: a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// Subject, RFC 4514, e.g. "CN=Test Root CA,O=Example,C=CN".
@@ -93,7 +93,7 @@ pub(crate) struct PkiIssueArgs {
     /// others, except a self-signed root, are appended to the output chain).
     #[arg(long)]
     pub(crate) ca_cert: PathBuf,
-    /// The issuing CA's private key.
+    /// The issuing CA's private key (a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) ca_key: PathBuf,
     /// The subject's key: a public (SPKI PEM) or private lading key file.
@@ -123,7 +123,7 @@ pub(crate) struct PkiCrlArgs {
     /// The CA's certificate (PEM; the first certificate).
     #[arg(long)]
     pub(crate) ca_cert: PathBuf,
-    /// The CA's private key.
+    /// The CA's private key (a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) ca_key: PathBuf,
     /// A serial number to revoke, hex, optionally with the revocation time:

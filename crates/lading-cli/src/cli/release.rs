@@ -53,7 +53,7 @@ pub(crate) struct ReleasePackArgs {
     /// The previous release (.lading package or DSSE envelope), signed with the same key.
     #[arg(long)]
     pub(crate) previous: Option<PathBuf>,
-    /// The provider's signing key.
+    /// The provider's signing key (a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// The package to write.

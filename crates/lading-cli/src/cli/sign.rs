@@ -6,7 +6,7 @@ use std::path::PathBuf;
 pub(crate) struct SignArgs {
     /// The document to sign (JSON).
     pub(crate) file: PathBuf,
-    /// Private key (PKCS#8 PEM).
+    /// Private key: a PEM file (plain or encrypted) or a pkcs11: URI.
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// The signer's certificate chain (PEM, leaf first, then intermediates): the output

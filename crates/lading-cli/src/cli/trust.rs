@@ -16,7 +16,7 @@ pub(crate) enum CredentialCommand {
 pub(crate) struct CredentialSignArgs {
     /// The unsigned credential (JSON; `-` for stdin).
     pub(crate) credential: PathBuf,
-    /// The issuer's Ed25519 private key (PKCS#8 PEM).
+    /// The issuer's Ed25519 private key (a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// The proof's `created` time (RFC 3339; default now).
@@ -140,7 +140,7 @@ pub(crate) struct TrustListSetStatusArgs {
 pub(crate) struct TrustListSignArgs {
     /// The unsigned list file; its sequence number and times are updated to what was signed.
     pub(crate) list: PathBuf,
-    /// The operator's private key.
+    /// The operator's private key (a key file or a pkcs11: URI).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// Days until the next list is due.

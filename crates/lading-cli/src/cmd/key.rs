@@ -30,8 +30,48 @@ pub(crate) fn generate_to(alg: lading_crypto::Algorithm, prefix: &Path, force: b
     Ok(key)
 }
 
+/// `key generate --pkcs11 URI`: the key pair is made inside the token;
+/// only the public key is written.
+fn generate_in_token(args: &KeyGenerateArgs, uri: &str, json: bool) -> Result<ExitCode> {
+    let uri = crate::keys::parse_uri(uri, None)?;
+    let (_, public_path) = key_paths(&args.out);
+    // Refuse before touching the token when the file cannot be written.
+    if public_path.exists() && !args.force {
+        anyhow::bail!("{} exists (use --force to replace it)", public_path.display());
+    }
+    let public = lading_pkcs11::generate(&uri, &crate::keys::pkcs11_fallbacks(), args.alg.into())?;
+    fsio::write_new(&public_path, public.to_spki_pem().as_bytes(), 0o644, args.force)?;
+    let keyid = public.key_id();
+    if json {
+        output::json_line(&json!({
+            "ok": true, "algorithm": public.algorithm().name(), "keyid": keyid.as_str(),
+            "pkcs11_uri": uri.to_string(), "public_key": public_path,
+        }))?;
+    } else {
+        output::line(&format!(
+            "generated {} key {keyid} in the token\n  private: {uri} (sensitive, not extractable)\n  public:  {}",
+            public.algorithm(),
+            public_path.display()
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(crate) fn generate(args: &KeyGenerateArgs, json: bool) -> Result<ExitCode> {
-    let key = generate_to(args.alg.into(), &args.out, args.force)?;
+    if let Some(uri) = &args.pkcs11 {
+        return generate_in_token(args, uri, json);
+    }
+    let key = if args.encrypt {
+        let passphrase = crate::keys::passphrase("passphrase for the new key: ", true)?;
+        let key = SigningKey::generate(args.alg.into())?;
+        let (private_path, public_path) = key_paths(&args.out);
+        let pem = key.to_encrypted_pkcs8_pem(passphrase.as_bytes())?;
+        fsio::write_new(&private_path, pem.as_bytes(), 0o600, args.force)?;
+        fsio::write_new(&public_path, key.verifying_key().to_spki_pem().as_bytes(), 0o644, args.force)?;
+        key
+    } else {
+        generate_to(args.alg.into(), &args.out, args.force)?
+    };
     let (private_path, public_path) = key_paths(&args.out);
     let keyid = key.verifying_key().key_id();
     if json {
@@ -41,11 +81,13 @@ pub(crate) fn generate(args: &KeyGenerateArgs, json: bool) -> Result<ExitCode> {
             "keyid": keyid.as_str(),
             "private_key": private_path,
             "public_key": public_path,
+            "encrypted": args.encrypt,
         }))?;
     } else {
         output::line(&format!(
-            "generated {} key {keyid}\n  private: {} (mode 0600)\n  public:  {}",
+            "generated {} key {keyid}\n  private: {} (mode 0600{})\n  public:  {}",
             key.algorithm(),
+            if args.encrypt { ", encrypted" } else { "" },
             private_path.display(),
             public_path.display()
         ))?;
@@ -54,8 +96,14 @@ pub(crate) fn generate(args: &KeyGenerateArgs, json: bool) -> Result<ExitCode> {
 }
 
 pub(crate) fn show(args: &KeyShowArgs, json: bool) -> Result<ExitCode> {
-    let pem = fsio::read_text(&args.file, fsio::MAX_KEY_BYTES)?;
-    let (public, private) = if pem.contains("-----BEGIN PUBLIC KEY-----") {
+    let uri = args.file.to_str().filter(|t| lading_pkcs11::is_pkcs11_uri(t));
+    let pem = match uri {
+        Some(_) => String::new(),
+        None => fsio::read_text(&args.file, fsio::MAX_KEY_BYTES)?,
+    };
+    let (public, private) = if uri.is_some() {
+        (crate::keys::public_key(&args.file)?, true)
+    } else if pem.contains("-----BEGIN PUBLIC KEY-----") {
         (VerifyingKey::from_spki_pem(&pem).with_context(|| format!("cannot read {}", args.file.display()))?, false)
     } else {
         (crate::keys::signer(&args.file)?.verifying_key(), true)

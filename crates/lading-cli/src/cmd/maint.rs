@@ -44,7 +44,7 @@ fn embedded(data: &Path, name: &str) -> Result<(SqliteStreams, PathBuf)> {
 }
 
 fn stream_key(dir: &Path) -> Result<lading_crypto::SigningKey> {
-    fsio::read_private_key(&dir.join(KEY_FILE))
+    crate::keys::file_key(&dir.join(KEY_FILE), "a maintenance stream")
 }
 
 /// The streams and name of the stream directory `dir` (`DATA/streams/NAME`).
@@ -92,7 +92,7 @@ impl KeyDir {
         let keys = self.clone();
         Arc::new(move |name: &str| {
             keys.path(name)
-                .and_then(|p| fsio::read_private_key(&p))
+                .and_then(|p| crate::keys::file_key(&p, "a stream key"))
                 .map_err(|e| lading_stream::StreamError::Unavailable(format!("{e:#}")))
         })
     }
@@ -138,7 +138,7 @@ impl Streams {
     /// missing stream is reported as such before its key is looked for).
     async fn config_and_key(&self, name: &str) -> Result<(StreamConfig, lading_crypto::SigningKey)> {
         let config = on_streams!(self, s => s.config(name).await)?;
-        Ok((config, fsio::read_private_key(&self.keys().path(name)?)?))
+        Ok((config, crate::keys::file_key(&self.keys().path(name)?, "a stream key")?))
     }
 }
 
@@ -192,7 +192,7 @@ pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String,
         bail!("stream {} already exists in {}", args.name, dir.display());
     }
     let config = new_config(args)?;
-    let key = fsio::read_private_key(&args.key)?;
+    let key = crate::keys::file_key(&args.key, "maint stream create")?;
     let vkey = runtime()?.block_on(ops::create(&streams, &config, &key))?;
     Ok((dir, config.origin, vkey))
 }
@@ -202,7 +202,7 @@ pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String,
 /// its origin and vkey.
 async fn create_postgres_stream(args: &StreamCreateArgs, url: &str, keys: &Path) -> Result<(String, String)> {
     let config = new_config(args)?;
-    let key = fsio::read_private_key(&args.key)?;
+    let key = crate::keys::file_key(&args.key, "maint stream create")?;
     let pool = lading_store_postgres::connect(url).await.context("connecting to PostgreSQL")?;
     let streams = PostgresStreams::new(pool);
     let path = KeyDir::Dir(keys.to_owned()).path(&args.name)?;

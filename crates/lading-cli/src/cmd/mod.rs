@@ -3,6 +3,7 @@
 pub(crate) mod bench;
 mod bench_console;
 mod bench_pki;
+mod bench_sign;
 mod blob;
 mod certify;
 mod demo;
@@ -109,6 +110,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Inspect(args)) => inspect::bench(&args, json),
         Command::Bench(BenchCommand::Console(args)) => bench_console::console(&args, json),
         Command::Bench(BenchCommand::Pki(args)) => bench_pki::pki(&args, json),
+        Command::Bench(BenchCommand::Sign(args)) => bench_sign::sign(&args, json),
         Command::Inventory(InventoryCommand::Classify(args)) => inventory::classify(&args, json),
         Command::Release(ReleaseCommand::Pack(args)) => release::pack(&args, json),
         Command::Release(ReleaseCommand::Verify(args)) => release::verify(&args, json),

@@ -1,0 +1,244 @@
+//! Keys in a PKCS#11 token (issue 22), through a real SoftHSM2 token that
+//! each test initialises in its own temporary directory (`SOFTHSM2_CONF`).
+//! Keys are made by `lading key generate --pkcs11` and by OpenSSC's
+//! `pkcs11-tool`; what they sign is verified like any file key's.
+//!
+//! SoftHSM2 missing is a failure that says what to install, never a skip.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const MODULES: [&str; 2] = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"];
+const PIN: &str = "246810";
+
+/// A SoftHSM2 token initialised in a temporary directory.
+struct Token {
+    dir: tempfile::TempDir,
+    module: PathBuf,
+    conf: PathBuf,
+    pin_file: PathBuf,
+}
+
+fn module() -> PathBuf {
+    let found = MODULES.iter().map(PathBuf::from).find(|p| p.is_file());
+    found.unwrap_or_else(|| {
+        panic!(
+            "SoftHSM2 is not installed (no {MODULES:?}): apt-get install softhsm2 opensc \
+             (scripts/test installs them); the PKCS#11 tests need a real token"
+        )
+    })
+}
+
+impl Token {
+    fn new() -> Self {
+        let module = module();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tokens = dir.path().join("tokens");
+        std::fs::create_dir(&tokens).expect("tokens dir");
+        let conf = dir.path().join("softhsm2.conf");
+        std::fs::write(
+            &conf,
+            format!("directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n", tokens.display()),
+        )
+        .expect("conf");
+        let out = Command::new("softhsm2-util")
+            .env("SOFTHSM2_CONF", &conf)
+            .args(["--init-token", "--free", "--label", "lading-test", "--pin", PIN, "--so-pin", "13579"])
+            .output()
+            .expect("softhsm2-util missing: apt-get install softhsm2 (scripts/test installs it)");
+        assert!(out.status.success(), "softhsm2-util: {}", String::from_utf8_lossy(&out.stderr));
+        let pin_file = dir.path().join("pin");
+        std::fs::write(&pin_file, format!("{PIN}\n")).expect("pin");
+        Self { dir, module, conf, pin_file }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The URI of object `label`, module and PIN file in it.
+    fn uri(&self, label: &str) -> String {
+        format!(
+            "pkcs11:token=lading-test;object={label}?module-path={}&pin-source=file:{}",
+            self.module.display(),
+            self.pin_file.display()
+        )
+    }
+
+    /// `lading ARGS` with this token's SoftHSM2 configuration.
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+            .current_dir(self.path())
+            .env("SOFTHSM2_CONF", &self.conf)
+            .env_remove("LADING_PKCS11_MODULE")
+            .env_remove("LADING_PKCS11_PIN_FILE")
+            .args(args)
+            .output()
+            .expect("run lading");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "lading {args:?} panicked: {stderr}");
+        (out.status.code().expect("exit code"), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.run(args);
+        assert_eq!(code, 0, "lading {args:?}: {err}{out}");
+        out
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.run(args);
+        assert_ne!(code, 0, "lading {args:?} should fail: {out}");
+        let text = format!("{err}{out}");
+        assert!(!text.contains(PIN), "the PIN leaked into: {text}");
+        text
+    }
+
+    /// `pkcs11-tool` (OpenSC) against this token.
+    fn pkcs11_tool(&self, args: &[&str]) {
+        let out = Command::new("pkcs11-tool")
+            .env("SOFTHSM2_CONF", &self.conf)
+            .arg("--module")
+            .arg(&self.module)
+            .args(["--token-label", "lading-test", "--login", "--pin", PIN])
+            .args(args)
+            .output()
+            .expect("pkcs11-tool missing: apt-get install opensc (scripts/test installs it)");
+        assert!(out.status.success(), "pkcs11-tool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn new_doc(&self) -> String {
+        let doc = self.ok(&["new", "maintenance-event"]);
+        std::fs::write(self.path().join("doc.json"), doc).expect("doc");
+        "doc.json".into()
+    }
+}
+
+#[test]
+fn keys_generated_in_the_token_sign_documents_that_verify_with_their_public_key() {
+    let t = Token::new();
+    let doc = t.new_doc();
+    for alg in ["ed25519", "p256"] {
+        let uri = t.uri(&format!("signer-{alg}"));
+        let reply: Value =
+            serde_json::from_str(&t.ok(&["--json", "key", "generate", "--alg", alg, "--pkcs11", &uri, "--out", alg]))
+                .expect("json");
+        assert!(t.path().join(format!("{alg}.pub")).is_file());
+        assert!(!t.path().join(format!("{alg}.key")).exists(), "no private key file for a token key");
+        let keyid = reply["keyid"].as_str().expect("keyid").to_owned();
+        // key show reads the same key from the token.
+        let shown: Value = serde_json::from_str(&t.ok(&["--json", "key", "show", &uri])).expect("json");
+        assert_eq!(shown["keyid"], keyid.as_str());
+        assert_eq!(shown["algorithm"], alg);
+        assert_eq!(shown["did"].is_string(), alg == "ed25519");
+        let out = format!("{alg}.dsse.json");
+        let signed: Value =
+            serde_json::from_str(&t.ok(&["--json", "sign", &doc, "--key", &uri, "--out", &out])).expect("json");
+        assert_eq!(signed["keyid"], keyid.as_str());
+        let pubkey = format!("{alg}.pub");
+        t.ok(&["verify-signature", &out, "--pubkey", &pubkey]);
+        // A second key under the same label is refused, the token untouched.
+        let again = t.fails(&["key", "generate", "--alg", alg, "--pkcs11", &uri, "--out", "again"]);
+        assert!(again.contains("already holds a key"), "{again}");
+        assert!(!t.path().join("again.pub").exists());
+    }
+}
+
+#[test]
+fn a_key_made_by_pkcs11_tool_is_used_as_it_is() {
+    let t = Token::new();
+    t.pkcs11_tool(&["--keypairgen", "--key-type", "EC:prime256v1", "--label", "opensc-p256", "--id", "0a0b"]);
+    let doc = t.new_doc();
+    // Named by id this time (RFC 7512 percent-encoded bytes).
+    let uri = format!(
+        "pkcs11:token=lading-test;id=%0A%0B?module-path={}&pin-source=file:{}",
+        t.module.display(),
+        t.pin_file.display()
+    );
+    let shown: Value = serde_json::from_str(&t.ok(&["--json", "key", "show", &uri])).expect("json");
+    assert_eq!(shown["algorithm"], "p256");
+    std::fs::write(t.path().join("opensc.pub"), shown["public_key_pem"].as_str().expect("pem")).expect("pub");
+    t.ok(&["sign", &doc, "--key", &uri, "--out", "opensc.dsse.json"]);
+    t.ok(&["verify-signature", "opensc.dsse.json", "--pubkey", "opensc.pub"]);
+}
+
+#[test]
+fn a_log_whose_key_is_in_the_token_signs_checkpoints_that_verify() {
+    let t = Token::new();
+    let uri = t.uri("log");
+    t.ok(&["key", "generate", "--alg", "ed25519", "--pkcs11", &uri, "--out", "log"]);
+    t.ok(&["log", "init", "thelog", "--origin", "example.com/hsm-log", "--key", &uri]);
+    // The log keeps a reference to the token key, never key material.
+    let stored = std::fs::read_to_string(t.path().join("thelog/log.key")).expect("log.key");
+    assert!(stored.starts_with("pkcs11:") && !stored.contains("PRIVATE KEY") && !stored.contains(PIN), "{stored}");
+    let doc = t.new_doc();
+    t.ok(&["sign", &doc, "--key", &uri, "--out", "doc.dsse.json"]);
+    let appended = t.ok(&["log", "append", "thelog", "doc.dsse.json"]);
+    assert!(appended.starts_with('0'), "{appended}");
+    let checkpoint = t.ok(&["log", "checkpoint", "thelog"]);
+    assert!(checkpoint.starts_with("example.com/hsm-log\n1\n"), "{checkpoint}");
+    t.ok(&["log", "prove", "thelog", "--index", "0", "--out", "r0"]);
+    let verified = t.ok(&["log", "verify-proof", "r0", "--entry", "doc.dsse.json", "--vkey", "thelog/log.vkey"]);
+    assert!(verified.starts_with("OK"), "{verified}");
+}
+
+#[test]
+fn bad_pins_objects_tokens_and_modules_are_clear_errors_that_write_nothing() {
+    let t = Token::new();
+    let uri = t.uri("k");
+    t.ok(&["key", "generate", "--alg", "ed25519", "--pkcs11", &uri, "--out", "k"]);
+    let doc = t.new_doc();
+    let bad_pin = t.path().join("bad-pin");
+    std::fs::write(&bad_pin, "999999\n").expect("pin");
+    let module = t.module.display().to_string();
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("pkcs11:token=lading-test;object=k?module-path={module}&pin-source=file:{}", bad_pin.display()),
+            "wrong PIN",
+        ),
+        (t.uri("nothing-here"), "no private key on the token matches"),
+        (uri.replace("token=lading-test", "token=absent"), "no token matches"),
+        (
+            format!(
+                "pkcs11:token=lading-test;object=k?module-path={}&pin-source=file:{}",
+                bad_pin.display(),
+                bad_pin.display()
+            ),
+            "cannot load the PKCS#11 module",
+        ),
+        (
+            format!("pkcs11:token=lading-test;object=k?module-path={module}&pin-value={PIN}"),
+            "pin-value is not accepted",
+        ),
+        (format!("pkcs11:token=lading-test;object=k?module-path={module}"), "needs a PIN"),
+        ("pkcs11:token=lading-test;object=k".to_owned(), "no PKCS#11 module"),
+    ];
+    for (bad, expected) in cases {
+        let err = t.fails(&["sign", &doc, "--key", &bad, "--out", "never.json"]);
+        assert!(err.contains(expected), "{bad}: expected {expected:?} in {err}");
+        assert!(!t.path().join("never.json").exists(), "{bad}: wrote output");
+        if expected != "pin-value is not accepted" {
+            assert!(err.contains("pkcs11:"), "{bad}: the error names the URI: {err}");
+        }
+    }
+    // An unsupported key: RSA, made by pkcs11-tool.
+    t.pkcs11_tool(&["--keypairgen", "--key-type", "rsa:2048", "--label", "rsa"]);
+    let err = t.fails(&["sign", &doc, "--key", &t.uri("rsa"), "--out", "never.json"]);
+    assert!(err.contains("not Ed25519, P-256 or SM2") || err.contains("EC_POINT"), "{err}");
+    // SM2 cannot be generated in a standard token.
+    let err = t.fails(&["key", "generate", "--alg", "sm2", "--pkcs11", &t.uri("sm2"), "--out", "sm2"]);
+    assert!(err.contains("vendor"), "{err}");
+    assert!(!t.path().join("sm2.pub").exists());
+    // The environment's fallbacks work where the URI says nothing.
+    let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .current_dir(t.path())
+        .env("SOFTHSM2_CONF", &t.conf)
+        .env("LADING_PKCS11_MODULE", &t.module)
+        .env("LADING_PKCS11_PIN_FILE", &t.pin_file)
+        .args(["sign", &doc, "--key", "pkcs11:token=lading-test;object=k", "--out", "env.json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
