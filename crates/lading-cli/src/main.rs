@@ -23,6 +23,8 @@ use clap::Parser as _;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Every HTTP client (witnesses, TSA, status lists, remote) uses rustls with ring.
+    lading_server::http_client::install_crypto_provider();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),

@@ -99,7 +99,10 @@ async fn three_front_ends_one_tree_one_killed() {
         let (seen, stop, first) = (Arc::clone(&seen), Arc::clone(&stop), urls[0].clone());
         tokio::spawn(async move {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                if let Ok(r) = reqwest::get(format!("{first}/v1/logs/registry/checkpoint")).await
+                if let Ok(r) = lading_server::http_client::client()
+                    .get(format!("{first}/v1/logs/registry/checkpoint"))
+                    .send()
+                    .await
                     && let Ok(text) = r.text().await
                 {
                     seen.lock().expect("lock").push(text);
@@ -111,7 +114,7 @@ async fn three_front_ends_one_tree_one_killed() {
 
     let clients = 24u32;
     let per_client = 40u32;
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let http = lading_server::http_client::builder().timeout(Duration::from_secs(10)).build().expect("client");
     let mut tasks = Vec::new();
     for c in 0..clients {
         let (http, urls, token) = (http.clone(), urls.clone(), token.clone());
@@ -167,9 +170,22 @@ async fn three_front_ends_one_tree_one_killed() {
 
     // The monitor rebuilds the tree from the tiles alone.
     let base_url = &urls[0];
-    let checkpoint =
-        reqwest::get(format!("{base_url}/v1/logs/registry/checkpoint")).await.expect("get").text().await.expect("text");
-    let list: Value = reqwest::get(format!("{base_url}/v1/logs")).await.expect("get").json().await.expect("json");
+    let checkpoint = lading_server::http_client::client()
+        .get(format!("{base_url}/v1/logs/registry/checkpoint"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    let list: Value = lading_server::http_client::client()
+        .get(format!("{base_url}/v1/logs"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     let verifier = NoteVerifier::from_vkey(list["logs"][0]["vkey"].as_str().expect("vkey")).expect("vkey");
     let last = SignedCheckpoint::verify(checkpoint.as_bytes(), &verifier, &[]).expect("checkpoint").checkpoint;
     assert_eq!(last.size, total, "the tree holds exactly the acknowledged entries");
@@ -177,7 +193,9 @@ async fn three_front_ends_one_tree_one_killed() {
     for n in 0..total.div_ceil(256) {
         let width = (total - n * 256).min(256) as u16;
         let id = TileId { kind: TileKind::Entries, index: n, width };
-        let bytes = reqwest::get(format!("{base_url}/v1/logs/registry/{}", id.path()))
+        let bytes = lading_server::http_client::client()
+            .get(format!("{base_url}/v1/logs/registry/{}", id.path()))
+            .send()
             .await
             .expect("get")
             .bytes()
@@ -187,7 +205,9 @@ async fn three_front_ends_one_tree_one_killed() {
             tree.push(e);
         }
         let tile_id = TileId { kind: TileKind::Hashes(0), ..id };
-        let tile = reqwest::get(format!("{base_url}/v1/logs/registry/{}", tile_id.path()))
+        let tile = lading_server::http_client::client()
+            .get(format!("{base_url}/v1/logs/registry/{}", tile_id.path()))
+            .send()
             .await
             .expect("get")
             .bytes()

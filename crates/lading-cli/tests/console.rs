@@ -29,7 +29,7 @@ fn demo() -> (tempfile::TempDir, PathBuf, PathBuf) {
 fn get(url: &str, accept_language: Option<&str>) -> (u16, reqwest::header::HeaderMap, String) {
     let rt = tokio::runtime::Runtime::new().expect("rt");
     rt.block_on(async {
-        let mut req = reqwest::Client::new().get(url);
+        let mut req = lading_server::http_client::client().get(url);
         if let Some(l) = accept_language {
             req = req.header("accept-language", l);
         }
@@ -54,7 +54,7 @@ fn post_verify(url: &str, parts: Vec<FormPart>) -> (u16, String) {
                 form.part(name, reqwest::multipart::Part::bytes(bytes).file_name(file))
             };
         }
-        let resp = reqwest::Client::new().post(&action).multipart(form).send().await.expect("post");
+        let resp = lading_server::http_client::client().post(&action).multipart(form).send().await.expect("post");
         (resp.status().as_u16(), resp.text().await.expect("text"))
     })
 }
@@ -173,7 +173,7 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     // A malformed form.
     let rt = tokio::runtime::Runtime::new().expect("rt");
     let (status, page) = rt.block_on(async {
-        let r = reqwest::Client::new()
+        let r = lading_server::http_client::client()
             .post(format!("{url}/verify"))
             .header("content-type", "multipart/form-data; boundary=x")
             .body("garbage")
@@ -217,7 +217,7 @@ fn the_log_explorer_pages_through_entries_and_draws_inclusion_paths() {
         .collect();
     entries.push(b"raw bytes, not a statement".to_vec());
     rt.block_on(async {
-        let client = reqwest::Client::new();
+        let client = lading_server::http_client::client();
         for e in &entries {
             let r = client
                 .post(format!("{url}/v1/logs/registry/entries"))
@@ -246,7 +246,14 @@ fn the_log_explorer_pages_through_entries_and_draws_inclusion_paths() {
     assert!(entry.contains("/v1/logs/registry/receipts/5"), "{entry}");
     // The drawn path has one step per proof hash of the receipt.
     let receipt = rt.block_on(async {
-        reqwest::get(format!("{url}/v1/logs/registry/receipts/5")).await.expect("get").text().await.expect("text")
+        lading_server::http_client::client()
+            .get(format!("{url}/v1/logs/registry/receipts/5"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text")
     });
     let receipt = lading_tlog::Receipt::parse(&receipt).expect("receipt");
     assert_eq!(entry.matches("class=\"sibling\"").count(), receipt.proof.len());
@@ -254,7 +261,8 @@ fn the_log_explorer_pages_through_entries_and_draws_inclusion_paths() {
         assert!(entry.contains(&hex::encode(h.0)), "proof hash missing from the page");
     }
     // Look-up by leaf hash and by index; bad look-ups are pages with the reason.
-    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let no_redirect =
+        lading_server::http_client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let location = |q: &str| {
         rt.block_on(async {
             let r = no_redirect.get(format!("{url}/logs/registry/search?q={q}")).send().await.expect("get");
@@ -335,7 +343,7 @@ fn the_white_list_page_shows_status_timelines_and_entry_pages_the_signers_standi
                 "{{\"envelope_sha256\":\"{}\",\"keyid\":\"{keyid}\",\"kind\":\"urn:lading:saas-release:v1\"}}",
                 "ab".repeat(32)
             );
-            let r = reqwest::Client::new()
+            let r = lading_server::http_client::client()
                 .post(format!("{url}/v1/logs/registry/entries"))
                 .bearer_auth(&token)
                 .body(entry)
@@ -407,7 +415,8 @@ struct Browser {
 
 impl Browser {
     fn new(url: &str) -> Self {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let client =
+            lading_server::http_client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Self { rt: tokio::runtime::Runtime::new().expect("rt"), client, url: url.to_owned(), cookie: None }
     }
 

@@ -170,7 +170,7 @@ fn maint_commands_take_postgres_and_migrate_copies_a_stream_proving_its_root() {
 #[allow(deprecated)]
 fn http_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
+    lading_server::http_client::client()
 }
 
 type LogsRequest = opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;

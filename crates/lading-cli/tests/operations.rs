@@ -100,7 +100,7 @@ fn metrics_health_readiness_and_request_ids_over_loopback() {
     let token = submit_token(d, "dep");
     let url = server.url.clone();
     let (metrics, readyz, healthz, echoed, made_up) = rt().block_on(async move {
-        let client = reqwest::Client::new();
+        let client = lading_server::http_client::client();
         for i in 0..25 {
             let r = client
                 .post(format!("{url}/v1/logs/registry/entries"))
@@ -186,7 +186,7 @@ fn the_config_file_and_the_environment_set_flags_and_bad_keys_are_named() {
     let token = submit_token(d, "dep");
     let url = server.url.clone();
     let (small, large) = rt().block_on(async move {
-        let client = reqwest::Client::new();
+        let client = lading_server::http_client::client();
         let post = |body: Vec<u8>| {
             client
                 .post(format!("{url}/v1/logs/registry/entries"))
@@ -331,7 +331,7 @@ fn sigterm_drains_appends_in_flight_and_loses_none_acknowledged() {
     let url = server.url.clone();
     let pid = server.child.id();
     let acknowledged: Vec<u64> = rt().block_on(async move {
-        let client = reqwest::Client::new();
+        let client = lading_server::http_client::client();
         let mut tasks = Vec::new();
         for i in 0..40 {
             let (client, url, token) = (client.clone(), url.clone(), token.clone());
@@ -365,7 +365,14 @@ fn sigterm_drains_appends_in_flight_and_loses_none_acknowledged() {
     let again = Served::start(d, &["--data", "dep"], &[]);
     let url = again.url.clone();
     let size = rt().block_on(async move {
-        let logs: Value = reqwest::get(format!("{url}/v1/logs")).await.expect("logs").json().await.expect("json");
+        let logs: Value = lading_server::http_client::client()
+            .get(format!("{url}/v1/logs"))
+            .send()
+            .await
+            .expect("logs")
+            .json()
+            .await
+            .expect("json");
         logs["logs"][0]["size"].as_u64().expect("size")
     });
     assert_eq!(size, 40);
@@ -382,7 +389,7 @@ struct Api {
 
 impl Api {
     fn new(url: String, token: String) -> Self {
-        Self { client: reqwest::Client::new(), url, token }
+        Self { client: lading_server::http_client::client(), url, token }
     }
 
     /// Submits a raw entry: status, JSON body, `Retry-After`.

@@ -10,7 +10,7 @@ use serde_json::Value;
 fn post(url: &str, token: &str, body: Vec<u8>) -> (u16, String) {
     let rt = tokio::runtime::Runtime::new().expect("rt");
     rt.block_on(async {
-        let resp = reqwest::Client::new()
+        let resp = lading_server::http_client::client()
             .post(url)
             .header("content-type", "application/json")
             .bearer_auth(token)

@@ -76,7 +76,7 @@ fn stream_deployment(d: &Path) -> String {
 fn post(url: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> (u16, String, String) {
     let rt = tokio::runtime::Runtime::new().expect("rt");
     rt.block_on(async {
-        let mut req = reqwest::Client::new().post(url).header("content-type", content_type).body(body);
+        let mut req = lading_server::http_client::client().post(url).header("content-type", content_type).body(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -269,7 +269,7 @@ fn a_full_stream_queue_answers_503_and_loses_nothing() {
     lock.lock().expect("lock");
     let rt = tokio::runtime::Runtime::new().expect("rt");
     let statuses: Vec<(u16, String)> = rt.block_on(async {
-        let client = Arc::new(reqwest::Client::new());
+        let client = Arc::new(lading_server::http_client::client());
         let mut set = tokio::task::JoinSet::new();
         for (k, body) in requests.into_iter().enumerate() {
             let (client, url, token) = (Arc::clone(&client), url.clone(), token.clone());
@@ -311,12 +311,12 @@ fn a_full_stream_queue_answers_503_and_loses_nothing() {
 }
 
 mod reqwest {
-    pub(crate) use ::reqwest::*;
-
     /// GET a URL's body as text.
     pub(crate) fn blocking_get(url: &str) -> String {
         let rt = tokio::runtime::Runtime::new().expect("rt");
-        rt.block_on(async { ::reqwest::get(url).await.expect("get").text().await.expect("text") })
+        rt.block_on(async {
+            lading_server::http_client::client().get(url).send().await.expect("get").text().await.expect("text")
+        })
     }
 }
 

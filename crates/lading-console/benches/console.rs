@@ -73,7 +73,7 @@ fn console(c: &mut Criterion) {
         });
         url
     });
-    let client = reqwest::Client::new();
+    let client = lading_server::http_client::client();
     let leaf = hex::encode(lading_tlog::leaf_hash(&entry(entries / 3)).0);
     let pages = [
         // The floor: an HTTP round trip to a handler that does nothing.

@@ -18,6 +18,7 @@
 
 mod auth;
 mod error;
+pub mod http_client;
 pub mod listen;
 pub mod ops;
 pub mod otlp;

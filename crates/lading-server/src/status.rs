@@ -140,8 +140,11 @@ pub async fn fetch(
     if !url.starts_with("http://") {
         return Err(FetchError::Unsupported { url: url.to_owned() });
     }
-    let client =
-        reqwest::Client::builder().timeout(timeout).redirect(reqwest::redirect::Policy::none()).build().map_err(err)?;
+    let client = crate::http_client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(err)?;
     let mut req = client.get(url).header(header::ACCEPT, MEDIA_TYPE);
     if let Some(e) = etag {
         req = req.header(header::IF_NONE_MATCH, e);
@@ -194,7 +197,7 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(async move { axum::serve(listener, router).await });
-        let client = reqwest::Client::new();
+        let client = crate::http_client::client();
         let get = |path: &str, etag: Option<&str>| {
             let mut req = client.get(format!("{base}{path}"));
             if let Some(e) = etag {

@@ -128,8 +128,11 @@ pub async fn request_timestamp(
     if !url.starts_with("http://") {
         return Err(TsaClientError::Unsupported { url: url.to_owned() });
     }
-    let client =
-        reqwest::Client::builder().timeout(timeout).redirect(reqwest::redirect::Policy::none()).build().map_err(err)?;
+    let client = crate::http_client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(err)?;
     let mut resp = client
         .post(url)
         .header(header::CONTENT_TYPE, QUERY_MEDIA_TYPE)

@@ -163,7 +163,7 @@ pub type WitnessedLogTask<S> = (Arc<RwLock<Option<Witnessed>>>, Log<S>, Vec<Witn
 /// Runs forever: every `interval`, for each log with witnesses whose
 /// checkpoint moved, gathers cosignatures and stores the cosigned note.
 pub async fn run_witnessing<S: LogStore>(logs: Vec<WitnessedLogTask<S>>, interval: Duration) {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
+    let client = crate::http_client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
     let mut known: HashMap<(usize, usize), u64> = HashMap::new();
     let mut last_size: HashMap<usize, u64> = HashMap::new();
     loop {

@@ -161,7 +161,7 @@ async fn send_to(
     body: Vec<u8>,
     query: &str,
 ) -> (StatusCode, String, String) {
-    let client = reqwest::Client::new();
+    let client = lading_server::http_client::client();
     let mut req =
         client.post(format!("{}/v1/logs/{log}/entries{query}", s.base)).header("content-type", content_type).body(body);
     if let Some(t) = token {
@@ -176,7 +176,7 @@ async fn send_to(
 }
 
 async fn get(s: &Server, path: &str, template: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let resp = reqwest::get(format!("{}{path}", s.base)).await.expect("get");
+    let resp = lading_server::http_client::client().get(format!("{}{path}", s.base)).send().await.expect("get");
     let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp.bytes().await.expect("body").to_vec();
@@ -444,7 +444,7 @@ async fn the_witness_endpoint_answers_every_status_of_the_spec() {
     let post = |body: String| {
         let url = format!("{}/add-checkpoint", s.base);
         async move {
-            let r = reqwest::Client::new().post(url).body(body).send().await.expect("post");
+            let r = lading_server::http_client::client().post(url).body(body).send().await.expect("post");
             let status = r.status().as_u16();
             let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
             (status, ct, r.text().await.expect("text"))
@@ -510,8 +510,10 @@ async fn post_entries(
     content_type: &str,
     body: Vec<u8>,
 ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut req =
-        reqwest::Client::new().post(format!("{}/entries", s.base)).header("content-type", content_type).body(body);
+    let mut req = lading_server::http_client::client()
+        .post(format!("{}/entries", s.base))
+        .header("content-type", content_type)
+        .body(body);
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -588,7 +590,7 @@ async fn scitt_statements_register_with_cose_receipts_that_verify() {
         .expect("ok");
     // Prefer: respond-async gets 303 and a Location to poll.
     let other = document_statement(&s.provider, 8);
-    let resp = reqwest::Client::builder()
+    let resp = lading_server::http_client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
@@ -636,7 +638,7 @@ async fn every_log_gives_cose_receipts_for_its_entries() {
     let (status, _, _) =
         send_to(&s, "other", Some(&s.other_log_token), "application/octet-stream", b"raw".to_vec(), "").await;
     assert_eq!(status, StatusCode::CREATED);
-    let resp = reqwest::Client::new()
+    let resp = lading_server::http_client::client()
         .get(format!("{}/v1/logs/other/receipts/0", s.base))
         .header("accept", "application/cose")
         .send()

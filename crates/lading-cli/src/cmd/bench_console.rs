@@ -204,7 +204,7 @@ async fn measure(
     middle: DateTime<Utc>,
     repeats: usize,
 ) -> Result<Vec<Row>> {
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let client = lading_server::http_client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
     // An admin session, as a browser gets one.
     let body = form_urlencoded::Serializer::new(String::new()).append_pair("token", token).finish();
     let login = client

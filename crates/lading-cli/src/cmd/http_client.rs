@@ -157,8 +157,7 @@ impl Client {
 /// builds on. Classical X25519/ECDHE is what the servers here offer anyway.
 #[allow(deprecated)]
 pub(crate) fn install_crypto_provider() {
-    // Fails only when one is installed already, which is as good.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    lading_server::http_client::install_crypto_provider();
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>> {
