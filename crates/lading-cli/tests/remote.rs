@@ -174,9 +174,13 @@ fn a_server_answering_503_for_a_while_is_retried_with_backoff_honouring_retry_af
     assert!(stderr.contains("in 1.0 s"), "{stderr}");
     assert!(started.elapsed() >= Duration::from_millis(2500));
 
-    // With no retries left, the 503 is the answer.
-    let held = std::net::TcpStream::connect(&address).expect("hold the only slot");
-    std::thread::sleep(Duration::from_millis(200));
+    // With no retries left, the 503 is the answer. A half-sent request keeps
+    // the slot taken for certain (the first client's slot may take a moment
+    // to be released on a loaded machine).
+    std::thread::sleep(Duration::from_millis(500));
+    let mut held = std::net::TcpStream::connect(&address).expect("hold the only slot");
+    std::io::Write::write_all(&mut held, b"GET /v1/logs HTTP/1.1\r\n").expect("half a request");
+    std::thread::sleep(Duration::from_millis(1000));
     let err = cli(d).fails(&["remote", "logs", "--server", &server.url, "--retries", "0"]);
     assert!(err.contains("503"), "{err}");
     drop(held);
