@@ -209,7 +209,7 @@ impl Pkcs11Uri {
                 "library-description" => set(&mut uri.library_description, &name, decode_text(&name, value)?)?,
                 "library-version" => set(&mut uri.library_version, &name, decode_text(&name, value)?)?,
                 "pin-value" => return Err(UriError::PinValue),
-                vendor if vendor.starts_with("x-") => {
+                vendor if is_vendor_name(vendor) => {
                     if seen_vendor.contains(&name) {
                         return Err(UriError::Duplicate(name));
                     }
@@ -227,7 +227,15 @@ impl Pkcs11Uri {
                 "module-name" => set(&mut uri.module_name, &name, decode_text(&name, value)?)?,
                 "pin-source" => set(&mut uri.pin_source, &name, decode_text(&name, value)?)?,
                 "pin-value" => return Err(UriError::PinValue),
-                vendor if vendor.starts_with("x-") => uri.vendor.push((name.clone(), decode_text(&name, value)?)),
+                // Vendor attributes share one namespace across path and query
+                // (the canonical form writes them all in the path).
+                vendor if is_vendor_name(vendor) => {
+                    if seen_vendor.contains(&name) {
+                        return Err(UriError::Duplicate(name));
+                    }
+                    seen_vendor.push(name.clone());
+                    uri.vendor.push((name.clone(), decode_text(&name, value)?));
+                }
                 _ => return Err(UriError::Unknown(shorten(&name))),
             }
         }
@@ -252,6 +260,14 @@ impl Pkcs11Uri {
 /// At most 40 characters of attacker-chosen text, for error messages.
 fn shorten(text: &str) -> String {
     text.chars().take(40).collect()
+}
+
+/// A vendor attribute name: `x-` then letters, digits, `-` or `_` (RFC 7512
+/// `pk11-v-attr-nm-char`); anything else would not survive being written back.
+fn is_vendor_name(name: &str) -> bool {
+    name.strip_prefix("x-").is_some_and(|rest| {
+        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 /// Characters written as they are (RFC 7512 `pk11-pchar` / `pk11-qchar`
@@ -404,5 +420,15 @@ mod tests {
         assert!(matches!(Pkcs11Uri::parse("pkcs11:type=key").expect_err("type"), UriError::Type(_)));
         let u = Pkcs11Uri::parse("pkcs11:?pin-source=https://x/pin").expect("parse");
         assert!(u.pin_file().expect("some").is_err());
+    }
+
+    #[test]
+    fn vendor_names_are_checked_and_unique_across_path_and_query() {
+        // Found by the pkcs11_uri fuzz target: a query attribute named
+        // "x-pkcs11:?x-token\0…" was kept and written back unparseable.
+        assert!(Pkcs11Uri::parse("pkcs11:?x-pkcs11:?x-token\0\0=\u{b}A\0").is_err());
+        assert!(Pkcs11Uri::parse("pkcs11:x-a=1?x-a=2").is_err());
+        let u = Pkcs11Uri::parse("pkcs11:token=t?x-vendor_1=v").expect("parse");
+        assert_eq!(Pkcs11Uri::parse(&u.to_string()).expect("again"), u);
     }
 }
