@@ -201,6 +201,33 @@ fn bad_batches_are_refused_whole_and_reported_by_line() {
     assert_eq!(v["errors"][0]["line"], 3);
     assert_eq!(size(d), 37);
 
+    // A line that is not UTF-8 is refused alone under --per-line, and a NUL
+    // (JSON \u0000) is refused wherever it is, with the field's pointer.
+    let mut bytes = Vec::new();
+    for (i, line) in std::fs::read_to_string(samples().join("events.jsonl")).expect("read").lines().take(2).enumerate()
+    {
+        let line = line.replace("evt-0000", "utf-0000").replace("2026-11-20", "2026-11-24");
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+        if i == 0 {
+            bytes.extend_from_slice(b"{\"text\": \"caf\xe9\"}\n");
+            bytes.extend_from_slice(
+                line.replace("utf-00001", "utf-nul").replace("\"action\":\"", "\"action\":\"\\u0000").as_bytes(),
+            );
+            bytes.push(b'\n');
+        }
+    }
+    std::fs::write(d.join("latin1.jsonl"), &bytes).expect("write");
+    let (code, v) =
+        json(d, &["maint", "ingest", "s", "latin1.jsonl", "--data", "data", "--format", "jsonl", "--per-line"]);
+    assert_eq!(code, 1);
+    assert_eq!((v["accepted"].as_u64(), v["rejected"].as_u64()), (Some(2), Some(2)), "{v}");
+    assert_eq!(v["errors"][0]["line"], 2, "{v}");
+    assert_eq!(v["errors"][0]["reason"], "not UTF-8 (byte 14 of the line)", "{v}");
+    assert_eq!(v["errors"][1]["line"], 3, "{v}");
+    assert_eq!(v["errors"][1]["pointer"], "/action", "{v}");
+    assert_eq!(size(d), 39);
+
     // An event far older than the stream's latest is out of order (tolerance 5 s).
     std::fs::write(
         d.join("late.jsonl"),
@@ -234,7 +261,7 @@ fn bad_batches_are_refused_whole_and_reported_by_line() {
     let (code, v) = json(d, &["maint", "ingest", "s", &sample("syslog.log"), "--data", "data", "--format", "syslog"]);
     assert_eq!(code, 1);
     assert!(v["errors"][0]["reason"].as_str().unwrap_or("").contains("already in the stream"), "{v}");
-    assert_eq!(size(d), 37);
+    assert_eq!(size(d), 39);
 }
 
 /// Rewrites a segment package as a careful forger would: the events changed

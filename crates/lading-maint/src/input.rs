@@ -40,6 +40,37 @@ pub fn prepare(format: Format, ctx: &Context, text: &str) -> Vec<Result<Prepared
     })
 }
 
+/// [`prepare`] over raw bytes: a line that is not UTF-8 is refused on its
+/// own (a [`LineError`] naming the byte offset within the line), so that
+/// `--per-line` keeps the others; lines end at LF, with a CR before it
+/// dropped, exactly as [`str::lines`] splits text.
+pub fn prepare_bytes(format: Format, ctx: &Context, bytes: &[u8]) -> Vec<Result<Prepared, LineError>> {
+    let mut lines: Vec<(usize, Result<&str, LineError>)> = Vec::new();
+    let (body, ends_with_lf) = bytes.strip_suffix(b"\n").map_or((bytes, false), |b| (b, true));
+    if !bytes.is_empty() {
+        let count = body.split(|b| *b == b'\n').count();
+        for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
+            // A CR ends a line only before an LF, as in `str::lines`.
+            let raw = if i + 1 < count || ends_with_lf { raw.strip_suffix(b"\r").unwrap_or(raw) } else { raw };
+            match std::str::from_utf8(raw) {
+                Ok(l) if l.trim().is_empty() => {}
+                Ok(l) => lines.push((i + 1, Ok(l))),
+                Err(e) => lines.push((
+                    i + 1,
+                    Err(LineError::new(i + 1, format!("not UTF-8 (byte {} of the line)", e.valid_up_to() + 1))),
+                )),
+            }
+        }
+    }
+    crate::parallel::map(&lines, |(n, l)| match l {
+        Ok(l) => parse_line(format, ctx, *n, l).into_iter().map(|p| p.and_then(crate::batch::prepare)).collect(),
+        Err(e) => vec![Err(e.clone())],
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// `f` over the non-blank lines of `text` (1-based numbers), in order.
 fn over_lines<R: Send>(text: &str, f: impl Fn(usize, &str) -> Vec<R> + Sync) -> Vec<R> {
     let lines: Vec<(usize, &str)> =

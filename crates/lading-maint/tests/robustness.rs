@@ -26,6 +26,20 @@ proptest! {
     }
 
     #[test]
+    fn bytes_and_text_split_into_the_same_lines(text in "(\\PC|\r|\n){0,200}") {
+        // prepare_bytes must read valid UTF-8 exactly as prepare reads text:
+        // same line numbers, same results (CRLF, a bare CR, a final line
+        // without LF included).
+        let ctx = ctx();
+        for format in [Format::Jsonl, Format::Syslog, Format::OtlpJson] {
+            let from_text: Vec<_> = lading_maint::prepare(format, &ctx, &text).into_iter().map(|r| r.err()).collect();
+            let from_bytes: Vec<_> =
+                lading_maint::prepare_bytes(format, &ctx, text.as_bytes()).into_iter().map(|r| r.err()).collect();
+            prop_assert_eq!(from_text, from_bytes);
+        }
+    }
+
+    #[test]
     fn mutated_syslog_lines_never_panic(at in 0usize..200, byte in 32u8..127) {
         let mut bytes = SYSLOG.as_bytes().to_vec();
         let at = at % bytes.len();
@@ -145,4 +159,17 @@ proptest! {
         let v = verify(&p.to_zip().expect("zip"), vkey);
         prop_assert!(!v.ok(), "member {} byte {} ^ {xor} still verified", p.index.members[m].path, at % len);
     }
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_refused_alone() {
+    let mut bytes = format!("{SYSLOG}\n").into_bytes();
+    bytes.extend_from_slice(b"<134>1 2026-11-22T08:00:00Z h a - - - bad \xff\xfe here\r\n");
+    bytes.extend_from_slice(SYSLOG.replace("sl-0001", "sl-0002").as_bytes());
+    let results = lading_maint::prepare_bytes(Format::Syslog, &ctx(), &bytes);
+    assert_eq!(results.len(), 3);
+    assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+    let err = results[1].as_ref().expect_err("line 2 is not UTF-8");
+    assert_eq!(err.line, 2);
+    assert_eq!(err.message, "not UTF-8 (byte 43 of the line)");
 }

@@ -131,6 +131,11 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, Vec<Problem>> {
 /// Validates a parsed JSON value: kind, schema, types, then consistency.
 pub fn validate_value(value: &Value) -> Result<Document, Vec<Problem>> {
     let kind = kind_of(value)?;
+    if has_nul(value) {
+        let mut nul = Vec::new();
+        nul_problems(value, &Pointer::root(), &mut nul);
+        return Err(nul);
+    }
     let problems = schema::validate(kind, value);
     if !problems.is_empty() {
         return Err(problems);
@@ -138,6 +143,38 @@ pub fn validate_value(value: &Value) -> Result<Document, Vec<Problem>> {
     let document = typed(kind, value)?;
     let problems = document.consistency_problems();
     if problems.is_empty() { Ok(document) } else { Err(problems) }
+}
+
+/// U+0000 is refused in every string and member name of a document, whatever
+/// the source (a JSON `\u0000`, a NUL byte in a syslog line, an OTLP body):
+/// PostgreSQL `text` columns cannot hold it, so a document stored on SQLite
+/// could not be stored on PostgreSQL, and C tools reading a record stop at it.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(members) => members.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+fn nul_problems(value: &Value, at: &Pointer, out: &mut Vec<Problem>) {
+    const WHY: &str = "contains U+0000 (NUL), which Lading refuses in every string: \
+                       PostgreSQL text cannot hold it and C tools stop reading at it";
+    match value {
+        Value::String(s) if s.contains('\0') => out.push(Problem::new(at.clone(), WHY)),
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| nul_problems(v, &at.index(i), out)),
+        Value::Object(members) => {
+            for (k, v) in members {
+                let here = at.key(k);
+                if k.contains('\0') {
+                    out.push(Problem::new(here.clone(), format!("the member name {WHY}")));
+                }
+                nul_problems(v, &here, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn kind_of(value: &Value) -> Result<Kind, Vec<Problem>> {

@@ -118,3 +118,22 @@ fn patched_cases_behave_as_recorded() {
     }
     assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
+
+#[test]
+fn a_nul_anywhere_in_a_document_is_refused_with_its_pointer() {
+    // A JSON "\u0000" parses to a string holding U+0000; PostgreSQL text
+    // cannot store it, so it is refused the same way for every source.
+    for kind in Kind::ALL {
+        let mut value = load(fixtures().join(format!("valid/{kind}.json")));
+        value["meta"]["provider"]["legal_name"] = Value::from("Example\u{0}Co");
+        let problems = validate_value(&value).expect_err("a NUL in a string is refused");
+        assert_eq!(problems.len(), 1, "{kind}: {problems:?}");
+        assert_eq!(problems[0].pointer.as_str(), "/meta/provider/legal_name", "{kind}");
+        assert!(problems[0].message.contains("U+0000"), "{kind}: {}", problems[0].message);
+
+        let mut value = load(fixtures().join(format!("valid/{kind}.json")));
+        value["meta"]["extra\u{0}name"] = Value::from("x");
+        let problems = validate_value(&value).expect_err("a NUL in a member name is refused");
+        assert!(problems[0].message.starts_with("the member name contains U+0000"), "{kind}: {problems:?}");
+    }
+}

@@ -219,18 +219,11 @@ async fn create_postgres_stream(args: &StreamCreateArgs, url: &str, keys: &Path)
     }
 }
 
-/// The text of an ingested file, or an error naming the line that is not UTF-8.
-fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        anyhow!("{} line {line}: not UTF-8 (byte offset {at})", path.display())
-    })
-}
-
 pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode> {
     lading_stream::check_name(&args.name)?;
-    let text = utf8_text(&args.file, fsio::read_limited(&args.file, MAX_INGEST_BYTES)?)?;
+    // Bytes, not text: a line that is not UTF-8 is refused on its own (so
+    // `--per-line` keeps the others), never the whole file unread.
+    let bytes = fsio::read_limited(&args.file, MAX_INGEST_BYTES)?;
     let format = match args.format {
         EventFormatArg::Jsonl => Format::Jsonl,
         EventFormatArg::Syslog => Format::Syslog,
@@ -239,7 +232,7 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
     let (outcome, appended, first) = runtime()?.block_on(async {
         let streams = Streams::open(&args.data).await?;
         let (_, key) = streams.config_and_key(&args.name).await?;
-        let produce = move |ctx: &lading_maint::Context| lading_maint::prepare(format, ctx, &text);
+        let produce = move |ctx: &lading_maint::Context| lading_maint::prepare_bytes(format, ctx, &bytes);
         Ok::<_, anyhow::Error>(on_streams!(&streams, s => {
             ops::ingest(s, &args.name, &key, args.per_line, Utc::now(), produce).await?
         }))
