@@ -136,12 +136,12 @@ impl Deployment {
     pub(crate) async fn open(args: &DataArgs) -> Result<Self> {
         match (&args.data, &args.postgres) {
             (Some(data), None) => {
-                std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+                fsio::create_private_dir(data)?;
                 Ok(Deployment::Embedded { data: data.clone() })
             }
             (None, Some(url)) => {
                 let Some(keys) = &args.keys else { bail!("--postgres needs --keys DIR for the logs' private keys") };
-                std::fs::create_dir_all(keys).with_context(|| format!("creating {}", keys.display()))?;
+                fsio::create_private_dir(keys)?;
                 let pool = lading_store_postgres::connect(url).await.context("connecting to PostgreSQL")?;
                 Ok(Deployment::Postgres { pool, keys: keys.clone() })
             }
@@ -182,7 +182,7 @@ impl Deployment {
     pub(crate) fn write_log_key(&self, name: &str, key: &lading_crypto::SigningKey, vkey: &str) -> Result<()> {
         let path = self.log_key_path(name);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            fsio::create_private_dir(dir)?;
         }
         fsio::write_new(&path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
         if let Deployment::Embedded { data } = self {

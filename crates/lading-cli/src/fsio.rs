@@ -2,7 +2,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{Read as _, Write as _};
-use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _, PermissionsExt as _};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -12,6 +12,13 @@ pub(crate) const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 
 /// Largest key file read (64 KiB).
 pub(crate) const MAX_KEY_BYTES: u64 = 64 << 10;
+
+/// Creates `dir` and its missing parents with mode 0700: data, key and log
+/// directories are private to the account running Lading (existing
+/// directories keep their permissions).
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).with_context(|| format!("creating {}", dir.display()))
+}
 
 /// Reads `path` (or stdin for `-`), refusing more than `limit` bytes.
 pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>> {

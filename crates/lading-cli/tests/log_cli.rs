@@ -263,3 +263,56 @@ fn damaged_logs_are_reported() {
     let _ = std::fs::remove_file(d.join("log/log.db-wal"));
     fails(d, &["log", "checkpoint", "log"], "log.db");
 }
+
+/// Every file under `dir` (mode, path) that another local user could read,
+/// and every directory they could enter; `public` names files meant to be
+/// handed out.
+fn readable_by_others(dir: &Path, public: &[&str]) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(here) = stack.pop() {
+        let mode = std::fs::metadata(&here).expect("stat").permissions().mode() & 0o777;
+        if here.is_dir() {
+            if mode != 0o700 {
+                found.push(format!("{mode:o} {}", here.display()));
+            }
+            stack.extend(std::fs::read_dir(&here).expect("read_dir").map(|e| e.expect("entry").path()));
+        } else if mode != 0o600 && !public.iter().any(|p| here.ends_with(p)) {
+            found.push(format!("{mode:o} {}", here.display()));
+        }
+    }
+    found
+}
+
+#[test]
+fn log_and_stream_files_are_private_to_their_owner() {
+    // Issue 24: stream and log files are created 0600 in 0700 directories
+    // (the verifier key is public), whatever the umask lets through.
+    let (tmp, _) = setup();
+    let d = tmp.path();
+    assert_eq!(readable_by_others(&d.join("log"), &["log.vkey"]), Vec::<String>::new());
+    ok(
+        d,
+        &[
+            "maint",
+            "stream",
+            "create",
+            "s",
+            "--data",
+            "data",
+            "--key",
+            "k.key",
+            "--provider",
+            "P",
+            "--registration-id",
+            "R-1",
+        ],
+    );
+    let line =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint/events.jsonl"))
+            .expect("sample");
+    std::fs::write(d.join("e.jsonl"), line.lines().next().expect("line")).expect("write");
+    ok(d, &["maint", "ingest", "s", "e.jsonl", "--data", "data", "--format", "jsonl"]);
+    assert_eq!(readable_by_others(&d.join("data"), &["log.vkey"]), Vec::<String>::new());
+}

@@ -28,6 +28,7 @@ fn seq(v: i64) -> Result<u64, StoreError> {
 impl EventIndex {
     /// Opens (creating) the index at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        crate::private::precreate(path).map_err(|e| StoreError::backend(format!("creating {}", path.display()), e))?;
         let conn = Connection::open(path).map_err(backend)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;

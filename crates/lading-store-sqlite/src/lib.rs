@@ -36,7 +36,7 @@
 //! whatever the size of the log.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,6 +47,7 @@ use lading_log::{
 };
 
 mod events;
+mod private;
 mod registry;
 pub mod streams;
 pub use events::{EventIndex, IndexedEvent};
@@ -257,6 +258,7 @@ fn open_db(
     schema: &str,
 ) -> Result<Connection, StoreError> {
     let err = db_error(file);
+    private::precreate(path).map_err(|e| StoreError::backend(format!("creating {}", path.display()), e))?;
     let conn = Connection::open(path).map_err(&err)?;
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(&err)?;
     conn.pragma_update(None, "journal_mode", "WAL").map_err(&err)?;
@@ -299,7 +301,7 @@ impl SqliteStore {
             return Err(StoreError::backend_msg(format!("{} is not a directory", dir.display())));
         }
         let lock_path = dir.join("log.lock");
-        let lock_file = OpenOptions::new()
+        let lock_file = private::options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -445,7 +447,7 @@ impl Inner {
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".tmp-{}-{n}", std::process::id()));
         let result = (|| {
-            let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
+            let mut f = private::options().write(true).create(true).truncate(true).open(&tmp)?;
             f.write_all(bytes)?;
             if sync {
                 f.sync_data()?;
@@ -466,7 +468,7 @@ impl Inner {
             if let Some(dir) = path.parent()
                 && dirs.insert(dir.to_path_buf())
             {
-                fs::create_dir_all(dir).map_err(|e| StoreError::backend(format!("creating {}", dir.display()), e))?;
+                private::create_dirs(dir).map_err(|e| StoreError::backend(format!("creating {}", dir.display()), e))?;
             }
             self.write_atomic(&path, bytes, false)?;
         }

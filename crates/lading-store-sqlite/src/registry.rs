@@ -44,6 +44,7 @@ fn err(e: rusqlite::Error) -> StoreError {
 impl SqliteRegistry {
     /// Opens (creating if needed) the registry in `dir`.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        crate::private::precreate(&dir.join(FILE)).map_err(|e| StoreError::backend(FILE, e))?;
         let conn = Connection::open(dir.join(FILE)).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;

@@ -140,7 +140,7 @@ fn write_file(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<(),
 /// for another writer (an ingest, or `lading serve` flushing its batches).
 fn lock(dir: &Path) -> Result<File, StreamError> {
     let path = dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
+    let file = crate::private::options()
         .create(true)
         .truncate(false)
         .write(true)
@@ -206,7 +206,7 @@ impl StreamStore for SqliteStreams {
             return Err(StreamError::Exists { stream: config.name.clone(), place: dir.display().to_string() });
         }
         let signer = note_signer(&config.origin, key)?;
-        fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
+        crate::private::create_dirs(&dir).map_err(io(format!("creating {}", dir.display())))?;
         let pem = key.to_pkcs8_pem().map_err(|e| StreamError::Invalid(format!("the stream's key: {e}")))?;
         write_file(&dir.join(KEY_FILE), pem.as_bytes(), 0o600, false)?;
         write_file(&dir.join(VKEY_FILE), format!("{}\n", signer.verifier().to_vkey()).as_bytes(), 0o644, false)?;
@@ -216,7 +216,7 @@ impl StreamStore for SqliteStreams {
         log.shutdown().await;
         store.flush()?;
         drop(store);
-        write_file(&dir.join(CONFIG_FILE), &config.to_bytes(), 0o644, false)?;
+        write_file(&dir.join(CONFIG_FILE), &config.to_bytes(), 0o600, false)?;
         EventIndex::open(&dir.join(INDEX_FILE))?;
         Ok(())
     }
@@ -270,7 +270,7 @@ impl StreamStore for SqliteStreams {
         let _lock = lock(&dir)?;
         let mut holds = Self::read_holds(&dir)?;
         let out = change(&mut holds)?;
-        write_file(&dir.join(HOLDS_FILE), &holds.to_bytes(), 0o644, true)?;
+        write_file(&dir.join(HOLDS_FILE), &holds.to_bytes(), 0o600, true)?;
         Ok(out)
     }
 

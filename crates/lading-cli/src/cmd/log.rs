@@ -115,7 +115,7 @@ fn locked(dir: &Path, detail: &str) -> String {
 pub(crate) fn create(dir: &Path, origin: &str, key: &Path) -> Result<String> {
     let loaded = crate::keys::load(key)?;
     let signer = note_signer(origin, loaded.signer)?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    fsio::create_private_dir(dir)?;
     fsio::write_new(&dir.join(KEY_FILE), loaded.stored.as_bytes(), 0o600, false)?;
     let vkey = signer.verifier().to_vkey();
     fsio::write_new(&dir.join(VKEY_FILE), format!("{vkey}\n").as_bytes(), 0o644, false)?;

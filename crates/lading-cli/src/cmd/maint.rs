@@ -207,7 +207,7 @@ async fn create_postgres_stream(args: &StreamCreateArgs, url: &str, keys: &Path)
     let streams = PostgresStreams::new(pool);
     let path = KeyDir::Dir(keys.to_owned()).path(&args.name)?;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        fsio::create_private_dir(parent)?;
     }
     fsio::write_new(&path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
     match ops::create(&streams, &config, &key).await {
@@ -810,7 +810,7 @@ pub(crate) fn migrate(args: &crate::cli::MaintMigrateArgs, json_out: bool) -> Re
             }
             Err(lading_stream::StreamError::NotFound { .. }) => {
                 if let Some(parent) = key_path.parent() {
-                    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                    fsio::create_private_dir(parent)?;
                 }
                 if !key_path.exists() {
                     fsio::write_new(&key_path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
