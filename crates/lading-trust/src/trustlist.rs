@@ -259,11 +259,23 @@ impl TrustList {
             return Err(invalid("/next_update", "must be after issued_at"));
         }
         let mut ids = std::collections::HashSet::new();
+        let mut skeletons = std::collections::HashMap::new();
         let mut keys = std::collections::HashMap::new();
         for (i, e) in self.entries.iter().enumerate() {
             let at = format!("/entries/{i}");
             if e.id.is_empty() || !ids.insert(e.id.as_str()) {
                 return Err(invalid(format!("{at}/id"), format!("{:?} is empty or listed twice", e.id)));
+            }
+            check_entity_id(&e.id).map_err(|why| invalid(format!("{at}/id"), why))?;
+            let skeleton: String = unicode_security::skeleton(&e.id).collect();
+            if let Some(j) = skeletons.insert(skeleton, i) {
+                return Err(invalid(
+                    format!("{at}/id"),
+                    format!(
+                        "{:?} can be mistaken for {:?} at /entries/{j}/id (same Unicode TR39 skeleton)",
+                        e.id, self.entries[j].id
+                    ),
+                ));
             }
             if e.scope.is_empty() {
                 return Err(invalid(format!("{at}/scope"), "lists no deliverable kind"));
@@ -391,6 +403,42 @@ impl TrustList {
         }
         Ok(list)
     }
+}
+
+/// `id` in Unicode NFC, the form [`check_entity_id`] requires.
+pub fn normalise_entity_id(id: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    id.nfc().collect()
+}
+
+/// An entity id is what a relying party reads to know who signed, so it
+/// must look like exactly one string: Unicode NFC (normalise it first, as
+/// `lading trust-list add` does), no control or format characters, no
+/// default-ignorable (invisible) characters such as U+200B or U+FEFF, and no
+/// whitespace but U+0020. Two ids of one list that share a TR39 skeleton
+/// (`Ｓ` and `S`, Cyrillic `а` and Latin `a`) are refused by
+/// [`TrustList::check`].
+pub fn check_entity_id(id: &str) -> Result<(), String> {
+    use unicode_normalization::UnicodeNormalization as _;
+    use unicode_security::GeneralSecurityProfile as _;
+    use unicode_security::general_security_profile::IdentifierType;
+    for (at, c) in id.char_indices() {
+        let invisible = c.is_control()
+            || (c.is_whitespace() && c != ' ')
+            || c.identifier_type() == Some(IdentifierType::Default_Ignorable);
+        if invisible {
+            return Err(format!(
+                "{id:?} holds U+{:04X} at byte {at}, an invisible or control character that would make two ids \
+                 look alike",
+                u32::from(c)
+            ));
+        }
+    }
+    if !unicode_normalization::is_nfc(id) {
+        let nfc: String = id.nfc().collect();
+        return Err(format!("{id:?} is not in Unicode NFC; write it as {nfc:?}"));
+    }
+    Ok(())
 }
 
 impl TrustedEntity {

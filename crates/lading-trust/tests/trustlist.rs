@@ -171,3 +171,33 @@ fn unknown_fields_and_duplicate_keys_are_refused_when_parsing() {
     let dup = text.replacen("{\"format\"", "{\"sequence_number\":7,\"format\"", 1);
     assert!(TrustList::parse(dup.as_bytes()).expect_err("duplicate").to_string().contains("duplicate"));
 }
+
+#[test]
+fn entity_ids_must_be_nfc_visible_and_not_confusable() {
+    use lading_trust::trustlist::{check_entity_id, normalise_entity_id};
+    // Decomposed é (e + U+0301) is not NFC; the message gives the NFC form.
+    let decomposed = "caf\u{65}\u{301}-1";
+    let why = check_entity_id(decomposed).expect_err("not NFC");
+    assert!(why.contains("not in Unicode NFC") && why.contains("caf\u{e9}-1"), "{why}");
+    assert_eq!(check_entity_id(&normalise_entity_id(decomposed)), Ok(()));
+    // Invisible and control characters, and whitespace other than a space.
+    for id in ["provider\u{200b}-1", "\u{feff}provider-1", "provider-1\u{202e}", "provider\t1", "provider\u{0}1"] {
+        let why = check_entity_id(id).expect_err(id);
+        assert!(why.contains("invisible or control character"), "{id:?}: {why}");
+    }
+    assert_eq!(check_entity_id("苏州示例云运维有限公司 provider-1"), Ok(()));
+
+    // Two ids that look the same (Cyrillic а for Latin a; fullwidth letters)
+    // cannot be in one list; the error names both places.
+    for lookalike in ["provider-1".replace('o', "\u{43e}"), "ｐｒｏｖｉｄｅｒ-1".to_owned()] {
+        let (mut l, _) = list();
+        l.next_update = t(20, 0);
+        l.entries.push(entity(&lookalike, Role::Provider, &key(9)));
+        let err = l.check().expect_err("confusable ids").to_string();
+        assert!(err.contains("/entries/2/id") && err.contains("/entries/0/id"), "{lookalike}: {err}");
+    }
+    let (mut l, _) = list();
+    l.next_update = t(20, 0);
+    l.entries.push(entity("provider\u{200b}-2", Role::Provider, &key(9)));
+    assert!(l.check().expect_err("invisible").to_string().contains("/entries/2/id"));
+}

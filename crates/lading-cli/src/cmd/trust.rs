@@ -222,7 +222,8 @@ pub(crate) fn list_add(args: &TrustListAddArgs, json_out: bool) -> Result<ExitCo
     }
     let role = if args.role == "provider" { Role::Provider } else { Role::CertificationBody };
     list.entries.push(TrustedEntity {
-        id: args.id.clone(),
+        // Stored in NFC: the same id typed on another keyboard is the same id.
+        id: lading_trust::trustlist::normalise_entity_id(&args.id),
         legal_name: args.legal_name.clone(),
         registration_id: args.registration_id.clone(),
         zone: args.zone.clone().unwrap_or_else(|| list.operator.zone.clone()),
