@@ -242,3 +242,90 @@ fn bad_pins_objects_tokens_and_modules_are_clear_errors_that_write_nothing() {
         .expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+fn maint_sample(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/maint").join(name).to_string_lossy().into_owned()
+}
+
+/// POSTs `body` to `url` with a bearer token; returns the status and body.
+fn post_json(url: &str, token: &str, body: Vec<u8>) -> (u16, String) {
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    rt.block_on(async {
+        let resp = lading_server::http_client::client()
+            .post(url)
+            .header("content-type", "application/json")
+            .bearer_auth(token)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        (resp.status().as_u16(), resp.text().await.expect("body"))
+    })
+}
+
+#[test]
+fn a_stream_whose_key_is_in_the_token_ingests_serves_and_exports_segments_that_verify() {
+    let t = Token::new();
+    let uri = t.uri("stream");
+    t.ok(&["key", "generate", "--alg", "ed25519", "--pkcs11", &uri, "--out", "stream"]);
+    let create = |name: &str, key: &str| {
+        t.run(&[
+            "maint",
+            "stream",
+            "create",
+            name,
+            "--data",
+            "data",
+            "--key",
+            key,
+            "--provider",
+            "Suzhou Example Cloud Operations Co., Ltd.",
+            "--registration-id",
+            "91320500MA1EXAMPLE",
+            "--jurisdiction",
+            "DE",
+        ])
+    };
+    let (code, vkey, err) = create("s", &uri);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(t.path().join("vkey"), &vkey).expect("vkey");
+    // The stream keeps only the URI: no key material, no PIN.
+    let stored = std::fs::read_to_string(t.path().join("data/streams/s/log.key")).expect("log.key");
+    assert!(stored.starts_with("pkcs11:") && !stored.contains("PRIVATE KEY") && !stored.contains(PIN), "{stored}");
+    // The vkey carries the token key's public key (its SPKI's last 32 bytes).
+    let spki = std::fs::read_to_string(t.path().join("stream.pub")).expect("stream.pub");
+    let der: String = spki.lines().filter(|l| !l.starts_with("-----")).collect();
+    let b64 = |s: &str| base64::Engine::decode(&base64::engine::general_purpose::STANDARD, s).expect("base64");
+    let vkey_key = b64(vkey.trim().splitn(3, '+').nth(2).expect("vkey"));
+    assert_eq!(vkey_key[1..], b64(&der)[12..], "{vkey}");
+
+    let ingested =
+        t.ok(&["--json", "maint", "ingest", "s", &maint_sample("events.jsonl"), "--data", "data", "--format", "jsonl"]);
+    let ingested: Value = serde_json::from_str(&ingested).expect("json");
+    assert_eq!(ingested["accepted"], 28, "{ingested}");
+
+    // Through `lading serve`: the stream's writer signs with the token key.
+    let token = t.ok(&["maint", "token", "s", "--data", "data"]).trim().to_owned();
+    let server = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), t.path())
+        .with_env("SOFTHSM2_CONF", &t.conf)
+        .serve(&["--data", "data"]);
+    let otlp = std::fs::read(maint_sample("otlp.jsonl")).expect("otlp sample");
+    let (status, body) = post_json(&format!("{}/v1/logs", server.url), &token, otlp);
+    assert_eq!(status, 200, "{body}");
+    drop(server);
+
+    let exported = t.ok(&["--json", "maint", "export", "s", "--data", "data", "--out", "seg.lading"]);
+    assert!(exported.contains("\"ok\":true"), "{exported}");
+    let verified: Value =
+        serde_json::from_str(&t.ok(&["--json", "maint", "verify", "seg.lading", "--vkey", "vkey"])).expect("json");
+    assert_eq!(verified["ok"], true, "{verified}");
+    assert_eq!(verified["segment"]["event_count"], 32, "{verified}");
+
+    // A stream key that is not Ed25519 is refused before anything is made.
+    let p256 = t.uri("p256");
+    t.ok(&["key", "generate", "--alg", "p256", "--pkcs11", &p256, "--out", "p256"]);
+    let (code, _, err) = create("p", &p256);
+    assert_ne!(code, 0);
+    assert!(err.contains("Ed25519") && err.contains("pkcs11:") && !err.contains(PIN), "{err}");
+    assert!(!t.path().join("data/streams/p").exists(), "a refused stream left a directory");
+}
