@@ -329,3 +329,38 @@ fn a_stream_whose_key_is_in_the_token_ingests_serves_and_exports_segments_that_v
     assert!(err.contains("Ed25519") && err.contains("pkcs11:") && !err.contains(PIN), "{err}");
     assert!(!t.path().join("data/streams/p").exists(), "a refused stream left a directory");
 }
+
+#[test]
+fn a_tsa_whose_key_is_in_the_token_issues_timestamps_that_verify_against_its_certificate() {
+    let t = Token::new();
+    let l = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), t.path()).with_env("SOFTHSM2_CONF", &t.conf);
+    for k in ["root", "signer"] {
+        l.ok(&["key", "generate", "--alg", "p256", "--out", k]);
+    }
+    l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
+    let issue = |subject_key: &str, subject: &str, profile: &str, out: &str| {
+        let args = ["--subject-key", subject_key, "--subject", subject, "--profile", profile, "--out", out];
+        l.ok(&[&["pki", "issue", "--ca-cert", "root.pem", "--ca-key", "root.key"][..], &args[..]].concat());
+    };
+    issue("signer.pub", "CN=Signer,O=Example Ltd", "signer", "signer.pem");
+    t.new_doc();
+    for alg in ["p256", "ed25519"] {
+        let uri = t.uri(&format!("tsa-{alg}"));
+        let public = format!("tsa-{alg}");
+        l.ok(&["key", "generate", "--alg", alg, "--pkcs11", &uri, "--out", &public]);
+        let cert = format!("tsa-{alg}.pem");
+        issue(&format!("{public}.pub"), &format!("CN=Token TSA {alg},O=Lading Test"), "tsa", &cert);
+        let server = l.serve(&["--data", &format!("dep-{alg}"), "--tsa-key", &uri, "--tsa-cert", &cert]);
+        let tsa = format!("{}/v1/timestamp", server.url);
+        let out = format!("b-{alg}.json");
+        l.ok(&["sign", "doc.json", "--key", "signer.key", "--cert", "signer.pem", "--tsa", &tsa, "--out", &out]);
+        drop(server);
+        let (code, v) = l.json(&["verify-signature", &out, "--ca", "root.pem", "--tsa-ca", "root.pem"]);
+        assert_eq!(code, 0, "{v}");
+        let source = v["time_source"].as_str().expect("time_source");
+        assert!(source.starts_with(&format!("RFC 3161 timestamp by CN=Token TSA {alg}")), "{source}");
+        // A certificate for another key than the token's is refused at start, naming both.
+        let err = l.fails(&["serve", "--data", "dep-x", "--tsa-key", &uri, "--tsa-cert", "signer.pem"]);
+        assert!(err.contains("not --tsa-key") && err.contains("pkcs11:") && !err.contains(PIN), "{err}");
+    }
+}
