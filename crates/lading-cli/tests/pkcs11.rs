@@ -364,3 +364,53 @@ fn a_tsa_whose_key_is_in_the_token_issues_timestamps_that_verify_against_its_cer
         assert!(err.contains("not --tsa-key") && err.contains("pkcs11:") && !err.contains(PIN), "{err}");
     }
 }
+
+/// SoftHSM2 never locks a user PIN (after wrong PINs it only sets
+/// CKF_USER_PIN_COUNT_LOW; the right PIN still works), so a locked token
+/// cannot be made here: its mapping is unit-tested in lading-pkcs11. What a
+/// real token can be is initialised without a user PIN (`C_InitToken`
+/// without `C_InitPIN`): every role refuses it clearly and writes nothing.
+#[test]
+fn a_token_whose_user_pin_was_never_set_is_refused_by_every_role_writing_nothing() {
+    let t = Token::new();
+    let out = Command::new("pkcs11-tool")
+        .env("SOFTHSM2_CONF", &t.conf)
+        .arg("--module")
+        .arg(&t.module)
+        .args(["--init-token", "--label", "nopin", "--so-pin", "24680", "--slot-index", "1"])
+        .output()
+        .expect("pkcs11-tool missing: apt-get install opensc (scripts/test installs it)");
+    assert!(out.status.success(), "pkcs11-tool --init-token: {}", String::from_utf8_lossy(&out.stderr));
+    let uri = t.uri("k").replace("token=lading-test", "token=nopin");
+    let doc = t.new_doc();
+    let cases: [(&[&str], &str); 4] = [
+        (&["sign", &doc, "--key", &uri, "--out", "never.json"], "never.json"),
+        (&["log", "init", "never-log", "--origin", "example.com/x", "--key", &uri], "never-log"),
+        (
+            &[
+                "maint",
+                "stream",
+                "create",
+                "s",
+                "--data",
+                "never-data",
+                "--key",
+                &uri,
+                "--provider",
+                "X",
+                "--registration-id",
+                "9",
+            ],
+            "never-data/streams/s",
+        ),
+        (&["key", "generate", "--alg", "ed25519", "--pkcs11", &uri, "--out", "never"], "never.pub"),
+    ];
+    for (args, output) in cases {
+        let err = t.fails(args);
+        assert!(
+            err.contains("user PIN was never initialised") && err.contains("pkcs11:token=nopin"),
+            "{args:?}: {err}"
+        );
+        assert!(!t.path().join(output).exists(), "{args:?} wrote {output}");
+    }
+}
