@@ -58,6 +58,10 @@ impl Signer for FileSigner {
         format!("key file {}", self.path.display())
     }
 
+    fn signatures_need_no_check(&self) -> bool {
+        true
+    }
+
     fn algorithm(&self) -> Algorithm {
         self.key.algorithm()
     }
@@ -215,6 +219,10 @@ impl Signer for Ed25519Key {
         self.signer.describe()
     }
 
+    fn signatures_need_no_check(&self) -> bool {
+        self.signer.signatures_need_no_check()
+    }
+
     fn algorithm(&self) -> Algorithm {
         Algorithm::Ed25519
     }
@@ -235,8 +243,14 @@ pub(crate) fn ed25519_key(value: &Path, why: &str) -> Result<Ed25519Key> {
 pub(crate) fn note_signer(name: &str, kind: KeyKind, signer: SharedSigner) -> Result<NoteSigner> {
     let described = signer.describe();
     let key = lading_crypto::Ed25519Signer::new(signer).map_err(|e| anyhow!("{e}"))?;
-    NoteSigner::from_key(name, kind, key.public_key(), Arc::new(key))
-        .map_err(|e| anyhow!("{described}: key name {name:?}: {e}"))
+    // A key in memory or a token signer (which verifies each signature
+    // itself) is not checked a second time per checkpoint.
+    let made = if key.signatures_need_no_check() {
+        NoteSigner::from_checked_key(name, kind, key.public_key(), Arc::new(key))
+    } else {
+        NoteSigner::from_key(name, kind, key.public_key(), Arc::new(key))
+    };
+    made.map_err(|e| anyhow!("{described}: key name {name:?}: {e}"))
 }
 
 /// A public key from `value`: a private or public key file, or a token key

@@ -522,6 +522,11 @@ impl Signer for TokenSigner {
         self.uri.clone()
     }
 
+    /// Each signature is verified in [`Signer::try_sign`] before it is returned.
+    fn signatures_need_no_check(&self) -> bool {
+        true
+    }
+
     fn algorithm(&self) -> Algorithm {
         self.public.algorithm()
     }

@@ -81,8 +81,8 @@ impl StreamKey {
 
     /// The note signer of a stream's log with `origin`: stream logs are
     /// Ed25519, as C2SP checkpoints are. A key held elsewhere is checked
-    /// against its public key at every signature (see
-    /// [`NoteSigner::from_key`]).
+    /// against its public key at every signature, once: by its signer
+    /// when it says so, else by the note signer ([`NoteSigner::from_key`]).
     pub fn note_signer(&self, origin: &str) -> Result<NoteSigner, StreamError> {
         let bad_origin = |e: lading_tlog::NoteError| StreamError::Invalid(format!("origin {origin:?}: {e}"));
         match self {
@@ -92,7 +92,12 @@ impl StreamKey {
             StreamKey::Reference { signer, .. } if signer.algorithm() == lading_crypto::Algorithm::Ed25519 => {
                 let key = lading_crypto::Ed25519Signer::new(Arc::clone(signer))
                     .map_err(|e| StreamError::Invalid(e.to_string()))?;
-                NoteSigner::from_key(origin, KeyKind::Ed25519, key.public_key(), Arc::new(key)).map_err(bad_origin)
+                let public = key.public_key();
+                if key.signatures_need_no_check() {
+                    NoteSigner::from_checked_key(origin, KeyKind::Ed25519, public, Arc::new(key)).map_err(bad_origin)
+                } else {
+                    NoteSigner::from_key(origin, KeyKind::Ed25519, public, Arc::new(key)).map_err(bad_origin)
+                }
             }
             other => Err(StreamError::Invalid(format!(
                 "a log key must be Ed25519 (C2SP checkpoints are signed with Ed25519); {} is {}",
