@@ -414,3 +414,52 @@ fn a_token_whose_user_pin_was_never_set_is_refused_by_every_role_writing_nothing
         assert!(!t.path().join(output).exists(), "{args:?} wrote {output}");
     }
 }
+
+/// The same on PostgreSQL (`--postgres URL --keys DIR`, needs
+/// `LADING_TEST_POSTGRES`, set by `scripts/test`; skipped loudly without it,
+/// failing under CI): the key directory holds only the URI.
+#[test]
+#[allow(clippy::print_stderr)] // a skipped test says so loudly
+fn a_postgres_stream_whose_key_is_in_the_token_keeps_only_its_uri_in_the_key_directory() {
+    let Ok(base) = std::env::var("LADING_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "LADING_TEST_POSTGRES is not set; CI must run this through scripts/test"
+        );
+        eprintln!("\n!!! WARNING: LADING_TEST_POSTGRES is not set; the PostgreSQL token-stream test is SKIPPED !!!\n");
+        return;
+    };
+    let mut r = [0u8; 6];
+    getrandom::fill(&mut r).expect("random");
+    let db = format!("pkcs11_{}", r.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    tokio::runtime::Runtime::new().expect("rt").block_on(async {
+        let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.expect("connect");
+        tokio::spawn(conn);
+        client.batch_execute(&format!("CREATE DATABASE {db}")).await.expect("create database");
+    });
+    let url = format!("{}/{db}", base.rsplit_once('/').expect("url").0);
+    let t = Token::new();
+    let uri = t.uri("pg-stream");
+    t.ok(&["key", "generate", "--alg", "ed25519", "--pkcs11", &uri, "--out", "pg-stream"]);
+    let pg = ["--postgres", url.as_str(), "--keys", "keys"];
+    let create = ["maint", "stream", "create", "s", "--key", &uri, "--provider", "X Co", "--registration-id", "9132"];
+    let vkey = t.ok(&[&create[..], &pg[..]].concat());
+    std::fs::write(t.path().join("vkey"), &vkey).expect("vkey");
+    let stored = std::fs::read_to_string(t.path().join("keys/streams/s.key")).expect("keys/streams/s.key");
+    assert!(stored.starts_with("pkcs11:") && !stored.contains("PRIVATE KEY") && !stored.contains(PIN), "{stored}");
+    let events = maint_sample("events.jsonl");
+    t.ok(&[&["maint", "ingest", "s", &events, "--format", "jsonl"][..], &pg[..]].concat());
+    let token = t.ok(&[&["maint", "token", "s"][..], &pg[..]].concat()).trim().to_owned();
+    let server = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), t.path())
+        .with_env("SOFTHSM2_CONF", &t.conf)
+        .serve(&pg);
+    let (status, body) =
+        post_json(&format!("{}/v1/logs", server.url), &token, std::fs::read(maint_sample("otlp.jsonl")).expect("otlp"));
+    assert_eq!(status, 200, "{body}");
+    drop(server);
+    t.ok(&[&["maint", "export", "s", "--out", "pg.lading"][..], &pg[..]].concat());
+    let verified: Value =
+        serde_json::from_str(&t.ok(&["--json", "maint", "verify", "pg.lading", "--vkey", "vkey"])).expect("json");
+    assert_eq!(verified["ok"], true, "{verified}");
+    assert_eq!(verified["segment"]["event_count"], 32, "{verified}");
+}
