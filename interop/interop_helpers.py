@@ -113,12 +113,15 @@ def write_json(path: Path, value) -> Path:
     return path
 
 
-def create_stream(run_lading, workdir: Path, name: str = "fleet") -> str:
-    """A maintenance stream `name` with a fresh key (workdir/k.key) in workdir/data; returns the data dir."""
-    assert run_lading("key", "generate", "--out", str(workdir / "k")).code == 0
+def create_stream(run_lading, workdir: Path, name: str = "fleet", key: str | None = None) -> str:
+    """A maintenance stream `name` in workdir/data with a fresh key (workdir/k.key), or with `key`
+    (a pkcs11: URI whose public key is in workdir/k.pub); returns the data dir."""
+    if key is None:
+        assert run_lading("key", "generate", "--out", str(workdir / "k")).code == 0
+        key = str(workdir / "k.key")
     data = str(workdir / "data")
     res = run_lading(
-        "maint", "stream", "create", name, "--data", data, "--key", str(workdir / "k.key"),
+        "maint", "stream", "create", name, "--data", data, "--key", key,
         "--provider", "Suzhou Example Cloud Operations Co., Ltd.", "--registration-id", "91320500MA1EXAMPLE",
     )
     assert res.code == 0, res.stderr

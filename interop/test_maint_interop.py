@@ -3,14 +3,18 @@ DSSE envelope is verified by securesystemslib, the checkpoint's signed note
 by `cryptography` (Ed25519 over the note text, C2SP signed-note format),
 every event's bytes are checked to be the RFC 8785 form computed by the
 `rfc8785` package, and the segment's Merkle root is recomputed with hashlib
-(RFC 9162 §2.1.1)."""
+(RFC 9162 §2.1.1). The same checks run on a stream whose key is in a SoftHSM2 token."""
 
 import base64
 import hashlib
 import json
+import os
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 import rfc8785
 from securesystemslib.dsse import Envelope
@@ -31,8 +35,8 @@ def _mth(leaves: list[bytes]) -> bytes:
     return hashlib.sha256(b"\x01" + _mth(leaves[:k]) + _mth(leaves[k:])).digest()
 
 
-def _segment(run_lading, workdir):
-    data = create_stream(run_lading, workdir)
+def _segment(run_lading, workdir, key=None):
+    data = create_stream(run_lading, workdir, key=key)
     for name, fmt in [("events.jsonl", "jsonl"), ("syslog.log", "syslog"), ("otlp.jsonl", "otlp-json")]:
         res = run_lading("maint", "ingest", "fleet", str(SAMPLES / name), "--data", data, "--format", fmt)
         assert res.code == 0, res.stderr
@@ -44,7 +48,35 @@ def _segment(run_lading, workdir):
 
 
 def test_independent_checks_of_a_segment(run_lading, workdir):
-    files = _segment(run_lading, workdir)
+    _check_segment(_segment(run_lading, workdir), workdir)
+
+
+SOFTHSM_MODULES = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"]
+
+
+def test_independent_checks_of_a_segment_whose_stream_key_is_in_softhsm2(run_lading, workdir, monkeypatch):
+    """The same checks when the stream's key never leaves a SoftHSM2 token: the stream keeps its
+    URI, ingest and export sign in the token, and the public key is the one the token holds."""
+    module = next((m for m in SOFTHSM_MODULES if os.path.isfile(m)), None)
+    if module is None or shutil.which("softhsm2-util") is None:
+        pytest.fail("SoftHSM2 is required: apt-get install softhsm2 (scripts/test installs it)", pytrace=False)
+    (workdir / "tokens").mkdir()
+    conf = workdir / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {workdir / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "ops", "--pin", "1111", "--so-pin", "2222"],
+                   check=True, capture_output=True)
+    (workdir / "pin").write_text("1111\n")
+    uri = f"pkcs11:token=ops;object=stream?module-path={module}&pin-source=file:{workdir / 'pin'}"
+    res = run_lading("key", "generate", "--alg", "ed25519", "--pkcs11", uri, "--out", workdir / "k")
+    assert res.code == 0, res.stderr
+    assert not (workdir / "k.key").exists()
+    files = _segment(run_lading, workdir, key=uri)
+    assert (workdir / "data" / "streams" / "fleet" / "log.key").read_text().startswith("pkcs11:")
+    _check_segment(files, workdir)
+
+
+def _check_segment(files, workdir):
     public = load_pem_public_key((workdir / "k.pub").read_bytes())
     raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
     segment = json.loads(files["segment.json"])

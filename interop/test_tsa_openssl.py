@@ -6,13 +6,16 @@
   takes the signing time from them. A rejection from OpenSSL, and a reply to another request
   (a replayed one), are refused by Lading's client with the reason.
 - `lading serve --tsa-key` is the TSA for `openssl ts -query`, and `openssl ts -verify` accepts
-  its tokens, both those `lading sign --tsa` put in a bundle and those asked by OpenSSL itself.
+  its tokens, both those `lading sign --tsa` put in a bundle and those asked by OpenSSL itself;
+  also when the TSA's P-256 key is in a SoftHSM2 token (`--tsa-key pkcs11:…`).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import shutil
 import subprocess
 import threading
 import time
@@ -170,9 +173,9 @@ def test_lading_client_refuses_openssl_rejections_and_replayed_replies(run_ladin
     assert not (d / "y.json").exists()
 
 
-def start_serve(lading_bin, d: Path):
+def start_serve(lading_bin, d: Path, key: str = "tsa.key", cert: str = "tsa.pem"):
     proc = subprocess.Popen([str(lading_bin), "--json", "serve", "--data", "dep", "--listen", "127.0.0.1:0",
-                             "--tsa-key", "tsa.key", "--tsa-cert", "tsa.pem"],
+                             "--tsa-key", key, "--tsa-cert", cert],
                             cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -219,3 +222,46 @@ def test_openssl_ts_verify_accepts_tokens_from_lading_serve(run_lading, lading_b
     res = subprocess.run([openssl_bin, "ts", "-verify", "-data", "other.bin", "-in", "resp.der", "-CAfile", "root.pem",
                           "-untrusted", "int.pem"], cwd=d, capture_output=True, text=True)
     assert res.returncode != 0
+
+
+SOFTHSM_MODULES = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"]
+
+
+def test_openssl_ts_verify_accepts_tokens_signed_by_a_tsa_key_in_softhsm2(run_lading, lading_bin, openssl_bin,
+                                                                          workdir, monkeypatch):
+    module = next((m for m in SOFTHSM_MODULES if os.path.isfile(m)), None)
+    if module is None or shutil.which("softhsm2-util") is None:
+        pytest.fail("SoftHSM2 is required: apt-get install softhsm2 (scripts/test installs it)", pytrace=False)
+    d = workdir
+    hierarchy(run_lading, d)
+    (d / "tokens").mkdir()
+    conf = d / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {d / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "tsa", "--pin", "1111", "--so-pin", "2222"],
+                   check=True, capture_output=True)
+    (d / "pin").write_text("1111\n")
+    uri = f"pkcs11:token=tsa;object=tsa?module-path={module}&pin-source=file:{d / 'pin'}"
+    ok(run_lading("key", "generate", "--alg", "p256", "--pkcs11", uri, "--out", "token-tsa", cwd=d))
+    assert not (d / "token-tsa.key").exists()
+    ok(run_lading("pki", "issue", "--ca-cert", "int.pem", "--ca-key", "int.key", "--subject-key", "token-tsa.pub",
+                  "--subject", "CN=Token TSA,O=Lading Test", "--profile", "tsa", "--out", "token-tsa.pem", cwd=d))
+    proc, base = start_serve(lading_bin, d, key=uri, cert="token-tsa.pem")
+    try:
+        (d / "data.bin").write_bytes(b"bytes OpenSSL wants stamped by a token key")
+        subprocess.run([openssl_bin, "ts", "-query", "-data", str(d / "data.bin"), "-sha256", "-cert",
+                        "-out", str(d / "q.tsq")], check=True, capture_output=True)
+        req = urllib.request.Request(f"{base}/v1/timestamp", data=(d / "q.tsq").read_bytes(),
+                                     headers={"Content-Type": "application/timestamp-query"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            (d / "r.tsr").write_bytes(r.read())
+    finally:
+        proc.kill()
+        proc.wait()
+    res = subprocess.run([openssl_bin, "ts", "-verify", "-queryfile", "q.tsq", "-in", "r.tsr", "-CAfile", "root.pem",
+                          "-untrusted", "int.pem"], cwd=d, capture_output=True, text=True)
+    assert res.returncode == 0 and "Verification: OK" in res.stdout, res.stdout + res.stderr
+    # The token names the token key's certificate, not the file TSA's.
+    text = subprocess.run([openssl_bin, "ts", "-reply", "-in", "r.tsr", "-text"], cwd=d, capture_output=True,
+                          text=True).stdout
+    assert "Token TSA" in text, text

@@ -14,7 +14,8 @@
 //!
 //! Every signing command (sign, credential sign, certify issue, statement
 //! issue, trust-list sign, release pack, maint stream create, log init,
-//! serve, status-list, pki) gets its key here.
+//! serve, status-list, pki) gets its key here; maintenance streams get
+//! theirs through [`stream_key`].
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,10 @@ impl Signer for FileSigner {
         format!("key file {}", self.path.display())
     }
 
+    fn signatures_need_no_check(&self) -> bool {
+        true
+    }
+
     fn algorithm(&self) -> Algorithm {
         self.key.algorithm()
     }
@@ -97,26 +102,26 @@ pub(crate) fn load(value: &Path) -> Result<Loaded> {
     Ok(Loaded { signer: Arc::new(FileSigner { key, path: value.to_owned() }), stored })
 }
 
-/// The in-memory key of a key file (plain or encrypted), for code that
-/// still needs the key itself rather than a [`Signer`]: the maintenance
-/// stream stores (`lading-stream`) keep a stream's key beside its log. A
-/// `pkcs11:` URI is refused there with that reason.
-pub(crate) fn file_key(value: &Path, role: &str) -> Result<SigningKey> {
+/// A maintenance stream's key from `value`: a key file (plain or
+/// encrypted) is read into memory and its PEM is what a stream keeps; a
+/// `pkcs11:` URI or a reference file holding one opens the token key, and a
+/// stream keeps only the URI (module and PIN file paths, never a PIN).
+pub(crate) fn stream_key(value: &Path) -> Result<lading_stream::StreamKey> {
     let is_uri = value.to_str().is_some_and(lading_pkcs11::is_pkcs11_uri);
-    let text = if is_uri { None } else { Some(fsio::read_key_file(value)?) };
-    if is_uri || text.as_deref().is_some_and(|t| lading_pkcs11::is_pkcs11_uri(t.trim_start())) {
-        bail!(
-            "{}: {role} takes a key file, not a PKCS#11 key (the stream store keeps the key beside its log)",
-            value.display()
-        );
+    if !is_uri {
+        let text = fsio::read_key_file(value)?;
+        if !lading_pkcs11::is_pkcs11_uri(text.trim_start()) {
+            let key = if SigningKey::is_encrypted_pem(&text) {
+                let passphrase = passphrase(&format!("passphrase for {}: ", value.display()), false)?;
+                SigningKey::from_encrypted_pkcs8_pem(&text, passphrase.as_bytes())
+            } else {
+                SigningKey::from_pkcs8_pem(&text)
+            };
+            return Ok(key.with_context(|| format!("cannot read private key {}", value.display()))?.into());
+        }
     }
-    let text = text.unwrap_or_default();
-    if SigningKey::is_encrypted_pem(&text) {
-        let passphrase = passphrase(&format!("passphrase for {}: ", value.display()), false)?;
-        return SigningKey::from_encrypted_pkcs8_pem(&text, passphrase.as_bytes())
-            .with_context(|| format!("cannot read private key {}", value.display()));
-    }
-    SigningKey::from_pkcs8_pem(&text).with_context(|| format!("cannot read private key {}", value.display()))
+    let loaded = load(value)?;
+    Ok(lading_stream::StreamKey::reference(loaded.signer, &loaded.stored)?)
 }
 
 /// `LADING_PKCS11_MODULE` and `LADING_PKCS11_PIN_FILE`.
@@ -214,6 +219,10 @@ impl Signer for Ed25519Key {
         self.signer.describe()
     }
 
+    fn signatures_need_no_check(&self) -> bool {
+        self.signer.signatures_need_no_check()
+    }
+
     fn algorithm(&self) -> Algorithm {
         Algorithm::Ed25519
     }
@@ -234,8 +243,14 @@ pub(crate) fn ed25519_key(value: &Path, why: &str) -> Result<Ed25519Key> {
 pub(crate) fn note_signer(name: &str, kind: KeyKind, signer: SharedSigner) -> Result<NoteSigner> {
     let described = signer.describe();
     let key = lading_crypto::Ed25519Signer::new(signer).map_err(|e| anyhow!("{e}"))?;
-    NoteSigner::from_key(name, kind, key.public_key(), Arc::new(key))
-        .map_err(|e| anyhow!("{described}: key name {name:?}: {e}"))
+    // A key in memory or a token signer (which verifies each signature
+    // itself) is not checked a second time per checkpoint.
+    let made = if key.signatures_need_no_check() {
+        NoteSigner::from_checked_key(name, kind, key.public_key(), Arc::new(key))
+    } else {
+        NoteSigner::from_key(name, kind, key.public_key(), Arc::new(key))
+    };
+    made.map_err(|e| anyhow!("{described}: key name {name:?}: {e}"))
 }
 
 /// A public key from `value`: a private or public key file, or a token key

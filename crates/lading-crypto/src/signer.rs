@@ -56,6 +56,15 @@ pub trait Signer: Send + Sync {
     fn key_id(&self) -> KeyId {
         self.verifying_key().key_id()
     }
+
+    /// Whether a caller may use the signatures without verifying them
+    /// again: true for a key in memory (it cannot sign with another key)
+    /// and for a signer that verifies each signature itself before
+    /// returning it (a token signer). A signer that says nothing is
+    /// checked by callers that care (signed notes).
+    fn signatures_need_no_check(&self) -> bool {
+        false
+    }
 }
 
 impl Signer for SigningKey {
@@ -69,6 +78,10 @@ impl Signer for SigningKey {
 
     fn algorithm(&self) -> Algorithm {
         SigningKey::algorithm(self)
+    }
+
+    fn signatures_need_no_check(&self) -> bool {
+        true
     }
 }
 
@@ -93,6 +106,10 @@ impl<T: Signer + ?Sized> Signer for Arc<T> {
     fn key_id(&self) -> KeyId {
         (**self).key_id()
     }
+
+    fn signatures_need_no_check(&self) -> bool {
+        (**self).signatures_need_no_check()
+    }
 }
 
 /// A bare Ed25519 key signs as the Ed25519 [`SigningKey`] would.
@@ -107,6 +124,10 @@ impl Signer for ed25519_dalek::SigningKey {
 
     fn algorithm(&self) -> Algorithm {
         Algorithm::Ed25519
+    }
+
+    fn signatures_need_no_check(&self) -> bool {
+        true
     }
 }
 
@@ -153,6 +174,11 @@ impl Ed25519Signer {
     pub fn public_key(&self) -> ed25519_dalek::VerifyingKey {
         self.public
     }
+
+    /// See [`Signer::signatures_need_no_check`].
+    pub fn signatures_need_no_check(&self) -> bool {
+        self.inner.signatures_need_no_check()
+    }
 }
 
 impl ed25519_dalek::Signer<ed25519_dalek::Signature> for Ed25519Signer {
@@ -183,6 +209,26 @@ mod tests {
             assert_eq!(signer.algorithm(), alg);
             assert_eq!(signer.key_id(), key.verifying_key().key_id());
         }
+    }
+
+    #[test]
+    fn only_keys_in_memory_say_their_signatures_need_no_check_by_default() {
+        struct Elsewhere(SigningKey);
+        impl Signer for Elsewhere {
+            fn verifying_key(&self) -> VerifyingKey {
+                self.0.verifying_key()
+            }
+            fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+                Ok(self.0.sign(message))
+            }
+        }
+        let key = SigningKey::generate(Algorithm::Ed25519).expect("key");
+        assert!(Signer::signatures_need_no_check(&key));
+        let shared: Arc<dyn Signer> = Arc::new(key.clone());
+        assert!(Ed25519Signer::new(shared).expect("ed25519").signatures_need_no_check());
+        let elsewhere: Arc<dyn Signer> = Arc::new(Elsewhere(key));
+        assert!(!elsewhere.signatures_need_no_check());
+        assert!(!Ed25519Signer::new(elsewhere).expect("ed25519").signatures_need_no_check());
     }
 
     #[test]

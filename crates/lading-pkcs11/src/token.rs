@@ -84,6 +84,14 @@ pub enum Pkcs11Error {
         /// The URI.
         uri: String,
     },
+    /// The token's user PIN was never set (`C_InitPIN`), so nobody can log in.
+    #[error(
+        "{uri}: the token's user PIN was never initialised; its security officer must set it first (e.g. pkcs11-tool --init-pin --login --login-type so)"
+    )]
+    PinNotInitialized {
+        /// The URI.
+        uri: String,
+    },
     /// No key object matches.
     #[error("{uri}: no {what} on the token matches the URI's object=/id=")]
     NoObject {
@@ -205,6 +213,7 @@ fn token_error(uri: &str, e: CkError) -> Pkcs11Error {
             Pkcs11Error::WrongPin { uri: uri.to_owned() }
         }
         CkError::Pkcs11(RvError::PinLocked, _) => Pkcs11Error::Locked { uri: uri.to_owned() },
+        CkError::Pkcs11(RvError::UserPinNotInitialized, _) => Pkcs11Error::PinNotInitialized { uri: uri.to_owned() },
         CkError::Pkcs11(RvError::MechanismInvalid, f) => Pkcs11Error::Unsupported {
             uri: uri.to_owned(),
             detail: format!("the token does not offer the mechanism ({f})"),
@@ -268,6 +277,9 @@ fn open(uri: &Pkcs11Uri, fallbacks: &Fallbacks, read_write: bool) -> Result<Open
     };
     if info.user_pin_locked() {
         return Err(Pkcs11Error::Locked { uri: shown });
+    }
+    if info.login_required() && !info.user_pin_initialized() {
+        return Err(Pkcs11Error::PinNotInitialized { uri: shown });
     }
     let session = if read_write { ctx.open_rw_session(slot) } else { ctx.open_ro_session(slot) }
         .map_err(|e| token_error(&shown, e))?;
@@ -510,6 +522,11 @@ impl Signer for TokenSigner {
         self.uri.clone()
     }
 
+    /// Each signature is verified in [`Signer::try_sign`] before it is returned.
+    fn signatures_need_no_check(&self) -> bool {
+        true
+    }
+
     fn algorithm(&self) -> Algorithm {
         self.public.algorithm()
     }
@@ -599,4 +616,34 @@ pub fn show(uri: &Pkcs11Uri, fallbacks: &Fallbacks) -> Result<VerifyingKey, Pkcs
     let opened = open(uri, fallbacks, false)?;
     let public_handle = find_one(&opened.session, uri, &shown, ObjectClass::PUBLIC_KEY, "public key")?;
     public_key(&opened.session, public_handle, &shown, sm2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cryptoki::context::Function;
+
+    const URI: &str = "pkcs11:token=t;object=k?module-path=/m.so&pin-source=file:/secret/pin";
+
+    /// SoftHSM2 never locks a PIN (it sets CKF_USER_PIN_COUNT_LOW after a
+    /// wrong one, and the right PIN still works), so the locked state is
+    /// mapped here from the return value a locking HSM gives.
+    #[test]
+    fn a_locked_pin_and_other_login_failures_are_clear_errors_naming_the_uri() {
+        let cases = [
+            (RvError::PinLocked, "user PIN is locked"),
+            (RvError::PinIncorrect, "wrong PIN"),
+            (RvError::UserPinNotInitialized, "never initialised"),
+            (RvError::MechanismInvalid, "does not offer the mechanism"),
+            (RvError::DeviceRemoved, "PKCS#11"),
+        ];
+        for (rv, expected) in cases {
+            let text = token_error(URI, CkError::Pkcs11(rv, Function::Login)).to_string();
+            assert!(text.starts_with(URI) && text.contains(expected), "{rv:?}: {text}");
+        }
+        assert!(matches!(
+            token_error(URI, CkError::Pkcs11(RvError::PinLocked, Function::Login)),
+            Pkcs11Error::Locked { .. }
+        ));
+    }
 }

@@ -22,7 +22,7 @@ use cms::signed_data::{
 };
 use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec, Uint};
 use der::{Decode as _, Encode as _, Tag, Tagged as _};
-use lading_crypto::{Algorithm, SigningKey};
+use lading_crypto::Algorithm;
 use sha2::Digest as _;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
@@ -442,29 +442,12 @@ pub fn verify(
     Ok(VerifiedTimestamp { token, path })
 }
 
-/// The signer of a TSA: lading's own keys, or anything that signs the way
-/// they do (DER ECDSA/SM2, raw Ed25519) and may fail (a token, a remote key).
-pub trait TokenSigner {
-    /// The key's algorithm.
-    fn algorithm(&self) -> Algorithm;
-    /// Signs `message`.
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String>;
-}
-
-impl TokenSigner for SigningKey {
-    fn algorithm(&self) -> Algorithm {
-        SigningKey::algorithm(self)
-    }
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
-        Ok(SigningKey::sign(self, message))
-    }
-}
-
 /// A time-stamp authority: a signer, its certificate chain (the TSA's
 /// certificate first) and its policy.
 pub struct Authority<'a> {
-    /// The signer.
-    pub signer: &'a dyn TokenSigner,
+    /// The signer: a key in memory or in a token, through the one signing
+    /// trait (DER ECDSA/SM2, raw Ed25519).
+    pub signer: &'a dyn lading_crypto::Signer,
     /// The TSA's certificate, then its issuers (without the root).
     pub chain: &'a [Certificate],
     /// The policy OID written into every token.
@@ -601,7 +584,7 @@ fn grant(
         attr(tsp::ID_SIGNING_CERTIFICATE_V2, Any::encode_from(&ess).map_err(e)?).map_err(e)?,
     ])
     .map_err(e)?;
-    let signature = authority.signer.sign(&attrs.to_der().map_err(e)?)?;
+    let signature = authority.signer.try_sign(&attrs.to_der().map_err(e)?).map_err(|e| e.to_string())?;
     let digest_alg = AlgorithmIdentifierOwned { oid: digest_oid, parameters: None };
     let signer_info = SignerInfo {
         version: CmsVersion::V1,

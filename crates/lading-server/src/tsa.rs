@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use lading_log::{Log, LogStore};
 use lading_pki::Certificate;
-use lading_pki::timestamp::{Authority, MAX_REPLY_BYTES, QUERY_MEDIA_TYPE, REPLY_MEDIA_TYPE, TokenSigner, respond};
+use lading_pki::timestamp::{Authority, MAX_REPLY_BYTES, QUERY_MEDIA_TYPE, REPLY_MEDIA_TYPE, respond};
 
 use crate::ApiError;
 
@@ -28,8 +28,8 @@ pub const MAX_QUERY_BYTES: usize = 16 * 1024;
 
 /// What the TSA route needs.
 pub struct TsaState<S: LogStore> {
-    /// The TSA's key (or any fallible signer).
-    pub signer: Box<dyn TokenSigner + Send + Sync>,
+    /// The TSA's key: a key file's or a token's, through the one signing trait.
+    pub signer: std::sync::Arc<dyn lading_crypto::Signer>,
     /// Its certificate, then the issuers without the root.
     pub chain: Vec<Certificate>,
     /// The policy written into tokens.

@@ -135,7 +135,7 @@ impl StreamStore for PostgresStreams {
         StreamConfig::parse(row.get::<_, &[u8]>(0), &format!("lading_streams row {name:?}"))
     }
 
-    async fn create(&self, config: &StreamConfig, key: &lading_crypto::SigningKey) -> Result<(), StreamError> {
+    async fn create(&self, config: &StreamConfig, key: &lading_stream::StreamKey) -> Result<(), StreamError> {
         check_name(&config.name)?;
         let signer = note_signer(&config.origin, key)?;
         let mut client = self.client().await?;
@@ -173,7 +173,7 @@ impl StreamStore for PostgresStreams {
     async fn open(
         &self,
         config: &StreamConfig,
-        key: &lading_crypto::SigningKey,
+        key: &lading_stream::StreamKey,
     ) -> Result<PostgresOpenStream, StreamError> {
         check_name(&config.name)?;
         let signer = note_signer(&config.origin, key)?;

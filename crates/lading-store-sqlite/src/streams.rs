@@ -200,15 +200,16 @@ impl StreamStore for SqliteStreams {
         Self::read_config(&self.dir(name)?)
     }
 
-    async fn create(&self, config: &StreamConfig, key: &lading_crypto::SigningKey) -> Result<(), StreamError> {
+    async fn create(&self, config: &StreamConfig, key: &lading_stream::StreamKey) -> Result<(), StreamError> {
         let dir = self.dir(&config.name)?;
         if dir.exists() {
             return Err(StreamError::Exists { stream: config.name.clone(), place: dir.display().to_string() });
         }
         let signer = note_signer(&config.origin, key)?;
         crate::private::create_dirs(&dir).map_err(io(format!("creating {}", dir.display())))?;
-        let pem = key.to_pkcs8_pem().map_err(|e| StreamError::Invalid(format!("the stream's key: {e}")))?;
-        write_file(&dir.join(KEY_FILE), pem.as_bytes(), 0o600, false)?;
+        // The key's PEM, or only the reference of a key held in a token.
+        let stored = key.stored()?;
+        write_file(&dir.join(KEY_FILE), stored.as_bytes(), 0o600, false)?;
         write_file(&dir.join(VKEY_FILE), format!("{}\n", signer.verifier().to_vkey()).as_bytes(), 0o644, false)?;
         // An empty log: its first checkpoint, signed.
         let store = SqliteStore::open(&dir)?;
@@ -224,7 +225,7 @@ impl StreamStore for SqliteStreams {
     async fn open(
         &self,
         config: &StreamConfig,
-        key: &lading_crypto::SigningKey,
+        key: &lading_stream::StreamKey,
     ) -> Result<SqliteOpenStream, StreamError> {
         let dir = self.dir(&config.name)?;
         let lock = lock(&dir)?;

@@ -43,8 +43,8 @@ pub const CHILD_ENV: &str = "LADING_STREAM_CONFORMANCE_CHILD";
 pub const STREAM: &str = "conformance";
 
 /// The suite's stream key (fixed, so runs and backends compare).
-pub fn key() -> lading_crypto::SigningKey {
-    lading_crypto::SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[7; 32]))
+pub fn key() -> crate::StreamKey {
+    crate::StreamKey::InMemory(lading_crypto::SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[7; 32])))
 }
 
 /// A fixed time: 2026-01-01T00:00:00Z.
@@ -124,6 +124,7 @@ pub async fn run_all<H: Harness>(h: &H) {
     batches_are_all_or_nothing(h).await;
     retention_prunes_whole_bundles_except_held_ones(h).await;
     export_is_byte_identical_for_the_same_input(h).await;
+    a_key_held_elsewhere_gives_the_same_records_and_segment(h).await;
     concurrent_requests_get_one_order_without_gaps(h).await;
     tokens_and_holds_are_kept(h).await;
     crash_at_random_moments_loses_nothing_acknowledged(h).await;
@@ -277,12 +278,37 @@ pub async fn export_is_byte_identical_for_the_same_input<H: Harness>(h: &H) {
 /// ingested into a new stream of `store`: its records and its segment
 /// package (metadata id nil, made at [`t0`]).
 pub async fn reference_records<S: StreamStore>(store: &S) -> (Vec<Vec<u8>>, Vec<u8>) {
-    create(store).await;
-    ingest(store, lines("x", 0..40, 0), false).await;
-    ingest(store, format!("{}\nbad", syslog_line("y", 10_000)), false).await;
-    ingest(store, lines("z", 0..300, 5_000), true).await;
-    let (_, bytes) = ops::export(store, STREAM, &key(), None, None, uuid::Uuid::nil(), t0()).await.unwrap();
+    reference_records_signed_by(store, &key()).await
+}
+
+/// [`reference_records`] with the stream's key given as `key`.
+pub async fn reference_records_signed_by<S: StreamStore>(store: &S, key: &crate::StreamKey) -> (Vec<Vec<u8>>, Vec<u8>) {
+    ops::create(store, &config(STREAM), key).await.unwrap();
+    let batches = [
+        (lines("x", 0..40, 0), false),
+        (format!("{}\nbad", syslog_line("y", 10_000)), false),
+        (lines("z", 0..300, 5_000), true),
+    ];
+    for (text, per_line) in batches {
+        ops::ingest(store, STREAM, key, per_line, t0(), move |ctx| lading_maint::prepare(Format::Syslog, ctx, &text))
+            .await
+            .unwrap();
+    }
+    let (_, bytes) = ops::export(store, STREAM, key, None, None, uuid::Uuid::nil(), t0()).await.unwrap();
     (records(store).await, bytes)
+}
+
+/// A stream whose key is held elsewhere (a signer known by a reference, as
+/// a PKCS#11 token key is) records and exports the same bytes as the same
+/// key in memory: Ed25519 is deterministic, and nothing but the signer differs.
+pub async fn a_key_held_elsewhere_gives_the_same_records_and_segment<H: Harness>(h: &H) {
+    let crate::StreamKey::InMemory(inner) = key() else { unreachable!("the suite's key is in memory") };
+    let elsewhere =
+        crate::StreamKey::reference(std::sync::Arc::new(inner), "pkcs11:token=conformance;object=stream").unwrap();
+    let a = reference_records(&h.fresh().await).await;
+    let b = reference_records_signed_by(&h.fresh().await, &elsewhere).await;
+    assert_eq!(a.0, b.0, "records differ");
+    assert!(a.1 == b.1, "segment bytes differ");
 }
 
 /// Many requests at once through one [`Sink`]: each acknowledged range is

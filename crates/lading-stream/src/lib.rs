@@ -13,7 +13,8 @@
 //!
 //! It is not a parser (events are normalised by `lading-maint`), knows no
 //! SQL, files, HTTP or private key files: callers pass the stream's
-//! signing key, ids and times in.
+//! signing key ([`StreamKey`]: in memory, or a signer held in a PKCS#11
+//! token known by its URI), ids and times in.
 //!
 //! ```text
 //! let config = StreamConfig::new(new_stream, id, now)?;
@@ -26,6 +27,7 @@ pub mod config;
 pub mod conformance;
 mod error;
 pub mod holds;
+pub mod key;
 pub mod ops;
 pub mod sink;
 pub mod store;
@@ -34,21 +36,12 @@ pub mod writer;
 pub use config::{MIN_RETENTION_DAYS, NewStream, STREAM_FORMAT, StreamConfig, check_name};
 pub use error::StreamError;
 pub use holds::{HOLDS_FORMAT, Hold, Holds, StreamToken, parse_tokens, tokens_to_bytes};
+pub use key::StreamKey;
 pub use sink::{IngestError, KeySource, Sink};
 pub use store::{IndexedEvent, OpenStream, StreamStore};
 pub use writer::{Applied, BUNDLE, Request, StreamWriter};
 
-use lading_tlog::{KeyKind, NoteSigner};
-
-/// The note signer of a stream's log with `origin`: stream logs are
-/// Ed25519, as C2SP checkpoints are.
-pub fn note_signer(origin: &str, key: &lading_crypto::SigningKey) -> Result<NoteSigner, StreamError> {
-    let lading_crypto::SigningKey::Ed25519(k) = key else {
-        return Err(StreamError::Invalid(format!(
-            "a log key must be Ed25519 (C2SP checkpoints are signed with Ed25519); this key is {}",
-            key.algorithm()
-        )));
-    };
-    NoteSigner::new(origin, KeyKind::Ed25519, k.clone())
-        .map_err(|e| StreamError::Invalid(format!("origin {origin:?}: {e}")))
+/// The note signer of a stream's log with `origin` (see [`StreamKey::note_signer`]).
+pub fn note_signer(origin: &str, key: &StreamKey) -> Result<lading_tlog::NoteSigner, StreamError> {
+    key.note_signer(origin)
 }

@@ -13,7 +13,7 @@ use crate::{OpenStream, StreamConfig, StreamError, StreamStore, note_signer};
 pub async fn create<S: StreamStore>(
     store: &S,
     config: &StreamConfig,
-    key: &lading_crypto::SigningKey,
+    key: &crate::StreamKey,
 ) -> Result<String, StreamError> {
     let vkey = note_signer(&config.origin, key)?.verifier().to_vkey();
     store.create(config, key).await?;
@@ -26,7 +26,7 @@ pub async fn create<S: StreamStore>(
 pub async fn ingest<S: StreamStore>(
     store: &S,
     name: &str,
-    key: &lading_crypto::SigningKey,
+    key: &crate::StreamKey,
     per_line: bool,
     observed_at: DateTime<Utc>,
     produce: impl FnOnce(&Context) -> Vec<Result<Prepared, LineError>> + Send + 'static,
@@ -82,7 +82,7 @@ async fn resolve<O: OpenStream>(
 pub async fn export<S: StreamStore>(
     store: &S,
     name: &str,
-    key: &lading_crypto::SigningKey,
+    key: &crate::StreamKey,
     from: Option<Bound>,
     to: Option<Bound>,
     id: uuid::Uuid,
@@ -122,7 +122,7 @@ pub async fn export<S: StreamStore>(
             proof: &proof,
             clock_tolerance_ms: config.clock_tolerance_ms,
             retention: chrono::Duration::days(i64::from(config.retention_days)),
-            key,
+            key: key.signer(),
         };
         Ok::<_, StreamError>(lading_maint::export(&x)?)
     }
@@ -163,7 +163,7 @@ pub struct Page {
 pub async fn read_page<S: StreamStore>(
     store: &S,
     name: &str,
-    key: &lading_crypto::SigningKey,
+    key: &crate::StreamKey,
     query: PageQuery,
 ) -> Result<Page, StreamError> {
     let config = store.config(name).await?;
@@ -236,7 +236,7 @@ pub struct RetentionReport {
 pub async fn retention<S: StreamStore>(
     store: &S,
     name: &str,
-    key: &lading_crypto::SigningKey,
+    key: &crate::StreamKey,
     now: DateTime<Utc>,
     prune: bool,
 ) -> Result<(DateTime<Utc>, RetentionReport), StreamError> {

@@ -14,11 +14,11 @@ use lading_maint::{LineError, Prepared};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 
 use crate::writer::{Applied, StreamWriter};
-use crate::{StreamConfig, StreamError, StreamStore};
+use crate::{StreamConfig, StreamError, StreamKey, StreamStore};
 
 /// Where a sink finds each stream's signing key (the composition root
-/// reads key files; a store never holds private keys).
-pub type KeySource = Arc<dyn Fn(&str) -> Result<lading_crypto::SigningKey, StreamError> + Send + Sync>;
+/// reads key files or opens token keys; a store never holds private keys).
+pub type KeySource = Arc<dyn Fn(&str) -> Result<StreamKey, StreamError> + Send + Sync>;
 
 /// How long a stream's writer keeps it open without requests.
 pub const WRITER_IDLE: Duration = Duration::from_millis(500);
@@ -152,7 +152,7 @@ impl<S: StreamStore> Sink<S> {
     }
 
     /// The signing key of `stream`.
-    pub fn key(&self, stream: &str) -> Result<lading_crypto::SigningKey, StreamError> {
+    pub fn key(&self, stream: &str) -> Result<StreamKey, StreamError> {
         (self.keys)(stream)
     }
 

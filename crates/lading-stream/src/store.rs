@@ -38,7 +38,7 @@ pub trait StreamStore: Clone + Send + Sync + 'static {
     fn create(
         &self,
         config: &StreamConfig,
-        key: &lading_crypto::SigningKey,
+        key: &crate::StreamKey,
     ) -> impl Future<Output = Result<(), StreamError>> + Send;
     /// Opens a stream for writing and reading, exclusively: while it is
     /// open nobody else appends to it (a second opener waits a while, then
@@ -46,7 +46,7 @@ pub trait StreamStore: Clone + Send + Sync + 'static {
     fn open(
         &self,
         config: &StreamConfig,
-        key: &lading_crypto::SigningKey,
+        key: &crate::StreamKey,
     ) -> impl Future<Output = Result<Self::Open, StreamError>> + Send;
     /// The size of the event index and its latest occurrence time, read
     /// without the writer's lock (it may lag the log by the last batch).

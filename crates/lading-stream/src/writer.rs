@@ -34,7 +34,7 @@ impl<O: OpenStream> StreamWriter<O> {
     pub async fn open<S: StreamStore<Open = O>>(
         store: &S,
         config: StreamConfig,
-        key: &lading_crypto::SigningKey,
+        key: &crate::StreamKey,
     ) -> Result<Self, StreamError> {
         let mut open = store.open(&config, key).await?;
         match reconcile(&mut open).await {

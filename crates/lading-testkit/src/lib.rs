@@ -72,6 +72,7 @@ pub mod cli {
     pub struct Lading {
         bin: PathBuf,
         dir: PathBuf,
+        envs: Vec<(String, std::ffi::OsString)>,
     }
 
     /// A running `lading serve`, killed and reaped when dropped.
@@ -92,7 +93,15 @@ pub mod cli {
     impl Lading {
         /// `bin` run in `dir`.
         pub fn new(bin: &str, dir: &Path) -> Self {
-            Self { bin: PathBuf::from(bin), dir: dir.to_path_buf() }
+            Self { bin: PathBuf::from(bin), dir: dir.to_path_buf(), envs: Vec::new() }
+        }
+
+        /// The same, every run with environment variable `key` set to `value`
+        /// (e.g. `SOFTHSM2_CONF` for a test's own token).
+        #[must_use]
+        pub fn with_env(mut self, key: &str, value: impl Into<std::ffi::OsString>) -> Self {
+            self.envs.push((key.to_owned(), value.into()));
+            self
         }
 
         /// Exit code, stdout and stderr of `lading ARGS`.
@@ -100,7 +109,12 @@ pub mod cli {
         /// # Panics
         /// When the binary cannot be started, dies of a signal, or panics.
         pub fn run(&self, args: &[&str]) -> (i32, String, String) {
-            let out = Command::new(&self.bin).current_dir(&self.dir).args(args).output().expect("run lading");
+            let out = Command::new(&self.bin)
+                .current_dir(&self.dir)
+                .envs(self.envs.iter().map(|(k, v)| (k, v)))
+                .args(args)
+                .output()
+                .expect("run lading");
             let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
             assert!(!stderr.contains("panicked"), "lading {args:?} panicked: {stderr}");
             (out.status.code().expect("an exit code"), String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
@@ -135,6 +149,7 @@ pub mod cli {
             use std::io::BufRead as _;
             let child = Command::new(&self.bin)
                 .current_dir(&self.dir)
+                .envs(self.envs.iter().map(|(k, v)| (k, v)))
                 .args(["--json", "serve"])
                 .args(args)
                 .args(["--listen", "127.0.0.1:0"])

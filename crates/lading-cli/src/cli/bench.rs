@@ -43,6 +43,10 @@ pub(crate) struct BenchSignArgs {
     /// Seconds of signing per key.
     #[arg(long, default_value_t = 3.0)]
     pub(crate) seconds: f64,
+    /// Sign as a log signs its checkpoints: a signed note through the same note signer a log
+    /// with this key uses (Ed25519 keys only).
+    #[arg(long)]
+    pub(crate) checkpoint: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -36,7 +36,7 @@ pub(crate) struct MaintMigrateArgs {
     /// PostgreSQL connection URL to copy it to.
     #[arg(long)]
     pub(crate) to_postgres: String,
-    /// The PostgreSQL deployment's key directory (the stream's key is copied to streams/NAME.key).
+    /// The PostgreSQL deployment's key directory (the stream's key, or its pkcs11: URI, is copied to streams/NAME.key).
     #[arg(long)]
     pub(crate) keys: PathBuf,
 }
@@ -143,7 +143,7 @@ pub(crate) struct StreamCreateArgs {
     pub(crate) name: String,
     #[command(flatten)]
     pub(crate) data: MaintDataArgs,
-    /// The stream log's Ed25519 private key (a key file, plain or encrypted; not a pkcs11: URI).
+    /// The stream log's Ed25519 private key: a key file (plain or encrypted; its PEM is kept with the stream) or a pkcs11: URI (only the URI is kept).
     #[arg(long)]
     pub(crate) key: PathBuf,
     /// Checkpoint origin (default `lading.local/maint/NAME`).

@@ -3,7 +3,7 @@
 //! `lading-stream` over the embedded backend `lading_store_sqlite::SqliteStreams`
 //! (`DATA/streams/NAME`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use lading_store_postgres::PostgresStreams;
 use lading_store_sqlite::SqliteStreams;
 use lading_store_sqlite::streams::KEY_FILE;
 use lading_stream::ops::{self, Bound, PageQuery};
-use lading_stream::{Hold, MIN_RETENTION_DAYS, NewStream, StreamConfig, StreamStore, StreamToken};
+use lading_stream::{Hold, MIN_RETENTION_DAYS, NewStream, StreamConfig, StreamKey, StreamStore, StreamToken};
 use serde_json::json;
 
 use crate::cli::{
@@ -43,8 +43,8 @@ fn embedded(data: &Path, name: &str) -> Result<(SqliteStreams, PathBuf)> {
     Ok((streams, dir))
 }
 
-fn stream_key(dir: &Path) -> Result<lading_crypto::SigningKey> {
-    crate::keys::file_key(&dir.join(KEY_FILE), "a maintenance stream")
+fn stream_key(dir: &Path) -> Result<StreamKey> {
+    crate::keys::stream_key(&dir.join(KEY_FILE))
 }
 
 /// The streams and name of the stream directory `dir` (`DATA/streams/NAME`).
@@ -57,11 +57,7 @@ fn at_dir(dir: &Path) -> Result<(SqliteStreams, String)> {
 
 /// Reads the stream's config first, so a missing stream is reported as
 /// such before its key is looked for.
-fn config_and_key(
-    streams: &SqliteStreams,
-    dir: &Path,
-    name: &str,
-) -> Result<(StreamConfig, lading_crypto::SigningKey)> {
+fn config_and_key(streams: &SqliteStreams, dir: &Path, name: &str) -> Result<(StreamConfig, StreamKey)> {
     let rt = runtime()?;
     let config = rt.block_on(streams.config(name))?;
     Ok((config, stream_key(dir)?))
@@ -87,13 +83,25 @@ impl KeyDir {
         })
     }
 
-    /// A key source for the server's writers.
+    /// A key source for the server's writers. A token key is opened once
+    /// and kept (one logged-in session per stream for the server's life);
+    /// a key file is read at each writer start, as before.
     fn source(&self) -> lading_stream::KeySource {
         let keys = self.clone();
+        let opened: Arc<std::sync::Mutex<HashMap<String, StreamKey>>> = Arc::default();
         Arc::new(move |name: &str| {
-            keys.path(name)
-                .and_then(|p| crate::keys::file_key(&p, "a stream key"))
-                .map_err(|e| lading_stream::StreamError::Unavailable(format!("{e:#}")))
+            let cached = opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(name).cloned();
+            if let Some(key) = cached {
+                return Ok(key);
+            }
+            let key = keys
+                .path(name)
+                .and_then(|p| crate::keys::stream_key(&p))
+                .map_err(|e| lading_stream::StreamError::Unavailable(format!("{e:#}")))?;
+            if matches!(key, StreamKey::Reference { .. }) {
+                opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name.to_owned(), key.clone());
+            }
+            Ok(key)
         })
     }
 }
@@ -136,9 +144,9 @@ impl Streams {
 
     /// The stream's settings and signing key (the settings first, so a
     /// missing stream is reported as such before its key is looked for).
-    async fn config_and_key(&self, name: &str) -> Result<(StreamConfig, lading_crypto::SigningKey)> {
+    async fn config_and_key(&self, name: &str) -> Result<(StreamConfig, StreamKey)> {
         let config = on_streams!(self, s => s.config(name).await)?;
-        Ok((config, crate::keys::file_key(&self.keys().path(name)?, "a stream key")?))
+        Ok((config, crate::keys::stream_key(&self.keys().path(name)?)?))
     }
 }
 
@@ -192,7 +200,7 @@ pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String,
         bail!("stream {} already exists in {}", args.name, dir.display());
     }
     let config = new_config(args)?;
-    let key = crate::keys::file_key(&args.key, "maint stream create")?;
+    let key = crate::keys::stream_key(&args.key)?;
     let vkey = runtime()?.block_on(ops::create(&streams, &config, &key))?;
     Ok((dir, config.origin, vkey))
 }
@@ -202,14 +210,15 @@ pub(crate) fn create_stream(args: &StreamCreateArgs) -> Result<(PathBuf, String,
 /// its origin and vkey.
 async fn create_postgres_stream(args: &StreamCreateArgs, url: &str, keys: &Path) -> Result<(String, String)> {
     let config = new_config(args)?;
-    let key = crate::keys::file_key(&args.key, "maint stream create")?;
+    let key = crate::keys::stream_key(&args.key)?;
     let pool = lading_store_postgres::connect(url).await.context("connecting to PostgreSQL")?;
     let streams = PostgresStreams::new(pool);
     let path = KeyDir::Dir(keys.to_owned()).path(&args.name)?;
     if let Some(parent) = path.parent() {
         fsio::create_private_dir(parent)?;
     }
-    fsio::write_new(&path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+    // The key's PEM, or only the URI of a key in a token.
+    fsio::write_new(&path, key.stored()?.as_bytes(), 0o600, false)?;
     match ops::create(&streams, &config, &key).await {
         Ok(vkey) => Ok((config.origin, vkey)),
         Err(e) => {
@@ -813,7 +822,7 @@ pub(crate) fn migrate(args: &crate::cli::MaintMigrateArgs, json_out: bool) -> Re
                     fsio::create_private_dir(parent)?;
                 }
                 if !key_path.exists() {
-                    fsio::write_new(&key_path, key.to_pkcs8_pem()?.as_bytes(), 0o600, false)?;
+                    fsio::write_new(&key_path, key.stored()?.as_bytes(), 0o600, false)?;
                 }
                 ops::create(&target, &config, &key).await?;
             }

@@ -124,42 +124,24 @@ pub(crate) fn establish_time(
     Ok((SigningTime { at: earliest.token.gen_time, source }, report))
 }
 
-/// The TSA's key from `--tsa-key` (a key file or a `pkcs11:` URI), as
-/// the token issuer signs with it.
-struct TsaKey(crate::keys::SharedSigner);
-
-impl TsaKey {
-    fn verifying_key(&self) -> lading_crypto::VerifyingKey {
-        self.0.verifying_key()
-    }
-}
-
-impl timestamp::TokenSigner for TsaKey {
-    fn algorithm(&self) -> lading_crypto::Algorithm {
-        self.0.algorithm()
-    }
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
-        self.0.try_sign(message).map_err(|e| e.to_string())
-    }
-}
-
 /// The TSA of `lading serve --tsa-key K --tsa-cert CHAIN`: the certificate
 /// must certify the key, be valid now and carry a critical timeStamping EKU.
 pub(crate) fn authority(
     key: &std::path::Path,
     cert: &std::path::Path,
-) -> Result<(Box<dyn timestamp::TokenSigner + Send + Sync>, Vec<Certificate>)> {
-    let signer = TsaKey(crate::keys::signer(key)?);
+) -> Result<(crate::keys::SharedSigner, Vec<Certificate>)> {
+    let signer = crate::keys::signer(key)?;
     let chain = super::pki::read_certificates(cert)?;
     let leaf = chain.first().ok_or_else(|| anyhow!("{}: no certificate", cert.display()))?;
     let refuse = || format!("{}: cannot be the TSA's certificate", cert.display());
     let certified = lading_pki::path::certified_key(leaf).with_context(refuse)?;
     if certified != signer.verifying_key() {
         bail!(
-            "{}: it certifies key {}, not --tsa-key {}",
+            "{}: it certifies key {}, not --tsa-key {} ({})",
             refuse(),
             certified.key_id(),
-            signer.verifying_key().key_id()
+            signer.verifying_key().key_id(),
+            signer.describe()
         );
     }
     lading_pki::path::check_purpose(leaf, lading_pki::Purpose::TimeStamping).with_context(refuse)?;
@@ -168,5 +150,5 @@ pub(crate) fn authority(
     if now < id.not_before || now > id.not_after {
         bail!("{}: it is not valid now (valid {} to {})", refuse(), id.not_before, id.not_after);
     }
-    Ok((Box::new(signer), chain))
+    Ok((signer, chain))
 }
