@@ -516,7 +516,141 @@ fn lading_serve_publishes_lists_and_credential_verify_online_fetches_caches_and_
     };
     assert_eq!(code, 1);
     assert!(v["error"].as_str().expect("error").contains("status purpose is suspension"), "{v}");
-    // https is not fetched by this build: said plainly.
-    let (code, _, err) = lading(d, &["credential", "verify", credential(d), "--online", "--cache", "cache"]);
-    assert!(code == 1 && err.contains("only http:// URLs are fetched"), "{err}");
+}
+
+/// Runs openssl with `args` in `d`, asserting success.
+fn openssl(d: &Path, args: &[&str]) {
+    let out = Command::new("openssl").current_dir(d).args(args).output().expect("openssl");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn credential_verify_online_fetches_over_https_from_lading_serve_trusting_a_test_ca() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for (args, what) in [
+        (
+            vec![
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=Lading test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+            ],
+            "CA",
+        ),
+        (
+            vec![
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=Another CA",
+                "-keyout",
+                "other-ca.key",
+                "-out",
+                "other-ca.crt",
+            ],
+            "other CA",
+        ),
+        (
+            vec![
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "tls.key",
+                "-out",
+                "tls.csr",
+            ],
+            "CSR",
+        ),
+    ] {
+        let out = Command::new("openssl").current_dir(d).args(&args).output().expect("openssl");
+        assert!(out.status.success(), "openssl {what}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::write(
+        d.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("write");
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "tls.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "tls.crt",
+        ],
+    );
+    for k in ["cb", "other"] {
+        ok(d, &["key", "generate", "--out", k]);
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let (rev, susp) = (format!("https://127.0.0.1:{port}/status/rev"), format!("https://127.0.0.1:{port}/status/susp"));
+    ok(d, &["status-list", "new", "--key", "cb.key", "--url", &rev, "--purpose", "revocation", "--out", "rev.json"]);
+    ok(d, &["status-list", "new", "--key", "cb.key", "--url", &susp, "--purpose", "suspension", "--out", "susp.json"]);
+    let cred = credential_at(d, &rev, &susp);
+    let _server = serve(
+        d,
+        port,
+        &["--status-list", "rev.json", "--status-list", "susp.json", "--tls-cert", "tls.crt", "--tls-key", "tls.key"],
+    );
+    let verify = |ca: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lading"))
+            .current_dir(d)
+            .env("SSL_CERT_FILE", ca)
+            .env_remove("SSL_CERT_DIR")
+            .args(["--json", "credential", "verify", cred, "--online", "--cache", "cache"])
+            .output()
+            .expect("lading");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.code(), serde_json::from_str::<Value>(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}")))
+    };
+    // The server's certificate chains to the CA SSL_CERT_FILE names: fetched over TLS, cached.
+    let (code, v) = verify("ca.crt");
+    assert_eq!((code, v["status"].as_str()), (Some(0), Some("valid")), "{v}");
+    assert_eq!(v["statuses"][0]["source"], "fetched");
+    assert_eq!(v["statuses"][0]["list"], rev.as_str());
+    // Within the served max-age (300 s) the cached copy is used, without asking the server.
+    let (code, v) = verify("ca.crt");
+    assert_eq!((code, v["statuses"][0]["source"].as_str()), (Some(0), Some("cached")), "{v}");
+    // Trusting another CA only: the TLS handshake fails and nothing is relied on.
+    std::fs::remove_dir_all(d.join("cache")).expect("clear the cache");
+    let (code, v) = verify("other-ca.crt");
+    assert_eq!(code, Some(1), "{v}");
+    let error = v["error"].as_str().expect("error");
+    assert!(error.contains(&rev) && error.to_lowercase().contains("certificate"), "{error}");
 }

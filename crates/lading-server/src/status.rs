@@ -83,10 +83,8 @@ async fn publish(
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FetchError {
-    /// Not an `http://` URL.
-    #[error(
-        "{url}: only http:// URLs are fetched (this build has no TLS client); fetch the list another way and give it as a file"
-    )]
+    /// Not an `http://` or `https://` URL.
+    #[error("{url}: only http:// and https:// URLs are fetched; fetch the list another way and give it as a file")]
     Unsupported {
         /// The URL.
         url: String,
@@ -128,16 +126,19 @@ pub struct Fetched {
     pub max_age: Option<u64>,
 }
 
-/// GETs the status list at `url` (http:// only, no redirects), revalidating
-/// with `etag` when given, reading at most `limit` bytes within `timeout`.
+/// GETs the status list at `url` (http:// or https://, no redirects),
+/// revalidating with `etag` when given, reading at most `limit` bytes within
+/// `timeout`. https is checked against the platform's roots through
+/// rustls-platform-verifier (on Linux the system store, or the file named by
+/// `SSL_CERT_FILE`).
 pub async fn fetch(
     url: &str,
     etag: Option<&str>,
     limit: usize,
     timeout: std::time::Duration,
 ) -> Result<Fetched, FetchError> {
-    let err = |e: reqwest::Error| FetchError::Request { url: url.to_owned(), message: e.to_string() };
-    if !url.starts_with("http://") {
+    let err = |e: reqwest::Error| FetchError::Request { url: url.to_owned(), message: error_chain(&e) };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(FetchError::Unsupported { url: url.to_owned() });
     }
     let client = crate::http_client::builder()
@@ -153,8 +154,7 @@ pub async fn fetch(
     let header_text =
         |name: header::HeaderName| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let new_etag = header_text(header::ETAG);
-    let max_age = header_text(header::CACHE_CONTROL)
-        .and_then(|c| c.split(',').find_map(|d| d.trim().strip_prefix("max-age=").and_then(|n| n.parse::<u64>().ok())));
+    let max_age = header_text(header::CACHE_CONTROL).and_then(|c| cache_seconds(&c));
     match resp.status() {
         StatusCode::NOT_MODIFIED => return Ok(Fetched { bytes: None, etag: new_etag, max_age }),
         StatusCode::OK => {}
@@ -173,6 +173,32 @@ pub async fn fetch(
     Ok(Fetched { bytes: Some(bytes), etag: new_etag, max_age })
 }
 
+/// An error and its causes (reqwest's own text leaves out why: the TLS or
+/// connection failure underneath).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
+/// How long a `Cache-Control` value lets a copy be used without asking
+/// again: 0 for `no-store` / `no-cache`, else its `max-age`.
+fn cache_seconds(cache_control: &str) -> Option<u64> {
+    let directives: Vec<String> = cache_control.split(',').map(|d| d.trim().to_ascii_lowercase()).collect();
+    if directives.iter().any(|d| d == "no-store" || d == "no-cache") {
+        return Some(0);
+    }
+    directives.iter().find_map(|d| d.strip_prefix("max-age=").and_then(|n| n.trim_matches('"').parse::<u64>().ok()))
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
@@ -188,6 +214,16 @@ mod tests {
         fn current(&self, _: &str) -> Result<Vec<u8>, String> {
             self.0.lock().map_err(|e| e.to_string())?.clone()
         }
+    }
+
+    #[test]
+    fn cache_control_gives_the_time_a_copy_may_be_used() {
+        assert_eq!(cache_seconds("public, max-age=300"), Some(300));
+        assert_eq!(cache_seconds("Max-Age=\"60\""), Some(60));
+        assert_eq!(cache_seconds("max-age=300, no-cache"), Some(0));
+        assert_eq!(cache_seconds("no-store"), Some(0));
+        assert_eq!(cache_seconds("public"), None);
+        assert_eq!(cache_seconds("max-age=-1"), None);
     }
 
     #[tokio::test]
@@ -234,7 +270,10 @@ mod tests {
             fetch(&format!("{base}/status/other"), None, 1 << 20, t).await,
             Err(FetchError::Status { status: 404, .. })
         ));
-        assert!(matches!(fetch("https://cb.example/s", None, 1 << 20, t).await, Err(FetchError::Unsupported { .. })));
+        assert!(matches!(fetch("ftp://cb.example/s", None, 1 << 20, t).await, Err(FetchError::Unsupported { .. })));
+        // https is spoken: a TLS handshake with a plain-HTTP server fails as a request error.
+        let tls_to_plain = fetch(&url.replacen("http://", "https://", 1), None, 1 << 20, t).await;
+        assert!(matches!(tls_to_plain, Err(FetchError::Request { .. })), "{tls_to_plain:?}");
         assert!(matches!(fetch("http://127.0.0.1:1/s", None, 1 << 20, t).await, Err(FetchError::Request { .. })));
     }
 }

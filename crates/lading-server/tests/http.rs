@@ -742,3 +742,51 @@ async fn scrapi_refusals_are_concise_problem_details_and_leave_the_log_alone() {
     let (status, _, body) = get(&s, &format!("/entries/{}", "0".repeat(64)), "/entries/{id}").await;
     assert_eq!((status, problem(&body).0.as_str()), (StatusCode::NOT_FOUND, "Not Found"));
 }
+
+/// One list, whose bytes the test changes.
+struct OneList(std::sync::Mutex<Result<Vec<u8>, String>>);
+
+impl lading_server::status::StatusListSource for OneList {
+    fn paths(&self) -> Vec<String> {
+        vec!["/status/cb/revocation".into()]
+    }
+    fn current(&self, _: &str) -> Result<Vec<u8>, String> {
+        self.0.lock().map_err(|e| e.to_string())?.clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_status_lists_answer_as_the_openapi_document_says() {
+    let s = start(1000).await;
+    let list = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "id": "https://cb.example/status/cb/revocation",
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": "did:key:z6Mk",
+        "credentialSubject": {"type": "BitstringStatusList"}, "proof": {},
+    });
+    let source = Arc::new(OneList(std::sync::Mutex::new(Ok(list.to_string().into_bytes()))));
+    let router =
+        lading_server::status::routes(Arc::clone(&source) as Arc<dyn lading_server::status::StatusListSource>, 60);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    let client = lading_server::http_client::client();
+    let template = "/status/{list}";
+    let r = client.get(format!("{base}/status/cb/revocation")).send().await.expect("get");
+    let (status, ct) = (r.status(), r.headers()["content-type"].to_str().expect("ct").to_owned());
+    let etag = r.headers()["etag"].to_str().expect("etag").to_owned();
+    check_openapi(template, "get", status, &ct, &r.text().await.expect("body"));
+    assert_eq!(status, StatusCode::OK);
+    let r =
+        client.get(format!("{base}/status/cb/revocation")).header("if-none-match", &etag).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    let doc: Value = serde_json::from_str(lading_server::OPENAPI).expect("openapi");
+    assert!(doc["paths"][template]["get"]["responses"]["304"].is_object());
+    *source.0.lock().expect("lock") = Err("rolled back".into());
+    let r = client.get(format!("{base}/status/cb/revocation")).send().await.expect("get");
+    let (status, ct) = (r.status(), r.headers()["content-type"].to_str().expect("ct").to_owned());
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    check_openapi(template, "get", status, &ct, &r.text().await.expect("body"));
+    // A list not published: the API's fallback answers 404 with a problem document.
+    let (status, _, body) = get(&s, "/status/nope", template).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&body));
+}

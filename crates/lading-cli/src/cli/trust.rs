@@ -38,9 +38,10 @@ pub(crate) struct CredentialVerifyArgs {
     /// entries against, offline (repeat for several; matched by their id).
     #[arg(long)]
     pub(crate) status_list: Vec<PathBuf>,
-    /// Fetch each status list no --status-list gives from its statusListCredential URL (http://
-    /// only; at most 32 MiB; kept in --cache for the server's Cache-Control max-age, default
-    /// 300 s, then revalidated with its ETag).
+    /// Fetch each status list no --status-list gives from its statusListCredential URL (http:// or
+    /// https://, the server checked against the system's roots or the file SSL_CERT_FILE names;
+    /// no redirects; at most 32 MiB; kept in --cache for the server's Cache-Control max-age,
+    /// default 300 s, at most a day, none for no-cache/no-store; then revalidated with its ETag).
     #[arg(long)]
     pub(crate) online: bool,
     /// The cache of fetched status lists (default $XDG_CACHE_HOME/lading/status-lists).
