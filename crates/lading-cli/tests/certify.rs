@@ -730,6 +730,38 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
         "status list status-lists/1-susp.new.json: logged",
         "no receipt proves version 2",
     );
+    // The same version made with --log: logged as it is made, and `bundle create` (without --log)
+    // carries the receipt written beside it, so a policy requiring logged lists accepts it.
+    ok(
+        d,
+        &[
+            "status-list",
+            "set",
+            "susp.json",
+            "--index",
+            "0",
+            "--value",
+            "1",
+            "--key",
+            "cb.key",
+            "--out",
+            "susp.logged.json",
+            "--log",
+            "reg",
+        ],
+    );
+    let sidecar: Vec<&str> = args
+        .iter()
+        .map(|a| match *a {
+            "susp.new.json" => "susp.logged.json",
+            "unlogged.lading" => "sidecar.lading",
+            other => other,
+        })
+        .collect();
+    ok(d, &sidecar);
+    let logged_now = verdict(d, "sidecar.lading", "logged.json", None);
+    assert_eq!(logged_now.0, 0, "{:#?}", failed(&logged_now.1));
+    assert_eq!(status_of(&logged_now.1, "status list status-lists/1-susp.logged.json: logged")["status"], "pass");
     // A list nobody in the bundle names (here: another issuer's at the body's URL) is no evidence.
     ok(
         d,

@@ -654,3 +654,111 @@ fn credential_verify_online_fetches_over_https_from_lading_serve_trusting_a_test
     let error = v["error"].as_str().expect("error");
     assert!(error.contains(&rev) && error.to_lowercase().contains("certificate"), "{error}");
 }
+
+/// Whether the receipt `receipt` proves the status list file `list` (issued by `issuer`) in the
+/// log whose vkey is `vkey`.
+fn receipt_proves(d: &Path, receipt: &str, list: &str, issuer: &str, vkey: &str) -> bool {
+    let bytes = std::fs::read(d.join(list)).expect("list");
+    let leaf = lading_trust::verify::status_list_leaf(&bytes, issuer).expect("leaf");
+    let text = std::fs::read_to_string(d.join(receipt)).expect("receipt");
+    let policy = lading_tlog::Policy::parse(&format!("log {vkey}\nquorum none\n")).expect("policy");
+    lading_tlog::Receipt::parse(&text).expect("receipt parses").verify(&lading_tlog::leaf_hash(&leaf), &policy).is_ok()
+}
+
+#[test]
+fn every_version_made_with_log_is_logged_first_and_its_receipt_kept_beside_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for k in ["cb", "other", "log"] {
+        ok(d, &["key", "generate", "--out", k]);
+    }
+    let vkey = ok(d, &["log", "init", "status", "--origin", "cb.example/status", "--key", "log.key"]);
+    let vkey = vkey.trim();
+    let issuer = did(d, "cb");
+    // new: logged at index 0, receipt rev.json.tlog-proof proves exactly the bytes written.
+    let v = ok_json(
+        d,
+        &[
+            "status-list",
+            "new",
+            "--key",
+            "cb.key",
+            "--url",
+            URL,
+            "--purpose",
+            "revocation",
+            "--out",
+            "rev.json",
+            "--log",
+            "status",
+        ],
+    );
+    assert_eq!(v["logged"]["index"], 0, "{v}");
+    assert_eq!(v["logged"]["receipt"], "rev.json.tlog-proof");
+    assert!(receipt_proves(d, "rev.json.tlog-proof", "rev.json", &issuer, vkey));
+    ok(
+        d,
+        &[
+            "status-list",
+            "new",
+            "--key",
+            "cb.key",
+            "--url",
+            SUSP_URL,
+            "--purpose",
+            "suspension",
+            "--out",
+            "susp.json",
+            "--log",
+            "status",
+        ],
+    );
+    // set --out elsewhere: the new version logged, its receipt beside it; the old one's kept.
+    let v = ok_json(
+        d,
+        &[
+            "status-list",
+            "set",
+            "rev.json",
+            "--index",
+            "3",
+            "--value",
+            "1",
+            "--key",
+            "cb.key",
+            "--out",
+            "rev.v2.json",
+            "--log",
+            "status",
+        ],
+    );
+    assert_eq!((v["sequence_number"].as_u64(), v["logged"]["index"].as_u64()), (Some(2), Some(2)), "{v}");
+    assert!(receipt_proves(d, "rev.v2.json.tlog-proof", "rev.v2.json", &issuer, vkey));
+    assert!(receipt_proves(d, "rev.json.tlog-proof", "rev.json", &issuer, vkey));
+    assert!(!receipt_proves(d, "rev.json.tlog-proof", "rev.v2.json", &issuer, vkey));
+    // certify suspend / reinstate in place: each version logged, the receipt replaced.
+    let cred = credential_at(d, URL, SUSP_URL);
+    for (cmd, index) in [("suspend", 3), ("reinstate", 4)] {
+        let v = ok_json(d, &["certify", cmd, cred, "--status-list", "susp.json", "--key", "cb.key", "--log", "status"]);
+        assert_eq!(v["logged"]["index"], index, "{v}");
+        assert!(receipt_proves(d, "susp.json.tlog-proof", "susp.json", &issuer, vkey), "{cmd}");
+    }
+    let text =
+        ok(d, &["certify", "revoke", cred, "--status-list", "rev.v2.json", "--key", "cb.key", "--log", "status"]);
+    assert!(text.contains("logged at index 5; receipt rev.v2.json.tlog-proof"), "{text}");
+    assert!(receipt_proves(d, "rev.v2.json.tlog-proof", "rev.v2.json", &issuer, vkey));
+    // A version made without --log: the receipt of the version it replaces is removed, not left lying.
+    ok(d, &["status-list", "set", "rev.json", "--index", "9", "--value", "1", "--key", "cb.key", "--out", "rev.json"]);
+    assert!(!d.join("rev.json.tlog-proof").exists());
+    // The log cannot be written: nothing is published (the list file is unchanged).
+    let before = std::fs::read(d.join("susp.json")).expect("read");
+    refused(
+        d,
+        &["certify", "suspend", cred, "--status-list", "susp.json", "--key", "cb.key", "--log", "nowhere"],
+        "nowhere",
+    );
+    assert_eq!(std::fs::read(d.join("susp.json")).expect("read"), before);
+    // The log holds every version: 6 entries.
+    let cp = ok(d, &["log", "checkpoint", "status"]);
+    assert_eq!(cp.lines().nth(1), Some("6"), "{cp}");
+}

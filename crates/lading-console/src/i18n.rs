@@ -1111,6 +1111,13 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         }
         C::StatusListNotNamed => "本证据包中没有证书或声明引用该状态列表（且由其签发者签发）：它不构成证据",
         C::StatusListNotLogged => "没有回执证明该状态列表第 {version} 版记录在本策略信任的日志中",
+        C::StatusProvenBefore => {
+            "声明确立时（{established}）{word}：{list} 第 {version} 版已记入日志并于 {witnessed} 首次由见证方联署，其中已置位"
+        }
+        C::StatusSetAfterLogged => {
+            "{word}晚于声明确立时间（{established}）：{list} 第 {logged_version} 版已记入日志并于 {witnessed} 首次由见证方联署，显示当时有效；第 {version} 版中已置位（记录时间 {since}：{why}）"
+        }
+        C::StatusListLater => "第 {version} 版签发于 {issued}，晚于验证时间（{at}）：不予使用",
         C::StatementRevoked => "已被服务提供方撤销（自 {since} 起：{why}）；{list} 第 {version} 版",
     }
 }

@@ -186,6 +186,12 @@ reasons! {
     StatusListNotNamed => "no certificate or statement of this bundle names this status list (from its issuer): it is no evidence",
     /// No receipt proves a carried status list version.
     StatusListNotLogged => "no receipt proves version {version} of this status list is in a log this policy trusts",
+    /// A version of the list logged and witnessed before the statement was established already showed it set.
+    StatusProvenBefore => "{word} when the statement was established ({established}): {list} version {version}, logged and first witnessed {witnessed}, already has it set",
+    /// Set now, but a version logged and witnessed after the statement was established shows it clear then.
+    StatusSetAfterLogged => "{word} after the statement was established ({established}): {list} version {logged_version}, logged and first witnessed {witnessed}, shows it valid then; set in version {version} (recorded as of {since}: {why})",
+    /// A carried status list version issued after the time of verification.
+    StatusListLater => "version {version} was issued {issued}, after the time of verification ({at}): not used",
     /// The statement was revoked by its provider.
     StatementRevoked => "revoked by its provider (since {since}: {why}); {list} version {version}",
 }

@@ -432,8 +432,11 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     v.logged_at = Some(logged_at);
 
     // 4b. Status lists: the statement not revoked; certificates judged at the time of logging (below).
+    let carried = status_lists(&package, &receipts, policy, now, c);
     let status = StatusContext {
-        lists: status_lists(&package, &receipts, policy, now, c),
+        lists: carried.lists,
+        later: carried.later,
+        witnessed: carried.witnessed,
         now,
         max_age: policy
             .text
@@ -578,9 +581,14 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     // 8. Nothing else: every other member is named by digest in a signed document.
     // Status lists some credential names, and the receipts of their versions.
     let named_lists = status.named.take();
+    let is_named = |l: &StatusList| {
+        status.lists.iter().any(|(p, n)| named_lists.contains(p) && n.id == l.id && n.issuer == l.issuer)
+    };
     for (m, b) in package.members(role::STATUS_LIST) {
-        if let Some((_, l)) = status.lists.iter().find(|(p, _)| *p == m.path)
-            && named_lists.contains(&m.path)
+        let used = status.lists.iter().find(|(p, _)| *p == m.path).filter(|_| named_lists.contains(&m.path));
+        // A later version of a named list (verification at a past time) may carry its receipt too.
+        let later = status.later.iter().find(|(p, l)| *p == m.path && is_named(l));
+        if let Some((_, l)) = used.or(later)
             && let Ok(leaf) = status_list_leaf(b, &l.issuer)
         {
             leaves.push(leaf);
@@ -764,6 +772,12 @@ struct CertificateContext<'a> {
 struct StatusContext {
     /// Every carried list that verified, with its member path.
     lists: Vec<(String, StatusList)>,
+    /// Carried versions issued after the time of verification (not used).
+    later: Vec<(String, StatusList)>,
+    /// Member paths of the carried versions a receipt proves in a trusted
+    /// log whose checkpoint a trusted witness cosigned, with the earliest
+    /// such cosignature: the version existed by then.
+    witnessed: Vec<(String, DateTime<Utc>)>,
     now: DateTime<Utc>,
     /// The policy's `max_status_age_hours`.
     max_age: Option<chrono::Duration>,
@@ -784,30 +798,54 @@ enum Rule {
     Statement,
 }
 
-/// The status lists a bundle carries, each verified at `now`; one that does not is a failed check.
-/// Each that verified is also looked up in the receipts: a version proven in a trusted log
-/// existed by then, whoever shows it later (required when the policy says so).
+/// The status lists a bundle carries, each verified at `now`; one that does not is a failed check,
+/// except a version issued after `now` that verifies at its own issue time: a verification at a
+/// past time (`--at`) leaves later versions aside. Each that verified is also looked up in the
+/// receipts: a version proven in a trusted log existed by then, whoever shows it later (required
+/// when the policy says so), and by the earliest trusted witness cosignature when there is one.
 fn status_lists(
     package: &Package,
     receipts: &[lading_tlog::Receipt],
     policy: &Policy,
     now: DateTime<Utc>,
     c: &mut Checks,
-) -> Vec<(String, StatusList)> {
-    let mut out = Vec::new();
+) -> Carried {
+    let mut out = Carried { lists: Vec::new(), later: Vec::new(), witnessed: Vec::new() };
     for (m, b) in package.members(role::STATUS_LIST) {
-        let opened = json_of(b, &m.path).and_then(|value| {
-            StatusList::open(&value, now).map_err(|e| reason!(MemberUnreadable, path = m.path, error = e))
+        let opened = json_of(b, &m.path).and_then(|value| match StatusList::open(&value, now) {
+            Err(status_list::StatusListError::Credential(credential::CredentialError::NotYetValid {
+                valid_from,
+                ..
+            })) => match StatusList::open(&value, valid_from) {
+                Ok(later) => Ok(Err(later)),
+                Err(e) => Err(reason!(MemberUnreadable, path = m.path, error = e)),
+            },
+            other => other.map(Ok).map_err(|e| reason!(MemberUnreadable, path = m.path, error = e)),
         });
         match opened {
-            Ok(l) => {
-                let logged = status_list_leaf(b, &l.issuer)
-                    .ok()
-                    .and_then(|leaf| find_receipt(receipts, &leaf, &policy.logs))
-                    .map(|(w, _)| w);
+            Ok(Err(later)) => {
+                c.na(
+                    format!("status list {}", m.path),
+                    reason!(
+                        StatusListLater,
+                        version = version_text(&later),
+                        issued = later.issued.to_rfc3339(),
+                        at = now.to_rfc3339()
+                    ),
+                );
+                out.later.push((m.path.clone(), later));
+            }
+            Ok(Ok(l)) => {
+                let logged =
+                    status_list_leaf(b, &l.issuer).ok().and_then(|leaf| find_receipt(receipts, &leaf, &policy.logs));
                 let name = format!("status list {}: logged", m.path);
                 match logged {
-                    Some(w) => {
+                    Some((w, times)) => {
+                        if let Some(t) =
+                            times.iter().min().and_then(|t| DateTime::from_timestamp(i64::try_from(*t).ok()?, 0))
+                        {
+                            out.witnessed.push((m.path.clone(), t));
+                        }
                         c.push(name, Ok(w));
                     }
                     None if policy.text.require_logged_status_lists => {
@@ -815,7 +853,7 @@ fn status_lists(
                     }
                     None => c.na(name, reason!(StatusListNotLogged, version = version_text(&l))),
                 }
-                out.push((m.path.clone(), l));
+                out.lists.push((m.path.clone(), l));
             }
             Err(e) => {
                 c.push(format!("status list {}", m.path), Err(e));
@@ -823,6 +861,13 @@ fn status_lists(
         }
     }
     out
+}
+
+/// The status lists a bundle carries: see [`status_lists`].
+struct Carried {
+    lists: Vec<(String, StatusList)>,
+    later: Vec<(String, StatusList)>,
+    witnessed: Vec<(String, DateTime<Utc>)>,
 }
 
 fn version_text(l: &StatusList) -> String {
@@ -917,7 +962,18 @@ fn judge_entry<'a>(e: &StatusEntry, issuer: &str, ctx: &'a StatusContext, rule: 
             max = hours(max)
         ));
     }
-    let at_t = list.value_at(e.index, ctx.established).ok().flatten();
+    let logged = logged_evidence(e, issuer, ctx);
+    // What a logged version proves wins over what the newest version records.
+    let at_t = match &logged {
+        Some(Logged::SetBy { .. }) => Some(true),
+        Some(Logged::ValueThen { value, .. }) => Some(*value),
+        None => list.value_at(e.index, ctx.established).ok().flatten(),
+    };
+    // The version whose history says since when it was set at the established time.
+    let basis = match &logged {
+        Some(Logged::ValueThen { list: l, .. }) => *l,
+        _ => list,
+    };
     let last = list.last_change(e.index);
     let why =
         |c: Option<&status_list::StatusChange>| c.map_or_else(|| "no reason recorded".to_owned(), |c| c.reason.clone());
@@ -940,9 +996,37 @@ fn judge_entry<'a>(e: &StatusEntry, issuer: &str, ctx: &'a StatusContext, rule: 
                 view(word, since),
             )
         }
+        (Rule::Certificate, _, Some(true)) if let Some(Logged::SetBy { list: l, witnessed }) = &logged => (
+            Outcome::Fail(reason!(
+                StatusProvenBefore,
+                word = word,
+                established = established,
+                list = e.list,
+                version = version_text(l),
+                witnessed = witnessed.to_rfc3339()
+            )),
+            view(if set { word } else { "valid" }, last.map(|c| c.at)),
+        ),
+        (Rule::Certificate, true, Some(false)) if let Some(Logged::ValueThen { list: l, witnessed, .. }) = &logged => {
+            let since = last.map(|c| c.at);
+            (
+                Outcome::Warn(reason!(
+                    StatusSetAfterLogged,
+                    word = word,
+                    established = established,
+                    list = e.list,
+                    logged_version = version_text(l),
+                    witnessed = witnessed.to_rfc3339(),
+                    version = version,
+                    since = since.map_or_else(|| list.issued.to_rfc3339(), |t| t.to_rfc3339()),
+                    why = why(last)
+                )),
+                view(word, since),
+            )
+        }
         (Rule::Certificate, _, Some(true)) => {
             let from =
-                list.history.iter().flatten().rfind(|c| c.index == e.index && c.at <= ctx.established && c.value);
+                basis.history.iter().flatten().rfind(|c| c.index == e.index && c.at <= ctx.established && c.value);
             let since = from.map(|c| c.at);
             (
                 Outcome::Fail(reason!(
@@ -999,6 +1083,43 @@ fn judge_entry<'a>(e: &StatusEntry, issuer: &str, ctx: &'a StatusContext, rule: 
             view("valid", None),
         ),
     }
+}
+
+/// What the logged and witnessed versions of an entry's list prove about
+/// its value when the statement was established.
+enum Logged<'a> {
+    /// A revocation: a version witnessed by then already has the bit set
+    /// (revocation is permanent, so it was revoked then, whatever the
+    /// newest version records).
+    SetBy { list: &'a StatusList, witnessed: DateTime<Utc> },
+    /// The earliest version issued and witnessed at or after that time
+    /// records the value then (its history, which covers that time and is
+    /// fixed in the log since; or, for a revocation, a clear bit): a later
+    /// version recording another date cannot rewrite it.
+    ValueThen { value: bool, list: &'a StatusList, witnessed: DateTime<Utc> },
+}
+
+fn logged_evidence<'a>(e: &StatusEntry, issuer: &str, ctx: &'a StatusContext) -> Option<Logged<'a>> {
+    let t = ctx.established;
+    let versions: Vec<(&StatusList, DateTime<Utc>)> = ctx
+        .lists
+        .iter()
+        .filter(|(_, l)| l.id == e.list && l.issuer == issuer && l.purpose == e.purpose)
+        .filter_map(|(p, l)| ctx.witnessed.iter().find(|(w, _)| w == p).map(|(_, at)| (l, *at)))
+        .collect();
+    let revocation = e.purpose == StatusPurpose::Revocation;
+    let set_by =
+        versions.iter().filter(|(l, w)| revocation && *w <= t && l.get(e.index) == Ok(true)).min_by_key(|(_, w)| *w);
+    if let Some((list, witnessed)) = set_by {
+        return Some(Logged::SetBy { list, witnessed: *witnessed });
+    }
+    let (list, witnessed) = versions.iter().filter(|(l, w)| *w >= t && l.issued >= t).min_by_key(|(_, w)| *w)?;
+    let value = match (&list.history, list.get(e.index)) {
+        (Some(_), _) => list.value_at(e.index, t).ok().flatten()?,
+        (None, Ok(false)) if revocation => false,
+        (None, _) => return None,
+    };
+    Some(Logged::ValueThen { value, list, witnessed: *witnessed })
 }
 
 fn join(kinds: &[Deliverable]) -> String {

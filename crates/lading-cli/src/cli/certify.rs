@@ -156,7 +156,8 @@ pub(crate) struct BundleCreateArgs {
     #[arg(long)]
     pub(crate) trust_list: Option<PathBuf>,
     /// Status list snapshots (revocation, suspension) the certificates and statement name (repeat
-    /// for several; several versions of one list may be carried).
+    /// for several; several versions of one list may be carried). The receipt `--log` wrote beside
+    /// a list (LIST.tlog-proof) is carried with it.
     #[arg(long)]
     pub(crate) status_list: Vec<PathBuf>,
     /// Other files to carry along.

@@ -33,6 +33,11 @@ pub(crate) struct StatusListNewArgs {
     /// Where to write the signed list.
     #[arg(long)]
     pub(crate) out: PathBuf,
+    /// Append this version to the transparency log in DIR (`lading log init`) before writing it,
+    /// and write the log's receipt (tlog-proof) beside it as OUT.tlog-proof; `bundle create
+    /// --status-list` carries it. Without --log a stale OUT.tlog-proof is removed.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) log: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +59,11 @@ pub(crate) struct StatusListSetArgs {
     /// Where to write the new version (may be LIST itself).
     #[arg(long)]
     pub(crate) out: PathBuf,
+    /// Append this version to the transparency log in DIR (`lading log init`) before writing it,
+    /// and write the log's receipt (tlog-proof) beside it as OUT.tlog-proof; `bundle create
+    /// --status-list` carries it. Without --log a stale OUT.tlog-proof is removed.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) log: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,4 +93,9 @@ pub(crate) struct StatusChangeArgs {
     /// Where to write the new version of the list (default: replace --status-list).
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
+    /// Append this version to the transparency log in DIR (`lading log init`) before writing it,
+    /// and write the log's receipt (tlog-proof) beside it as OUT.tlog-proof; `bundle create
+    /// --status-list` carries it. Without --log a stale OUT.tlog-proof is removed.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) log: Option<PathBuf>,
 }

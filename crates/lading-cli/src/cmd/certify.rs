@@ -318,7 +318,13 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     };
     let statement = single(role::STATEMENT, &args.statement, "statement.json", "application/vc+json")?;
     single(role::TRUST_LIST, &args.trust_list, "trust-list.json", "application/vnd.dsse.envelope.v1+json")?;
+    // The receipts `--log` wrote beside the lists when each version was made.
+    let mut list_receipts = Vec::new();
     for (i, path) in args.status_list.iter().enumerate() {
+        let sidecar = status::receipt_path(path);
+        if sidecar.exists() {
+            list_receipts.push(fsio::read_text(&sidecar, fsio::MAX_KEY_BYTES)?);
+        }
         let bytes = read(path)?;
         let value = lading_model::json::parse_strict(&bytes).with_context(|| path.display().to_string())?;
         let list = lading_trust::status_list::StatusList::open(&value, Utc::now())
@@ -339,6 +345,11 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     }
     let mut receipts: Vec<String> =
         args.receipt.iter().map(|p| fsio::read_text(p, fsio::MAX_KEY_BYTES)).collect::<Result<_>>()?;
+    for r in list_receipts {
+        if !receipts.contains(&r) {
+            receipts.push(r);
+        }
+    }
     if let Some(dir) = &args.log {
         let rt = crate::cmd::log::runtime()?;
         receipts.extend(rt.block_on(async {

@@ -38,8 +38,56 @@ pub(crate) fn open(path: &Path, at: DateTime<Utc>) -> Result<StatusList> {
     StatusList::open(&value, at).with_context(|| format!("{} is not a valid status list", path.display()))
 }
 
-fn write_list(path: &Path, value: &Value) -> Result<()> {
-    fsio::write_output(path, (serde_json::to_string_pretty(value)? + "\n").as_bytes())
+/// `LIST.tlog-proof`: the receipt of the version in `LIST`, written by `--log`.
+pub(crate) fn receipt_path(list: &Path) -> PathBuf {
+    let mut name = list.as_os_str().to_owned();
+    name.push(".tlog-proof");
+    PathBuf::from(name)
+}
+
+/// Where a version was logged.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Logged {
+    /// The entry's index in the log.
+    index: u64,
+    /// The receipt file written beside the list.
+    receipt: PathBuf,
+}
+
+/// Writes a signed version of a list issued by `issuer` to `path`. With
+/// `log`, the exact bytes are first appended to that log (as a
+/// `urn:lading:status-list:v1` registry entry) and the receipt is written
+/// to `PATH.tlog-proof`: a version is never published before it is logged.
+/// Without, a receipt left beside `path` (of an older version) is removed.
+fn write_list(path: &Path, value: &Value, issuer: &str, log: Option<&Path>) -> Result<Option<Logged>> {
+    let bytes = (serde_json::to_string_pretty(value)? + "\n").into_bytes();
+    let receipt = receipt_path(path);
+    let Some(dir) = log else {
+        fsio::write_output(path, &bytes)?;
+        match std::fs::remove_file(&receipt) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot remove the stale receipt {}", receipt.display()));
+            }
+            _ => {}
+        }
+        return Ok(None);
+    };
+    let leaf = lading_trust::verify::status_list_leaf(&bytes, issuer).map_err(|e| anyhow!("{issuer}: {e}"))?;
+    let (index, proof) = crate::cmd::log::runtime()?.block_on(async {
+        let open = crate::cmd::log::open_log(dir, lading_log::BatchConfig::default()).await?;
+        let result = async {
+            let landed = open.log.append(leaf).await?;
+            Ok::<_, anyhow::Error>((landed.index, open.log.prove(landed.index).await?.to_text()))
+        }
+        .await;
+        let closed = open.close().await;
+        let r = result.with_context(|| format!("cannot log the new version in {}", dir.display()))?;
+        closed?;
+        Ok::<_, anyhow::Error>(r)
+    })?;
+    fsio::write_output(path, &bytes)?;
+    fsio::write_output(&receipt, proof.as_bytes())?;
+    Ok(Some(Logged { index, receipt }))
 }
 
 /// `LIST.indexes`: the ledger of the indexes handed out from the list at `list`.
@@ -64,20 +112,31 @@ pub(crate) fn new(args: &StatusListNewArgs, json_out: bool) -> Result<ExitCode> 
     let key = ed25519_key(&args.key)?;
     let purpose: StatusPurpose = args.purpose.parse().map_err(|e: String| anyhow!("--purpose: {e}"))?;
     let value = status_list::new_list(&args.url, purpose, args.size, &key, now()).map_err(|e| anyhow!("{e}"))?;
-    write_list(&args.out, &value)?;
     let list = StatusList::open(&value, now()).map_err(|e| anyhow!("{e}"))?;
+    let logged = write_list(&args.out, &value, &list.issuer, args.log.as_deref())?;
     if json_out {
         output::json_line(&json!({
             "ok": true, "out": args.out, "id": list.id, "issuer": list.issuer, "purpose": list.purpose,
-            "entries": list.bits.len(), "sequence_number": list.sequence,
+            "entries": list.bits.len(), "sequence_number": list.sequence, "logged": logged,
         }))?;
     } else {
         output::line(&format!("{}: {} ({} entries)", args.out.display(), describe(&list), list.bits.len()))?;
+        say_logged(logged.as_ref())?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the next version of the list at `path` to `out`; returns it.
+/// Says where a version was logged.
+fn say_logged(logged: Option<&Logged>) -> Result<()> {
+    match logged {
+        Some(l) => output::line(&format!("logged at index {}; receipt {}", l.index, l.receipt.display())),
+        None => Ok(()),
+    }
+}
+
+/// Writes the next version of the list at `path` to `out` (logged first
+/// when `log`); returns it.
+#[allow(clippy::too_many_arguments)]
 fn next_version(
     path: &Path,
     list: &StatusList,
@@ -86,31 +145,42 @@ fn next_version(
     reason: &str,
     key: &Path,
     out: &Path,
-) -> Result<StatusList> {
+    log: Option<&Path>,
+) -> Result<(StatusList, Option<Logged>)> {
     let key = ed25519_key(key)?;
     let at = now().max(list.issued);
     let next = list
         .next_version(index, value, reason, &key, at)
         .with_context(|| format!("{}: cannot set index {index} to {}", path.display(), u8::from(value)))?;
     let opened = StatusList::open(&next, at).map_err(|e| anyhow!("{e}"))?;
-    write_list(out, &next)?;
+    let logged = write_list(out, &next, &opened.issuer, log)?;
     let (from, to) = (ledger_path(path), ledger_path(out));
     if from != to && from.exists() && !to.exists() {
         std::fs::copy(&from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
     }
-    Ok(opened)
+    Ok((opened, logged))
 }
 
 pub(crate) fn set(args: &StatusListSetArgs, json_out: bool) -> Result<ExitCode> {
     let list = open(&args.list, now())?;
-    let next = next_version(&args.list, &list, args.index, args.value == 1, &args.reason, &args.key, &args.out)?;
+    let (next, logged) = next_version(
+        &args.list,
+        &list,
+        args.index,
+        args.value == 1,
+        &args.reason,
+        &args.key,
+        &args.out,
+        args.log.as_deref(),
+    )?;
     if json_out {
         output::json_line(&json!({
             "ok": true, "out": args.out, "id": next.id, "index": args.index, "value": args.value,
-            "sequence_number": next.sequence, "issued": next.issued,
+            "sequence_number": next.sequence, "issued": next.issued, "logged": logged,
         }))?;
     } else {
         output::line(&format!("{}: index {} = {}; {}", args.out.display(), args.index, args.value, describe(&next)))?;
+        say_logged(logged.as_ref())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -243,7 +313,8 @@ pub(crate) fn change(args: &StatusChangeArgs, what: Change, json_out: bool) -> R
     let list = open(&args.status_list, now())?;
     list.check(entry, &shape.issuer).with_context(|| format!("{name} against {}", args.status_list.display()))?;
     let out = args.out.as_deref().unwrap_or(&args.status_list);
-    let next = next_version(&args.status_list, &list, entry.index, bit, &args.reason, &args.key, out)?;
+    let (next, logged) =
+        next_version(&args.status_list, &list, entry.index, bit, &args.reason, &args.key, out, args.log.as_deref())?;
     let word = match what {
         Change::Revoke | Change::RevokeStatement => "revoked",
         Change::Suspend => "suspended",
@@ -252,7 +323,7 @@ pub(crate) fn change(args: &StatusChangeArgs, what: Change, json_out: bool) -> R
     if json_out {
         output::json_line(&json!({
             "ok": true, "credential": shape.id, "status": word, "list": next.id, "index": entry.index,
-            "out": out, "sequence_number": next.sequence, "at": next.issued,
+            "out": out, "sequence_number": next.sequence, "at": next.issued, "logged": logged,
         }))?;
     } else {
         output::line(&format!(
@@ -263,6 +334,7 @@ pub(crate) fn change(args: &StatusChangeArgs, what: Change, json_out: bool) -> R
             next.sequence.unwrap_or(0),
             out.display()
         ))?;
+        say_logged(logged.as_ref())?;
     }
     Ok(ExitCode::SUCCESS)
 }
