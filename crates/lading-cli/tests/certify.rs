@@ -825,6 +825,26 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
         html.contains("<h2>Revocation and suspension</h2>") && html.contains(">warning<") && html.contains(">revoked<"),
         "{html}"
     );
+    // The console's verify page shows the same status table, in both languages (curl uploads the bundle).
+    let l = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    let server = l.serve(&["--data", "console-dep", "--policy", "policy.json"]);
+    for (lang, revoked, valid) in [("en", "revoked", "valid"), ("zh-CN", "已撤销", "有效")] {
+        let out = std::process::Command::new("curl")
+            .current_dir(d)
+            .args(["-sS", "-F", &format!("bundle=@{bundle_path}"), "-F", "policy_name=policy"])
+            .arg(format!("{}/verify?lang={lang}", server.url))
+            .output()
+            .expect("curl");
+        let page = String::from_utf8_lossy(&out.stdout);
+        let table = page.split("<table id=\"statuses\">").nth(1).unwrap_or_else(|| panic!("{lang}: {page}"));
+        assert!(
+            table.contains("<tr class=\"fail\"><td>certificates/cert.json</td>")
+                && table.contains(&format!("<td>{revoked}</td><td>https://cb.example/status/revocation (2)</td>"))
+                && table.contains(&format!("<td>{valid}</td>")),
+            "{lang}: {table}"
+        );
+    }
+    drop(server);
 
     // Status information older than the policy accepts fails.
     let mut p: Value =

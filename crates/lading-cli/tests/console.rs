@@ -113,6 +113,10 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
         vec![("bundle", "evidence.lading", bundle.clone()), ("policy", "mine.json", policy_bytes.clone())],
     );
     assert!(status == 200 && page.contains("verdict ok"), "{page}");
+    assert!(
+        page.contains("<h2>Revocation and suspension</h2>") && page.contains("carries a credentialStatus"),
+        "{page}"
+    );
 
     // In Chinese, the verdict and the verifier's check names are translated.
     let (status, page) = post_verify(
@@ -120,6 +124,8 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
         vec![("bundle", "evidence.lading", bundle.clone()), ("policy_name", "", b"policy".to_vec())],
     );
     assert!(status == 200 && page.contains(">验证通过<") && page.contains("<td>白名单签名</td>"), "{page}");
+    // The status section is there in both languages (the demo's credentials carry no credentialStatus).
+    assert!(page.contains("<h2>撤销与暂停</h2>") && page.contains("均未携带 credentialStatus"), "{page}");
     assert!(page.contains("AI 视觉质检报告") && page.contains("版本链") && page.contains("批次拒收"), "{page}");
     // ... and so are the reasons behind the checks, with their values as data.
     assert!(

@@ -196,6 +196,9 @@ struct VerdictPage {
     provider: Option<String>,
     logged_at: Option<String>,
     checks: Vec<CheckRow>,
+    /// Revocation and suspension of the certificates and the statement.
+    rs: &'static report::ReportStrings,
+    statuses: Vec<report::SheetRow>,
     views: Vec<View>,
 }
 
@@ -369,6 +372,8 @@ async fn verify_post<S: LogStore, R: Registry>(
         provider: verdict.provider.clone(),
         logged_at: verdict.logged_at.map(|t| t.to_rfc3339()),
         checks,
+        rs: lang.report_strings(),
+        statuses: report::status_rows(&verdict, lang),
         views,
     };
     page(StatusCode::OK, &view, lang)

@@ -357,6 +357,37 @@ fn conclusion_row(s: &Strings, r: &ReportStrings, c: &Conclusion) -> SheetRow {
     }
 }
 
+/// One row per credentialStatus entry of `verdict` (credential, purpose,
+/// status, list and version), in `lang`: the verdict sheet's and the
+/// console's status table.
+pub(crate) fn status_rows(verdict: &Verdict, lang: Lang) -> Vec<SheetRow> {
+    let (s, r) = (lang.strings(), lang.report_strings());
+    verdict
+        .statuses
+        .iter()
+        .map(|st| {
+            let status = match st.status.as_str() {
+                "valid" => r.status_valid,
+                "revoked" => r.status_revoked,
+                "suspended" => s.status_suspended,
+                _ => r.status_unknown,
+            };
+            let purpose = match serde_json::to_value(st.purpose).ok().as_ref().and_then(|v| v.as_str()) {
+                Some("suspension") => s.purpose_suspension,
+                _ => s.purpose_revocation,
+            };
+            let list = match st.version {
+                Some(n) => format!("{} ({n})", st.list),
+                None => st.list.clone(),
+            };
+            SheetRow {
+                tone: if st.status == "valid" { Tone::Good } else { Tone::Bad },
+                cells: vec![s.check_name(&st.credential), purpose.into(), status.into(), list],
+            }
+        })
+        .collect()
+}
+
 impl Sheet {
     /// The sheet of `verdict` in `lang`.
     pub fn new(verdict: &Verdict, context: &VerdictContext, lang: Lang) -> Sheet {
@@ -411,30 +442,7 @@ impl Sheet {
                 SheetRow { tone, cells: vec![s.check_name(&c.name), word.into(), s.reason(&c.why)] }
             })
             .collect();
-        let statuses = verdict
-            .statuses
-            .iter()
-            .map(|st| {
-                let status = match st.status.as_str() {
-                    "valid" => r.status_valid,
-                    "revoked" => r.status_revoked,
-                    "suspended" => s.status_suspended,
-                    _ => r.status_unknown,
-                };
-                let purpose = match serde_json::to_value(st.purpose).ok().as_ref().and_then(|v| v.as_str()) {
-                    Some("suspension") => s.purpose_suspension,
-                    _ => s.purpose_revocation,
-                };
-                let list = match st.version {
-                    Some(n) => format!("{} ({n})", st.list),
-                    None => st.list.clone(),
-                };
-                SheetRow {
-                    tone: if st.status == "valid" { Tone::Good } else { Tone::Bad },
-                    cells: vec![s.check_name(&st.credential), purpose.into(), status.into(), list],
-                }
-            })
-            .collect();
+        let statuses = status_rows(verdict, lang);
         let checks = verdict
             .checks
             .iter()
