@@ -101,6 +101,9 @@ impl Registry for AnyRegistry {
     async fn search(&self, log: String, key: SearchKey, limit: u32) -> Result<Vec<u64>, StoreError> {
         delegate!(self, r => r.search(log, key, limit).await)
     }
+    async fn entry_keys(&self, log: String, index: u64) -> Result<Vec<SearchKey>, StoreError> {
+        delegate!(self, r => r.entry_keys(log, index).await)
+    }
     async fn witnessed_logs(&self) -> Result<Vec<String>, StoreError> {
         delegate!(self, r => r.witnessed_logs().await)
     }

@@ -241,7 +241,10 @@ fn the_log_explorer_pages_through_entries_and_draws_inclusion_paths() {
     assert_eq!(status, 200);
     assert!(page.contains("entries/60?lang=en\">60</a>") && page.contains("entries/11?lang=en\">11</a>"), "{page}");
     assert!(!page.contains("entries/10?lang=en\">") && page.contains("?page=1"), "{page}");
-    assert!(page.contains("urn:lading:maintenance-segment:v1") && page.contains("(not a signed statement)"));
+    // Submitted raw, so shown raw: JSON that looks like a statement leaf is
+    // not presented as one (no kind, no signer) unless the service verified it.
+    assert_eq!(page.matches("raw entry (no signature was verified when it was logged)").count(), 50, "{page}");
+    assert!(!page.contains("urn:lading:maintenance-segment:v1") && !page.contains(">k59<"), "{page}");
     let (_, _, older) = get(&format!("{url}/logs/registry?page=1"), None);
     assert!(older.contains("entries/0?lang=en\">0</a>") && older.contains("?page=0"), "{older}");
     // An entry's page: its leaf hash, content, receipt link and inclusion path.
@@ -324,6 +327,10 @@ fn the_white_list_page_shows_status_timelines_and_entry_pages_the_signers_standi
     ]);
     drop(l.serve(&["--data", "dep"]));
     let token = l.ok(&["token", "create", "--data", "dep", "--log", "registry", "--scope", "submit"]).trim().to_owned();
+    l.ok(&["key", "generate", "--out", "unlisted"]);
+    for public in ["demo/stream-fleet-example-de.pub", "unlisted.pub"] {
+        l.ok(&["provider", "add", "--data", "dep", "--log", "registry", "--pubkey", public]);
+    }
     let list: Value =
         serde_json::from_slice(&std::fs::read(d.path().join("demo/trust/white-list.json")).expect("list"))
             .expect("json");
@@ -341,25 +348,35 @@ fn the_white_list_page_shows_status_timelines_and_entry_pages_the_signers_standi
     assert!(page.contains("audit &#60;overdue&#62;") && !page.contains("<overdue>"), "{page}");
     let (_, _, zh) = get(&format!("{url}/trust?lang=zh-CN"), None);
     assert!(zh.contains("已暂停") && zh.contains("状态历史"), "{zh}");
-    // Entries signed by a listed key and by an unknown one.
+    // Statements signed by a listed key and by a registered key on no entity,
+    // verified by the service when it logged them; and a raw entry whose JSON
+    // merely looks like a statement of the listed key (issue 24: the console
+    // must not show it as signed).
     let rt = tokio::runtime::Runtime::new().expect("rt");
-    rt.block_on(async {
-        for keyid in [provider_key.as_str(), "0000"] {
-            let entry = format!(
-                "{{\"envelope_sha256\":\"{}\",\"keyid\":\"{keyid}\",\"kind\":\"urn:lading:saas-release:v1\"}}",
-                "ab".repeat(32)
-            );
+    let post = |body: Vec<u8>, content_type: &'static str| {
+        rt.block_on(async {
             let r = lading_server::http_client::client()
                 .post(format!("{url}/v1/logs/registry/entries"))
                 .bearer_auth(&token)
-                .body(entry)
-                .header("content-type", "application/octet-stream")
+                .body(body)
+                .header("content-type", content_type)
                 .send()
                 .await
                 .expect("submit");
-            assert_eq!(r.status().as_u16(), 201);
-        }
-    });
+            assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
+        });
+    };
+    for (i, key) in ["demo/stream-fleet-example-de", "unlisted"].into_iter().enumerate() {
+        let doc = format!("doc{i}.json");
+        std::fs::write(d.path().join(&doc), l.ok(&["new", "saas-release"])).expect("write");
+        l.ok(&["sign", &doc, "--key", &format!("{key}.key"), "--out", &format!("{doc}.dsse.json")]);
+        post(std::fs::read(d.path().join(format!("{doc}.dsse.json"))).expect("envelope"), "application/json");
+    }
+    let look_alike = format!(
+        "{{\"envelope_sha256\":\"{}\",\"keyid\":\"{provider_key}\",\"kind\":\"urn:lading:saas-release:v1\"}}",
+        "ab".repeat(32)
+    );
+    post(look_alike.into_bytes(), "application/octet-stream");
     let (_, _, entry) = get(&format!("{url}/logs/registry/entries/0"), None);
     assert!(
         entry.contains("id=\"standing\">Suzhou Example Cloud Operations Co., Ltd. (sz-provider-0001): granted"),
@@ -367,6 +384,11 @@ fn the_white_list_page_shows_status_timelines_and_entry_pages_the_signers_standi
     );
     let (_, _, entry) = get(&format!("{url}/logs/registry/entries/1"), None);
     assert!(entry.contains("id=\"standing\">the key is on no entity of the white list"), "{entry}");
+    let (_, _, entry) = get(&format!("{url}/logs/registry/entries/2"), None);
+    assert!(entry.contains("raw entry (no signature was verified when it was logged)"), "{entry}");
+    assert!(!entry.contains("id=\"standing\"") && !entry.contains(&format!("<code>{provider_key}</code>")), "{entry}");
+    let (_, _, log) = get(&format!("{url}/logs/registry"), None);
+    assert_eq!(log.matches("raw entry (no signature was verified").count(), 1, "{log}");
     let Some(chromium) = browser::chromium() else { return };
     browser::screenshot(&chromium, &format!("{url}/trust?lang=zh-CN"), (1100, 900), "console-trust");
 }

@@ -29,13 +29,28 @@ struct Row {
 }
 
 /// What a registry entry says: its kind and signer, when it is one.
-fn describe(entry: &[u8], s: &Strings) -> (String, String) {
+fn describe(entry: &[u8], verified_signer: Option<&str>, s: &Strings) -> (String, String) {
+    // An entry is a signed statement only when the service verified its
+    // signature when it logged it (recorded as a `signer:` search key);
+    // JSON that merely looks like a statement leaf is a raw entry.
     let parsed: Option<serde_json::Value> = serde_json::from_slice(entry).ok();
     let field = |k: &str| parsed.as_ref().and_then(|v| v[k].as_str()).map(str::to_owned);
-    match (field("kind"), field("keyid")) {
-        (Some(kind), Some(keyid)) => (kind, keyid),
+    match (field("kind"), field("keyid"), verified_signer) {
+        (Some(kind), Some(keyid), Some(verified)) if keyid == verified => (kind, keyid),
         _ => (s.unknown_kind.to_owned(), String::new()),
     }
+}
+
+/// The key id the service verified entry `index` of `log` with when it
+/// logged it, if it verified a signature; `None` also when the index cannot
+/// be read (the entry is then shown as raw, never as signed).
+async fn verified_signer<S: LogStore, R: Registry>(
+    state: &ConsoleState<S, R>,
+    log: &str,
+    index: u64,
+) -> Option<String> {
+    let keys = state.api.registry.entry_keys(log.to_owned(), index).await.ok()?;
+    keys.iter().find_map(|k| k.signer_keyid().map(str::to_owned))
 }
 
 #[derive(Template)]
@@ -100,15 +115,12 @@ pub(crate) async fn log_page<S: LogStore, R: Registry>(
             return error_back(StatusCode::INTERNAL_SERVER_ERROR, lang, format!("{} {e}", s.err_log_unreadable), "/");
         }
     };
-    let rows = entries
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, e)| {
-            let (kind, signer) = describe(e, s);
-            Row { index: start + i as u64, kind, signer, leaf_hash: hex::encode(lading_tlog::leaf_hash(e).0) }
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate().rev() {
+        let index = start + i as u64;
+        let (kind, signer) = describe(e, verified_signer(&state, &name, index).await.as_deref(), s);
+        rows.push(Row { index, kind, signer, leaf_hash: hex::encode(lading_tlog::leaf_hash(e).0) });
+    }
     let view = LogPage {
         lang,
         s,
@@ -256,7 +268,7 @@ pub(crate) async fn entry_page<S: LogStore, R: Registry>(
     };
     let tree_size = lading_tlog::SignedCheckpoint::verify(receipt.checkpoint.as_bytes(), served.log.verifier(), &[])
         .map_or(0, |c| c.checkpoint.size);
-    let (kind, signer) = describe(&entry, s);
+    let (kind, signer) = describe(&entry, verified_signer(&state, &name, index).await.as_deref(), s);
     let list = state.config.trust_list.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
     let standing = match (&list, signer.is_empty()) {
         (Some(list), false) => Some(match list.standing_of_key(&signer, chrono::Utc::now()) {

@@ -194,7 +194,7 @@ pub struct Strings {
     pub left_sibling: &'static str,
     /// right sibling
     pub right_sibling: &'static str,
-    /// (not a signed statement)
+    /// An entry whose signature the service did not verify when it logged it.
     pub unknown_kind: &'static str,
     /// Give an entry index (digits) or a leaf hash (64 hex digits).
     pub err_bad_search: &'static str,
@@ -554,7 +554,7 @@ pub static EN: Strings = Strings {
     level: "step",
     left_sibling: "left sibling",
     right_sibling: "right sibling",
-    unknown_kind: "(not a signed statement)",
+    unknown_kind: "raw entry (no signature was verified when it was logged)",
     err_bad_search: "Give an entry index (digits) or a leaf hash (64 hex digits).",
     err_no_such_entry: "This log has no such entry:",
     err_no_such_log: "This deployment has no log of that name:",
@@ -811,7 +811,7 @@ pub static ZH_CN: Strings = Strings {
     level: "步骤",
     left_sibling: "左兄弟节点",
     right_sibling: "右兄弟节点",
-    unknown_kind: "（非签名声明）",
+    unknown_kind: "原始条目（记录时未验证任何签名）",
     err_bad_search: "请输入条目序号（数字）或叶哈希（64 位十六进制）。",
     err_no_such_entry: "此日志没有该条目：",
     err_no_such_log: "本部署没有该名称的日志：",

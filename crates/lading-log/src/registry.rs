@@ -137,6 +137,26 @@ impl SearchKey {
         Ok(Self(format!("document:{id}")))
     }
 
+    /// The key id of a signature the server verified with a provider key
+    /// registered for the log when it logged the entry (`signer:<keyid>`).
+    /// Only the server records it, never a submitter: it is what lets the
+    /// console show an entry as a signed statement.
+    pub fn signer(keyid: &str) -> Result<Self, String> {
+        if keyid.is_empty() || keyid.len() > Self::MAX_DOCUMENT_ID || !keyid.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(format!(
+                "key id {:?}: expected printable ASCII, at most {} bytes",
+                keyid.chars().take(80).collect::<String>(),
+                Self::MAX_DOCUMENT_ID
+            ));
+        }
+        Ok(Self(format!("signer:{keyid}")))
+    }
+
+    /// The key id of a [`signer`](Self::signer) key, if this is one.
+    pub fn signer_keyid(&self) -> Option<&str> {
+        self.0.strip_prefix("signer:")
+    }
+
     /// The stored text form.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -144,7 +164,13 @@ impl SearchKey {
 
     /// Reads a stored text form back (as written by this type).
     pub fn from_stored(text: &str) -> Result<Self, String> {
-        if let Some(id) = text.strip_prefix("document:") { Self::document(id) } else { Self::digest(text) }
+        if let Some(id) = text.strip_prefix("document:") {
+            Self::document(id)
+        } else if let Some(keyid) = text.strip_prefix("signer:") {
+            Self::signer(keyid)
+        } else {
+            Self::digest(text)
+        }
     }
 }
 
@@ -210,6 +236,9 @@ pub trait Registry: Send + Sync + 'static {
         key: SearchKey,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
+
+    /// The search keys recorded for entry `index` of `log`, in order.
+    fn entry_keys(&self, log: String, index: u64) -> impl Future<Output = Result<Vec<SearchKey>, StoreError>> + Send;
 
     /// Acting as a witness: the vkeys of the logs this deployment cosigns for.
     fn witnessed_logs(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;

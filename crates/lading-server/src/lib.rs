@@ -349,6 +349,10 @@ async fn statement_leaf<R: Registry>(
     if let Ok(key) = SearchKey::document(&document_subject_name(&verified.document)) {
         keys.push(key);
     }
+    // What the console relies on to show the entry as a signed statement.
+    if let Ok(key) = SearchKey::signer(&key.keyid) {
+        keys.push(key);
+    }
     keys.sort();
     keys.dedup();
     let kind = verified.statement.predicate_type;

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS lading_witnessed_logs (vkey TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS lading_witness_state (origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL);
 CREATE TABLE IF NOT EXISTS lading_entry_index (
     log TEXT NOT NULL, key TEXT NOT NULL, idx BIGINT NOT NULL, PRIMARY KEY (log, key, idx));
+CREATE INDEX IF NOT EXISTS lading_entry_index_by_entry ON lading_entry_index (log, idx);
 ";
 
 /// Advisory lock key serialising schema migrations between processes.

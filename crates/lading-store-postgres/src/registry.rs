@@ -163,6 +163,16 @@ impl Registry for PostgresRegistry {
         Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
     }
 
+    async fn entry_keys(&self, log: String, index: u64) -> Result<Vec<SearchKey>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT key FROM lading_entry_index WHERE log = $1 AND idx = $2 ORDER BY key",
+                &[&log, &(index as i64)],
+            )
+            .await?;
+        rows.iter().map(|r| SearchKey::from_stored(r.get::<_, &str>(0)).map_err(StoreError::Corrupt)).collect()
+    }
+
     async fn witnessed_logs(&self) -> Result<Vec<String>, StoreError> {
         let rows = self.query("SELECT vkey FROM lading_witnessed_logs ORDER BY vkey", &[]).await?;
         Ok(rows.iter().map(|r| r.get(0)).collect())

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS witness_state (origin TEXT PRIMARY KEY, size INTEGER 
 CREATE TABLE IF NOT EXISTS entry_index (
     log TEXT NOT NULL, key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (log, key, idx)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entry_index_by_entry ON entry_index (log, idx);
 ";
 
 /// The registry in `DIR/registry.db` (SQLite, WAL, synchronous=FULL).
@@ -218,6 +219,18 @@ impl Registry for SqliteRegistry {
             rows.collect()
         })
         .await
+    }
+
+    async fn entry_keys(&self, log: String, index: u64) -> Result<Vec<SearchKey>, StoreError> {
+        let stored: Vec<String> = self
+            .with(move |c| {
+                let mut stmt =
+                    c.prepare_cached("SELECT key FROM entry_index WHERE log = ?1 AND idx = ?2 ORDER BY key")?;
+                let rows = stmt.query_map(params![log, index as i64], |r| r.get::<_, String>(0))?;
+                rows.collect()
+            })
+            .await?;
+        stored.iter().map(|k| SearchKey::from_stored(k).map_err(StoreError::Corrupt)).collect()
     }
 
     async fn witnessed_logs(&self) -> Result<Vec<String>, StoreError> {
