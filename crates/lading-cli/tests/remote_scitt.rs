@@ -1,0 +1,104 @@
+//! `lading remote submit S.cose` against a real `lading serve`: SCITT signed
+//! statements register through SCRAPI `POST /entries` (201, 200 when already
+//! registered, 303 polled with `--prefer-async`), the COSE receipt saved
+//! verifies with `lading scitt verify`, and the service's RFC 9290 problem
+//! details become a clear error.
+
+use std::path::Path;
+
+use lading_testkit::cli::{Lading, Server};
+
+fn cli(dir: &Path) -> Lading {
+    Lading::new(env!("CARGO_BIN_EXE_lading"), dir)
+}
+
+/// A deployment with provider key `k` (Ed25519) registered on `registry` and a submit token.
+fn deployment(dir: &Path) -> Server {
+    let l = cli(dir);
+    l.ok(&["key", "generate", "--out", "k"]);
+    l.ok(&["key", "generate", "--alg", "p256", "--out", "stranger"]);
+    drop(l.serve(&["--data", "dep"]));
+    l.ok(&["provider", "add", "--data", "dep", "--log", "registry", "--pubkey", "k.pub"]);
+    let token = l.ok(&["token", "create", "--data", "dep", "--log", "registry", "--scope", "submit"]);
+    std::fs::write(dir.join("token"), token.trim()).expect("token");
+    l.serve(&["--data", "dep"])
+}
+
+fn statement(l: &Lading, dir: &Path, key: &str, out: &str) {
+    std::fs::write(dir.join(format!("{out}.json")), l.ok(&["new", "inspection-report"])).expect("doc");
+    l.ok(&["scitt", "sign", &format!("{out}.json"), "--key", key, "--out", out]);
+}
+
+#[test]
+fn cose_statements_register_through_scrapi_and_their_receipts_verify() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let server = deployment(d);
+    let l = cli(d);
+    let s = server.url.as_str();
+    let vkey = "dep/logs/registry/log.vkey";
+    statement(&l, d, "k.key", "a.cose");
+    let submit = |file: &str, extra: &[&str]| {
+        let mut args = vec!["remote", "submit", file, "--server", s, "--log", "registry", "--token-file", "token"];
+        args.extend_from_slice(extra);
+        args.iter().map(|a| (*a).to_owned()).collect::<Vec<String>>()
+    };
+    let run = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        l.run(&refs)
+    };
+
+    // 201: index and leaf printed, the COSE receipt saved; it verifies with `lading scitt verify`.
+    let (code, out, err) = run(submit("a.cose", &["--out", "a.receipt.cose", "--vkey", vkey]));
+    assert_eq!(code, 0, "{err}");
+    let (index, leaf) = out.trim().split_once(' ').expect("INDEX LEAF");
+    assert_eq!(index, "0", "{out}");
+    assert_eq!(leaf.len(), 64, "{out}");
+    let (code, v) = l.json(&["scitt", "verify", "a.cose", "--receipt", "a.receipt.cose", "--log-key", vkey]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["leaf_hash"], leaf, "{v}");
+
+    // 200: already registered; same index and leaf.
+    let mut args = submit("a.cose", &["--out", "again.cose"]);
+    args.insert(0, "--json".into());
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!((v["duplicate"].as_bool(), v["index"].as_u64()), (Some(true), Some(0)), "{v}");
+    assert_eq!(v["leaf_hash"], leaf);
+    l.ok(&["scitt", "verify", "a.cose", "--receipt", "again.cose", "--log-key", vkey]);
+
+    // 303 with a location (Prefer: respond-async): polled until the receipt comes.
+    statement(&l, d, "k.key", "b.cose");
+    let mut args = submit("b.cose", &["--out", "b.receipt.cose", "--prefer-async"]);
+    args.insert(0, "--json".into());
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!((v["polled"].as_bool(), v["index"].as_u64()), (Some(true), Some(1)), "{v}");
+    l.ok(&["scitt", "verify", "b.cose", "--receipt", "b.receipt.cose", "--log-key", vkey]);
+    // A receipt for one statement does not verify another.
+    let err = l.fails(&["scitt", "verify", "a.cose", "--receipt", "b.receipt.cose", "--log-key", vkey]);
+    assert!(err.contains("FAIL") || err.contains("not this one"), "{err}");
+
+    // An issuer the service does not know: its CBOR problem details are the error; nothing is written.
+    statement(&l, d, "stranger.key", "c.cose");
+    let (code, _, err) = run(submit("c.cose", &["--out", "c.receipt.cose"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("403 Unregistered Issuer") && err.contains("is not a provider key registered"), "{err}");
+    assert!(!d.join("c.receipt.cose").exists());
+
+    // Another log, or bytes that only look like COSE, are refused before anything is sent.
+    let (code, _, err) =
+        l.run(&["remote", "submit", "a.cose", "--server", s, "--log", "other", "--token-file", "token"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("SCRAPI registers statements in log \"registry\""), "{err}");
+    std::fs::write(d.join("junk.cose"), [0xd2, 0x84, 0x40]).expect("junk");
+    let (code, _, err) = run(submit("junk.cose", &[]));
+    assert_ne!(code, 0);
+    assert!(err.contains("junk.cose: not a SCITT signed statement"), "{err}");
+    // Without a token the service is not asked.
+    let (code, _, err) = l.run(&["remote", "submit", "a.cose", "--server", s, "--log", "registry"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("API token"), "{err}");
+}
