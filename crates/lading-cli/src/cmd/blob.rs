@@ -111,44 +111,6 @@ fn blob_media_type(chain: Option<&[lading_pki::Certificate]>) -> &'static str {
     }
 }
 
-/// The digest and signature of a message-signature bundle, read strictly.
-struct MessageSignature {
-    digest: Vec<u8>,
-    signature: Vec<u8>,
-    hint: Option<String>,
-}
-
-fn read_message_signature(bundle: &Value) -> Result<MessageSignature, String> {
-    let media = bundle["mediaType"].as_str().unwrap_or_default();
-    if !lading_pki::bundle::BUNDLE_MEDIA_TYPES.contains(&media) {
-        return Err(format!("/mediaType: {media:?} is not a Sigstore bundle v0.1-v0.3"));
-    }
-    let m = bundle.get("messageSignature").ok_or_else(|| {
-        if bundle.get("dsseEnvelope").is_some() {
-            "/messageSignature: missing; this bundle holds a DSSE envelope (check it with `lading verify-signature`)"
-                .to_owned()
-        } else {
-            "/messageSignature: missing".to_owned()
-        }
-    })?;
-    let b64 = |pointer: &str| -> Result<Vec<u8>, String> {
-        let text =
-            m.pointer(pointer).and_then(Value::as_str).ok_or_else(|| format!("/messageSignature{pointer}: missing"))?;
-        STANDARD.decode(text).map_err(|e| format!("/messageSignature{pointer}: bad base64: {e}"))
-    };
-    let algorithm = m.pointer("/messageDigest/algorithm").and_then(Value::as_str).unwrap_or_default();
-    if algorithm != "SHA2_256" {
-        return Err(format!("/messageSignature/messageDigest/algorithm: {algorithm:?}; only SHA2_256 is read"));
-    }
-    let digest = b64("/messageDigest/digest")?;
-    if digest.len() != 32 {
-        return Err(format!("/messageSignature/messageDigest/digest: {} bytes, a SHA-256 is 32", digest.len()));
-    }
-    let signature = b64("/signature")?;
-    let hint = bundle.pointer("/verificationMaterial/publicKey/hint").and_then(Value::as_str).map(str::to_owned);
-    Ok(MessageSignature { digest, signature, hint })
-}
-
 pub(crate) fn verify_blob(args: &VerifyBlobArgs, json_out: bool) -> Result<ExitCode> {
     let file = args.file.display().to_string();
     let name = args.bundle.display().to_string();
@@ -157,8 +119,12 @@ pub(crate) fn verify_blob(args: &VerifyBlobArgs, json_out: bool) -> Result<ExitC
     let bytes = fsio::read_limited(&args.file, MAX_BLOB)?;
     let digest = Sha256Digest::of(&bytes);
     let result = (|| -> Result<(VerifyingKey, Option<Value>, String)> {
-        let m = read_message_signature(&bundle).map_err(|e| anyhow!("{name}: {e}"))?;
-        if m.digest != digest.as_bytes() {
+        let m = lading_pki::bundle::MessageSignature::from_json(&bundle).map_err(|e| {
+            let hint =
+                if bundle.get("dsseEnvelope").is_some() { " (check it with `lading verify-signature`)" } else { "" };
+            anyhow!("{name}: {e}{hint}")
+        })?;
+        if &m.digest != digest.as_bytes() {
             bail!(
                 "{file} has SHA-256 {}, but {name} signs {}: not the signed file",
                 digest.to_hex(),
