@@ -102,3 +102,88 @@ fn cose_statements_register_through_scrapi_and_their_receipts_verify() {
     assert_ne!(code, 0);
     assert!(err.contains("API token"), "{err}");
 }
+
+/// Issue 20: a certificate-bound statement (x5chain) registers only when its
+/// chain runs to a CA root the service trusts (`lading serve --scitt-ca-root`);
+/// otherwise the CBOR problem detail names the certificate.
+#[test]
+fn certificate_bound_statements_must_chain_to_a_root_the_service_trusts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let l = cli(d);
+    for (name, alg) in [("signer", "p256"), ("root", "p256"), ("other", "p256")] {
+        l.ok(&["key", "generate", "--alg", alg, "--out", name]);
+    }
+    l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=SCITT Root,O=Lading Test", "--out", "root.pem"]);
+    l.ok(&["pki", "init-ca", "--key", "other.key", "--subject", "CN=Other Root,O=Lading Test", "--out", "other.pem"]);
+    l.ok(&[
+        "pki",
+        "issue",
+        "--ca-cert",
+        "root.pem",
+        "--ca-key",
+        "root.key",
+        "--subject-key",
+        "signer.pub",
+        "--subject",
+        "CN=Cert Signer,O=Example Ltd",
+        "--profile",
+        "signer",
+        "--out",
+        "leaf.pem",
+    ]);
+    std::fs::write(d.join("doc.json"), l.ok(&["new", "inspection-report"])).expect("doc");
+    l.ok(&["scitt", "sign", "doc.json", "--key", "signer.key", "--cert", "leaf.pem", "--out", "c.cose"]);
+    drop(l.serve(&["--data", "dep"]));
+    l.ok(&["provider", "add", "--data", "dep", "--log", "registry", "--pubkey", "signer.pub"]);
+    let token = l.ok(&["token", "create", "--data", "dep", "--log", "registry", "--scope", "submit"]);
+    std::fs::write(d.join("token"), token.trim()).expect("token");
+    let submit = |server: &Server| {
+        l.run(&[
+            "remote",
+            "submit",
+            "c.cose",
+            "--server",
+            &server.url,
+            "--log",
+            "registry",
+            "--token-file",
+            "token",
+            "--out",
+            "c.receipt.cose",
+        ])
+    };
+
+    // No trusted CA root: refused, naming the certificate.
+    let server = l.serve(&["--data", "dep"]);
+    let (code, _, err) = submit(&server);
+    assert_ne!(code, 0);
+    assert!(err.contains("403 Untrusted Issuer Certificate") && err.contains("trusts no CA roots"), "{err}");
+    assert!(err.contains("CN=Cert Signer"), "{err}");
+    drop(server);
+
+    // Another root: the chain does not run to it; the problem names the certificate.
+    let server = l.serve(&["--data", "dep", "--scitt-ca-root", "other.pem"]);
+    let (code, _, err) = submit(&server);
+    assert_ne!(code, 0);
+    assert!(err.contains("403 Untrusted Issuer Certificate") && err.contains("CN=Cert Signer"), "{err}");
+    assert!(!d.join("c.receipt.cose").exists());
+    drop(server);
+
+    // The right root: registered, and the receipt verifies.
+    let server = l.serve(&["--data", "dep", "--scitt-ca-root", "root.pem"]);
+    let (code, out, err) = submit(&server);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("0 "), "{out}");
+    l.ok(&[
+        "scitt",
+        "verify",
+        "c.cose",
+        "--receipt",
+        "c.receipt.cose",
+        "--log-key",
+        "dep/logs/registry/log.vkey",
+        "--ca",
+        "root.pem",
+    ]);
+}

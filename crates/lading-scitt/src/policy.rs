@@ -23,6 +23,32 @@ pub enum PolicyError {
     /// The payload is not a Lading document (or envelope, or hash envelope of one).
     #[error("payload: {0}")]
     NotLading(String),
+    /// The x5chain does not validate: no path to a trusted root, a certificate
+    /// expired or revoked, or a leaf that may not sign documents.
+    #[error("x5chain: {0}")]
+    Chain(String),
+}
+
+/// Judges a certificate-bound statement's chain as a registration policy
+/// must: the leaf certifies `key`, is valid at `at` and allows
+/// digitalSignature for document signing, and the chain validates (RFC 5280)
+/// to one of `roots` at `at`. The error names the certificate (subject and
+/// position) and what is wrong with it.
+pub fn check_certificate_chain(
+    chain: &[Certificate],
+    key: &VerifyingKey,
+    roots: &[Certificate],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<lading_pki::ValidatedPath, PolicyError> {
+    let leaf = chain.first().ok_or_else(|| PolicyError::Chain("empty".into()))?;
+    if roots.is_empty() {
+        return Err(PolicyError::Chain(format!(
+            "the service trusts no CA roots, so the certificate of {} cannot be judged",
+            lading_pki::Identity::of(leaf).subject
+        )));
+    }
+    lading_pki::path::check_signing_leaf(leaf, key, at).map_err(|e| PolicyError::Chain(e.to_string()))?;
+    lading_pki::validate(chain, roots, &lading_pki::Options::at(at)).map_err(|e| PolicyError::Chain(e.to_string()))
 }
 
 /// `sub` for a document: `<kind>/<id>`.

@@ -128,7 +128,7 @@ pub(crate) fn verify_blob(args: &VerifyBlobArgs, json_out: bool) -> Result<ExitC
             bail!(
                 "{file} has SHA-256 {}, but {name} signs {}: not the signed file",
                 digest.to_hex(),
-                hex::encode(&m.digest)
+                hex::encode(m.digest)
             );
         }
         let (key, path, path_text) = match &args.pubkey {
