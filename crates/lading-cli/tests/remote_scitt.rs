@@ -187,3 +187,37 @@ fn certificate_bound_statements_must_chain_to_a_root_the_service_trusts() {
         "root.pem",
     ]);
 }
+
+/// Issue 20: a Lading Sigstore bundle (`lading sigstore-bundle`) wrapped by
+/// `lading scitt sign` registers when its DSSE envelope verifies with the
+/// issuer's key; a bundle of another signer is refused at signing.
+#[test]
+fn sigstore_bundles_register_as_statement_payloads() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let server = deployment(d);
+    let l = cli(d);
+    std::fs::write(d.join("doc.json"), l.ok(&["new", "inspection-report"])).expect("doc");
+    l.ok(&["sign", "doc.json", "--key", "k.key", "--out", "doc.dsse.json"]);
+    l.ok(&["sigstore-bundle", "doc.dsse.json", "--out", "doc.sigstore.json"]);
+    let (code, v) = l.json(&["scitt", "sign", "doc.sigstore.json", "--key", "k.key", "--out", "b.cose"]);
+    assert_eq!(code, 0, "{v}");
+    let out = l.ok(&[
+        "remote",
+        "submit",
+        "b.cose",
+        "--server",
+        &server.url,
+        "--log",
+        "registry",
+        "--token-file",
+        "token",
+        "--out",
+        "b.receipt.cose",
+    ]);
+    assert!(out.starts_with("0 "), "{out}");
+    l.ok(&["scitt", "verify", "b.cose", "--receipt", "b.receipt.cose", "--log-key", "dep/logs/registry/log.vkey"]);
+    // A bundle another key signed does not verify with the statement's key.
+    let err = l.fails(&["scitt", "sign", "doc.sigstore.json", "--key", "stranger.key", "--out", "x.cose"]);
+    assert!(err.contains("does not verify with --key"), "{err}");
+}
