@@ -296,12 +296,17 @@ pub(crate) async fn configuration<S: LogStore, R: Registry>(
         registration_uri: "/entries".into(),
         algorithms: vec![-7, -8],
         verifiable_data_structures: vec![lading_scitt::label::VDS_RFC9162_SHA256],
-        content_types: vec![media::LADING_DOCUMENT.into(), media::DSSE.into()],
+        content_types: vec![
+            media::LADING_DOCUMENT.into(),
+            media::DSSE.into(),
+            media::SIGSTORE_BUNDLE_V03.into(),
+            media::SIGSTORE_BUNDLE_V02.into(),
+        ],
         registration_policy: format!(
             "COSE_Sign1 (ES256 or EdDSA) whose kid or x5chain leaf is a provider key registered for log \
              {SCITT_LOG:?}, iss its did:key or certificate subject, payload a valid Lading document ({}), a DSSE \
-             envelope by the same key ({}), or a SHA-256 hash envelope of one or of a release package; a bearer \
-             token with submit scope",
+             envelope by the same key ({}) or a Sigstore bundle of one, or a SHA-256 hash envelope of one or of a \
+             release package; an x5chain must run to a CA root the service trusts; a bearer token with submit scope",
             media::LADING_DOCUMENT,
             media::DSSE
         ),
