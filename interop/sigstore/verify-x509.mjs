@@ -3,7 +3,9 @@
 // Sigstore's own JavaScript verifier, against a trusted root naming one certificate
 // authority and one timestamp authority.
 //
-// Usage: node verify-x509.mjs BUNDLE.json CA_CHAIN.pem TSA_CHAIN.pem
+// Usage: node verify-x509.mjs BUNDLE.json CA_CHAIN.pem TSA_CHAIN.pem [ARTIFACT]
+//
+// ARTIFACT: for a message-signature bundle (`lading sign-blob`), the signed file.
 //
 // CA_CHAIN.pem: the CA's certificates, intermediates first, root last (the bundle's own
 // intermediates are not used by @sigstore/verify: the trusted root must hold the path).
@@ -34,18 +36,18 @@ function pemCertificates(path) {
 }
 
 const args = process.argv.slice(2);
-if (args.length !== 3) {
-  process.stderr.write('usage: node verify-x509.mjs BUNDLE.json CA_CHAIN.pem TSA_CHAIN.pem\n');
+if (args.length !== 3 && args.length !== 4) {
+  process.stderr.write('usage: node verify-x509.mjs BUNDLE.json CA_CHAIN.pem TSA_CHAIN.pem [ARTIFACT]\n');
   process.exit(2);
 }
-const [bundlePath, caPath, tsaPath] = args;
+const [bundlePath, caPath, tsaPath, artifactPath] = args;
 
 let bundle;
 let entity;
 let trustMaterial;
 try {
   bundle = bundleFromJSON(JSON.parse(readFileSync(bundlePath, 'utf8')));
-  entity = toSignedEntity(bundle);
+  entity = artifactPath === undefined ? toSignedEntity(bundle) : toSignedEntity(bundle, readFileSync(artifactPath));
 } catch (err) {
   fail('parsing bundle', err);
 }
@@ -77,4 +79,5 @@ try {
   fail('verification', err);
 }
 const times = entity.timestamps.map((t) => t.timestamp.signingTime.toISOString());
-process.stdout.write(`OK ${bundle.content.dsseEnvelope.payloadType} timestamps=${times.join(',')} key=${signer.key.asymmetricKeyType}\n`);
+const content = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope.payloadType : 'messageSignature';
+process.stdout.write(`OK ${content} timestamps=${times.join(',')} key=${signer.key.asymmetricKeyType}\n`);

@@ -120,3 +120,146 @@ fn a_blob_signed_with_a_certificate_chain_verifies_against_the_root() {
     let err = l.fails(&["sign-blob", "release.zip", "--key", "other.key", "--cert", "leaf.pem", "--out", "x.json"]);
     assert!(err.contains("refusing to sign with this certificate"), "{err}");
 }
+
+/// P-256 root → intermediate → signer and TSA, `pki` commands only.
+fn hierarchy(l: &Lading) {
+    for k in ["root", "int", "signer", "tsa", "other"] {
+        l.ok(&["key", "generate", "--alg", "p256", "--out", k]);
+    }
+    l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
+    l.ok(&["pki", "init-ca", "--key", "other.key", "--subject", "CN=Other Root,O=Lading Test", "--out", "other.pem"]);
+    let issue = |ca: &str, key: &str, subject: &str, profile: &str, out: &str| {
+        let (ca_cert, ca_key, subject_key) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"));
+        l.ok(&[
+            "pki",
+            "issue",
+            "--ca-cert",
+            &ca_cert,
+            "--ca-key",
+            &ca_key,
+            "--subject-key",
+            &subject_key,
+            "--subject",
+            subject,
+            "--profile",
+            profile,
+            "--out",
+            out,
+        ]);
+    };
+    issue("root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
+    issue("int", "signer", "CN=Blob Signer,O=Example Ltd", "signer", "signer.pem");
+    issue("int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
+    issue("root", "signer", "CN=Direct Signer,O=Example Ltd", "signer", "direct.pem");
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json")
+}
+
+#[test]
+fn sign_blob_with_a_tsa_carries_the_whole_timestamp_reply_and_verify_blob_takes_the_signing_time_from_it() {
+    use base64::Engine as _;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let l = cli(d);
+    hierarchy(&l);
+    std::fs::write(d.join("app.tar"), b"release bytes, stamped").expect("blob");
+    let server = l.serve(&["--data", "dep", "--tsa-key", "tsa.key", "--tsa-cert", "tsa.pem"]);
+    let tsa = format!("{}/v1/timestamp", server.url);
+    let (code, v) = l.json(&[
+        "sign-blob",
+        "app.tar",
+        "--key",
+        "signer.key",
+        "--cert",
+        "signer.pem",
+        "--tsa",
+        &tsa,
+        "--out",
+        "b.sigstore.json",
+    ]);
+    assert_eq!((code, &v["timestamps"]), (0, &serde_json::json!(1)), "{v}");
+    let b = read_json(&d.join("b.sigstore.json"));
+    let stamp = b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0]["signedTimestamp"]
+        .as_str()
+        .expect("signedTimestamp");
+    let der = base64::engine::general_purpose::STANDARD.decode(stamp).expect("base64");
+    // A whole TimeStampResp: SEQUENCE { PKIStatusInfo SEQUENCE { status INTEGER 0 (granted) … }, token }.
+    assert_eq!(der[0], 0x30, "a DER SEQUENCE");
+    let status_info = if der[1] & 0x80 != 0 { 2 + usize::from(der[1] & 0x7f) } else { 2 };
+    assert_eq!(&der[status_info..status_info + 1], &[0x30], "PKIStatusInfo first");
+
+    let (code, v) =
+        l.json(&["verify-blob", "app.tar", "--bundle", "b.sigstore.json", "--ca", "root.pem", "--tsa-ca", "root.pem"]);
+    assert_eq!(code, 0, "{v}");
+    let source = v["time_source"].as_str().expect("time_source");
+    assert!(source.starts_with("RFC 3161 timestamp by CN=T TSA"), "{source}");
+    assert_eq!(v["timestamps"].as_array().map(Vec::len), Some(1), "{v}");
+    // Text output names the time source too.
+    let text =
+        l.ok(&["verify-blob", "app.tar", "--bundle", "b.sigstore.json", "--ca", "root.pem", "--tsa-ca", "root.pem"]);
+    assert!(text.contains("from RFC 3161 timestamp by CN=T TSA"), "{text}");
+    // Without --tsa-ca the token is reported as not verified.
+    let (code, v) = l.json(&["verify-blob", "app.tar", "--bundle", "b.sigstore.json", "--ca", "root.pem"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["time_source"].as_str().is_some_and(|s| s.contains("not verified: no --tsa-ca")), "{v}");
+    // A TSA root that is not trusted fails, naming the timestamp.
+    let err = l.fails(&[
+        "verify-blob",
+        "app.tar",
+        "--bundle",
+        "b.sigstore.json",
+        "--ca",
+        "root.pem",
+        "--tsa-ca",
+        "other.pem",
+    ]);
+    assert!(err.contains("timestamp #0"), "{err}");
+    // A token moved onto another blob's signature is over other bytes.
+    std::fs::write(d.join("other.tar"), b"other bytes").expect("blob");
+    l.ok(&["sign-blob", "other.tar", "--key", "signer.key", "--cert", "signer.pem", "--out", "o.sigstore.json"]);
+    let mut o = read_json(&d.join("o.sigstore.json"));
+    o["verificationMaterial"]["timestampVerificationData"] =
+        b["verificationMaterial"]["timestampVerificationData"].clone();
+    std::fs::write(d.join("moved.json"), serde_json::to_vec(&o).expect("json")).expect("write");
+    let err =
+        l.fails(&["verify-blob", "other.tar", "--bundle", "moved.json", "--ca", "root.pem", "--tsa-ca", "root.pem"]);
+    assert!(err.contains("timestamp #0") && err.contains("over other bytes"), "{err}");
+    // A public-key bundle gets a timestamp too.
+    l.ok(&["sign-blob", "app.tar", "--key", "signer.key", "--tsa", &tsa, "--out", "k.sigstore.json"]);
+    let k = read_json(&d.join("k.sigstore.json"));
+    assert_eq!(
+        k["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"].as_array().map(Vec::len),
+        Some(1)
+    );
+    l.ok(&["verify-blob", "app.tar", "--bundle", "k.sigstore.json", "--pubkey", "signer.pub"]);
+}
+
+/// Regression: sign-blob wrote a certificate chain into a v0.3 bundle, whose
+/// format forbids `x509CertificateChain` (`@sigstore/bundle` refuses it).
+#[test]
+fn blob_bundles_with_a_chain_are_v02_and_a_lone_leaf_stays_v03() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let l = cli(d);
+    hierarchy(&l);
+    std::fs::write(d.join("app.tar"), b"bytes").expect("blob");
+    // `pki issue` writes the leaf and its issuer's chain: signer.pem is leaf + intermediate,
+    // direct.pem (issued by the root) the leaf alone.
+    l.ok(&["sign-blob", "app.tar", "--key", "signer.key", "--cert", "signer.pem", "--out", "chain.sigstore.json"]);
+    let b = read_json(&d.join("chain.sigstore.json"));
+    assert_eq!(b["mediaType"], "application/vnd.dev.sigstore.bundle+json;version=0.2", "{b}");
+    assert_eq!(b["verificationMaterial"]["x509CertificateChain"]["certificates"].as_array().map(Vec::len), Some(2));
+    l.ok(&["verify-blob", "app.tar", "--bundle", "chain.sigstore.json", "--ca", "root.pem"]);
+
+    l.ok(&["sign-blob", "app.tar", "--key", "signer.key", "--cert", "direct.pem", "--out", "leaf.sigstore.json"]);
+    let b = read_json(&d.join("leaf.sigstore.json"));
+    assert_eq!(b["mediaType"], "application/vnd.dev.sigstore.bundle.v0.3+json", "{b}");
+    assert!(b["verificationMaterial"]["certificate"]["rawBytes"].is_string(), "{b}");
+    assert!(b["verificationMaterial"]["x509CertificateChain"].is_null(), "{b}");
+    l.ok(&["verify-blob", "app.tar", "--bundle", "leaf.sigstore.json", "--ca", "root.pem"]);
+
+    l.ok(&["sign-blob", "app.tar", "--key", "signer.key", "--out", "key.sigstore.json"]);
+    assert_eq!(read_json(&d.join("key.sigstore.json"))["mediaType"], "application/vnd.dev.sigstore.bundle.v0.3+json");
+}

@@ -61,6 +61,7 @@ fn console(c: &mut Criterion) {
             witness: None,
             witness_wait: Duration::from_secs(1),
             otlp: None,
+            scitt_ca_roots: Vec::new(),
         });
         let console = Arc::new(lading_console::ConsoleState {
             api: Arc::clone(&state),

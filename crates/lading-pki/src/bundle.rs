@@ -173,3 +173,54 @@ pub fn material_json(chain: &[Certificate], timestamps: &[Vec<u8>]) -> Result<Va
         "timestampVerificationData": { "rfc3161Timestamps": timestamps },
     }))
 }
+
+/// The message signature of a blob bundle (`lading sign-blob`, cosign
+/// `sign-blob`): the file's SHA-256 and the signature over the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageSignature {
+    /// `messageSignature.messageDigest.digest` (algorithm SHA2_256).
+    pub digest: [u8; 32],
+    /// `messageSignature.signature`.
+    pub signature: Vec<u8>,
+    /// `verificationMaterial.publicKey.hint`, when the bundle names a key.
+    pub hint: Option<String>,
+}
+
+impl MessageSignature {
+    /// Reads the media type and message signature of a bundle strictly (the
+    /// certificate material, if any, is [`read_material`]'s).
+    pub fn from_json(bundle: &Value) -> Result<Self, BundleError> {
+        let malformed = |pointer: &str, detail: String| BundleError::Malformed { pointer: pointer.into(), detail };
+        let media = bundle.get("mediaType").and_then(Value::as_str).unwrap_or_default();
+        if !BUNDLE_MEDIA_TYPES.contains(&media) {
+            return Err(malformed("/mediaType", format!("{media:?} is not a Sigstore bundle v0.1-v0.3")));
+        }
+        let m = bundle.get("messageSignature").ok_or_else(|| {
+            let detail = if bundle.get("dsseEnvelope").is_some() {
+                "missing; this bundle holds a DSSE envelope, not a message signature"
+            } else {
+                "missing"
+            };
+            malformed("/messageSignature", detail.into())
+        })?;
+        let b64 = |pointer: &str| -> Result<Vec<u8>, BundleError> {
+            let at = format!("/messageSignature{pointer}");
+            let text = m.pointer(pointer).and_then(Value::as_str).ok_or_else(|| malformed(&at, "missing".into()))?;
+            STANDARD.decode(text).map_err(|e| malformed(&at, format!("bad base64: {e}")))
+        };
+        let algorithm = m.pointer("/messageDigest/algorithm").and_then(Value::as_str).unwrap_or_default();
+        if algorithm != "SHA2_256" {
+            return Err(malformed(
+                "/messageSignature/messageDigest/algorithm",
+                format!("{algorithm:?}; only SHA2_256 is read"),
+            ));
+        }
+        let digest = b64("/messageDigest/digest")?;
+        let digest: [u8; 32] = digest.as_slice().try_into().map_err(|_| {
+            malformed("/messageSignature/messageDigest/digest", format!("{} bytes, a SHA-256 is 32", digest.len()))
+        })?;
+        let signature = b64("/signature")?;
+        let hint = bundle.pointer("/verificationMaterial/publicKey/hint").and_then(Value::as_str).map(str::to_owned);
+        Ok(MessageSignature { digest, signature, hint })
+    }
+}

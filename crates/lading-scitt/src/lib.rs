@@ -105,6 +105,10 @@ pub mod media {
     pub const LADING_DOCUMENT: &str = "application/vnd.lading.document+json";
     /// A DSSE envelope Lading made, as a statement payload.
     pub const DSSE: &str = "application/vnd.dsse.envelope.v1+json";
+    /// A Sigstore bundle v0.3 (a DSSE envelope Lading made), as a statement payload.
+    pub const SIGSTORE_BUNDLE_V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    /// A Sigstore bundle v0.2 (Lading writes it for certificate chains), as a statement payload.
+    pub const SIGSTORE_BUNDLE_V02: &str = "application/vnd.dev.sigstore.bundle+json;version=0.2";
     /// A release package (`.lading` ZIP), as a hash envelope's preimage.
     pub const LADING_PACKAGE: &str = "application/vnd.lading.package+zip";
 }

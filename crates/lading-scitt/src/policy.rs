@@ -23,6 +23,32 @@ pub enum PolicyError {
     /// The payload is not a Lading document (or envelope, or hash envelope of one).
     #[error("payload: {0}")]
     NotLading(String),
+    /// The x5chain does not validate: no path to a trusted root, a certificate
+    /// expired or revoked, or a leaf that may not sign documents.
+    #[error("x5chain: {0}")]
+    Chain(String),
+}
+
+/// Judges a certificate-bound statement's chain as a registration policy
+/// must: the leaf certifies `key`, is valid at `at` and allows
+/// digitalSignature for document signing, and the chain validates (RFC 5280)
+/// to one of `roots` at `at`. The error names the certificate (subject and
+/// position) and what is wrong with it.
+pub fn check_certificate_chain(
+    chain: &[Certificate],
+    key: &VerifyingKey,
+    roots: &[Certificate],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<lading_pki::ValidatedPath, PolicyError> {
+    let leaf = chain.first().ok_or_else(|| PolicyError::Chain("empty".into()))?;
+    if roots.is_empty() {
+        return Err(PolicyError::Chain(format!(
+            "the service trusts no CA roots, so the certificate of {} cannot be judged",
+            lading_pki::Identity::of(leaf).subject
+        )));
+    }
+    lading_pki::path::check_signing_leaf(leaf, key, at).map_err(|e| PolicyError::Chain(e.to_string()))?;
+    lading_pki::validate(chain, roots, &lading_pki::Options::at(at)).map_err(|e| PolicyError::Chain(e.to_string()))
 }
 
 /// `sub` for a document: `<kind>/<id>`.
@@ -139,10 +165,21 @@ pub fn check_payload(statement: &SignedStatement, issuer: &VerifyingKey) -> Resu
                 .map_err(|e| not(format!("the wrapped DSSE envelope does not verify with the issuer's key: {e}")))?;
             subject_matches(&verified.document)
         }
+        Content::Embedded { content_type }
+            if content_type == media::SIGSTORE_BUNDLE_V03 || content_type == media::SIGSTORE_BUNDLE_V02 =>
+        {
+            let envelope = bundle_envelope(statement.payload(), content_type).map_err(not)?;
+            let verified = verify_statement(&envelope, issuer).map_err(|e| {
+                not(format!("the wrapped Sigstore bundle's DSSE envelope does not verify with the issuer's key: {e}"))
+            })?;
+            subject_matches(&verified.document)
+        }
         Content::Embedded { content_type } => Err(not(format!(
-            "content type {content_type:?}: expected {} or {} (or a hash envelope of one)",
+            "content type {content_type:?}: expected {}, {}, {} or {} (or a hash envelope of one)",
             media::LADING_DOCUMENT,
-            media::DSSE
+            media::DSSE,
+            media::SIGSTORE_BUNDLE_V03,
+            media::SIGSTORE_BUNDLE_V02
         ))),
         Content::Hashed { preimage_content_type, .. } => {
             let known = [media::LADING_DOCUMENT, media::DSSE, media::LADING_PACKAGE];
@@ -159,4 +196,23 @@ pub fn check_payload(statement: &SignedStatement, issuer: &VerifyingKey) -> Resu
             Ok(format!("{kind} (hash envelope)"))
         }
     }
+}
+
+/// The DSSE envelope of a Sigstore bundle payload whose `mediaType` must be
+/// the one `content_type` names (v0.3 or v0.2).
+pub fn bundle_envelope(payload: &[u8], content_type: &str) -> Result<Envelope, String> {
+    let value = json::parse_strict(payload).map_err(|e| format!("the Sigstore bundle: {e}"))?;
+    let expected = if content_type == media::SIGSTORE_BUNDLE_V03 {
+        media::SIGSTORE_BUNDLE_V03
+    } else {
+        media::SIGSTORE_BUNDLE_V02
+    };
+    let media_type = value.get("mediaType").and_then(|v| v.as_str()).unwrap_or_default();
+    if media_type != expected {
+        return Err(format!("the Sigstore bundle's /mediaType is {media_type:?}, not {expected:?} (the content type)"));
+    }
+    let dsse = value
+        .get("dsseEnvelope")
+        .ok_or_else(|| "the Sigstore bundle has no /dsseEnvelope (only DSSE bundles of Lading documents)".to_owned())?;
+    Envelope::from_json(dsse).map_err(|e| format!("the Sigstore bundle's /dsseEnvelope: {e}"))
 }

@@ -17,6 +17,26 @@ pub fn problem_details(title: &str, detail: &str) -> Vec<u8> {
     encode(&map).unwrap_or_default()
 }
 
+/// The largest concise problem details object read.
+const MAX_PROBLEM_BYTES: usize = 64 << 10;
+
+/// Reads an RFC 9290 concise problem details object, as a SCRAPI client
+/// receives it: its title (-1) and detail (-2), each when present as text.
+/// `None` when the bytes are not a well-formed CBOR map (within small caps).
+pub fn read_problem_details(bytes: &[u8]) -> Option<(Option<String>, Option<String>)> {
+    let limits = crate::cbor::Limits { max_bytes: MAX_PROBLEM_BYTES, max_depth: 8 };
+    crate::cbor::check(bytes, limits, "problem details").ok()?;
+    let value: Value = coset::cbor::de::from_reader(bytes).ok()?;
+    let Value::Map(entries) = value else { return None };
+    let text = |label: i64| {
+        entries.iter().find_map(|(k, v)| match (k.as_integer(), v) {
+            (Some(k), Value::Text(t)) if i128::from(k) == i128::from(label) => Some(t.clone()),
+            _ => None,
+        })
+    };
+    Some((text(-1), text(-2)))
+}
+
 /// What `GET /.well-known/transparency-configuration` describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransparencyConfiguration {
@@ -62,5 +82,18 @@ mod tests {
         let bytes = problem_details("Bad Signature", "no");
         crate::cbor::check(&bytes, crate::cbor::Limits::RECEIPT, "problem").expect("strict CBOR");
         assert_eq!(bytes[..2], [0xa2, 0x20]); // map(2), key -1
+    }
+
+    #[test]
+    fn problem_details_read_back_and_garbage_is_none() {
+        let bytes = problem_details("Unregistered Issuer", "kid abc is not registered");
+        assert_eq!(
+            read_problem_details(&bytes),
+            Some((Some("Unregistered Issuer".into()), Some("kid abc is not registered".into())))
+        );
+        assert_eq!(read_problem_details(b"not cbor at all"), None);
+        assert_eq!(read_problem_details(&[0x9f, 0x01, 0xff]), None); // indefinite length
+        assert_eq!(read_problem_details(&[0x01]), None); // not a map
+        assert_eq!(read_problem_details(&[0xa0]), Some((None, None)));
     }
 }

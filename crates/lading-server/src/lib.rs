@@ -162,6 +162,9 @@ pub struct AppState<S: LogStore, R: Registry> {
     pub witness_wait: std::time::Duration,
     /// Where OTLP log requests (`POST /v1/logs`) go; `None`: not served.
     pub otlp: Option<Arc<dyn otlp::LogSink>>,
+    /// The CA roots a certificate-bound SCITT statement's x5chain must run
+    /// to (RFC 5280 at registration time); empty: such statements are refused.
+    pub scitt_ca_roots: Vec<lading_pki::Certificate>,
 }
 
 /// `POST /v1/logs`: OTLP/HTTP logs into the token's maintenance stream.

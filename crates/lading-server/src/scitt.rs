@@ -114,7 +114,11 @@ fn scitt_log<S: LogStore, R: Registry>(state: &AppState<S, R>) -> Result<Arc<Ser
 }
 
 /// Applies the registration policy; returns the verified statement.
-async fn admit<R: Registry>(registry: &R, body: &[u8]) -> Result<SignedStatement, Problem> {
+async fn admit<R: Registry>(
+    registry: &R,
+    ca_roots: &[lading_pki::Certificate],
+    body: &[u8],
+) -> Result<SignedStatement, Problem> {
     let statement = SignedStatement::parse(body).map_err(statement_problem)?;
     let rejected = |e: PolicyError| Problem::new(StatusCode::FORBIDDEN, "Unregistered Issuer", e.to_string());
     let key = match policy::issuer_key(&statement).map_err(rejected)? {
@@ -135,7 +139,11 @@ async fn admit<R: Registry>(registry: &R, body: &[u8]) -> Result<SignedStatement
             policy::check_key_binding(&statement, &key).map_err(rejected)?;
             key
         }
-        IssuerKey::Certificate { key, .. } => {
+        IssuerKey::Certificate { key, chain } => {
+            // The chain must run to a CA root this service trusts, be valid now, and the leaf
+            // must allow digitalSignature; the problem names the certificate at fault.
+            policy::check_certificate_chain(&chain, &key, ca_roots, chrono::Utc::now())
+                .map_err(|e| Problem::new(StatusCode::FORBIDDEN, "Untrusted Issuer Certificate", e.to_string()))?;
             let keyid = key.key_id().to_string();
             if registry
                 .provider_key(SCITT_LOG.to_owned(), keyid.clone())
@@ -186,7 +194,7 @@ pub(crate) async fn register<S: LogStore, R: Registry>(
         ),
         _ => Problem::new(StatusCode::BAD_REQUEST, "Malformed request", e.body_text()),
     })?;
-    let statement = admit(&state.registry, &body).await?;
+    let statement = admit(&state.registry, &state.scitt_ca_roots, &body).await?;
     let leaf = statement.leaf_hash();
     let appended = served.log.append(statement.entry().to_vec()).await.map_err(ApiError::from)?;
     let location = format!("/entries/{}", leaf.to_hex());
@@ -288,12 +296,17 @@ pub(crate) async fn configuration<S: LogStore, R: Registry>(
         registration_uri: "/entries".into(),
         algorithms: vec![-7, -8],
         verifiable_data_structures: vec![lading_scitt::label::VDS_RFC9162_SHA256],
-        content_types: vec![media::LADING_DOCUMENT.into(), media::DSSE.into()],
+        content_types: vec![
+            media::LADING_DOCUMENT.into(),
+            media::DSSE.into(),
+            media::SIGSTORE_BUNDLE_V03.into(),
+            media::SIGSTORE_BUNDLE_V02.into(),
+        ],
         registration_policy: format!(
             "COSE_Sign1 (ES256 or EdDSA) whose kid or x5chain leaf is a provider key registered for log \
              {SCITT_LOG:?}, iss its did:key or certificate subject, payload a valid Lading document ({}), a DSSE \
-             envelope by the same key ({}), or a SHA-256 hash envelope of one or of a release package; a bearer \
-             token with submit scope",
+             envelope by the same key ({}) or a Sigstore bundle of one, or a SHA-256 hash envelope of one or of a \
+             release package; an x5chain must run to a CA root the service trusts; a bearer token with submit scope",
             media::LADING_DOCUMENT,
             media::DSSE
         ),

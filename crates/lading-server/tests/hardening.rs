@@ -54,6 +54,7 @@ async fn api() -> Api {
         witness: None,
         witness_wait: Duration::from_secs(1),
         otlp: None,
+        scitt_ca_roots: Vec::new(),
     });
     Api { router: app(state), token: submit.token, _dir: dir }
 }

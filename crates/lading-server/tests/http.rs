@@ -90,6 +90,7 @@ async fn start_with_witness(rate_limit: u32, witness: Option<(NoteSigner, String
         witness: witness.map(|(signer, _)| signer),
         witness_wait: Duration::from_secs(5),
         otlp: None,
+        scitt_ca_roots: Vec::new(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));

@@ -28,6 +28,7 @@ mod policy;
 mod receipt;
 pub mod tile;
 mod tree;
+pub mod watch;
 pub mod witness;
 
 pub use audit::{AuditError, tiles_with_ancestors, verify_tiles};

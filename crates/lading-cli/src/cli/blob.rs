@@ -14,6 +14,16 @@ pub(crate) struct SignBlobArgs {
     /// be valid now.
     #[arg(long)]
     pub(crate) cert: Option<PathBuf>,
+    /// An RFC 3161 time-stamp authority (http://…): the bundle gets a token over the signature
+    /// bytes (the whole DER TimeStampResp in
+    /// timestampVerificationData.rfc3161Timestamps[].signedTimestamp); the reply must be
+    /// granted, over that signature, echo the nonce and be signed by a certificate with critical
+    /// extKeyUsage timeStamping.
+    #[arg(long)]
+    pub(crate) tsa: Option<String>,
+    /// How long to wait for the TSA (ms).
+    #[arg(long, default_value_t = 10_000, requires = "tsa")]
+    pub(crate) tsa_timeout_ms: u64,
     /// Write the Sigstore bundle here (e.g. FILE.sigstore.json).
     #[arg(long)]
     pub(crate) out: PathBuf,
@@ -35,7 +45,13 @@ pub(crate) struct VerifyBlobArgs {
     /// CRLs to check revocation against (PEM or DER; repeatable).
     #[arg(long, requires = "ca")]
     pub(crate) crl: Vec<PathBuf>,
-    /// Judge validity and revocation at this time (RFC 3339) instead of now.
+    /// Trusted TSA root certificates (repeatable): the bundle's RFC 3161 timestamps are verified
+    /// against them (each must be over the signature) and the earliest genTime becomes the
+    /// signing time at which the chain is judged.
+    #[arg(long, requires = "ca")]
+    pub(crate) tsa_ca: Vec<PathBuf>,
+    /// Judge validity and revocation at this time (RFC 3339) instead of now, when no
+    /// timestamp verified.
     #[arg(long, requires = "ca")]
     pub(crate) at: Option<String>,
 }

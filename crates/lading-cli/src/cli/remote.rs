@@ -7,7 +7,8 @@ use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum RemoteCommand {
-    /// Submit a DSSE envelope, a Sigstore bundle or a raw entry (FILE, or `-` for standard
+    /// Submit a DSSE envelope, a Sigstore bundle, a SCITT signed statement (COSE_Sign1,
+    /// registered through SCRAPI `POST /entries`) or a raw entry (FILE, or `-` for standard
     /// input); print its index and leaf hash and save the receipt (checked before it is saved).
     Submit(RemoteSubmitArgs),
     /// Fetch the receipt (c2sp.org/tlog-proof@v1) of an entry by index or leaf hash.
@@ -47,13 +48,22 @@ pub(crate) struct RemoteSubmitArgs {
     /// Submit the bytes as a raw entry (at most 65,535 bytes) even if they are a DSSE envelope or bundle.
     #[arg(long)]
     pub(crate) raw: bool,
-    /// Write the receipt here (c2sp.org/tlog-proof@v1); it verifies with `lading log verify-proof`.
+    /// Write the receipt here: c2sp.org/tlog-proof@v1 (it verifies with `lading log
+    /// verify-proof`), or for a COSE statement the COSE receipt (RFC 9942; it verifies with
+    /// `lading scitt verify S.cose --receipt R.cose --log-key VKEY`).
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
     /// The log's vkey (or a file holding it) to check the receipt's checkpoint against;
     /// default: the vkey the server lists for the log (trust on first use).
     #[arg(long)]
     pub(crate) vkey: Option<String>,
+    /// For a COSE statement: ask the service to answer at once with a location to poll
+    /// (SCRAPI `Prefer: respond-async`) instead of waiting for the receipt.
+    #[arg(long)]
+    pub(crate) prefer_async: bool,
+    /// For a COSE statement: how long to poll the registration's location (seconds).
+    #[arg(long, default_value_t = 120)]
+    pub(crate) poll_timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,11 +1,15 @@
 //! `lading sign-blob` and `lading verify-blob`: any file, signed into a
-//! Sigstore bundle v0.3 with a message signature.
+//! Sigstore bundle with a message signature (v0.3; v0.2 when it carries a
+//! certificate chain, which v0.3 forbids — as `CertificateBundle::to_json`).
 //!
 //! The bundle's `messageSignature` holds the file's SHA-256
 //! (`messageDigest`, algorithm `SHA2_256`) and the signature over the file
 //! as Sigstore's verifiers check it: Ed25519 over the file's bytes, ECDSA
 //! P-256 over their SHA-256 (DER). The verification material is the key's
-//! hint (its Lading key id) or the signer's certificate chain.
+//! hint (its Lading key id) or the signer's certificate chain. With
+//! `--tsa`, an RFC 3161 timestamp over the signature bytes joins it (the
+//! whole DER TimeStampResp), and `verify-blob --tsa-ca` takes the signing
+//! time from it.
 
 use std::process::ExitCode;
 
@@ -15,6 +19,7 @@ use base64::engine::general_purpose::STANDARD;
 use lading_crypto::dsse::SIGSTORE_BUNDLE_V03;
 use lading_crypto::{Algorithm, Signer as _, VerifyingKey};
 use lading_model::Sha256Digest;
+use lading_pki::bundle::SIGSTORE_BUNDLE_V02;
 use serde_json::{Value, json};
 
 use super::pki;
@@ -51,16 +56,25 @@ pub(crate) fn sign_blob(args: &SignBlobArgs, json_out: bool) -> Result<ExitCode>
     let digest = Sha256Digest::of(&bytes);
     let signature = key.try_sign(&bytes)?;
     let keyid = key.key_id();
+    let mut timestamps = Vec::new();
+    if let Some(url) = &args.tsa {
+        let (reply, _) = super::timestamp::request(url, &signature, args.tsa_timeout_ms)?;
+        timestamps.push(reply);
+    }
     let material = match &chain {
-        Some(chain) => lading_pki::bundle::material_json(chain, &[])?,
-        None => json!({
-            "publicKey": { "hint": keyid.as_str() },
-            "tlogEntries": [],
-            "timestampVerificationData": { "rfc3161Timestamps": [] },
-        }),
+        Some(chain) => lading_pki::bundle::material_json(chain, &timestamps)?,
+        None => {
+            let stamps: Vec<Value> =
+                timestamps.iter().map(|t| json!({ "signedTimestamp": STANDARD.encode(t) })).collect();
+            json!({
+                "publicKey": { "hint": keyid.as_str() },
+                "tlogEntries": [],
+                "timestampVerificationData": { "rfc3161Timestamps": stamps },
+            })
+        }
     };
     let bundle = json!({
-        "mediaType": SIGSTORE_BUNDLE_V03,
+        "mediaType": blob_media_type(chain.as_deref()),
         "verificationMaterial": material,
         "messageSignature": {
             "messageDigest": { "algorithm": "SHA2_256", "digest": STANDARD.encode(digest.as_bytes()) },
@@ -74,6 +88,7 @@ pub(crate) fn sign_blob(args: &SignBlobArgs, json_out: bool) -> Result<ExitCode>
         output::json_line(&json!({
             "ok": true, "file": args.file, "sha256": digest.to_hex(), "keyid": keyid.as_str(),
             "algorithm": key.algorithm().name(), "bundle": args.out, "certificate": chain.is_some(),
+            "timestamps": timestamps.len(),
         }))?;
     } else {
         output::line(&format!(
@@ -87,42 +102,13 @@ pub(crate) fn sign_blob(args: &SignBlobArgs, json_out: bool) -> Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-/// The digest and signature of a message-signature bundle, read strictly.
-struct MessageSignature {
-    digest: Vec<u8>,
-    signature: Vec<u8>,
-    hint: Option<String>,
-}
-
-fn read_message_signature(bundle: &Value) -> Result<MessageSignature, String> {
-    let media = bundle["mediaType"].as_str().unwrap_or_default();
-    if !lading_pki::bundle::BUNDLE_MEDIA_TYPES.contains(&media) {
-        return Err(format!("/mediaType: {media:?} is not a Sigstore bundle v0.1-v0.3"));
+/// Sigstore's v0.3 bundle forbids `x509CertificateChain`: a lone leaf (or a
+/// key hint) is v0.3, a chain is written as v0.2, which allows it.
+fn blob_media_type(chain: Option<&[lading_pki::Certificate]>) -> &'static str {
+    match chain {
+        Some(chain) if chain.len() > 1 => SIGSTORE_BUNDLE_V02,
+        _ => SIGSTORE_BUNDLE_V03,
     }
-    let m = bundle.get("messageSignature").ok_or_else(|| {
-        if bundle.get("dsseEnvelope").is_some() {
-            "/messageSignature: missing; this bundle holds a DSSE envelope (check it with `lading verify-signature`)"
-                .to_owned()
-        } else {
-            "/messageSignature: missing".to_owned()
-        }
-    })?;
-    let b64 = |pointer: &str| -> Result<Vec<u8>, String> {
-        let text =
-            m.pointer(pointer).and_then(Value::as_str).ok_or_else(|| format!("/messageSignature{pointer}: missing"))?;
-        STANDARD.decode(text).map_err(|e| format!("/messageSignature{pointer}: bad base64: {e}"))
-    };
-    let algorithm = m.pointer("/messageDigest/algorithm").and_then(Value::as_str).unwrap_or_default();
-    if algorithm != "SHA2_256" {
-        return Err(format!("/messageSignature/messageDigest/algorithm: {algorithm:?}; only SHA2_256 is read"));
-    }
-    let digest = b64("/messageDigest/digest")?;
-    if digest.len() != 32 {
-        return Err(format!("/messageSignature/messageDigest/digest: {} bytes, a SHA-256 is 32", digest.len()));
-    }
-    let signature = b64("/signature")?;
-    let hint = bundle.pointer("/verificationMaterial/publicKey/hint").and_then(Value::as_str).map(str::to_owned);
-    Ok(MessageSignature { digest, signature, hint })
 }
 
 pub(crate) fn verify_blob(args: &VerifyBlobArgs, json_out: bool) -> Result<ExitCode> {
@@ -132,14 +118,17 @@ pub(crate) fn verify_blob(args: &VerifyBlobArgs, json_out: bool) -> Result<ExitC
     let bundle = lading_model::json::parse_strict(&bundle_bytes).map_err(|e| anyhow!("{name}: {e}"))?;
     let bytes = fsio::read_limited(&args.file, MAX_BLOB)?;
     let digest = Sha256Digest::of(&bytes);
-    let time = pki::SigningTime::from_flag(args.at.as_deref())?;
     let result = (|| -> Result<(VerifyingKey, Option<Value>, String)> {
-        let m = read_message_signature(&bundle).map_err(|e| anyhow!("{name}: {e}"))?;
-        if m.digest != digest.as_bytes() {
+        let m = lading_pki::bundle::MessageSignature::from_json(&bundle).map_err(|e| {
+            let hint =
+                if bundle.get("dsseEnvelope").is_some() { " (check it with `lading verify-signature`)" } else { "" };
+            anyhow!("{name}: {e}{hint}")
+        })?;
+        if &m.digest != digest.as_bytes() {
             bail!(
                 "{file} has SHA-256 {}, but {name} signs {}: not the signed file",
                 digest.to_hex(),
-                hex::encode(&m.digest)
+                hex::encode(m.digest)
             );
         }
         let (key, path, path_text) = match &args.pubkey {
@@ -151,13 +140,25 @@ pub(crate) fn verify_blob(args: &VerifyBlobArgs, json_out: bool) -> Result<ExitC
                 (key, None, String::new())
             }
             None => {
-                let (chain, _) = lading_pki::bundle::read_material(&bundle).with_context(|| name.clone())?;
+                let (chain, timestamps) = lading_pki::bundle::read_material(&bundle).with_context(|| name.clone())?;
                 let (roots, crls) = pki::read_trust(&args.ca, &args.crl)?;
+                let (tsa_roots, _) = pki::read_trust(&args.tsa_ca, &[])?;
+                // The timestamps are over the signature bytes, as Sigstore's verifiers check them.
+                let (time, stamps) = super::timestamp::establish_time_over(
+                    &timestamps,
+                    &m.signature,
+                    &tsa_roots,
+                    &crls,
+                    args.at.as_deref(),
+                )
+                .with_context(|| name.clone())?;
                 let options = lading_pki::Options::at(time.at).with_crls(&crls);
                 let path =
                     lading_pki::validate(&chain, &roots, &options).map_err(|e| anyhow!("certificate path: {e}"))?;
                 let key = lading_pki::path::certified_key(&chain[0])?;
-                (key, Some(pki::path_json(&path, &time)), pki::path_text(&path, &time))
+                let mut report = pki::path_json(&path, &time);
+                report["timestamps"] = json!(stamps);
+                (key, Some(report), pki::path_text(&path, &time))
             }
         };
         key.verify(&bytes, &m.signature).map_err(|e| anyhow!("{name}: the signature over {file}: {e}"))?;

@@ -18,9 +18,15 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// One request's time limit.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A response: status and body.
+/// A response: status, the headers a client acts on, and body.
 pub(crate) struct Reply {
     pub(crate) status: u16,
+    /// The Content-Type, without parameters, lowercase.
+    pub(crate) content_type: String,
+    /// The Location header, resolved against the request's URL.
+    pub(crate) location: Option<String>,
+    /// The Retry-After header, as sent.
+    pub(crate) retry_after: String,
     pub(crate) body: Vec<u8>,
 }
 
@@ -39,8 +45,19 @@ impl Reply {
         String::from_utf8(self.body.clone()).with_context(|| format!("{what}: the server's answer is not UTF-8"))
     }
 
-    /// An error naming the status and, for an RFC 9457 problem, its detail.
+    /// An error naming the status and, for an RFC 9457 problem or an RFC 9290
+    /// concise problem (CBOR, as SCRAPI answers), its title and detail.
     pub(crate) fn error(&self, what: &str) -> anyhow::Error {
+        if self.content_type == lading_scitt::media::PROBLEM {
+            return match lading_scitt::scrapi::read_problem_details(&self.body) {
+                Some((title, detail)) => {
+                    let title = title.unwrap_or_else(|| "(no title)".into());
+                    let detail = detail.map(|d| format!(": {}", d.trim())).unwrap_or_default();
+                    anyhow!("{what}: the server answered {} {title}{detail}", self.status)
+                }
+                None => anyhow!("{what}: the server answered {} with malformed concise problem details", self.status),
+            };
+        }
         let detail = serde_json::from_slice::<serde_json::Value>(&self.body)
             .ok()
             .and_then(|v| v["detail"].as_str().or(v["title"].as_str()).map(str::to_owned))
@@ -52,6 +69,8 @@ impl Reply {
 /// A client of one base URL.
 pub(crate) struct Client {
     http: reqwest::Client,
+    /// The same, not following redirects: SCRAPI answers 303 with a location to poll.
+    http_manual: reqwest::Client,
     base: String,
     token: Option<String>,
     retries: u32,
@@ -69,15 +88,19 @@ impl Client {
             bail!("--server {base:?}: a base URL has no query or fragment");
         }
         install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(3))
-            .user_agent(concat!("lading/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .context("setting up the HTTP client")?;
+        let builder = |redirects| {
+            reqwest::Client::builder()
+                .timeout(REQUEST_TIMEOUT)
+                .redirect(redirects)
+                .user_agent(concat!("lading/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .context("setting up the HTTP client")
+        };
+        let http = builder(reqwest::redirect::Policy::limited(3))?;
+        let http_manual = builder(reqwest::redirect::Policy::none())?;
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
-        Ok(Self { http, base: base.trim_end_matches('/').to_owned(), token, retries, runtime })
+        Ok(Self { http, http_manual, base: base.trim_end_matches('/').to_owned(), token, retries, runtime })
     }
 
     /// Whether requests carry a bearer token.
@@ -91,20 +114,47 @@ impl Client {
     }
 
     pub(crate) fn get(&self, path: &str) -> Result<Reply> {
-        self.send(reqwest::Method::GET, path, None)
+        self.send(reqwest::Method::GET, path, None, &[], true)
     }
 
     pub(crate) fn post(&self, path: &str, content_type: &str, body: Vec<u8>) -> Result<Reply> {
-        self.send(reqwest::Method::POST, path, Some((content_type, body)))
+        self.send(reqwest::Method::POST, path, Some((content_type, body)), &[], true)
     }
 
-    fn send(&self, method: reqwest::Method, path: &str, body: Option<(&str, Vec<u8>)>) -> Result<Reply> {
-        let url = self.url(path);
+    /// A POST whose redirects are answered to the caller (SCRAPI registration), with extra headers.
+    pub(crate) fn post_manual(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Reply> {
+        self.send(reqwest::Method::POST, path, Some((content_type, body)), headers, false)
+    }
+
+    /// A GET of `url` (absolute, on any host the server named) whose redirects are answered to the caller.
+    pub(crate) fn get_manual(&self, url: &str) -> Result<Reply> {
+        self.send(reqwest::Method::GET, url, None, &[], false)
+    }
+
+    fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+        headers: &[(&'static str, &str)],
+        follow_redirects: bool,
+    ) -> Result<Reply> {
+        let url = if path.starts_with('/') { self.url(path) } else { path.to_owned() };
+        let http = if follow_redirects { &self.http } else { &self.http_manual };
         let mut attempt = 0u32;
         loop {
-            let mut request = self.http.request(method.clone(), &url);
+            let mut request = http.request(method.clone(), &url);
             if let Some(token) = &self.token {
                 request = request.bearer_auth(token);
+            }
+            for (name, value) in headers {
+                request = request.header(*name, *value);
             }
             if let Some((content_type, bytes)) = &body {
                 request = request.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
@@ -116,14 +166,26 @@ impl Client {
                     response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned).unwrap_or_default()
                 };
                 let retry_after = header(reqwest::header::RETRY_AFTER);
+                let content_type = header(reqwest::header::CONTENT_TYPE)
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                let location = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|l| response.url().join(l).ok())
+                    .map(String::from);
                 let body = read_capped(response).await?;
-                Ok::<_, anyhow::Error>((Reply { status, body }, retry_after))
+                Ok::<_, anyhow::Error>(Reply { status, content_type, location, retry_after, body })
             });
             let wait = match &outcome {
-                Ok((reply, retry_after)) if matches!(reply.status, 503 | 429) => {
+                Ok(reply) if matches!(reply.status, 503 | 429) => {
                     let backoff = backoff(attempt);
                     Some((
-                        retry_after_wait(retry_after).unwrap_or(backoff),
+                        retry_after_wait(&reply.retry_after).unwrap_or(backoff),
                         format!("the server answered {}", reply.status),
                     ))
                 }
@@ -142,9 +204,7 @@ impl Client {
                     std::thread::sleep(wait);
                 }
                 _ => {
-                    return outcome
-                        .map(|(reply, _)| reply)
-                        .with_context(|| format!("{method} {url} (after {} attempt(s))", attempt + 1));
+                    return outcome.with_context(|| format!("{method} {url} (after {} attempt(s))", attempt + 1));
                 }
             }
         }
@@ -177,7 +237,7 @@ fn is_connect_error(e: &anyhow::Error) -> bool {
 
 /// 250 ms, 500 ms, 1 s … at most [`MAX_BACKOFF`], with up to 25 % jitter so
 /// that many clients do not come back at the same moment.
-fn backoff(attempt: u32) -> Duration {
+pub(crate) fn backoff(attempt: u32) -> Duration {
     let base = FIRST_BACKOFF.saturating_mul(1 << attempt.min(16)).min(MAX_BACKOFF);
     let mut r = [0u8; 2];
     let jitter = if getrandom::fill(&mut r).is_ok() { u16::from_le_bytes(r) } else { 0 };
@@ -186,7 +246,7 @@ fn backoff(attempt: u32) -> Duration {
 
 /// The wait a Retry-After header asks for: delay-seconds or an HTTP-date
 /// (RFC 9110 §10.2.3), at most [`MAX_RETRY_AFTER`].
-fn retry_after_wait(value: &str) -> Option<Duration> {
+pub(crate) fn retry_after_wait(value: &str) -> Option<Duration> {
     let value = value.trim();
     if value.is_empty() {
         return None;

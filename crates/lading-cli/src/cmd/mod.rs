@@ -19,6 +19,7 @@ mod monitor;
 pub(crate) mod pki;
 mod release;
 mod remote;
+mod remote_scitt;
 mod scitt;
 mod serve;
 mod serve_config;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, bail};
 use lading_tlog::{
     Hash, HashReader as _, NoteVerifier, Policy, SignedCheckpoint, TileId, TileKind, tiles_with_ancestors, tree_hash,
     tree_hash_nodes, verify_tiles,
@@ -102,23 +102,8 @@ pub(crate) fn run(args: &MonitorArgs, json_out: bool) -> Result<ExitCode> {
 
 fn read_watch(path: &Path) -> Result<Vec<Watched>> {
     let text = fsio::read_text(path, 16 << 20)?;
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        let at = || format!("{} line {}", path.display(), n + 1);
-        let (index, leaf) =
-            line.split_once(char::is_whitespace).ok_or_else(|| anyhow!("{}: expected INDEX LEAF_HASH_HEX", at()))?;
-        let index: u64 = index.parse().with_context(|| format!("{}: index {index:?}", at()))?;
-        let leaf = hex::decode(leaf.trim())
-            .ok()
-            .and_then(|b| Hash::from_slice(&b).ok())
-            .ok_or_else(|| anyhow!("{}: leaf hash {:?} is not 64 hex digits", at(), leaf.trim()))?;
-        out.push((index, leaf));
-    }
-    Ok(out)
+    let list = lading_tlog::watch::parse_watch_list(&text).with_context(|| format!("{}", path.display()))?;
+    Ok(list.into_iter().map(|w| (w.index, w.leaf)).collect())
 }
 
 /// One round: `Ok(Err(problem))` when the log is caught out, `Err` when it could not be asked.

@@ -16,7 +16,7 @@ use crate::{fsio, output};
 /// The largest file `remote submit` reads (the server's default body limit is smaller).
 const MAX_SUBMISSION: u64 = 16 << 20;
 
-fn client(args: &RemoteArgs) -> Result<Client> {
+pub(crate) fn client(args: &RemoteArgs) -> Result<Client> {
     Client::new(&args.server, http_client::token(args.token_file.as_deref())?, args.retries)
 }
 
@@ -60,6 +60,8 @@ enum Submission {
     Envelope(Vec<u8>),
     /// A raw entry.
     Raw(Vec<u8>),
+    /// A SCITT signed statement (COSE_Sign1), registered through SCRAPI `POST /entries`.
+    Cose(Vec<u8>),
 }
 
 fn classify(name: &str, bytes: Vec<u8>, raw: bool) -> Result<Submission> {
@@ -68,11 +70,7 @@ fn classify(name: &str, bytes: Vec<u8>, raw: bool) -> Result<Submission> {
     }
     // A COSE_Sign1 (tag 18, or an untagged 4-array): a SCITT signed statement.
     if matches!(bytes.first(), Some(0xd2 | 0x84)) {
-        bail!(
-            "{name} looks like a COSE signed statement; this client submits DSSE envelopes, Sigstore bundles \
-             and raw entries (the SCRAPI endpoint for COSE statements is not supported yet): use --raw to log \
-             its bytes as a raw entry"
-        );
+        return Ok(Submission::Cose(bytes));
     }
     if bytes.first() != Some(&b'{') {
         return Ok(Submission::Raw(bytes));
@@ -103,6 +101,7 @@ fn classify(name: &str, bytes: Vec<u8>, raw: bool) -> Result<Submission> {
 fn expected_leaves(submission: &Submission, kind: Option<&str>) -> Result<Vec<Hash>> {
     match submission {
         Submission::Raw(bytes) => Ok(vec![leaf_hash(bytes)]),
+        Submission::Cose(_) => bail!("a COSE statement's leaf comes from its receipt (SCRAPI)"),
         Submission::Envelope(bytes) => {
             let kind = kind.ok_or_else(|| anyhow!("the server did not say which kind it logged the statement as"))?;
             let envelope = lading_crypto::Envelope::from_json_bytes(bytes)?;
@@ -121,6 +120,9 @@ pub(crate) fn submit(args: &RemoteSubmitArgs, json_out: bool) -> Result<ExitCode
     let client = client(&args.remote)?;
     let bytes = fsio::read_limited(&args.file, MAX_SUBMISSION)?;
     let submission = classify(&name, bytes, args.raw)?;
+    if let Submission::Cose(statement) = submission {
+        return super::remote_scitt::submit_statement(args, &client, &name, statement, json_out);
+    }
     let (content_type, body) = match &submission {
         Submission::Envelope(b) => ("application/vnd.dsse.envelope.v1+json", b.clone()),
         Submission::Raw(b) => {
@@ -129,6 +131,7 @@ pub(crate) fn submit(args: &RemoteSubmitArgs, json_out: bool) -> Result<ExitCode
             }
             ("application/octet-stream", b.clone())
         }
+        Submission::Cose(_) => bail!("a COSE statement is registered through SCRAPI"),
     };
     if !client.has_token() {
         bail!("submitting needs an API token: give --token-file FILE or set LADING_TOKEN");

@@ -35,6 +35,20 @@ fn describe(doc: &Path, bytes: &[u8], signer: &VerifyingKey) -> Result<(&'static
         return Ok((media::LADING_PACKAGE, None));
     }
     let value = json::parse_strict(bytes).map_err(|e| anyhow!("{name}: {e}"))?;
+    let bundle_type = match value.get("mediaType").and_then(Value::as_str) {
+        Some(media::SIGSTORE_BUNDLE_V03) => Some(media::SIGSTORE_BUNDLE_V03),
+        Some(media::SIGSTORE_BUNDLE_V02) => Some(media::SIGSTORE_BUNDLE_V02),
+        Some(other) if other.starts_with("application/vnd.dev.sigstore.bundle") => {
+            bail!("{name}: a Sigstore bundle of media type {other:?}; statements wrap v0.3 or v0.2 bundles")
+        }
+        _ => None,
+    };
+    if let Some(content_type) = bundle_type {
+        let envelope = policy::bundle_envelope(bytes, content_type).map_err(|e| anyhow!("{name}: {e}"))?;
+        let verified = verify_statement(&envelope, signer)
+            .with_context(|| format!("{name}: the bundle's DSSE envelope does not verify with --key's public key"))?;
+        return Ok((content_type, Some(policy::subject_of(&verified.document))));
+    }
     if value.get("payloadType").is_some() {
         let envelope = Envelope::from_json_bytes(bytes).with_context(|| format!("{name}"))?;
         let verified = verify_statement(&envelope, signer)

@@ -189,6 +189,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 Err(e) => return Err(e),
             }
         }
+        let (scitt_ca_roots, _) = super::pki::read_trust(&args.scitt_ca_root, &[])?;
         let tsa = match (&args.tsa_key, &args.tsa_cert) {
             (Some(key), Some(cert)) => {
                 let tsa = super::timestamp::authority(key, cert)?;
@@ -294,6 +295,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             witness: Some(witness),
             witness_wait: Duration::from_millis(args.witness_wait_ms),
             otlp,
+            scitt_ca_roots,
         });
         let console = Arc::new(lading_console::ConsoleState {
             api: Arc::clone(&state),

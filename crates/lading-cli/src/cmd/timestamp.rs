@@ -88,22 +88,35 @@ pub(crate) fn establish_time(
     crls: &[CertificateList],
     at: Option<&str>,
 ) -> Result<(SigningTime, Vec<Value>)> {
-    let mut fallback = SigningTime::from_flag(at)?;
     if bundle.timestamps.is_empty() {
+        return establish_time_over(&[], &[], tsa_roots, crls, at);
+    }
+    let data = stamped_bytes(bundle)?;
+    establish_time_over(&bundle.timestamps, data, tsa_roots, crls, at)
+}
+
+/// The signing time from RFC 3161 replies (`timestamps`, each a DER
+/// TimeStampResp) over `data` (the signature they stamp), as
+/// [`establish_time`] judges it; shared by DSSE and message-signature bundles.
+pub(crate) fn establish_time_over(
+    timestamps: &[Vec<u8>],
+    data: &[u8],
+    tsa_roots: &[Certificate],
+    crls: &[CertificateList],
+    at: Option<&str>,
+) -> Result<(SigningTime, Vec<Value>)> {
+    let mut fallback = SigningTime::from_flag(at)?;
+    if timestamps.is_empty() {
         return Ok((fallback, Vec::new()));
     }
     if tsa_roots.is_empty() {
-        fallback.source = format!(
-            "{} ({} timestamp(s) in the bundle not verified: no --tsa-ca)",
-            fallback.source,
-            bundle.timestamps.len()
-        );
+        fallback.source =
+            format!("{} ({} timestamp(s) in the bundle not verified: no --tsa-ca)", fallback.source, timestamps.len());
         return Ok((fallback, Vec::new()));
     }
-    let data = stamped_bytes(bundle)?;
     let mut report = Vec::new();
     let mut earliest: Option<timestamp::VerifiedTimestamp> = None;
-    for (i, reply) in bundle.timestamps.iter().enumerate() {
+    for (i, reply) in timestamps.iter().enumerate() {
         let verified = timestamp::verify(reply, data, tsa_roots, crls)
             .with_context(|| format!("timestamp #{i} (rfc3161Timestamps/{i})"))?;
         let mut v = token_json(&verified.token);
