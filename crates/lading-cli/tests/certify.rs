@@ -1027,3 +1027,176 @@ fn the_verdict_pdf_carries_its_bundle_and_one_with_an_altered_bundle_fails() {
         lading(d, &["verify", bundle, "--policy", "policy.json", "--pdf", "x.pdf", "--font", "no-such.ttc"]);
     assert!(code != 0 && err.contains("no-such.ttc") && err.contains("fonts-noto-cjk"), "{err}");
 }
+
+/// Every string value of the JSON documents `names` in `d`: the data a page shows as recorded.
+fn data_of(d: &Path, names: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in names {
+        let v: Value = serde_json::from_slice(&std::fs::read(d.join(n)).expect("read")).expect(n);
+        out.extend(lading_testkit::page_language::strings_of(&v));
+    }
+    out
+}
+
+/// The zh-CN pages of a verdict, a certificate and a statement hold no English outside what
+/// `lading_testkit::page_language` exempts (code, the documents' own values, URLs, digests, names of
+/// standards); the certificate and statement PDFs are PDF/A-3 with the signed credential attached
+/// as their source, show its id in Chinese pages, and are the same bytes for the same credential.
+#[test]
+fn chinese_pages_of_verdict_certificate_and_statement_hold_no_english() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bundle = journey(d, &Options { status: true, ..Options::default() });
+    ok(d, &["verify", bundle, "--policy", "policy.json", "--html", "verdict-zh.html", "--lang", "zh-CN"]);
+    let issue_cert = |out: &str, pdf: &str| {
+        ok(
+            d,
+            &[
+                "certify",
+                "issue",
+                "--report",
+                "report.json",
+                "--key",
+                "cb.key",
+                "--provider-id",
+                "acme",
+                "--provider-name",
+                "Acme",
+                "--status-list",
+                "rev.json",
+                "--suspension-list",
+                "susp.json",
+                "--out",
+                out,
+                "--html",
+                "cert-zh.html",
+                "--pdf",
+                pdf,
+                "--lang",
+                "zh-CN",
+            ],
+        )
+    };
+    issue_cert("cert2.json", "cert.pdf");
+    ok(
+        d,
+        &[
+            "statement",
+            "issue",
+            "--deliverable",
+            "seg.lading",
+            "--certificate",
+            "cert2.json",
+            "--trust-list",
+            "list.signed.json",
+            "--operator-key",
+            "op.pub",
+            "--entity",
+            "acme",
+            "--client",
+            "Müller GmbH",
+            "--contract",
+            "MSA-1",
+            "--jurisdiction",
+            "DE",
+            "--key",
+            "acme.key",
+            "--out",
+            "statement2.json",
+            "--html",
+            "statement-zh.html",
+            "--pdf",
+            "statement.pdf",
+            "--lang",
+            "zh-CN",
+        ],
+    );
+    let inputs = ["list.json", "list.signed.json", "cert.json", "statement.json", "report.json", "policy.json"];
+    // The bundle's member paths are data too (check names and reasons name them).
+    let package = Package::from_zip(&std::fs::read(d.join(bundle)).expect("bundle")).expect("package");
+    let mut members: Vec<String> = package.index.members.iter().map(|m| m.path.clone()).collect();
+    members.push("bundle.json".into());
+    // The maintenance events the segment carries, shown as recorded (assets, actors, actions, results).
+    let events: Vec<String> = std::fs::read_to_string(repo("samples/maint/events.jsonl"))
+        .expect("events")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .flat_map(|v| lading_testkit::page_language::strings_of(&v))
+        .collect();
+    let pages: [(&str, Vec<&str>); 3] = [
+        ("verdict-zh.html", inputs.to_vec()),
+        ("cert-zh.html", vec!["cert2.json"]),
+        ("statement-zh.html", vec!["statement2.json"]),
+    ];
+    for (page, data) in pages {
+        let html = std::fs::read_to_string(d.join(page)).expect("page");
+        assert!(html.contains("lang=\"zh-CN\""), "{page}");
+        let mut data = data_of(d, &data);
+        // File names and the white list's names given on the command line are data too.
+        data.extend(
+            [
+                "final.lading",
+                "policy.json",
+                "Shenzhen pilot zone",
+                "CN-Shenzhen",
+                "Acme",
+                "acme",
+                "fleet",
+                "example.com/registry",
+            ]
+            .map(String::from),
+        );
+        // The stream, the log origin and the bundle's member paths: named on the command line or in the bundle.
+        data.extend(members.iter().cloned());
+        data.extend(events.iter().cloned());
+        let english = lading_testkit::page_language::english_in(&html, &data);
+        assert!(english.is_empty(), "{page} shows English:\n{}", english.join("\n"));
+    }
+    // The certificate PDF: PDF/A-3 with the credential as its source, its id on the pages.
+    let cert = std::fs::read(d.join("cert2.json")).expect("cert");
+    let id = serde_json::from_slice::<Value>(&cert).expect("json")["id"].as_str().expect("id").to_owned();
+    for (pdf, credential, title) in [
+        ("cert.pdf", cert.clone(), "合格评定证书"),
+        ("statement.pdf", std::fs::read(d.join("statement2.json")).expect("s"), "合规声明"),
+    ] {
+        let bytes = std::fs::read(d.join(pdf)).expect("pdf");
+        assert!(bytes.starts_with(b"%PDF-1.7"), "{pdf}");
+        let report = lading_report::read::Report::parse(&bytes, lading_report::read::Limits::default()).expect(pdf);
+        let carried = report.attachments().expect("attachments");
+        assert_eq!(carried.len(), 1, "{pdf}");
+        assert_eq!((carried[0].relationship.as_deref(), &carried[0].bytes), (Some("Source"), &credential), "{pdf}");
+        let text: String = report.page_text().expect("text").concat().chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(title), "{pdf}: {text}");
+        if pdf == "cert.pdf" {
+            assert!(text.contains(&id), "{pdf} does not show {id}: {text}");
+        }
+    }
+    // Same credential, same bytes: the PDF is a function of the signed credential (its date is the
+    // proof's), so rendering it again from cert2.json alone gives the very same file.
+    let value: Value = serde_json::from_slice(&cert).expect("json");
+    let sheet = lading_console::credential_sheet::CredentialSheet::new(
+        &value,
+        lading_console::credential_sheet::CredentialKind::Certificate,
+        lading_console::i18n::Lang::ZhCn,
+    );
+    assert!(sheet.visible_essentials().contains(&id));
+    let created = chrono::DateTime::parse_from_rfc3339(value["proof"]["created"].as_str().expect("created"))
+        .expect("time")
+        .with_timezone(&Utc);
+    use chrono::{Datelike as _, Timelike as _};
+    let small = |v: u32| u8::try_from(v).expect("small");
+    let stamp = lading_report::Stamp {
+        year: u16::try_from(created.year()).expect("year"),
+        month: small(created.month()),
+        day: small(created.day()),
+        hour: small(created.hour()),
+        minute: small(created.minute()),
+        second: small(created.second()),
+    };
+    let font = std::fs::read(lading_report::DEBIAN_NOTO_CJK).expect("Debian's fonts-noto-cjk");
+    let fonts =
+        lading_report::Fonts::from_collection(font, lading_report::NOTO_CJK_SC, lading_report::NOTO_CJK_SC_MONO)
+            .expect("fonts");
+    let again = lading_report::render(&sheet.to_doc(stamp, "cert2.json", &cert), &fonts).expect("pdf");
+    assert!(again == std::fs::read(d.join("cert.pdf")).expect("pdf"), "the same credential gave other bytes");
+}

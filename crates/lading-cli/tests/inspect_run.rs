@@ -595,3 +595,21 @@ fn bench_inspect_times_the_rewritten_engine_against_tract_alone() {
     assert!(v["onnxruntime"].is_null(), "{v}");
     drop(d);
 }
+
+/// The zh-CN inspection page holds no English outside what `lading_testkit::page_language`
+/// exempts: code values and the report's own values (lot, part, client, image and class names).
+#[test]
+fn the_chinese_inspection_page_holds_no_english() {
+    let (d, l) = setup();
+    sampled(&l);
+    l.ok(&["inspect", "render", "report.json", "--images", "lot", "--out", "zh.html", "--lang", "zh-CN"]);
+    let page = std::fs::read_to_string(d.path().join("zh.html")).expect("html");
+    assert!(page.contains("lang=\"zh-CN\"") && page.contains("批次拒收"), "{page}");
+    let data = lading_testkit::page_language::strings_of(&read(d.path(), "report.json"));
+    let english = lading_testkit::page_language::english_in(&page, &data);
+    assert!(english.is_empty(), "English on the zh-CN page:\n{}", english.join("\n"));
+    // The English page says the same in English.
+    l.ok(&["inspect", "render", "report.json", "--images", "lot", "--out", "en.html"]);
+    let en = std::fs::read_to_string(d.path().join("en.html")).expect("html");
+    assert!(en.contains("lang=\"en\"") && en.contains("LOT REJECTED") && en.contains("Sampling plan"));
+}

@@ -81,3 +81,30 @@ fn broken_inventories_are_reported_by_line_and_column() {
     assert_eq!(code, 1);
     assert!(err.contains("bad-rules.toml"), "{err}");
 }
+
+/// The zh-CN inventory page holds no English outside what `lading_testkit::page_language`
+/// exempts: the offerings' own names (data), rule ids, commands and country codes (code). Lading's
+/// reference rules carry a Chinese title for every kind and a Chinese wording of every gap.
+#[test]
+fn the_chinese_inventory_page_holds_no_english() {
+    let sample = repo("samples/inventory/offerings.csv");
+    let sample = sample.to_str().expect("path");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = dir.path().join("zh.html");
+    let (code, _, err) =
+        run(&["inventory", "classify", sample, "--html", html.to_str().expect("path"), "--lang", "zh-CN"]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.contains("lang=\"zh-CN\"") && page.contains("服务清单") && page.contains("未记录模型摘要"), "{page}");
+    let (_, out, _) = run(&["--json", "inventory", "classify", sample]);
+    let v: Value = serde_json::from_str(&out).expect("json");
+    let names: Vec<String> = v["offerings"]
+        .as_array()
+        .expect("offerings")
+        .iter()
+        .map(|o| o["name"].as_str().expect("name").to_owned())
+        .chain([sample.to_owned()])
+        .collect();
+    let english = lading_testkit::page_language::english_in(&page, &names);
+    assert!(english.is_empty(), "English on the zh-CN page:\n{}", english.join("\n"));
+}

@@ -14,6 +14,7 @@
 //! that change state will.
 
 mod admin;
+pub mod credential_sheet;
 mod deliverables;
 mod explorer;
 pub mod i18n;

@@ -198,7 +198,7 @@ pub static ZH_CN: ReportStrings = ReportStrings {
     col_credential: "凭证",
     col_purpose: "用途",
     col_list: "状态列表（版本）",
-    no_status: "此证据包中的证书和声明均未携带 credentialStatus。",
+    no_status: "此证据包中的证书和声明均未携带撤销或暂停状态条目。",
     status_valid: "有效",
     status_unknown: "未知",
     status_revoked: "已撤销",
@@ -294,7 +294,7 @@ fn result_word(s: &Strings, status: CheckStatus) -> (&'static str, Tone) {
     }
 }
 
-fn kind_name(s: &Strings, kind: &str) -> String {
+pub(crate) fn kind_name(s: &Strings, kind: &str) -> String {
     match kind {
         "inspection-report" => s.view.inspection.to_owned(),
         "saas-release" => s.view.release.to_owned(),

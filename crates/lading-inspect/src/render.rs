@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use lading_model::inspection::{Inspection, InspectionReport, Item, LotDecision, ModelHead, Origin, Verdict};
+use lading_model::inspection::{Inspection, InspectionReport, Item, LotDecision, ModelHead, Origin, Severity, Verdict};
 
 /// Escapes text for HTML element content and quoted attribute values
 /// (the workspace's one escaper, [`lading_model::html::escape`]).
@@ -47,73 +47,368 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #d5d9e0;pad
 th{background:#f1f3f6}td.num{text-align:right;font-variant-numeric:tabular-nums}code{font-size:.85em;word-break:break-all}
 .gallery{display:flex;flex-wrap:wrap;gap:1rem}.card{border:1px solid #d5d9e0;border-radius:.4rem;padding:.5rem;width:15rem}
 .card svg{width:100%;height:auto;background:#eee;image-rendering:pixelated}.fail{color:#b42318;font-weight:600}.pass{color:#1e7b3a}
-.box{fill:none;stroke:#ff2d55;stroke-width:1.5}.label{fill:#ff2d55;font:bold 6px sans-serif}";
+.box{fill:none;stroke:#ff2d55;stroke-width:1.5}.label{fill:#ff2d55;font:bold 6px sans-serif}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.facts dt{color:#5b6475}dl.facts dd{margin:0}";
 
-/// Renders the report; `pictures` holds the images found (by name) whose
-/// digest matched the report. Items without one are shown without their image.
-pub fn html(report: &InspectionReport, pictures: &BTreeMap<String, Picture>) -> String {
+/// Every word the page shows, in one language: a language missing one does
+/// not compile. `{name}` placeholders are filled with values.
+#[derive(Debug)]
+pub struct Words {
+    /// The `lang` attribute (BCP 47).
+    pub lang: &'static str,
+    /// `{id}`: the window title.
+    pub title: &'static str,
+    /// `{id}`: the heading.
+    pub heading: &'static str,
+    /// Label: part number.
+    pub part: &'static str,
+    /// Label: part revision.
+    pub revision: &'static str,
+    /// Label: site, line and station.
+    pub station: &'static str,
+    /// Label: the client and its country.
+    pub client: &'static str,
+    /// Label: the provider.
+    pub provider: &'static str,
+    /// Label: when the report was made.
+    pub created: &'static str,
+    /// The lot accepted.
+    pub accepted: &'static str,
+    /// The lot rejected.
+    pub rejected: &'static str,
+    /// `{inspected}`, `{size}`: how many items were inspected.
+    pub inspected_of: &'static str,
+    /// `{format}`: imported results.
+    pub imported: &'static str,
+    /// Label: the imported results file's digest.
+    pub results_sha256: &'static str,
+    /// Heading: the sampling plan.
+    pub sampling_plan: &'static str,
+    /// Label: the sampling standard.
+    pub standard: &'static str,
+    /// Label: the inspection level.
+    pub level: &'static str,
+    /// Label: normal, tightened or reduced inspection.
+    pub severity: &'static str,
+    /// Normal inspection.
+    pub normal: &'static str,
+    /// Tightened inspection.
+    pub tightened: &'static str,
+    /// Reduced inspection.
+    pub reduced: &'static str,
+    /// Label: the code letter.
+    pub code_letter: &'static str,
+    /// Label: the sample size.
+    pub sample_size: &'static str,
+    /// Label: the seed.
+    pub seed: &'static str,
+    /// Label: the command that repeats the draw.
+    pub repeat_draw: &'static str,
+    /// 100 % inspection.
+    pub full_inspection: &'static str,
+    /// Column: defect class.
+    pub col_class: &'static str,
+    /// Column: AQL.
+    pub col_aql: &'static str,
+    /// Column: acceptance number.
+    pub col_accept: &'static str,
+    /// Column: rejection number.
+    pub col_reject: &'static str,
+    /// Column: defects found.
+    pub col_found: &'static str,
+    /// Column: result.
+    pub col_result: &'static str,
+    /// A class within its limit.
+    pub class_accept: &'static str,
+    /// A class over its limit.
+    pub class_reject: &'static str,
+    /// Heading: non-conforming items.
+    pub non_conforming: &'static str,
+    /// No item.
+    pub none: &'static str,
+    /// An image missing or not the one recorded.
+    pub no_image: &'static str,
+    /// "item" before its position.
+    pub item: &'static str,
+    /// "reviewed by" before the reviewer.
+    pub reviewed_by: &'static str,
+    /// Heading: the score distribution.
+    pub scores: &'static str,
+    /// `{class}`: a classifier's probability of its passing class.
+    pub axis_ok_probability: &'static str,
+    /// An anomaly score.
+    pub axis_anomaly: &'static str,
+    /// A detector's highest score per item.
+    pub axis_detection: &'static str,
+    /// `{what}`, `{n}`: what the chart counts.
+    pub counted: &'static str,
+    /// No score recorded.
+    pub no_scores: &'static str,
+    /// The threshold line's label.
+    pub threshold: &'static str,
+    /// Heading and label: the model.
+    pub model: &'static str,
+    /// Label: the runtime.
+    pub runtime: &'static str,
+    /// Label: the input.
+    pub input: &'static str,
+    /// Label: the model's head.
+    pub head: &'static str,
+    /// Label: the class map.
+    pub classes: &'static str,
+    /// A class that passes.
+    pub passes: &'static str,
+    /// Label: the tolerance.
+    pub tolerance: &'static str,
+    /// Label: the environment.
+    pub environment: &'static str,
+    /// Label: the Lading version.
+    pub version: &'static str,
+    /// Heading: every item.
+    pub every_item: &'static str,
+    /// Column: image.
+    pub col_image: &'static str,
+    /// Column: verdict.
+    pub col_verdict: &'static str,
+    /// Column: defect classes.
+    pub col_classes: &'static str,
+    /// An item that passes.
+    pub pass: &'static str,
+    /// An item that fails.
+    pub fail: &'static str,
+}
+
+/// English.
+pub static EN: Words = Words {
+    lang: "en",
+    title: "Inspection report {id}",
+    heading: "AI visual inspection report — lot {id}",
+    part: "Part",
+    revision: "Revision",
+    station: "Site, line, station",
+    client: "Client",
+    provider: "Provider",
+    created: "Made at",
+    accepted: "LOT ACCEPTED",
+    rejected: "LOT REJECTED",
+    inspected_of: "{inspected} of {size} items inspected",
+    imported: "Imported results ({format}).",
+    results_sha256: "Results file SHA-256",
+    sampling_plan: "Sampling plan",
+    standard: "Standard (single sampling)",
+    level: "Inspection level",
+    severity: "Severity",
+    normal: "normal",
+    tightened: "tightened",
+    reduced: "reduced",
+    code_letter: "Code letter",
+    sample_size: "Sample size",
+    seed: "Seed of the draw",
+    repeat_draw: "Repeat the draw",
+    full_inspection: "100 % inspection: every item of the lot.",
+    col_class: "Defect class",
+    col_aql: "AQL",
+    col_accept: "Accept ≤",
+    col_reject: "Reject ≥",
+    col_found: "Found",
+    col_result: "Result",
+    class_accept: "accept",
+    class_reject: "reject",
+    non_conforming: "Non-conforming items",
+    none: "None.",
+    no_image: "(image not supplied, or not the image the report recorded)",
+    item: "item",
+    reviewed_by: "reviewed by",
+    scores: "Score distribution",
+    axis_ok_probability: "probability of “{class}”",
+    axis_anomaly: "anomaly score",
+    axis_detection: "highest detection score per item (0 = none)",
+    counted: "{what} over the {n} items inspected.",
+    no_scores: "No scores recorded.",
+    threshold: "threshold",
+    model: "Model",
+    runtime: "Runtime",
+    input: "Input",
+    head: "Head",
+    classes: "Classes",
+    passes: "passes",
+    tolerance: "Reproduction tolerance",
+    environment: "Produced on",
+    version: "Lading version",
+    every_item: "Every item",
+    col_image: "Image",
+    col_verdict: "Verdict",
+    col_classes: "Defect classes",
+    pass: "pass",
+    fail: "fail",
+};
+
+/// Simplified Chinese.
+pub static ZH_CN: Words = Words {
+    lang: "zh-CN",
+    title: "检验报告 {id}",
+    heading: "AI 视觉质量检验报告 — 批次 {id}",
+    part: "零件号",
+    revision: "版本",
+    station: "工厂、产线、工位",
+    client: "客户",
+    provider: "服务提供方",
+    created: "生成时间",
+    accepted: "批次接收",
+    rejected: "批次拒收",
+    inspected_of: "共 {size} 件，已检验 {inspected} 件",
+    imported: "导入的检验结果（{format}）。",
+    results_sha256: "结果文件 SHA-256",
+    sampling_plan: "抽样方案",
+    standard: "标准（一次抽样）",
+    level: "检验水平",
+    severity: "严格度",
+    normal: "正常检验",
+    tightened: "加严检验",
+    reduced: "放宽检验",
+    code_letter: "样本量字码",
+    sample_size: "样本量",
+    seed: "抽样种子",
+    repeat_draw: "重复抽样",
+    full_inspection: "全数检验：批内每一件。",
+    col_class: "缺陷类别",
+    col_aql: "AQL",
+    col_accept: "接收数 ≤",
+    col_reject: "拒收数 ≥",
+    col_found: "发现数",
+    col_result: "结果",
+    class_accept: "接收",
+    class_reject: "拒收",
+    non_conforming: "不合格品",
+    none: "无。",
+    no_image: "（未提供图像，或图像与报告记录的不一致）",
+    item: "样品",
+    reviewed_by: "复核人",
+    scores: "得分分布",
+    axis_ok_probability: "“{class}”的概率",
+    axis_anomaly: "异常得分",
+    axis_detection: "每件最高检测得分（0 = 无检测）",
+    counted: "{what}，共 {n} 件已检验",
+    no_scores: "未记录得分。",
+    threshold: "阈值",
+    model: "模型",
+    runtime: "推理引擎",
+    input: "输入",
+    head: "输出头",
+    classes: "类别",
+    passes: "合格",
+    tolerance: "复现容差",
+    environment: "运行环境",
+    version: "Lading 版本",
+    every_item: "全部样品",
+    col_image: "图像",
+    col_verdict: "判定",
+    col_classes: "缺陷类别",
+    pass: "合格",
+    fail: "不合格",
+};
+
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (k, v) in values {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// Renders the report in the language of `w`; `pictures` holds the images
+/// found (by name) whose digest matched the report. Items without one are
+/// shown without their image. Values from the report are shown as recorded;
+/// identifiers, digests and code values are in `<code>`.
+pub fn html(report: &InspectionReport, pictures: &BTreeMap<String, Picture>, w: &Words) -> String {
     let mut h = String::with_capacity(64 * 1024);
     let lot = &report.lot;
     let (decision, class) = match report.summary.decision {
-        LotDecision::Accept => ("LOT ACCEPTED", "accept"),
-        LotDecision::Reject => ("LOT REJECTED", "reject"),
+        LotDecision::Accept => (w.accepted, "accept"),
+        LotDecision::Reject => (w.rejected, "reject"),
     };
+    let id = esc(&lot.id);
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Inspection report {id}</title><style>{STYLE}</style></head><body>\
-<h1>AI visual inspection report — lot {id}</h1>\
-<p class=\"muted\">Part {part} rev. {rev} · {site}, line {line}, station {station} · for {client} ({country}) · by {provider} · {created}</p>\
-<p><span class=\"verdict {class}\" id=\"decision\">{decision}</span> {inspected} of {size} items inspected</p>",
-        id = esc(&lot.id),
+<title>{title}</title><style>{STYLE}</style></head><body>\
+<h1>{heading}</h1>\
+<p><span class=\"verdict {class}\" id=\"decision\">{decision}</span> {inspected}</p>\
+<dl class=\"facts\"><dt>{l_part}</dt><dd>{part}</dd><dt>{l_rev}</dt><dd>{rev}</dd><dt>{l_station}</dt><dd>{site} · {line} · {station}</dd>\
+<dt>{l_client}</dt><dd>{client} ({country})</dd><dt>{l_provider}</dt><dd>{provider}</dd><dt>{l_created}</dt><dd>{created}</dd></dl>",
+        lang = w.lang,
+        title = fill(w.title, &[("id", &id)]),
+        heading = fill(w.heading, &[("id", &id)]),
+        inspected = fill(
+            w.inspected_of,
+            &[("inspected", &report.summary.inspected.to_string()), ("size", &lot.lot_size.to_string())]
+        ),
+        l_part = w.part,
         part = esc(&lot.part_number),
+        l_rev = w.revision,
         rev = esc(&lot.part_revision),
+        l_station = w.station,
         site = esc(&lot.site),
         line = esc(&lot.line),
         station = esc(&lot.station),
+        l_client = w.client,
         client = esc(&report.client.name),
         country = esc(&report.client.country),
+        l_provider = w.provider,
         provider = esc(&report.meta.provider.legal_name),
+        l_created = w.created,
         created = esc(&report.meta.created_at.to_rfc3339()),
-        inspected = report.summary.inspected,
-        size = lot.lot_size,
     );
     if let Origin::Imported { format, results_sha256, statement } = &report.reproducibility.origin {
         let _ = write!(
             h,
-            "<p class=\"note\" id=\"imported\"><strong>Imported results ({}).</strong> {} Results file SHA-256 <code>{}</code>.</p>",
-            esc(format),
+            "<p class=\"note\" id=\"imported\"><strong>{}</strong> {} {} <code>{}</code>.</p>",
+            fill(w.imported, &[("format", &esc(format))]),
             esc(statement),
+            w.results_sha256,
             esc(&results_sha256.to_string())
         );
     }
-    plan(&mut h, report);
-    gallery(&mut h, report, pictures);
-    chart(&mut h, report);
-    model(&mut h, report);
-    items(&mut h, report);
+    plan(&mut h, report, w);
+    gallery(&mut h, report, pictures, w);
+    chart(&mut h, report, w);
+    model(&mut h, report, w);
+    items(&mut h, report, w);
     h.push_str("</body></html>\n");
     h
 }
 
-fn plan(h: &mut String, r: &InspectionReport) {
-    h.push_str("<h2>Sampling plan</h2>");
+fn plan(h: &mut String, r: &InspectionReport, w: &Words) {
+    let _ = write!(h, "<h2>{}</h2>", w.sampling_plan);
     let limits: Vec<(String, String, u64, String)> = match &r.inspection {
         Inspection::Sampling(p) => {
-            let standard = serde_json::to_value(p.standard).ok().and_then(|v| v.as_str().map(str::to_owned));
-            let level = serde_json::to_value(p.inspection_level).ok().and_then(|v| v.as_str().map(str::to_owned));
-            let severity = serde_json::to_value(p.severity).ok().and_then(|v| v.as_str().map(str::to_owned));
+            let code = |v: serde_json::Result<serde_json::Value>| {
+                v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            };
+            let severity = match p.severity {
+                Severity::Normal => w.normal,
+                Severity::Tightened => w.tightened,
+                Severity::Reduced => w.reduced,
+            };
             let _ = write!(
                 h,
-                "<p>{} single sampling, inspection level {}, {} inspection: code letter <strong>{}</strong>, sample of <strong>{}</strong> items drawn from seed <code>{}</code> (repeat the draw with <code>lading inspect sample --lot-size {} --sample-size {} --seed {}</code>).</p>",
-                esc(standard.as_deref().unwrap_or("")),
-                esc(level.as_deref().unwrap_or("")),
-                esc(severity.as_deref().unwrap_or("")),
+                "<dl class=\"facts\" id=\"sampling\"><dt>{}</dt><dd><code>{}</code></dd><dt>{}</dt><dd><code>{}</code></dd><dt>{}</dt><dd>{severity}</dd>\
+<dt>{}</dt><dd><code>{}</code></dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd><code>{}</code></dd>\
+<dt>{}</dt><dd><code>lading inspect sample --lot-size {} --sample-size {} --seed {}</code></dd></dl>",
+                w.standard,
+                esc(&code(serde_json::to_value(p.standard))),
+                w.level,
+                esc(&code(serde_json::to_value(p.inspection_level))),
+                w.severity,
+                w.code_letter,
                 esc(&p.code_letter),
+                w.sample_size,
                 p.sample_size,
+                w.seed,
                 esc(&p.sample_seed),
+                w.repeat_draw,
                 r.lot.lot_size,
                 p.sample_size,
                 esc(&p.sample_seed)
@@ -121,22 +416,26 @@ fn plan(h: &mut String, r: &InspectionReport) {
             p.classes.iter().map(|c| (c.class.clone(), format!("{}", c.aql), c.accept, c.reject.to_string())).collect()
         }
         Inspection::Full { classes } => {
-            h.push_str("<p>100 % inspection: every item of the lot.</p>");
+            let _ = write!(h, "<p>{}</p>", w.full_inspection);
             classes.iter().map(|c| (c.class.clone(), "—".into(), c.max_nonconforming, "—".into())).collect()
         }
     };
-    h.push_str("<table id=\"plan\"><tr><th>Defect class</th><th>AQL</th><th>Accept ≤</th><th>Reject ≥</th><th>Found</th><th>Result</th></tr>");
+    let _ = write!(
+        h,
+        "<table id=\"plan\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        w.col_class, w.col_aql, w.col_accept, w.col_reject, w.col_found, w.col_result
+    );
     for (class, aql, accept, reject) in limits {
         let found = r.summary.defects_by_class.get(&class).copied().unwrap_or(0);
         let ok = found <= accept;
         let _ = write!(
             h,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{accept}</td><td class=\"num\">{}</td><td class=\"num\">{found}</td><td class=\"{}\">{}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{accept}</td><td class=\"num\">{}</td><td class=\"num\">{found}</td><td class=\"{}\">{}</td></tr>",
             esc(&class),
             esc(&aql),
             esc(&reject),
             if ok { "pass" } else { "fail" },
-            if ok { "accept" } else { "reject" }
+            if ok { w.class_accept } else { w.class_reject }
         );
     }
     h.push_str("</table>");
@@ -147,11 +446,11 @@ pub fn class_name(r: &InspectionReport, index: u32) -> String {
     r.model.class_map.iter().find(|c| c.index == index).map_or_else(|| format!("class {index}"), |c| c.name.clone())
 }
 
-fn gallery(h: &mut String, r: &InspectionReport, pictures: &BTreeMap<String, Picture>) {
+fn gallery(h: &mut String, r: &InspectionReport, pictures: &BTreeMap<String, Picture>, w: &Words) {
     let failing: Vec<&Item> = r.items.iter().filter(|i| i.effective_verdict() == Verdict::Fail).collect();
-    let _ = write!(h, "<h2>Non-conforming items ({})</h2>", failing.len());
+    let _ = write!(h, "<h2>{} ({})</h2>", w.non_conforming, failing.len());
     if failing.is_empty() {
-        h.push_str("<p>None.</p>");
+        let _ = write!(h, "<p>{}</p>", w.none);
         return;
     }
     h.push_str("<div class=\"gallery\" id=\"gallery\">");
@@ -185,16 +484,20 @@ fn gallery(h: &mut String, r: &InspectionReport, pictures: &BTreeMap<String, Pic
                 }
                 h.push_str("</svg>");
             }
-            None => h.push_str("<p class=\"muted\">(image not supplied, or not the image the report recorded)</p>"),
+            None => {
+                let _ = write!(h, "<p class=\"muted\">{}</p>", w.no_image);
+            }
         }
         let _ = write!(
             h,
-            "<figcaption><strong>{}</strong> · item {}<br><span class=\"fail\">{}</span>{}</figcaption></figure>",
+            "<figcaption><strong>{}</strong> · {} {}<br><span class=\"fail\"><code>{}</code></span>{}</figcaption></figure>",
             esc(&item.image.name),
+            w.item,
             item.position,
             esc(&item.effective_defect_classes().join(", ")),
             item.review.as_ref().map_or(String::new(), |rv| format!(
-                "<br>reviewed by {}: {}",
+                "<br>{} {}: {}",
+                w.reviewed_by,
                 esc(&rv.reviewer),
                 esc(&rv.reason)
             ))
@@ -382,27 +685,27 @@ impl Histogram {
     }
 }
 
-fn chart(h: &mut String, r: &InspectionReport) {
+fn chart(h: &mut String, r: &InspectionReport, words: &Words) {
     let what = match ScoreAxis::of(r) {
-        ScoreAxis::OkProbability(c) => format!("probability of {c:?}"),
-        ScoreAxis::Anomaly => "anomaly score".into(),
-        ScoreAxis::Detection => "highest detection score per item (0 = none)".into(),
+        ScoreAxis::OkProbability(c) => fill(words.axis_ok_probability, &[("class", &c)]),
+        ScoreAxis::Anomaly => words.axis_anomaly.into(),
+        ScoreAxis::Detection => words.axis_detection.into(),
     };
     let Some(g) = Histogram::of(r) else {
-        let _ =
-            write!(h, "<h2>Score distribution</h2><p class=\"muted\">{}.</p><p>No scores recorded.</p>", esc(&what));
+        let _ = write!(h, "<h2>{}</h2><p class=\"muted\">{}</p><p>{}</p>", words.scores, esc(&what), words.no_scores);
         return;
     };
     let _ = write!(
         h,
-        "<h2>Score distribution</h2><p class=\"muted\">{} over the {} items inspected.</p>",
-        esc(&what),
-        g.values
+        "<h2>{}</h2><p class=\"muted\">{}</p>",
+        words.scores,
+        fill(words.counted, &[("what", &esc(&what)), ("n", &g.values.to_string())])
     );
     let (w, hg, left, bottom) = CHART;
     let _ = write!(
         h,
-        "<svg id=\"histogram\" viewBox=\"0 0 {w} {hg}\" width=\"{w}\" height=\"{hg}\" role=\"img\" aria-label=\"histogram of {}\" style=\"max-width:100%\">",
+        "<svg id=\"histogram\" viewBox=\"0 0 {w} {hg}\" width=\"{w}\" height=\"{hg}\" role=\"img\" aria-label=\"{}: {}\" style=\"max-width:100%\">",
+        words.scores,
         esc(&what)
     );
     for b in g.bars() {
@@ -425,24 +728,25 @@ fn chart(h: &mut String, r: &InspectionReport) {
     if let (Some(t), Some(x)) = (g.threshold, g.threshold_x()) {
         let _ = write!(
             h,
-            "<line x1=\"{x:.1}\" y1=\"4\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#b42318\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"14\" font-size=\"11\" fill=\"#b42318\">threshold {t}</text>",
+            "<line x1=\"{x:.1}\" y1=\"4\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#b42318\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"14\" font-size=\"11\" fill=\"#b42318\">{} {t}</text>",
             hg - bottom,
-            x + 3.0
+            x + 3.0,
+            words.threshold
         );
     }
     h.push_str("</svg>");
 }
 
-fn model(h: &mut String, r: &InspectionReport) {
+fn model(h: &mut String, r: &InspectionReport, w: &Words) {
     let m = &r.model;
     let p = &m.preprocessing;
     let head = serde_json::to_string(&m.head).unwrap_or_default();
     let _ = write!(
         h,
-        "<h2>Model</h2><table id=\"model\"><tr><th>Model</th><td>{} {}</td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>\
-<tr><th>Runtime</th><td>{} {}</td></tr><tr><th>Input</th><td>{}×{} {:?} {:?}, resize {:?}, scale {}, mean {:?}, std {:?}</td></tr>\
-<tr><th>Head</th><td><code>{}</code></td></tr><tr><th>Classes</th><td>{}</td></tr>\
-<tr><th>Reproducibility</th><td>tolerance {:e}; produced on {} {} by Lading {}</td></tr></table>",
+        "<h2>{l_model}</h2><table id=\"model\"><tr><th>{l_model}</th><td><code>{} {}</code></td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>\
+<tr><th>{l_runtime}</th><td><code>{} {}</code></td></tr><tr><th>{l_input}</th><td><code>{}×{} {:?} {:?}, resize {:?}, scale {}, mean {:?}, std {:?}</code></td></tr>\
+<tr><th>{l_head}</th><td><code>{}</code></td></tr><tr><th>{l_classes}</th><td>{}</td></tr>\
+<tr><th>{l_tolerance}</th><td>{:e}</td></tr><tr><th>{l_environment}</th><td><code>{} {}</code></td></tr><tr><th>{l_version}</th><td><code>{}</code></td></tr></table>",
         esc(&m.id),
         esc(&m.version),
         esc(&m.sha256.to_string()),
@@ -460,9 +764,9 @@ fn model(h: &mut String, r: &InspectionReport) {
         m.class_map
             .iter()
             .map(|c| format!(
-                "{} → {}",
+                "<code>{}</code> → {}",
                 esc(&c.name),
-                c.defect_class.as_deref().map_or_else(|| "passes".to_owned(), esc)
+                c.defect_class.as_deref().map_or_else(|| w.passes.to_owned(), |d| format!("<code>{}</code>", esc(d)))
             ))
             .collect::<Vec<_>>()
             .join("; "),
@@ -470,21 +774,33 @@ fn model(h: &mut String, r: &InspectionReport) {
         esc(&r.reproducibility.environment.os),
         esc(&r.reproducibility.environment.arch),
         esc(&r.reproducibility.environment.lading_version),
+        l_model = w.model,
+        l_runtime = w.runtime,
+        l_input = w.input,
+        l_head = w.head,
+        l_classes = w.classes,
+        l_tolerance = w.tolerance,
+        l_environment = w.environment,
+        l_version = w.version,
     );
 }
 
-fn items(h: &mut String, r: &InspectionReport) {
-    h.push_str("<h2>Every item</h2><table id=\"items\"><tr><th>Item</th><th>Image</th><th>SHA-256</th><th>Verdict</th><th>Defect classes</th></tr>");
+fn items(h: &mut String, r: &InspectionReport, w: &Words) {
+    let _ = write!(
+        h,
+        "<h2>{}</h2><table id=\"items\"><tr><th>{}</th><th>{}</th><th>SHA-256</th><th>{}</th><th>{}</th></tr>",
+        w.every_item, w.item, w.col_image, w.col_verdict, w.col_classes
+    );
     for i in &r.items {
         let v = i.effective_verdict();
         let _ = write!(
             h,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td><td class=\"{}\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td><td class=\"{}\">{}</td><td><code>{}</code></td></tr>",
             i.position,
             esc(&i.image.name),
             esc(&i.image.sha256.to_string()[..16]),
             if v == Verdict::Fail { "fail" } else { "pass" },
-            if v == Verdict::Fail { "fail" } else { "pass" },
+            if v == Verdict::Fail { w.fail } else { w.pass },
             esc(&i.effective_defect_classes().join(", "))
         );
     }
@@ -506,7 +822,7 @@ mod tests {
         report.lot.id = "<script>alert(1)</script>".into();
         report.client.name = "\"><img src=x onerror=alert(1)>".into();
         report.items[5].image.name = "a'b<c>.png".into();
-        let page = html(&report, &BTreeMap::new());
+        let page = html(&report, &BTreeMap::new(), &EN);
         assert!(!page.contains("<script"), "unescaped script");
         assert!(!page.contains("<img src=x"), "unescaped attribute breakout");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

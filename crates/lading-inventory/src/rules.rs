@@ -27,6 +27,9 @@ pub struct Code {
 pub struct KindInfo {
     /// Human title.
     pub title: String,
+    /// The title in Simplified Chinese (zh-CN pages fall back to `title`, marked as English).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
     /// EBOPS 2010 codes.
     pub ebops_2010: Vec<Code>,
     /// UN CPC 2.1 codes.
@@ -68,6 +71,9 @@ pub struct Requirement {
     pub kind: String,
     /// The gap, worded for a provider, when it is missing.
     pub gap: String,
+    /// The gap in Simplified Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap_zh: Option<String>,
     /// Any of these terms in the artefacts or outputs meets it.
     pub met_by: Vec<String>,
     /// The `lading` command that closes the gap.
@@ -86,6 +92,9 @@ pub struct Requirement {
 pub struct Markets {
     /// What the list is.
     pub policy: String,
+    /// What the list is, in Simplified Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_zh: Option<String>,
     /// ISO 3166-1 alpha-2 codes recognised.
     pub recognised: Vec<String>,
     /// Notes per country code.
@@ -101,6 +110,9 @@ pub struct Rules {
     pub version: String,
     /// Who wrote the rules and what they are (shown in reports).
     pub label: String,
+    /// The label in Simplified Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_zh: Option<String>,
     /// Kinds by name.
     pub kinds: BTreeMap<String, KindInfo>,
     /// Classification rules, in order.

@@ -8,6 +8,8 @@
 // Test support reports on the terminal by design.
 #![allow(clippy::print_stderr)]
 
+pub mod page_language;
+
 use std::path::{Path, PathBuf};
 
 /// The conformance vector directory: `$LADING_VECTORS`, else

@@ -74,13 +74,24 @@ pub(crate) struct CertifyIssueArgs {
     /// Where to write the certificate.
     #[arg(long)]
     pub(crate) out: PathBuf,
+    /// Also write the certificate as a self-contained HTML page here.
+    #[arg(long)]
+    pub(crate) html: Option<PathBuf>,
+    /// Also write the certificate as PDF/A-3b here, the signed credential embedded as its source.
+    #[arg(long)]
+    pub(crate) pdf: Option<PathBuf>,
+    /// The language of the HTML page and the PDF.
+    #[arg(long, value_enum, default_value = "en")]
+    pub(crate) lang: super::LangArg,
+    #[command(flatten)]
+    pub(crate) font: super::FontArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum StatementCommand {
     /// Issue a compliance statement (VC) naming deliverables by digest, the certificate,
     /// the white-list entry and the governing terms.
-    Issue(StatementIssueArgs),
+    Issue(Box<StatementIssueArgs>),
     /// Revoke a compliance statement: the next version of the provider's revocation list.
     Revoke(StatusChangeArgs),
 }
@@ -124,6 +135,17 @@ pub(crate) struct StatementIssueArgs {
     /// Where to write the statement.
     #[arg(long)]
     pub(crate) out: PathBuf,
+    /// Also write the statement as a self-contained HTML page here.
+    #[arg(long)]
+    pub(crate) html: Option<PathBuf>,
+    /// Also write the statement as PDF/A-3b here, the signed credential embedded as its source.
+    #[arg(long)]
+    pub(crate) pdf: Option<PathBuf>,
+    /// The language of the HTML page and the PDF.
+    #[arg(long, value_enum, default_value = "en")]
+    pub(crate) lang: super::LangArg,
+    #[command(flatten)]
+    pub(crate) font: super::FontArgs,
 }
 
 #[derive(Debug, Subcommand)]

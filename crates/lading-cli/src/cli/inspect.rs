@@ -16,7 +16,8 @@ pub(crate) enum InspectCommand {
     Reproduce(InspectReproduceArgs),
     /// Build a report from detections computed elsewhere (COCO results): traceable, not reproducible by Lading.
     Import(Box<InspectImportArgs>),
-    /// Render a report as one self-contained HTML file for people.
+    /// Render a report for people: a self-contained HTML page (--out) and/or PDF/A-3b (--pdf), in
+    /// English or Simplified Chinese (--lang).
     Render(InspectRenderArgs),
 }
 
@@ -108,14 +109,14 @@ pub(crate) struct InspectRenderArgs {
     /// The image folder (images of non-conforming items are embedded when their digest matches).
     #[arg(long)]
     pub(crate) images: Option<PathBuf>,
-    /// Where to write the HTML file.
+    /// Where to write the report as one self-contained HTML page.
     #[arg(long, required_unless_present = "pdf")]
     pub(crate) out: Option<PathBuf>,
     /// Also (or only) write the report as PDF/A-3b here: every non-conforming item's image with
     /// its boxes, the report's JSON attached.
     #[arg(long)]
     pub(crate) pdf: Option<PathBuf>,
-    /// The language of the PDF.
+    /// The language of the HTML page and the PDF.
     #[arg(long, value_enum, default_value = "en")]
     pub(crate) lang: super::LangArg,
     #[command(flatten)]

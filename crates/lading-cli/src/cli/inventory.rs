@@ -23,4 +23,7 @@ pub(crate) struct InventoryClassifyArgs {
     /// Also write a self-contained HTML summary here.
     #[arg(long)]
     pub(crate) html: Option<PathBuf>,
+    /// The language of the HTML summary.
+    #[arg(long, value_enum, default_value = "en")]
+    pub(crate) lang: super::LangArg,
 }

@@ -2,6 +2,8 @@
 //! `lading verify`: certification, compliance statements, evidence bundles
 //! and the offline verdict, over `lading-trust`.
 
+use crate::cmd::credential_doc::CredentialView;
+use lading_console::credential_sheet::CredentialKind;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -193,11 +195,15 @@ pub(crate) fn issue(args: &CertifyIssueArgs, json_out: bool) -> Result<ExitCode>
     if !status.is_empty() {
         unsigned["credentialStatus"] = Value::Array(status);
     }
+    let fonts = crate::cmd::credential_doc::fonts_for(&args.pdf, &args.font)?;
     let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
-    fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
+    let bytes = serde_json::to_string_pretty(&signed)? + "\n";
+    fsio::write_output(&args.out, bytes.as_bytes())?;
+    let view = CredentialView { out: &args.out, html: &args.html, pdf: &args.pdf, lang: args.lang };
+    crate::cmd::credential_doc::write(&view, fonts.as_ref(), bytes.as_bytes(), CredentialKind::Certificate)?;
     if json_out {
         output::json_line(
-            &json!({ "ok": true, "out": args.out, "id": signed["id"], "valid_until": signed["validUntil"] }),
+            &json!({ "ok": true, "out": args.out, "id": signed["id"], "valid_until": signed["validUntil"], "html": args.html, "pdf": args.pdf }),
         )?;
     } else {
         output::line(&format!(
@@ -266,10 +272,16 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
     if let Some(entry) = status {
         unsigned["credentialStatus"] = entry;
     }
+    let fonts = crate::cmd::credential_doc::fonts_for(&args.pdf, &args.font)?;
     let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
-    fsio::write_output(&args.out, (serde_json::to_string_pretty(&signed)? + "\n").as_bytes())?;
+    let bytes = serde_json::to_string_pretty(&signed)? + "\n";
+    fsio::write_output(&args.out, bytes.as_bytes())?;
+    let view = CredentialView { out: &args.out, html: &args.html, pdf: &args.pdf, lang: args.lang };
+    crate::cmd::credential_doc::write(&view, fonts.as_ref(), bytes.as_bytes(), CredentialKind::Statement)?;
     if json_out {
-        output::json_line(&json!({ "ok": true, "out": args.out, "id": signed["id"] }))?;
+        output::json_line(
+            &json!({ "ok": true, "out": args.out, "id": signed["id"], "html": args.html, "pdf": args.pdf }),
+        )?;
     } else {
         output::line(&format!(
             "statement {} to {} covering {} deliverable(s)",

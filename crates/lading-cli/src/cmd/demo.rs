@@ -717,7 +717,13 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
     let html = dir.join("inventory.html");
     fsio::write_output(
         &html,
-        lading_inventory::report::html(&assessed, &rules, "samples/inventory/offerings.csv").as_bytes(),
+        lading_inventory::report::html(
+            &assessed,
+            &rules,
+            "samples/inventory/offerings.csv",
+            &lading_inventory::report::EN,
+        )
+        .as_bytes(),
     )?;
     let gaps: usize = assessed.iter().flat_map(|a| &a.kinds).map(|k| k.gaps.len()).sum();
     say(format!(

@@ -406,7 +406,11 @@ pub(crate) fn render(args: &InspectRenderArgs, json_out: bool) -> Result<ExitCod
             None => missing.push(item.image.name.clone()),
         }
     }
-    let page = html(&report, &pictures);
+    let words = match args.lang.lang() {
+        lading_console::i18n::Lang::En => &lading_inspect::render::EN,
+        lading_console::i18n::Lang::ZhCn => &lading_inspect::render::ZH_CN,
+    };
+    let page = html(&report, &pictures, words);
     if let Some(out) = &args.out {
         fsio::write_output(out, page.as_bytes())?;
     }

@@ -38,7 +38,12 @@ pub(crate) fn classify(args: &InventoryClassifyArgs, json_out: bool) -> Result<E
         eprintln!("note: columns kept but not read: {}", unknown.join(", "));
     }
     if let Some(html) = &args.html {
-        fsio::write_output(html, report::html(&assessments, &rules, &args.offerings.display().to_string()).as_bytes())?;
+        let words = match args.lang.lang() {
+            lading_console::i18n::Lang::En => &report::EN,
+            lading_console::i18n::Lang::ZhCn => &report::ZH_CN,
+        };
+        let page = report::html(&assessments, &rules, &args.offerings.display().to_string(), words);
+        fsio::write_output(html, page.as_bytes())?;
     }
     if json_out {
         output::json_line(&json!({

@@ -6,6 +6,7 @@ mod bench_pki;
 mod bench_sign;
 mod blob;
 mod certify;
+mod credential_doc;
 mod demo;
 mod docs;
 mod document;
