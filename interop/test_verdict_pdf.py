@@ -195,3 +195,46 @@ def test_an_inspection_report_as_pdf_shows_every_nonconforming_image_with_its_re
                                              text=True, check=True).stdout)
     assert "批次拒收" in text or "批次接收" in text, text[:300]
     assert all(i["image"]["name"] in text for i in failing), text[:500]
+
+
+@pytest.fixture(scope="module")
+def credential_pdfs(demo, run_lading):
+    """A certificate and a statement issued again from the demo's files, each with --pdf --lang zh-CN."""
+    d = demo[0]
+    trust = d / "demo" / "trust"
+    r = run_lading("--json", "certify", "issue", "--report", str(trust / "report-maintenance-log.json"),
+                   "--key", str(trust / "certifier.key"), "--provider-id", "sz-provider-0001",
+                   "--provider-name", "Example Provider", "--out", "cert.json", "--pdf", "cert.pdf",
+                   "--lang", "zh-CN", cwd=d)
+    assert r.code == 0, r.stderr
+    r = run_lading("--json", "statement", "issue", "--deliverable", str(d / "demo" / "fleet-example-de.lading"),
+                   "--certificate", "cert.json", "--trust-list", str(trust / "white-list.signed.json"),
+                   "--operator-key", str(trust / "authority.pub"), "--entity", "sz-provider-0001",
+                   "--client", "Müller GmbH", "--contract", "MSA-1", "--jurisdiction", "DE",
+                   "--key", str(d / "demo" / "stream-fleet-example-de.key"), "--out", "statement.json",
+                   "--pdf", "statement.pdf", "--lang", "zh-CN", cwd=d)
+    assert r.code == 0, r.stderr
+    return [(d / "cert.pdf", d / "cert.json", "合格评定证书"), (d / "statement.pdf", d / "statement.json", "合规声明")]
+
+
+def test_certificate_and_statement_pdfs_are_pdfa3_carrying_the_signed_credential(credential_pdfs):
+    """qpdf --check; pikepdf: pdfaid:part 3, the credential as the one /AF (Source), byte for byte;
+    pdffonts: every font embedded and subset; pdftotext: the Chinese title and the credential id."""
+    for pdf, credential, title in credential_pdfs:
+        p = subprocess.run([tool("qpdf"), "--check", str(pdf)], capture_output=True, text=True)
+        assert p.returncode == 0 and "No syntax or stream encoding errors found" in p.stdout, p.stdout + p.stderr
+        with pikepdf.open(pdf) as doc:
+            meta = doc.open_metadata()
+            assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B", dict(meta)
+            assert set(doc.attachments.keys()) == {credential.name}, list(doc.attachments.keys())
+            assert doc.attachments[credential.name].get_file().read_bytes() == credential.read_bytes()
+            relationships = {str(spec.UF): str(spec.AFRelationship) for spec in doc.Root.AF}
+            assert relationships == {credential.name: "/Source"}, relationships
+        fonts = subprocess.run([tool("pdffonts"), str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = fonts.strip().splitlines()[2:]
+        assert rows and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows), fonts
+        text = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        squeezed = re.sub(r"\s+", "", text)
+        assert title in squeezed, text[:500]
+        assert json.loads(credential.read_bytes())["id"] in squeezed, text[:500]
