@@ -26,13 +26,20 @@ median() {
     for _ in 1 2 3; do
         local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); ts+=("$(echo "$e - $s" | bc)")
     done
-    printf '%-40s %8.2f s   (runs: %s)\n' "$name" "$(printf '%s\n' "${ts[@]}" | sort -n | sed -n 2p)" "${ts[*]}"
+    last=$(printf '%s\n' "${ts[@]}" | sort -n | sed -n 2p)
+    printf '%-40s %8.2f s   (runs: %s)\n' "$name" "$last" "${ts[*]}"
 }
+# The ratio of the last median to a baseline median, in the same run.
+ratio() { printf '%-40s %8.1f x %s\n' "  ratio" "$(echo "$last / $1" | bc -l)" "$2"; }
 median "verify (baseline)" "$L" verify $B --policy $P --at $AT
+base_verify=$last
 median "verify --html" "$L" verify $B --policy $P --at $AT --html v.html
 median "verify --pdf (en)" "$L" verify $B --policy $P --at $AT --pdf v-en.pdf
 median "verify --pdf --lang zh-CN" "$L" verify $B --policy $P --at $AT --pdf v-zh.pdf --lang zh-CN
+ratio "$base_verify" "verify --pdf zh-CN / verify"
 median "verify v-zh.pdf (the PDF verified)" "$L" verify v-zh.pdf --policy $P
 median "inspect render --out, 200 images (baseline)" "$L" inspect render r200.json --images demo/inspection/lot --out r.html
+base_render=$last
 median "inspect render --pdf, 200 images" "$L" inspect render r200.json --images demo/inspection/lot --pdf r.pdf --lang zh-CN
+ratio "$base_render" "200-image PDF / HTML"
 ls -l v-en.pdf v-zh.pdf r.pdf r.html | awk '{print $5, $9}'
