@@ -216,3 +216,85 @@ pub fn bundle_envelope(payload: &[u8], content_type: &str) -> Result<Envelope, S
         .ok_or_else(|| "the Sigstore bundle has no /dsseEnvelope (only DSSE bundles of Lading documents)".to_owned())?;
     Envelope::from_json(dsse).map_err(|e| format!("the Sigstore bundle's /dsseEnvelope: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone as _, Utc};
+    use lading_crypto::{Algorithm, SigningKey};
+    use lading_pki::issue::{CertProfile, IssueRequest, issue_certificate};
+
+    use super::check_certificate_chain;
+
+    /// The registration policy refuses, naming the certificate, a leaf that
+    /// expired, one not for signing (a CA profile: no digitalSignature), one
+    /// that certifies another key, and a chain to an untrusted root.
+    #[test]
+    fn registration_refuses_expired_non_signing_and_foreign_leaves() {
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("time");
+        let root_key = SigningKey::generate(Algorithm::P256).expect("key");
+        let root = issue_certificate(
+            &IssueRequest::self_signed("CN=Root", CertProfile::Ca { path_len: None }, t0, t0 + Duration::days(3650)),
+            &root_key,
+        )
+        .expect("root");
+        let leaf_key = SigningKey::generate(Algorithm::P256).expect("key");
+        let leaf = |subject: &str, profile, days| {
+            let request = IssueRequest::issued_by(
+                subject,
+                &root,
+                &leaf_key.verifying_key(),
+                profile,
+                t0,
+                t0 + Duration::days(days),
+            );
+            issue_certificate(&request, &root_key).expect("leaf")
+        };
+        let now = t0 + Duration::days(30);
+        let good = leaf("CN=Good Signer", CertProfile::Signer, 365);
+        check_certificate_chain(
+            std::slice::from_ref(&good),
+            &leaf_key.verifying_key(),
+            std::slice::from_ref(&root),
+            now,
+        )
+        .expect("a signer certificate under the trusted root passes");
+
+        let expired = leaf("CN=Old Signer", CertProfile::Signer, 10);
+        let err = check_certificate_chain(&[expired], &leaf_key.verifying_key(), std::slice::from_ref(&root), now)
+            .expect_err("expired")
+            .to_string();
+        assert!(err.contains("CN=Old Signer") && err.contains("expired"), "{err}");
+
+        let ca = leaf("CN=Not A Signer", CertProfile::Ca { path_len: None }, 365);
+        let err = check_certificate_chain(&[ca], &leaf_key.verifying_key(), std::slice::from_ref(&root), now)
+            .expect_err("no digitalSignature")
+            .to_string();
+        assert!(err.contains("CN=Not A Signer") && err.contains("digitalSignature"), "{err}");
+
+        let other = SigningKey::generate(Algorithm::P256).expect("key");
+        let err = check_certificate_chain(
+            std::slice::from_ref(&good),
+            &other.verifying_key(),
+            std::slice::from_ref(&root),
+            now,
+        )
+        .expect_err("another key")
+        .to_string();
+        assert!(err.contains("CN=Good Signer"), "{err}");
+
+        let other_root = issue_certificate(
+            &IssueRequest::self_signed(
+                "CN=Other Root",
+                CertProfile::Ca { path_len: None },
+                t0,
+                t0 + Duration::days(3650),
+            ),
+            &other,
+        )
+        .expect("root");
+        let err = check_certificate_chain(&[good], &leaf_key.verifying_key(), &[other_root], now)
+            .expect_err("untrusted root")
+            .to_string();
+        assert!(!err.is_empty(), "{err}");
+    }
+}
