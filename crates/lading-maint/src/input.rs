@@ -71,6 +71,13 @@ pub fn prepare_bytes(format: Format, ctx: &Context, bytes: &[u8]) -> Vec<Result<
     .collect()
 }
 
+/// One message that is not a line of a file (a syslog frame received over
+/// the network) as line `number`: read exactly as a line of a file is, so
+/// the same text makes the same event.
+pub fn prepare_message(format: Format, ctx: &Context, number: usize, text: &str) -> Vec<Result<Prepared, LineError>> {
+    parse_line(format, ctx, number, text).into_iter().map(|p| p.and_then(crate::batch::prepare)).collect()
+}
+
 /// `f` over the non-blank lines of `text` (1-based numbers), in order.
 fn over_lines<R: Send>(text: &str, f: impl Fn(usize, &str) -> Vec<R> + Sync) -> Vec<R> {
     let lines: Vec<(usize, &str)> =

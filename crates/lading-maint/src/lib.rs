@@ -15,5 +15,5 @@ pub mod syslog;
 
 pub use batch::{Outcome, Prepared, Sequenced, StreamState, prepare_all, sequence_batch};
 pub use event::{Context, LineError, Parsed};
-pub use input::{Format, parse, prepare, prepare_bytes};
+pub use input::{Format, parse, prepare, prepare_bytes, prepare_message};
 pub use segment::{Check, Export, SegmentError, Status, TimelineRow, Verification, export, verify};

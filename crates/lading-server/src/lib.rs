@@ -24,6 +24,7 @@ pub mod ops;
 pub mod otlp;
 pub mod scitt;
 pub mod status;
+pub mod syslog;
 pub mod tsa;
 mod witness;
 

@@ -27,8 +27,9 @@ pub const WRITER_QUEUE: usize = 256;
 /// Events appended in one commit at most (a request is never split).
 const WRITER_GROUP_EVENTS: usize = 65_536;
 
-/// A request for a stream's writer: its events, and where the result goes.
-type Job = (Vec<Result<Prepared, LineError>>, tokio::sync::oneshot::Sender<Result<Applied, String>>);
+/// A request for a stream's writer: its events, whether a bad one refuses
+/// only itself, and where the result goes.
+type Job = (Vec<Result<Prepared, LineError>>, bool, tokio::sync::oneshot::Sender<Result<Applied, String>>);
 
 /// Running writers by stream, each with a generation so an exiting writer
 /// removes only itself.
@@ -177,6 +178,26 @@ impl<S: StreamStore> Sink<S> {
         }
     }
 
+    /// Appends syslog messages (`(number, text)`, e.g. frames received over
+    /// the network) to `stream`, each read exactly as a line of a file by
+    /// `lading maint ingest --format syslog`; a bad message refuses only
+    /// itself (its number is the [`LineError`]'s line). Returns once the
+    /// good ones are durable.
+    pub async fn ingest_syslog(&self, stream: &str, messages: Vec<(usize, String)>) -> Result<Applied, IngestError> {
+        let config =
+            self.config(stream).ok_or_else(|| IngestError::Unavailable(format!("stream {stream} is not loaded")))?;
+        let prepared = tokio::task::spawn_blocking(move || {
+            let ctx = config.context(Utc::now());
+            messages
+                .iter()
+                .flat_map(|(n, text)| lading_maint::prepare_message(lading_maint::Format::Syslog, &ctx, *n, text))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| IngestError::Unavailable(format!("parsing the messages: {e}")))?;
+        self.submit_with(stream, prepared, true).await
+    }
+
     /// Hands prepared events to the stream's writer as one request, starting
     /// the writer when none runs, and waits for the durable result.
     pub async fn submit(
@@ -184,8 +205,18 @@ impl<S: StreamStore> Sink<S> {
         stream: &str,
         prepared: Vec<Result<Prepared, LineError>>,
     ) -> Result<Applied, IngestError> {
+        self.submit_with(stream, prepared, false).await
+    }
+
+    /// [`submit`](Self::submit), all or nothing unless `per_line`.
+    async fn submit_with(
+        &self,
+        stream: &str,
+        prepared: Vec<Result<Prepared, LineError>>,
+        per_line: bool,
+    ) -> Result<Applied, IngestError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.enqueue(stream, (prepared, tx)).map_err(IngestError::Unavailable)?;
+        self.enqueue(stream, (prepared, per_line, tx)).map_err(IngestError::Unavailable)?;
         match rx.await {
             Ok(Ok(applied)) => Ok(applied),
             Ok(Err(why)) => Err(IngestError::Unavailable(why)),
@@ -243,7 +274,7 @@ fn run_writer<S: StreamStore>(
         Ok(rt) => rt,
         Err(e) => {
             retire();
-            while let Ok((_, reply)) = rx.try_recv() {
+            while let Ok((_, _, reply)) = rx.try_recv() {
                 let _ = reply.send(Err(format!("stream {stream}: starting the writer's runtime: {e}")));
             }
             return;
@@ -281,7 +312,7 @@ fn run_writer<S: StreamStore>(
                 Err(_) => break,
             }
         }
-        let (batches, replies): (Vec<_>, Vec<_>) = group.into_iter().map(|(p, r)| ((p, false), r)).unzip();
+        let (batches, replies): (Vec<_>, Vec<_>) = group.into_iter().map(|(p, per_line, r)| ((p, per_line), r)).unzip();
         if failed.is_none() && writer.is_none() {
             match open() {
                 Ok(w) => writer = Some(w),

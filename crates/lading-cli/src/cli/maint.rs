@@ -11,6 +11,8 @@ pub(crate) enum MaintCommand {
     Stream(StreamCommand),
     /// Ingest events from a file: all or nothing unless --per-line.
     Ingest(MaintIngestArgs),
+    /// Take RFC 5424 syslog over TCP, TLS and UDP into the stream, committing each read before the next.
+    Listen(crate::cli::MaintListenArgs),
     /// Export events [FROM, TO) as a verifiable segment package.
     Export(MaintExportArgs),
     /// Verify a segment package: completeness, integrity, signatures, time order.

@@ -576,6 +576,20 @@ pub(crate) struct StreamSink<S: StreamStore> {
     sink: Arc<lading_stream::Sink<S>>,
 }
 
+/// The syslog sink of stream `name` of the deployment `data` names (for
+/// `lading maint listen`).
+pub(crate) async fn syslog_sink(
+    data: &crate::cli::MaintDataArgs,
+    name: &str,
+) -> Result<Arc<dyn lading_server::syslog::SyslogSink>> {
+    let streams = Streams::open(data).await?;
+    let keys = streams.keys().source();
+    match streams {
+        Streams::Embedded(s) => crate::cmd::listen::stream_syslog(lading_stream::Sink::load(s, keys).await?, name),
+        Streams::Postgres(s, _) => crate::cmd::listen::stream_syslog(lading_stream::Sink::load(s, keys).await?, name),
+    }
+}
+
 /// The streams `lading serve` serves: the embedded ones under `DATA/streams`
 /// (none when there is no such directory), or every stream of the
 /// PostgreSQL deployment; as the OTLP sink and the console's browser.

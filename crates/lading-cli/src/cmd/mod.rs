@@ -14,6 +14,7 @@ mod http_client;
 mod inspect;
 mod inventory;
 mod key;
+mod listen;
 mod log;
 pub(crate) mod maint;
 mod monitor;
@@ -71,6 +72,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
         Command::Maint(MaintCommand::Stream(StreamCommand::Create(args))) => maint::stream_create(&args, json),
         Command::Maint(MaintCommand::Ingest(args)) => maint::ingest(&args, json),
+        Command::Maint(MaintCommand::Listen(args)) => listen::listen(&args, json),
         Command::Maint(MaintCommand::Export(args)) => maint::export(&args, json),
         Command::Maint(MaintCommand::Verify(args)) => maint::verify(&args, json),
         Command::Maint(MaintCommand::Hold(HoldCommand::Add(args))) => maint::hold_add(&args, json),
