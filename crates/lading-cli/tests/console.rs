@@ -125,7 +125,7 @@ fn the_console_shows_logs_and_verifies_uploaded_bundles_in_two_languages() {
     );
     assert!(status == 200 && page.contains(">验证通过<") && page.contains("<td>白名单签名</td>"), "{page}");
     // The status section is there in both languages (the demo's credentials carry no credentialStatus).
-    assert!(page.contains("<h2>撤销与暂停</h2>") && page.contains("均未携带 credentialStatus"), "{page}");
+    assert!(page.contains("<h2>撤销与暂停</h2>") && page.contains("均未携带撤销或暂停状态条目"), "{page}");
     assert!(page.contains("AI 视觉质检报告") && page.contains("版本链") && page.contains("批次拒收"), "{page}");
     // ... and so are the reasons behind the checks, with their values as data.
     assert!(
