@@ -432,3 +432,111 @@ fn bad_arguments_are_clear_errors() {
     ]);
     assert!(e.contains("no.crt"), "{e}");
 }
+
+#[test]
+fn connections_past_a_clients_cap_are_closed_on_accept_and_others_still_served() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    deployments(d);
+    let l = Listener::start(d, "net", &["--tcp", "127.0.0.1:0", "--max-connections-per-client", "2"]);
+    // Two idle connections hold this client's slots.
+    let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(l.addr("tcp")).expect("connect")).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // A third from the same address is closed at once, without a record.
+    let mut third = TcpStream::connect(l.addr("tcp")).expect("connect");
+    third.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let _ = third.write_all(&octet_counted(&[line(0)]));
+    let mut rest = Vec::new();
+    let _ = third.read_to_end(&mut rest);
+    assert!(rest.is_empty());
+    // Once one idle connection goes, a new one is served.
+    drop(idle);
+    std::thread::sleep(Duration::from_millis(300));
+    tcp_send(l.addr("tcp"), &octet_counted(&[line(1)]));
+    let net = stored(d, "net");
+    let (summary, log) = l.terminate();
+    assert_eq!(summary["turned_away"], 1, "{summary}\n{log}");
+    assert_eq!(summary["stored"], 1, "{summary}\n{log}");
+    assert!(log.contains("already holds 2 connections, its maximum"), "{log}");
+    assert_same_records(&net, &ingested_from_file(d, &[line(1)]));
+    let e = lading_testkit::cli::Lading::new(BIN, d).fails(&[
+        "maint",
+        "listen",
+        "fleet",
+        "--data",
+        "net",
+        "--tcp",
+        "127.0.0.1:0",
+        "--max-connections",
+        "0",
+    ]);
+    assert!(e.contains("--max-connections must be at least 1"), "{e}");
+}
+
+/// `lading serve` takes syslog into a stream when its configuration says
+/// so: the same listener, the same records as `maint ingest` stores.
+#[test]
+fn serve_listens_for_syslog_by_configuration() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    deployments(d);
+    std::fs::write(
+        d.join("serve.toml"),
+        "listen = \"127.0.0.1:0\"\nsyslog-stream = \"fleet\"\nsyslog-tcp = \"127.0.0.1:0\"\nsyslog-udp = \"127.0.0.1:0\"\n",
+    )
+    .expect("config");
+    let stderr = d.join("serve.err");
+    let mut child = Command::new(BIN)
+        .current_dir(d)
+        .args(["--json", "serve", "--data", "net", "--config", "serve.toml"])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&stderr).expect("stderr file"))
+        .spawn()
+        .expect("spawn lading serve");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut syslog = std::collections::HashMap::new();
+    while syslog.len() < 2 {
+        let mut l = String::new();
+        if out.read_line(&mut l).expect("read") == 0 {
+            let _ = child.wait();
+            panic!("lading serve stopped: {}", std::fs::read_to_string(&stderr).unwrap_or_default());
+        }
+        let v: Value = serde_json::from_str(&l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        if let (Some(t), Some(a)) = (v["transport"].as_str(), v["address"].as_str()) {
+            assert_eq!(v["stream"], "fleet", "{v}");
+            syslog.insert(t.to_owned(), a.to_owned());
+        }
+    }
+    let lines: Vec<String> = (0..6).map(line).collect();
+    tcp_send(&syslog["tcp"], &octet_counted(&lines[..4]));
+    let u = UdpSocket::bind("127.0.0.1:0").expect("udp");
+    for m in &lines[4..] {
+        u.send_to(m.as_bytes(), &syslog["udp"]).expect("send");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while stored(d, "net").len() < 6 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill").success());
+    assert!(child.wait().expect("wait").success());
+    let log = std::fs::read_to_string(&stderr).expect("stderr");
+    assert!(log.contains("syslog listener stopped; everything read was committed"), "{log}");
+    assert_same_records(&stored(d, "net"), &ingested_from_file(d, &lines));
+    // A syslog address without a stream, or a stream that does not exist, is refused before serving.
+    let l = lading_testkit::cli::Lading::new(BIN, d);
+    let e = l.fails(&["serve", "--data", "net", "--listen", "127.0.0.1:0", "--syslog-tcp", "127.0.0.1:0"]);
+    assert!(e.contains("--syslog-stream"), "{e}");
+    let e = l.fails(&[
+        "serve",
+        "--data",
+        "net",
+        "--listen",
+        "127.0.0.1:0",
+        "--syslog-stream",
+        "nope",
+        "--syslog-tcp",
+        "127.0.0.1:0",
+    ]);
+    assert!(e.contains("nope"), "{e}");
+}

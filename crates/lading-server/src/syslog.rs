@@ -46,6 +46,32 @@ const UDP_BATCH: usize = 1024;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Digits of an octet count at most (RFC 6587 sets no limit; ten is beyond any cap).
 const MAX_COUNT_DIGITS: usize = 10;
+/// TCP and TLS connections served at once unless configured otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Connections one client address may hold at once unless configured otherwise.
+pub const DEFAULT_MAX_CONNECTIONS_PER_CLIENT: usize = 16;
+
+/// How much a listener takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Longest message accepted, in bytes.
+    pub max_frame: usize,
+    /// TCP and TLS connections served at once; more are closed on accept.
+    pub max_connections: usize,
+    /// Connections one client address may hold at once, so that one
+    /// sender's idle connections cannot take every slot.
+    pub max_connections_per_client: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            max_frame: DEFAULT_MAX_FRAME,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_client: DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+        }
+    }
+}
 
 /// One message read from a peer, not yet parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +119,8 @@ pub struct Stats {
     pub oversized: AtomicU64,
     /// Connections closed by the listener: malformed octet count, storage failure.
     pub closed: AtomicU64,
+    /// Connections closed on accept: the listener or the client was at its cap.
+    pub turned_away: AtomicU64,
 }
 
 impl Stats {
@@ -106,6 +134,7 @@ impl Stats {
             "refused": get(&self.refused),
             "oversized": get(&self.oversized),
             "closed": get(&self.closed),
+            "turned_away": get(&self.turned_away),
         })
     }
 }
@@ -369,6 +398,44 @@ struct Shared {
     sink: Arc<dyn SyslogSink>,
     stats: Arc<Stats>,
     max_frame: usize,
+    slots: Arc<tokio::sync::Semaphore>,
+    per_client: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+    max_per_client: usize,
+}
+
+/// A connection's hold on its slots: the listener's and its client's.
+struct Held {
+    shared: Arc<Shared>,
+    ip: std::net::IpAddr,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut clients = self.shared.per_client.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = clients.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                clients.remove(&self.ip);
+            }
+        }
+    }
+}
+
+impl Shared {
+    /// A slot for a connection from `peer`, or why there is none.
+    fn hold(self: &Arc<Self>, peer: SocketAddr) -> Result<Held, String> {
+        let Ok(slot) = Arc::clone(&self.slots).try_acquire_owned() else {
+            return Err("the listener serves its maximum of connections".to_owned());
+        };
+        let mut clients = self.per_client.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = clients.entry(peer.ip()).or_insert(0);
+        if *n >= self.max_per_client {
+            return Err(format!("{} already holds {} connections, its maximum", peer.ip(), *n));
+        }
+        *n += 1;
+        Ok(Held { shared: Arc::clone(self), ip: peer.ip(), _slot: slot })
+    }
 }
 
 impl Shared {
@@ -471,10 +538,17 @@ pub async fn serve(
     listeners: Listeners,
     sink: Arc<dyn SyslogSink>,
     stats: Arc<Stats>,
-    max_frame: usize,
+    settings: Settings,
     shutdown: impl Future<Output = ()> + Send,
 ) {
-    let shared = Arc::new(Shared { sink, stats, max_frame });
+    let shared = Arc::new(Shared {
+        sink,
+        stats,
+        max_frame: settings.max_frame,
+        slots: Arc::new(tokio::sync::Semaphore::new(settings.max_connections)),
+        per_client: std::sync::Mutex::default(),
+        max_per_client: settings.max_connections_per_client,
+    });
     let (stop_tx, stop_rx) = watch::channel(false);
     // Every task holds a sender; when all are dropped, everything is committed.
     let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
@@ -514,10 +588,20 @@ async fn accept(
                 }
             },
         };
+        let held = match shared.hold(peer) {
+            Ok(held) => held,
+            Err(why) => {
+                shared.stats.turned_away.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(peer = %peer, "syslog connection closed on accept: {why}");
+                drop(stream);
+                continue;
+            }
+        };
         shared.stats.connections.fetch_add(1, Ordering::Relaxed);
         let (shared, stop, done, acceptor) = (Arc::clone(&shared), stop.clone(), done.clone(), acceptor.clone());
         tokio::spawn(async move {
             let _done = done;
+            let _held = held;
             let peer = peer_name(peer);
             match acceptor {
                 None => shared.read_connection(stream, &peer, stop).await,

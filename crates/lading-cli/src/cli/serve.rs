@@ -75,6 +75,8 @@ pub(crate) struct ServeArgs {
     pub(crate) connections: ConnectionArgs,
     #[command(flatten)]
     pub(crate) ops: super::OpsArgs,
+    #[command(flatten)]
+    pub(crate) syslog: super::ServeSyslogArgs,
 }
 
 /// Limits on the connections `lading serve` keeps (see `docs/serve.md`).

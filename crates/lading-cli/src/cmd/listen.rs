@@ -49,12 +49,15 @@ impl<S: StreamStore> SyslogSink for StreamSyslog<S> {
 }
 
 /// The sink of `stream` in `sink`, checked: the stream exists and its key is readable.
-pub(crate) fn stream_syslog<S: StreamStore>(sink: lading_stream::Sink<S>, stream: &str) -> Result<Arc<dyn SyslogSink>> {
+pub(crate) fn stream_syslog<S: StreamStore>(
+    sink: Arc<lading_stream::Sink<S>>,
+    stream: &str,
+) -> Result<Arc<dyn SyslogSink>> {
     if sink.config(stream).is_none() {
         bail!("no maintenance stream {stream:?} (create it with `lading maint stream create`)");
     }
     sink.key(stream).with_context(|| format!("the key of stream {stream}"))?;
-    Ok(Arc::new(StreamSyslog { sink: Arc::new(sink), stream: stream.to_owned() }))
+    Ok(Arc::new(StreamSyslog { sink, stream: stream.to_owned() }))
 }
 
 /// Binds the sockets `args` names.
@@ -98,9 +101,7 @@ pub(crate) fn listen(args: &MaintListenArgs, json_out: bool) -> Result<ExitCode>
     if args.tcp.is_none() && args.udp.is_none() && args.tls.is_none() {
         bail!("give at least one of --tcp ADDR, --udp ADDR, --tls ADDR");
     }
-    if args.max_frame == 0 {
-        bail!("--max-frame must be at least 1");
-    }
+    let settings = args.settings()?;
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO)
@@ -127,7 +128,7 @@ pub(crate) fn listen(args: &MaintListenArgs, json_out: bool) -> Result<ExitCode>
             }
         }
         let stats = Arc::new(Stats::default());
-        lading_server::syslog::serve(listeners, sink, Arc::clone(&stats), args.max_frame, shutdown_signal()).await;
+        lading_server::syslog::serve(listeners, sink, Arc::clone(&stats), settings, shutdown_signal()).await;
         let summary = stats.to_json();
         if json_out {
             let mut event = json!({ "event": "stopped", "stream": args.name });

@@ -585,38 +585,66 @@ pub(crate) async fn syslog_sink(
     let streams = Streams::open(data).await?;
     let keys = streams.keys().source();
     match streams {
-        Streams::Embedded(s) => crate::cmd::listen::stream_syslog(lading_stream::Sink::load(s, keys).await?, name),
-        Streams::Postgres(s, _) => crate::cmd::listen::stream_syslog(lading_stream::Sink::load(s, keys).await?, name),
+        Streams::Embedded(s) => {
+            crate::cmd::listen::stream_syslog(Arc::new(lading_stream::Sink::load(s, keys).await?), name)
+        }
+        Streams::Postgres(s, _) => {
+            crate::cmd::listen::stream_syslog(Arc::new(lading_stream::Sink::load(s, keys).await?), name)
+        }
     }
+}
+
+/// What `lading serve` serves of the deployment's maintenance streams.
+pub(crate) struct ServedStreams {
+    /// The OTLP receiver's sink (POST /v1/logs).
+    pub(crate) otlp: Arc<dyn lading_server::otlp::LogSink>,
+    /// The console's stream pages.
+    pub(crate) browser: Arc<dyn lading_console::StreamBrowser>,
+    /// The syslog listener's sink, when `--syslog-stream` names a stream.
+    pub(crate) syslog: Option<Arc<dyn lading_server::syslog::SyslogSink>>,
 }
 
 /// The streams `lading serve` serves: the embedded ones under `DATA/streams`
 /// (none when there is no such directory), or every stream of the
-/// PostgreSQL deployment; as the OTLP sink and the console's browser.
+/// PostgreSQL deployment; as the OTLP sink, the console's browser and, for
+/// `syslog_stream`, the syslog listener's sink (one writer for all three).
 pub(crate) async fn served_streams(
     deployment: &crate::backend::Deployment,
-) -> Result<Option<(Arc<dyn lading_server::otlp::LogSink>, Arc<dyn lading_console::StreamBrowser>)>> {
-    fn both<S: StreamStore>(
-        sink: lading_stream::Sink<S>,
-    ) -> (Arc<dyn lading_server::otlp::LogSink>, Arc<dyn lading_console::StreamBrowser>) {
+    syslog_stream: Option<&str>,
+) -> Result<Option<ServedStreams>> {
+    fn all<S: StreamStore>(sink: lading_stream::Sink<S>, syslog_stream: Option<&str>) -> Result<ServedStreams> {
         let sink = Arc::new(sink);
         // Streams created and tokens revoked anywhere are served within a second.
         sink.watch(WATCH_EVERY);
+        let syslog = match syslog_stream {
+            Some(name) => Some(crate::cmd::listen::stream_syslog(Arc::clone(&sink), name)?),
+            None => None,
+        };
         let served = Arc::new(StreamSink { sink });
-        (Arc::clone(&served) as Arc<dyn lading_server::otlp::LogSink>, served as Arc<dyn lading_console::StreamBrowser>)
+        Ok(ServedStreams {
+            otlp: Arc::clone(&served) as Arc<dyn lading_server::otlp::LogSink>,
+            browser: served as Arc<dyn lading_console::StreamBrowser>,
+            syslog,
+        })
     }
     match deployment {
         crate::backend::Deployment::Embedded { data } => {
             if !data.join("streams").is_dir() {
+                if let Some(name) = syslog_stream {
+                    bail!(
+                        "--syslog-stream {name}: {} has no maintenance streams (create it with `lading maint stream create`)",
+                        data.display()
+                    );
+                }
                 return Ok(None);
             }
             let streams = SqliteStreams::new(data);
             let keys = KeyDir::Embedded(streams.clone()).source();
-            Ok(Some(both(lading_stream::Sink::load(streams, keys).await?)))
+            Ok(Some(all(lading_stream::Sink::load(streams, keys).await?, syslog_stream)?))
         }
         crate::backend::Deployment::Postgres { pool, keys } => {
             let keys = KeyDir::Dir(keys.clone()).source();
-            Ok(Some(both(lading_stream::Sink::load(PostgresStreams::new(pool.clone()), keys).await?)))
+            Ok(Some(all(lading_stream::Sink::load(PostgresStreams::new(pool.clone()), keys).await?, syslog_stream)?))
         }
     }
 }

@@ -233,7 +233,13 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         }
         // Maintenance streams take OTLP logs at POST /v1/logs.
         // The same streams back the console's stream pages.
-        let (otlp, streams) = crate::cmd::maint::served_streams(&deployment).await?.unzip();
+        // And syslog over the network into one of them, with --syslog-stream.
+        let syslog_wanted = args.syslog.wanted()?;
+        let served_streams = crate::cmd::maint::served_streams(&deployment, syslog_wanted.map(|(s, _)| s)).await?;
+        let (otlp, streams, syslog_sink) = match served_streams {
+            Some(s) => (Some(s.otlp), Some(s.browser), s.syslog),
+            None => (None, None, None),
+        };
         let streams_measured = streams.clone();
         // Trust policies offered by the console's /verify page, named by file stem.
         let mut policies = Vec::new();
@@ -274,6 +280,20 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             None => None,
         };
         let tls = crate::cmd::serve_ops::tls(&args.ops)?;
+        let syslog = match (syslog_wanted, syslog_sink) {
+            (Some((stream, settings)), Some(sink)) => {
+                let s = &args.syslog;
+                let tls_files = match (s.syslog_tls, &s.syslog_tls_cert, &s.syslog_tls_key) {
+                    (Some(addr), Some(cert), Some(key)) => {
+                        Some((addr, lading_server::listen::TlsFiles { cert: cert.clone(), key: key.clone() }))
+                    }
+                    _ => None,
+                };
+                let listeners = crate::cmd::listen::bind(s.syslog_tcp, s.syslog_udp, tls_files).await?;
+                Some((stream.to_owned(), settings, sink, listeners))
+            }
+            _ => None,
+        };
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -333,9 +353,36 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         let router = lading_server::ops::track(router, metrics);
         tracing::info!(address = %addr, tls = tls.is_some(), "listening");
         let drain = Duration::from_millis(args.ops.drain_ms);
-        lading_server::listen::serve_with(listener, router, limits, shutdown_signal(), drain, tls)
-            .await
-            .context("serving")?;
+        // The syslog listener stops with the HTTP server: no new connections,
+        // what was read is committed before the logs are flushed.
+        let (stop_syslog, syslog_stopped) = tokio::sync::watch::channel(false);
+        let syslog_task = syslog.map(|(stream, settings, sink, listeners)| {
+            for (transport, address) in crate::cmd::listen::addresses(&listeners) {
+                tracing::info!(transport, address = %address, stream = %stream, "listening for syslog");
+                if !json_out {
+                    let _ = output::line(&format!("listening for syslog over {transport} on {address} into stream {stream}"));
+                } else {
+                    let _ = output::json_line(
+                        &json!({ "event": "listening", "transport": transport, "address": address, "stream": stream }),
+                    );
+                }
+            }
+            let stats = Arc::new(lading_server::syslog::Stats::default());
+            let mut stopped = syslog_stopped;
+            let shutdown = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            tokio::spawn(async move {
+                lading_server::syslog::serve(listeners, sink, Arc::clone(&stats), settings, shutdown).await;
+                tracing::info!(stream = %stream, summary = %stats.to_json(), "syslog listener stopped; everything read was committed");
+            })
+        });
+        let served = lading_server::listen::serve_with(listener, router, limits, shutdown_signal(), drain, tls).await;
+        let _ = stop_syslog.send(true);
+        if let Some(task) = syslog_task {
+            let _ = task.await;
+        }
+        served.context("serving")?;
         tracing::info!("stopped taking connections; requests in flight answered; flushing the logs");
         // Stop appending, then publish the embedded logs' files.
         drop(state);
