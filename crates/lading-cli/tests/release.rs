@@ -44,7 +44,7 @@ fn pack_verify_diff_history() {
     std::fs::write(d.join("v1/bin/app"), "one").expect("write");
     let (code, out, err) = pack(d, "v1", "1.0.0", &[]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("packed svc 1.0.0: 1 artefacts"), "{out}");
+    assert!(out.contains("packed svc 1.0.0: 1 files, 1 directories"), "{out}");
     std::fs::create_dir_all(d.join("v2/bin")).expect("mkdir");
     std::fs::write(d.join("v2/bin/app"), "two").expect("write");
     assert_eq!(pack(d, "v2", "1.1.0", &["--previous", "v1.lading"]).0, 0);

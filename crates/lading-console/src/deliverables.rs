@@ -390,7 +390,7 @@ fn release_view(
             Artefact::File { path, size, sha256, mode, .. } => {
                 Some((path.as_str(), *size, sha256.to_hex(), mode.clone().unwrap_or_default()))
             }
-            Artefact::OciImage { .. } => None,
+            Artefact::Directory { .. } | Artefact::OciImage { .. } => None,
         })
         .collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
@@ -431,7 +431,7 @@ fn release_view(
                 format!("{repository}{}", tag.as_ref().map(|t| format!(":{t}")).unwrap_or_default()),
                 sha256.to_string(),
             )),
-            Artefact::File { .. } => None,
+            Artefact::File { .. } | Artefact::Directory { .. } => None,
         })
         .collect();
     let mut chain = vec![Link { version: r.version.clone(), manifest_sha256: manifest_sha256.to_string(), this: true }];

@@ -105,11 +105,13 @@ pub fn artefact_subjects(document: &Document) -> Vec<Subject> {
         Document::SaasRelease(r) => r
             .artefacts
             .iter()
-            .map(|a| match a {
-                Artefact::File { path, sha256, .. } => subject(path.clone(), *sha256),
+            // Directories have no content to digest: the manifest (the first subject) holds them.
+            .filter_map(|a| match a {
+                Artefact::File { path, sha256, .. } => Some(subject(path.clone(), *sha256)),
                 Artefact::OciImage { repository, sha256, .. } => {
-                    subject(format!("{repository}@sha256:{}", sha256.to_hex()), *sha256)
+                    Some(subject(format!("{repository}@sha256:{}", sha256.to_hex()), *sha256))
                 }
+                Artefact::Directory { .. } => None,
             })
             .collect(),
         Document::MaintenanceEvent(_) | Document::MaintenanceSegment(_) => Vec::new(),

@@ -439,14 +439,39 @@ pub(crate) fn saas_release(r: &SaasRelease) -> Vec<Problem> {
         }
     }
     let mut files: BTreeMap<&str, &crate::Sha256Digest> = BTreeMap::new();
+    let mut dirs: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, a) in r.artefacts.iter().enumerate() {
-        if let Artefact::File { path, sha256, .. } = a {
-            if let Some(why) = relative_path_problem(path) {
-                p.at(&format!("/artefacts/{i}/path"), format!("{path:?} {why}"));
+        match a {
+            Artefact::File { path, sha256, .. } => {
+                if let Some(why) = relative_path_problem(path) {
+                    p.at(&format!("/artefacts/{i}/path"), format!("{path:?} {why}"));
+                }
+                if files.insert(path.as_str(), sha256).is_some() || dirs.contains_key(path.as_str()) {
+                    p.at(&format!("/artefacts/{i}/path"), format!("{path:?} is listed twice"));
+                }
             }
-            if files.insert(path.as_str(), sha256).is_some() {
-                p.at(&format!("/artefacts/{i}/path"), format!("{path:?} is listed twice"));
+            Artefact::Directory { path, .. } => {
+                if let Some(why) = relative_path_problem(path) {
+                    p.at(&format!("/artefacts/{i}/path"), format!("{path:?} {why}"));
+                }
+                if dirs.insert(path.as_str(), i).is_some() || files.contains_key(path.as_str()) {
+                    p.at(&format!("/artefacts/{i}/path"), format!("{path:?} is listed twice"));
+                }
             }
+            Artefact::OciImage { .. } => {}
+        }
+    }
+    // A file cannot sit where a released path is a directory's ancestor: a
+    // file's parent must not be a file.
+    for (i, a) in r.artefacts.iter().enumerate() {
+        let (Artefact::File { path, .. } | Artefact::Directory { path, .. }) = a else { continue };
+        let mut parent = path.as_str();
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            if files.contains_key(up) {
+                p.at(&format!("/artefacts/{i}/path"), format!("{path:?} is inside {up:?}, which is listed as a file"));
+                break;
+            }
+            parent = up;
         }
     }
     for (i, s) in r.sboms.iter().enumerate() {

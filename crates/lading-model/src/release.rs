@@ -56,7 +56,7 @@ pub struct PreviousRelease {
     pub manifest_sha256: Sha256Digest,
 }
 
-/// A delivered artefact: a file of the release tree or an OCI image.
+/// A delivered artefact: a file or directory of the release tree, or an OCI image.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Artefact {
@@ -77,6 +77,17 @@ pub enum Artefact {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[schemars(regex(pattern = r"^[0-7]{4}$"))]
         mode: Option<String>,
+    },
+    /// A directory of the release tree (not its root), so that empty
+    /// directories and directory modes (setgid, sticky) are delivered too.
+    Directory {
+        /// Normalised relative path with `/` separators.
+        #[schemars(length(min = 1, max = 4096))]
+        path: String,
+        /// Unix mode bits in octal, setuid (4), setgid (2) and sticky (1)
+        /// in the first digit (`1777`, `2775`).
+        #[schemars(regex(pattern = r"^[0-7]{4}$"))]
+        mode: String,
     },
     /// An OCI image, by digest.
     OciImage {

@@ -313,6 +313,9 @@ pub fn pack(
             mode: Some(f.mode.clone()),
         })
         .collect();
+    // Directories too: an empty one is part of the delivery, and a
+    // directory's setgid or sticky bit changes what the software may do.
+    artefacts.extend(tree::directories(dir)?.into_iter().map(|d| Artefact::Directory { path: d.path, mode: d.mode }));
     for image in &options.oci {
         let (repository, digest) = image.split_once("@sha256:").ok_or_else(|| {
             ReleaseError::Invalid(format!("--oci {image:?}: expected REPOSITORY@sha256:<64 hex digits>"))
@@ -408,8 +411,13 @@ pub struct TreeReport {
     pub extra: Vec<String>,
     /// Files with other content.
     pub modified: Vec<Modified>,
-    /// Files with other permission bits: (path, released, found).
+    /// Files and directories with other permission bits: (path, released, found).
     pub mode_changed: Vec<(String, String, String)>,
+    /// Released directories that are absent (or are no longer directories).
+    pub missing_directories: Vec<String>,
+    /// Directories that were not released (only when the release lists its
+    /// directories: releases packed before directories were recorded do not).
+    pub extra_directories: Vec<String>,
     /// Files checked.
     pub checked: usize,
 }
@@ -417,7 +425,12 @@ pub struct TreeReport {
 impl TreeReport {
     /// Whether the tree is exactly what was released.
     pub fn is_exact(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty() && self.modified.is_empty() && self.mode_changed.is_empty()
+        self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.modified.is_empty()
+            && self.mode_changed.is_empty()
+            && self.missing_directories.is_empty()
+            && self.extra_directories.is_empty()
     }
 }
 
@@ -456,6 +469,27 @@ pub fn verify_tree(
         }
     }
     report.extra = found.keys().filter(|p| !released.contains(*p)).map(|p| (*p).to_owned()).collect();
+    let released_dirs: BTreeMap<&str, &str> = release
+        .artefacts
+        .iter()
+        .filter_map(|a| match a {
+            Artefact::Directory { path, mode } => Some((path.as_str(), mode.as_str())),
+            _ => None,
+        })
+        .collect();
+    let found_dirs = tree::directories(dir)?;
+    let found_dirs: BTreeMap<&str, &str> = found_dirs.iter().map(|d| (d.path.as_str(), d.mode.as_str())).collect();
+    for (path, mode) in &released_dirs {
+        match found_dirs.get(path) {
+            None => report.missing_directories.push((*path).to_owned()),
+            Some(m) if m != mode => report.mode_changed.push(((*path).to_owned(), (*mode).to_owned(), (*m).to_owned())),
+            Some(_) => {}
+        }
+    }
+    if !released_dirs.is_empty() {
+        report.extra_directories =
+            found_dirs.keys().filter(|p| !released_dirs.contains_key(*p)).map(|p| (*p).to_owned()).collect();
+    }
     Ok(report)
 }
 
@@ -490,7 +524,7 @@ fn files_of(r: &SaasRelease) -> BTreeMap<&str, Sha256Digest> {
         .iter()
         .filter_map(|a| match a {
             Artefact::File { path, sha256, .. } => Some((path.as_str(), *sha256)),
-            Artefact::OciImage { .. } => None,
+            Artefact::Directory { .. } | Artefact::OciImage { .. } => None,
         })
         .collect()
 }

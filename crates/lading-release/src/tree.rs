@@ -25,6 +25,15 @@ pub struct FileEntry {
     pub mode: String,
 }
 
+/// A directory of a tree (not its root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirEntry {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// Permission bits, octal (`0755`, `1777` with the sticky bit).
+    pub mode: String,
+}
+
 /// Streams `path` through SHA-256; returns (digest, size).
 pub fn hash_file(path: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<(Sha256Digest, u64), ReleaseError> {
     let io = |e: std::io::Error| ReleaseError::Io { path: path.to_owned(), detail: e.to_string() };
@@ -47,7 +56,22 @@ pub fn hash_file(path: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<(Sha256
 /// Lists the regular files under `root` (relative, sorted). Symbolic links
 /// are refused, never followed: a link could point outside the tree.
 pub fn list_files(root: &Path) -> Result<Vec<(String, PathBuf)>, ReleaseError> {
+    walk(root).map(|(files, _)| files)
+}
+
+/// The directories under `root` (relative, sorted, the root itself not
+/// among them) with their permission bits; refused as [`list_files`] refuses.
+pub fn directories(root: &Path) -> Result<Vec<DirEntry>, ReleaseError> {
+    walk(root).map(|(_, dirs)| dirs)
+}
+
+/// Files by relative path and where they are.
+type Files = Vec<(String, PathBuf)>;
+
+/// The regular files and the directories under `root`, each sorted.
+fn walk(root: &Path) -> Result<(Files, Vec<DirEntry>), ReleaseError> {
     let mut out = Vec::new();
+    let mut dirs = Vec::new();
     let mut stack = vec![(String::new(), root.to_path_buf())];
     while let Some((prefix, dir)) = stack.pop() {
         let entries = fs::read_dir(&dir).map_err(|e| ReleaseError::Io { path: dir.clone(), detail: e.to_string() })?;
@@ -70,6 +94,9 @@ pub fn list_files(root: &Path) -> Result<Vec<(String, PathBuf)>, ReleaseError> {
                 let target = fs::read_link(&path).map(|t| t.display().to_string()).unwrap_or_default();
                 return Err(ReleaseError::Symlink { path, target });
             } else if kind.is_dir() {
+                let meta =
+                    entry.metadata().map_err(|e| ReleaseError::Io { path: path.clone(), detail: e.to_string() })?;
+                dirs.push(DirEntry { path: rel.clone(), mode: format!("{:04o}", meta.permissions().mode() & 0o7777) });
                 stack.push((rel, path));
             } else if kind.is_file() {
                 out.push((rel, path));
@@ -82,7 +109,8 @@ pub fn list_files(root: &Path) -> Result<Vec<(String, PathBuf)>, ReleaseError> {
         }
     }
     out.sort();
-    Ok(out)
+    dirs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((out, dirs))
 }
 
 /// Hashes every file under `root` with `threads` workers (0 = all cores).

@@ -293,3 +293,60 @@ fn setuid_setgid_and_sticky_bits_are_kept_and_verified() {
     let report = verify_tree(&r.manifest, &d, 2, &|_| {}).expect("verify");
     assert_eq!(report.mode_changed, [("bin/server".to_owned(), "4755".to_owned(), "0755".to_owned())]);
 }
+
+#[test]
+fn directories_empty_ones_and_their_modes_are_kept_and_verified() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let key = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let d = tmp.path().join("rel");
+    tree(&d, "b");
+    std::fs::create_dir_all(d.join("var/spool")).expect("mkdir");
+    std::fs::create_dir_all(d.join("tmp")).expect("mkdir");
+    std::fs::set_permissions(d.join("tmp"), std::fs::Permissions::from_mode(0o1777)).expect("chmod");
+    std::fs::set_permissions(d.join("var/spool"), std::fs::Permissions::from_mode(0o2775)).expect("chmod");
+    let (_, r) = packed(&d, "1.0.0", &key, None);
+    let dirs: Vec<(String, String)> = r
+        .manifest
+        .artefacts
+        .iter()
+        .filter_map(|a| match a {
+            lading_model::release::Artefact::Directory { path, mode } => Some((path.clone(), mode.clone())),
+            _ => None,
+        })
+        .collect();
+    let paths: Vec<&str> = dirs.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["bin", "sbom", "tmp", "var", "var/spool"]);
+    assert!(dirs.contains(&("tmp".to_owned(), "1777".to_owned())), "{dirs:?}");
+    assert!(dirs.contains(&("var/spool".to_owned(), "2775".to_owned())), "{dirs:?}");
+    // The manifest validates and the statement's subjects stay the files (directories have no digest).
+    assert!(lading_model::validate_value(&serde_json::to_value(&r.manifest).expect("json")).is_ok());
+    assert!(verify_tree(&r.manifest, &d, 2, &|_| {}).expect("verify").is_exact());
+    // A missing empty directory, an extra one and a lost sticky bit are each reported.
+    std::fs::remove_dir(d.join("var/spool")).expect("rmdir");
+    std::fs::create_dir(d.join("cache")).expect("mkdir");
+    std::fs::set_permissions(d.join("tmp"), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let report = verify_tree(&r.manifest, &d, 2, &|_| {}).expect("verify");
+    assert!(!report.is_exact());
+    assert_eq!(report.missing_directories, ["var/spool"]);
+    assert_eq!(report.extra_directories, ["cache"]);
+    assert_eq!(report.mode_changed, [("tmp".to_owned(), "1777".to_owned(), "0777".to_owned())]);
+    assert!(report.missing.is_empty() && report.extra.is_empty() && report.modified.is_empty());
+}
+
+#[test]
+fn a_manifest_listing_a_path_twice_or_under_a_file_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let key = SigningKey::generate(Algorithm::Ed25519).expect("key");
+    let d = tmp.path().join("rel");
+    tree(&d, "b");
+    let (_, r) = packed(&d, "1.0.0", &key, None);
+    let mut value = serde_json::to_value(&r.manifest).expect("json");
+    let artefacts = value["artefacts"].as_array_mut().expect("artefacts");
+    artefacts.push(serde_json::json!({"type": "directory", "path": "config.yaml", "mode": "0755"}));
+    artefacts.push(serde_json::json!({"type": "directory", "path": "config.yaml/x", "mode": "0755"}));
+    let problems = lading_model::validate_value(&value).expect_err("refused");
+    let said: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
+    assert!(said.iter().any(|p| p.ends_with("/path: \"config.yaml\" is listed twice")), "{said:?}");
+    assert!(said.iter().any(|p| p.ends_with("is inside \"config.yaml\", which is listed as a file")), "{said:?}");
+}

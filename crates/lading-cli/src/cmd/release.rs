@@ -99,15 +99,18 @@ pub(crate) fn pack(args: &ReleasePackArgs, json_out: bool) -> Result<ExitCode> {
         .map(|(_, b)| serde_json::from_slice(b))
         .transpose()?
         .ok_or_else(|| anyhow!("the package has no manifest"))?;
-    let files = manifest["artefacts"].as_array().map_or(0, Vec::len);
+    let artefacts = manifest["artefacts"].as_array().map_or(&[][..], Vec::as_slice);
+    let count = |kind: &str| artefacts.iter().filter(|a| a["type"] == kind).count();
+    let (files, directories) = (count("file"), count("directory"));
     if json_out {
         output::json_line(&json!({
             "ok": true, "package": args.out, "service": args.name, "version": manifest["version"],
-            "artefacts": files, "sboms": manifest["sboms"], "previous": manifest["previous"],
+            "artefacts": artefacts.len(), "files": files, "directories": directories,
+            "sboms": manifest["sboms"], "previous": manifest["previous"],
         }))?;
     } else {
         output::line(&format!(
-            "packed {} {}: {files} artefacts, {} SBOM(s){} → {}",
+            "packed {} {}: {files} files, {directories} directories, {} SBOM(s){} → {}",
             args.name,
             manifest["version"].as_str().unwrap_or(""),
             manifest["sboms"].as_array().map_or(0, Vec::len),
@@ -132,6 +135,12 @@ pub(crate) fn verify(args: &ReleaseVerifyArgs, json_out: bool) -> Result<ExitCod
         }
         for p in &report.extra {
             output::line(&format!("extra     {p}"))?;
+        }
+        for p in &report.missing_directories {
+            output::line(&format!("missing   {p}/ (directory)"))?;
+        }
+        for p in &report.extra_directories {
+            output::line(&format!("extra     {p}/ (directory)"))?;
         }
         for m in &report.modified {
             output::line(&format!(
