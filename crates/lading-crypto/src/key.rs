@@ -101,6 +101,42 @@ pub enum KeyError {
 /// PBKDF2-HMAC-SHA256). OpenSSL reads any count.
 pub const PBKDF2_ITERATIONS: u32 = 600_000;
 
+/// Most PBKDF2 iterations an encrypted key file may ask for (16 times
+/// [`PBKDF2_ITERATIONS`]): the count comes from the file, so a larger one
+/// is refused before any work rather than spending minutes of CPU.
+pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// Most memory an encrypted key file's scrypt parameters may ask for
+/// (128 · r · N · p bytes; OpenSSL's default, N = 2^14 and r = 8, is 16 MiB).
+pub const MAX_SCRYPT_BYTES: u128 = 1 << 30;
+
+/// Refuses PBES2 parameters that would exhaust CPU or memory; they come
+/// from the key file.
+fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme) -> Result<(), KeyError> {
+    let Some(params) = scheme.pbes2() else { return Ok(()) };
+    match &params.kdf {
+        pkcs5::pbes2::Kdf::Pbkdf2(p) if p.iteration_count > MAX_PBKDF2_ITERATIONS => {
+            Err(KeyError::Encryption(format!(
+                "the file asks for {} PBKDF2 iterations; at most {MAX_PBKDF2_ITERATIONS} are read",
+                p.iteration_count
+            )))
+        }
+        pkcs5::pbes2::Kdf::Scrypt(p) => {
+            let bytes = 128u128
+                * u128::from(p.block_size)
+                * u128::from(p.cost_parameter)
+                * u128::from(p.parallelization.max(1));
+            if bytes > MAX_SCRYPT_BYTES {
+                return Err(KeyError::Encryption(format!(
+                    "the file's scrypt parameters (N={}, r={}, p={}) need {bytes} bytes of memory; at most {MAX_SCRYPT_BYTES} are given",
+                    p.cost_parameter, p.block_size, p.parallelization
+                )));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A key id: lowercase hex SHA-256 of the SPKI DER of the public key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeyId(String);
@@ -298,6 +334,7 @@ impl SigningKey {
         };
         let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(block.der.as_slice())
             .map_err(|e| malformed("encrypted PKCS#8 private key")(e.to_string()))?;
+        check_kdf_cost(&info.encryption_algorithm)?;
         let decrypted = info.decrypt(passphrase).map_err(|e| match e {
             pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed) => KeyError::WrongPassphrase,
             pkcs8::Error::EncryptedPrivateKey(other) => KeyError::Encryption(other.to_string()),

@@ -116,3 +116,21 @@ fn encrypted_keys_round_trip_and_a_wrong_passphrase_is_named() {
         assert!(SigningKey::from_pkcs8_pem(&pem).is_err());
     }
 }
+
+/// The key derivation's cost comes from the file: `openssl pkcs8 -topk8`
+/// keys whose PBKDF2 iteration count (2^31 − 1) or scrypt parallelisation
+/// (p = 127, 2 GiB) was raised in the DER are refused before any work,
+/// naming the parameter (the files were made by OpenSSL 3.0 with
+/// `-iter 8388608` and `-scrypt_N 16384 -scrypt_r 8 -scrypt_p 1`, then the
+/// one INTEGER was edited in place).
+#[test]
+fn encrypted_keys_asking_for_unbounded_work_are_refused_before_any() {
+    for (file, want) in [
+        ("openssl-encrypted-pbkdf2-2147483647-iterations.pem", "2147483647 PBKDF2 iterations"),
+        ("openssl-encrypted-scrypt-p127.pem", "scrypt parameters (N=16384, r=8, p=127)"),
+    ] {
+        let text = std::fs::read_to_string(dir().join(file)).expect("key file");
+        let e = SigningKey::from_encrypted_pkcs8_pem(&text, b"fuzz").expect_err("refused").to_string();
+        assert!(e.contains(want), "{file}: {e}");
+    }
+}
