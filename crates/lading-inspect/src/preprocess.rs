@@ -12,6 +12,35 @@ pub const MAX_SIDE: u32 = 16_384;
 /// Largest decoded image accepted, in bytes.
 pub const MAX_DECODED_BYTES: u64 = 512 << 20;
 
+/// The decoders this build uses, by crate and version (kept equal to
+/// Cargo.lock by a test), recorded in every report.
+pub const IMAGE_CRATE: &str = "image 0.25.10";
+/// The JPEG decoder behind [`IMAGE_CRATE`].
+pub const JPEG_CRATE: &str = "zune-jpeg 0.5.15";
+/// The PNG decoder behind [`IMAGE_CRATE`].
+pub const PNG_CRATE: &str = "png 0.18.1";
+
+/// This build's decoders, as a report records them.
+pub fn decoder() -> lading_model::inspection::ImageDecoder {
+    lading_model::inspection::ImageDecoder {
+        library: IMAGE_CRATE.to_owned(),
+        jpeg: JPEG_CRATE.to_owned(),
+        png: PNG_CRATE.to_owned(),
+    }
+}
+
+/// The `image` crate's filter for a recorded one.
+fn filter_type(f: lading_model::inspection::ResizeFilter) -> FilterType {
+    use lading_model::inspection::ResizeFilter as R;
+    match f {
+        R::Nearest => FilterType::Nearest,
+        R::Triangle => FilterType::Triangle,
+        R::CatmullRom => FilterType::CatmullRom,
+        R::Gaussian => FilterType::Gaussian,
+        R::Lanczos3 => FilterType::Lanczos3,
+    }
+}
+
 /// Why an image cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -43,9 +72,10 @@ pub fn tensor(image: &DynamicImage, profile: &Profile) -> Vec<f32> {
     let resized = if image.width() == w && image.height() == h {
         image.clone()
     } else {
+        let filter = filter_type(i.filter);
         match i.resize {
-            Resize::Stretch => image.resize_exact(w, h, FilterType::Triangle),
-            Resize::CenterCrop => image.resize_to_fill(w, h, FilterType::Triangle),
+            Resize::Stretch => image.resize_exact(w, h, filter),
+            Resize::CenterCrop => image.resize_to_fill(w, h, filter),
         }
     };
     let channels: Vec<Vec<f32>> = match i.channels {
@@ -76,6 +106,21 @@ pub fn tensor(image: &DynamicImage, profile: &Profile) -> Vec<f32> {
                 }
             }
             out
+        }
+    }
+}
+
+#[cfg(test)]
+mod decoder_tests {
+    /// The recorded versions are the ones Cargo.lock builds with.
+    #[test]
+    fn recorded_decoder_versions_are_cargo_locks() {
+        let lock =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock")).expect("Cargo.lock");
+        for recorded in [super::IMAGE_CRATE, super::JPEG_CRATE, super::PNG_CRATE] {
+            let (name, version) = recorded.split_once(' ').expect("name version");
+            let entry = format!("name = \"{name}\"\nversion = \"{version}\"\n");
+            assert!(lock.contains(&entry), "Cargo.lock has no {recorded}: update lading_inspect::preprocess");
         }
     }
 }

@@ -8,6 +8,7 @@
 //! channels = "gray"        # gray, rgb or bgr
 //! layout = "nchw"          # nchw or nhwc
 //! resize = "stretch"       # stretch or center-crop
+//! filter = "triangle"      # nearest, triangle (default), catmull-rom, gaussian or lanczos3
 //! scale = 0.00392156862745098   # 1/255
 //! mean = [0.5]
 //! std = [0.25]
@@ -111,12 +112,19 @@ pub struct Input {
     pub layout: Layout,
     /// Resizing.
     pub resize: Resize,
+    /// The resize's resampling filter (`triangle` unless given).
+    #[serde(default = "triangle")]
+    pub filter: report::ResizeFilter,
     /// Pixel values (0–255) are multiplied by this first.
     pub scale: f32,
     /// Then this is subtracted, per channel (one value for all, or one per channel).
     pub mean: Vec<f32>,
     /// Then divided by this, per channel.
     pub std: Vec<f32>,
+}
+
+fn triangle() -> report::ResizeFilter {
+    report::ResizeFilter::Triangle
 }
 
 /// What the model's output means.
@@ -296,6 +304,8 @@ impl Profile {
             scale: f64::from(i.scale),
             mean: i.mean.iter().map(|v| f64::from(*v)).collect(),
             std: i.std.iter().map(|v| f64::from(*v)).collect(),
+            resize_filter: Some(i.filter),
+            decoder: Some(crate::preprocess::decoder()),
         };
         let head = match &self.head {
             Head::Classifier { ok_class, .. } => report::ModelHead::Classifier { ok_class: ok_class.clone() },
@@ -345,6 +355,7 @@ impl Profile {
             scale: f(p.scale),
             mean: p.mean.iter().copied().map(f).collect(),
             std: p.std.iter().copied().map(f).collect(),
+            filter: p.resize_filter.unwrap_or(report::ResizeFilter::Triangle),
         };
         let mut map: Vec<&report::ClassMapEntry> = model.class_map.iter().collect();
         map.sort_by_key(|c| c.index);
@@ -383,6 +394,7 @@ impl Profile {
         field("input.channels", format!("{:?}", a.channels), format!("{:?}", b.channels));
         field("input.layout", format!("{:?}", a.layout), format!("{:?}", b.layout));
         field("input.resize", format!("{:?}", a.resize), format!("{:?}", b.resize));
+        field("input.filter", format!("{:?}", a.filter), format!("{:?}", b.filter));
         field("input.scale", a.scale.to_string(), b.scale.to_string());
         field("input.mean", format!("{:?}", a.mean), format!("{:?}", b.mean));
         field("input.std", format!("{:?}", a.std), format!("{:?}", b.std));

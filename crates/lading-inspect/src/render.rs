@@ -744,7 +744,7 @@ fn model(h: &mut String, r: &InspectionReport, w: &Words) {
     let _ = write!(
         h,
         "<h2>{l_model}</h2><table id=\"model\"><tr><th>{l_model}</th><td><code>{} {}</code></td></tr><tr><th>SHA-256</th><td><code>{}</code></td></tr>\
-<tr><th>{l_runtime}</th><td><code>{} {}</code></td></tr><tr><th>{l_input}</th><td><code>{}×{} {:?} {:?}, resize {:?}, scale {}, mean {:?}, std {:?}</code></td></tr>\
+<tr><th>{l_runtime}</th><td><code>{} {}{}</code></td></tr><tr><th>{l_input}</th><td><code>{}×{} {:?} {:?}, resize {:?} ({}), scale {}, mean {:?}, std {:?}</code></td></tr>\
 <tr><th>{l_head}</th><td><code>{}</code></td></tr><tr><th>{l_classes}</th><td>{}</td></tr>\
 <tr><th>{l_tolerance}</th><td>{:e}</td></tr><tr><th>{l_environment}</th><td><code>{} {}</code></td></tr><tr><th>{l_version}</th><td><code>{}</code></td></tr></table>",
         esc(&m.id),
@@ -752,11 +752,18 @@ fn model(h: &mut String, r: &InspectionReport, w: &Words) {
         esc(&m.sha256.to_string()),
         esc(&m.runtime.name),
         esc(&m.runtime.version),
+        p.decoder.as_ref().map_or_else(String::new, |d| format!(
+            "; {}, {}, {}",
+            esc(&d.library),
+            esc(&d.jpeg),
+            esc(&d.png)
+        )),
         p.width,
         p.height,
         p.channels,
         p.layout,
         p.resize,
+        p.resize_filter.map_or_else(|| "filter not recorded: Triangle".to_owned(), |f| format!("filter {f:?}")),
         p.scale,
         p.mean,
         p.std,

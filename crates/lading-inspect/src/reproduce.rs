@@ -54,6 +54,10 @@ pub struct Reproduction {
     pub tolerance: f64,
     /// Every difference found.
     pub differences: Vec<Difference>,
+    /// What the re-run did differently without it being a difference: the
+    /// report's images were decoded by other decoder versions (the raw
+    /// outputs are still compared within the tolerance).
+    pub notes: Vec<String>,
 }
 
 impl Reproduction {
@@ -82,8 +86,26 @@ pub fn reproduce(
     }
     let profile = Profile::from_report(&report.model).map_err(|e| ReproduceError::Parameters(e.to_string()))?;
     let tolerance = report.reproducibility.tolerance;
-    let mut out =
-        Reproduction { items: report.items.len(), rerun: 0, max_abs_diff: 0.0, tolerance, differences: Vec::new() };
+    let mut out = Reproduction {
+        items: report.items.len(),
+        rerun: 0,
+        max_abs_diff: 0.0,
+        tolerance,
+        differences: Vec::new(),
+        notes: Vec::new(),
+    };
+    let here = crate::preprocess::decoder();
+    match &report.model.preprocessing.decoder {
+        Some(recorded) if *recorded != here => out.notes.push(format!(
+            "the report's images were decoded with {}, {}, {}; this re-run decodes with {}, {}, {}",
+            recorded.library, recorded.jpeg, recorded.png, here.library, here.jpeg, here.png
+        )),
+        Some(_) => {}
+        None => out.notes.push(format!(
+            "the report does not record its image decoders (made before they were recorded); this re-run decodes with {}, {}, {}",
+            here.library, here.jpeg, here.png
+        )),
+    }
     if let Some(given) = given {
         for d in profile.differences(given) {
             out.differences.push(diff(None, "parameters", format!("the report's and the profile's {d}")));

@@ -113,6 +113,12 @@ fn inspection_report(id: Uuid, now: DateTime<Utc>) -> InspectionReport {
                 scale: 1.0 / 255.0,
                 mean: vec![0.485, 0.456, 0.406],
                 std: vec![0.229, 0.224, 0.225],
+                resize_filter: Some(ResizeFilter::Triangle),
+                decoder: Some(ImageDecoder {
+                    library: "image 0.25.10".into(),
+                    jpeg: "zune-jpeg 0.5.15".into(),
+                    png: "png 0.18.1".into(),
+                }),
             },
             head: ModelHead::Classifier { ok_class: "ok".into() },
             class_map: vec![

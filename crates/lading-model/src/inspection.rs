@@ -288,6 +288,47 @@ pub struct Preprocessing {
     /// Then divided by this, per channel.
     #[schemars(length(min = 1, max = 3))]
     pub std: Vec<f64>,
+    /// The resize's resampling filter (absent in reports made before it
+    /// was recorded: those used `triangle`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resize_filter: Option<ResizeFilter>,
+    /// The software that decoded the images, by crate and version, so that
+    /// a third party knows what to compare its own decoder with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoder: Option<ImageDecoder>,
+}
+
+/// A resampling filter, as the Rust `image` crate implements it
+/// (`image::imageops::FilterType`; support scaled by the ratio when
+/// shrinking, pixel centres aligned, results rounded to 8 bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResizeFilter {
+    /// Nearest neighbour.
+    Nearest,
+    /// Linear (bilinear; Pillow's `BILINEAR`).
+    Triangle,
+    /// Cubic, Catmull-Rom (Pillow's `BICUBIC` uses a = −0.5 too).
+    CatmullRom,
+    /// Gaussian, sigma 0.5.
+    Gaussian,
+    /// Lanczos with a = 3 (Pillow's `LANCZOS`).
+    Lanczos3,
+}
+
+/// The image decoders of a run, each `crate version`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImageDecoder {
+    /// The image library, e.g. `image 0.25.10`.
+    #[schemars(length(min = 1, max = 128))]
+    pub library: String,
+    /// The JPEG decoder, e.g. `zune-jpeg 0.5.15`.
+    #[schemars(length(min = 1, max = 128))]
+    pub jpeg: String,
+    /// The PNG decoder, e.g. `png 0.18.1`.
+    #[schemars(length(min = 1, max = 128))]
+    pub png: String,
 }
 
 /// Channels fed to the model.
@@ -306,9 +347,9 @@ pub enum Channels {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResizeMode {
-    /// Scale both axes to the input size (triangle filter).
+    /// Scale both axes to the input size (with the resize filter).
     Stretch,
-    /// Scale the shorter side to fit, then cut the centre (triangle filter).
+    /// Scale the shorter side to fit, then cut the centre (with the resize filter).
     CenterCrop,
 }
 

@@ -370,6 +370,9 @@ pub(crate) fn reproduce(args: &InspectReproduceArgs, json_out: bool) -> Result<E
                 None => output::line(&format!("  ✗ {} — {}", d.kind, d.detail))?,
             }
         }
+        for n in &result.notes {
+            output::line(&format!("  note: {n}"))?;
+        }
         output::line(&format!(
             "{}: {} of {} items re-run, largest output difference {:e} (tolerance {:e}), {} difference(s)",
             if ok { "REPRODUCIBLE" } else { "NOT REPRODUCIBLE" },
