@@ -92,9 +92,7 @@ def _stored(run_lading, workdir: Path, data: str) -> list[dict]:
         return []
     assert res.code == 0, res.stderr
     with zipfile.ZipFile(out) as z:
-        index = json.loads(z.read("index.json"))
-        name = next(m["path"] for m in index["members"] if m["role"] == "events")
-        return [json.loads(line) for line in z.read(name).decode("utf-8").splitlines()]
+        return [json.loads(line) for line in z.read("events.jsonl").decode("utf-8").splitlines()]
 
 
 def _wait_for(run_lading, workdir, data, count, timeout=30.0) -> list[dict]:
