@@ -337,3 +337,73 @@ fn streams_created_and_tokens_revoked_anywhere_reach_every_front_end_within_a_se
     again.extend_from_slice(&pg);
     assert!(l.fails(&again).contains("has no token"));
 }
+
+/// Issue 25 item 3 for registry logs: a log created by the CLI while two
+/// front-ends run is served by both within a second (each polls the
+/// registry), and an entry submitted to one is in the other's checkpoint.
+#[test]
+fn logs_created_anywhere_are_served_by_every_front_end_within_a_second() {
+    let Some(base) = base_url() else { return };
+    let url = fresh_database(&base, "logs_live");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    let pg = ["--postgres", url.as_str(), "--keys", "keys"];
+    let servers = [l.serve(&pg), l.serve(&pg)];
+    let mut create = vec!["logs", "create", "--name", "late", "--origin", "test.lading.example/late"];
+    create.extend_from_slice(&pg);
+    l.ok(&create);
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let client = http_client();
+    let get = |url: String| {
+        rt.block_on(async {
+            let r = client.get(url).send().await.expect("send");
+            (r.status().as_u16(), r.text().await.expect("body"))
+        })
+    };
+    let created = std::time::Instant::now();
+    let mut origins = Vec::new();
+    for (i, server) in servers.iter().enumerate() {
+        loop {
+            match get(format!("{}/v1/logs/late/checkpoint", server.url)) {
+                (200, body) => {
+                    origins.push(body.lines().next().unwrap_or_default().to_owned());
+                    break;
+                }
+                (404, _) if created.elapsed() < std::time::Duration::from_secs(1) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                (s, body) => {
+                    panic!("front-end {i} answered {s} {:?} after the log was created: {body}", created.elapsed())
+                }
+            }
+        }
+    }
+    assert!(origins[0].ends_with("/late") && origins[0] == origins[1], "{origins:?}");
+    // An entry logged through one front-end reaches the other's checkpoint.
+    let mut token = vec!["token", "create", "--log", "late", "--scope", "submit", "--label", "t"];
+    token.extend_from_slice(&pg);
+    let token = l.ok(&token).trim().to_owned();
+    let status = rt.block_on(async {
+        client
+            .post(format!("{}/v1/logs/late/entries", servers[0].url))
+            .bearer_auth(&token)
+            .header("content-type", "application/octet-stream")
+            .body(b"an entry for the late log".to_vec())
+            .send()
+            .await
+            .expect("send")
+            .status()
+            .as_u16()
+    });
+    assert!((200..=202).contains(&status), "{status}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (_, body) = get(format!("{}/v1/logs/late/checkpoint", servers[1].url));
+        if body.lines().nth(1) == Some("1") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "front-end 1 never saw the entry: {body}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

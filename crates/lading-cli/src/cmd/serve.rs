@@ -105,7 +105,13 @@ struct DeploymentLogCreator {
     config: BatchConfig,
     /// Embedded stores flushed when the server stops, shared with `serve`.
     stores: Arc<std::sync::Mutex<Vec<lading_store_sqlite::SqliteStore>>>,
+    /// Logs this front-end is creating: the watcher of logs created
+    /// elsewhere leaves them alone, so no log is opened twice.
+    creating: Creating,
 }
+
+/// Names of logs being created by this front-end's admin page.
+type Creating = Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>;
 
 impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreator {
     fn default_origin(&self, name: &str) -> String {
@@ -133,6 +139,17 @@ impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreato
                 return Err(Invalid(format!("origin: {} bytes; at most 255", origin.len())));
             }
             let failed = |e: anyhow::Error| Failed(format!("{e:#}"));
+            // Marked before the registry knows the log; unmarked once the admin page has served
+            // it (it inserts right after this returns), so the watcher never opens it too.
+            self.creating.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name.to_owned());
+            let creating = Arc::clone(&self.creating);
+            let owned = name.to_owned();
+            let _unmark = scopeguard_unmark(move || {
+                tokio::spawn(async move {
+                    tokio::time::sleep(NEW_LOGS_EVERY * 8).await;
+                    creating.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&owned);
+                });
+            });
             let registry = self.deployment.registry().map_err(failed)?;
             if let Some(why) = refuse_new_log(&registry, name, origin).await.map_err(failed)? {
                 return Err(Invalid(why));
@@ -154,6 +171,75 @@ impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreato
             Ok(ServedLog::new(log, vkey).with_receipt_key(key))
         })
     }
+}
+
+/// Runs `f` when dropped (when `create` returns, whichever way).
+fn scopeguard_unmark(f: impl FnOnce()) -> impl Drop {
+    struct Guard<F: FnOnce()>(Option<F>);
+    impl<F: FnOnce()> Drop for Guard<F> {
+        fn drop(&mut self) {
+            if let Some(f) = self.0.take() {
+                f();
+            }
+        }
+    }
+    Guard(Some(f))
+}
+
+/// How often a front-end looks for logs created elsewhere (another
+/// front-end's admin page, or `lading logs create`).
+const NEW_LOGS_EVERY: Duration = Duration::from_millis(250);
+
+/// Serves the logs that appear in the registry while this front-end runs,
+/// within [`NEW_LOGS_EVERY`]: opened as at start (a shared deployment's
+/// checkpoints refreshed from the other front-ends). Holds only a weak
+/// reference, so shutting down is not held up.
+fn serve_logs_created_elsewhere(
+    state: std::sync::Weak<AppState<crate::backend::AnyStore, AnyRegistry>>,
+    deployment: Deployment,
+    config: BatchConfig,
+    stores: Arc<std::sync::Mutex<Vec<lading_store_sqlite::SqliteStore>>>,
+    creating: Creating,
+) {
+    tokio::spawn(async move {
+        let mut reported = std::collections::BTreeSet::new();
+        loop {
+            tokio::time::sleep(NEW_LOGS_EVERY).await;
+            let Some(state) = state.upgrade() else { return };
+            let Ok(registry) = deployment.registry() else { continue };
+            let Ok(defs) = registry.logs().await else { continue };
+            for def in defs {
+                let being_created =
+                    creating.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(&def.name);
+                if being_created || state.logs.get(&def.name).is_some() {
+                    continue;
+                }
+                let opened = async {
+                    let (log, sqlite) = deployment.open_log(&def, config).await?;
+                    let key = deployment.log_key(&def.name)?;
+                    anyhow::Ok((log, sqlite, key))
+                };
+                match opened.await {
+                    Ok((log, sqlite, key)) => {
+                        if deployment.is_shared() {
+                            refresh_from_other_front_ends(log.clone());
+                        }
+                        let vkey = log.verifier().to_vkey();
+                        if state.logs.insert(&def.name, ServedLog::new(log, vkey).with_receipt_key(key)).is_ok() {
+                            stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(sqlite);
+                            tracing::info!(log = %def.name, "serving a log created elsewhere");
+                        }
+                    }
+                    // Its key or store may not be written yet: try again next time, say so once.
+                    Err(e) => {
+                        if reported.insert(def.name.clone()) {
+                            tracing::warn!(log = %def.name, "a log created elsewhere cannot be opened yet: {e:#}");
+                        }
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// Other front-ends append to a shared deployment's logs: pick up their checkpoints.
@@ -305,7 +391,9 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             origin_prefix: args.origin_prefix.clone(),
             config,
             stores: Arc::clone(&stores),
+            creating: Creating::default(),
         };
+        let creating = Arc::clone(&log_creator.creating);
         let state = Arc::new(AppState {
             logs: logs.into(),
             log_creator: Some(Arc::new(log_creator)),
@@ -317,6 +405,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
             otlp,
             scitt_ca_roots,
         });
+        serve_logs_created_elsewhere(Arc::downgrade(&state), deployment.clone(), config, Arc::clone(&stores), creating);
         let console = Arc::new(lading_console::ConsoleState {
             api: Arc::clone(&state),
             config: lading_console::ConsoleConfig {
