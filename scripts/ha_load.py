@@ -2,16 +2,22 @@
 """Load and judge for scripts/ha-test (Python standard library only).
 
 Submits raw registry entries to several `lading serve` front-ends from a few
-threads, polls their checkpoints, runs a command (SIGKILL of the PostgreSQL
-primary) at a given second, and reports as one JSON object:
+threads and, with --stream-token, OTLP/JSON log batches into a maintenance
+stream (each batch a few records with fresh event ids), polls their
+checkpoints, runs a command (SIGKILL of the PostgreSQL primary) at a given
+second, and reports as one JSON object:
 
 - acknowledged entries lost (an acknowledged index whose leaf in the final
   tree is not the entry's; must be 0),
 - time to recover (from the kill until every front-end acknowledged again),
 - 5xx answers other than 503 (must be 0), 503s, connection errors,
 - consistency of every checkpoint seen: its root must be the root of the
-  final tree (rebuilt from the level-0 tiles alone) at its size.
+  final tree (rebuilt from the level-0 tiles alone) at its size,
+- for the stream: batches acknowledged (200) and refused; the event ids of
+  every acknowledged batch are written to --stream-acked, for ha-test to
+  find each exactly once in the exported stream.
 """
+import copy
 
 import argparse
 import base64
@@ -81,6 +87,8 @@ class Run:
         self.checkpoints = {}  # (size, root b64) -> text
         self.stop = False
         self.killed_at = None
+        self.stream_acked = []  # event ids of acknowledged OTLP batches
+        self.stream_status = {}
 
 
 def submitter(run: Run, fe: str, token: str, thread: int):
@@ -116,6 +124,66 @@ def submitter(run: Run, fe: str, token: str, thread: int):
                 time.sleep(0.1)  # Retry-After says 1 s; retry sooner to time the recovery
                 continue
             break  # a 4xx: give this entry up (counted in status)
+
+
+def otlp_batch(template: dict, prefix: str, n: int, records: int = 3) -> tuple[bytes, list[str]]:
+    """`template` (an OTLP/JSON ExportLogsServiceRequest with one record) as `records` records
+    with fresh event ids and the time now."""
+    body = copy.deepcopy(template)
+    scope = body["resourceLogs"][0]["scopeLogs"][0]
+    base = scope["logRecords"][0]
+    now = time.time_ns()
+    ids, out = [], []
+    for r in range(records):
+        rec = copy.deepcopy(base)
+        event_id = f"{prefix}-{n}-{r}"
+        rec["timeUnixNano"] = str(now)
+        rec["observedTimeUnixNano"] = str(now)
+        rec["attributes"] = [a for a in rec["attributes"] if a["key"] != "maint.event_id"]
+        rec["attributes"].append({"key": "maint.event_id", "value": {"stringValue": event_id}})
+        ids.append(event_id)
+        out.append(rec)
+    scope["logRecords"] = out
+    return json.dumps(body).encode(), ids
+
+
+def streamer(run: Run, fe: str, token: str, template: dict, thread: int):
+    client = Client(fe, token)
+    n = 0
+    while not run.stop:
+        body, ids = otlp_batch(template, f"ha-{thread}-{os.urandom(4).hex()}", n)
+        n += 1
+        while not run.stop:
+            try:
+                status, data, headers = client.request(
+                    "POST", "/v1/logs", body=body,
+                    headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+            except Exception:  # noqa: BLE001 - counted, then retried
+                with run.lock:
+                    run.conn_errors += 1
+                time.sleep(0.1)
+                continue
+            with run.lock:
+                run.stream_status[status] = run.stream_status.get(status, 0) + 1
+                if status == 200:
+                    run.stream_acked.extend(ids)
+                elif status >= 500 and status != 503:
+                    run.other_5xx.append((status, data[:300].decode("utf-8", "replace")))
+            if status == 200:
+                break
+            if status == 503:
+                if "retry-after" not in {k.lower() for k in headers}:
+                    with run.lock:
+                        run.other_5xx.append((503, "503 without Retry-After (OTLP)"))
+                time.sleep(0.1)
+                continue
+            # A 400 after a retry means the earlier attempt was taken (duplicate event ids):
+            # that batch was appended although its answer was lost, so it is neither lost nor
+            # acknowledged here; any other answer is reported.
+            if status != 400:
+                with run.lock:
+                    run.other_5xx.append((status, "OTLP: " + data[:300].decode("utf-8", "replace")))
+            break
 
 
 def watcher(run: Run, fe: str):
@@ -175,12 +243,20 @@ def main():
     p.add_argument("--after", type=float, required=True, help="seconds of load after recovery")
     p.add_argument("--kill", required=True, help="shell command that kills the primary")
     p.add_argument("--max-recovery", type=float, default=60.0)
+    p.add_argument("--stream-token", help="a maintenance stream's OTLP token: also send OTLP/JSON batches")
+    p.add_argument("--otlp-template", help="an OTLP/JSON request (one line) whose first record is the model")
+    p.add_argument("--stream-acked", help="where to write the event ids of acknowledged batches")
     a = p.parse_args()
 
     run = Run()
     threads = [threading.Thread(target=watcher, args=(run, fe), daemon=True) for fe in a.front_end]
     for fe in a.front_end:
         threads += [threading.Thread(target=submitter, args=(run, fe, a.token, i), daemon=True) for i in range(a.threads)]
+    if a.stream_token:
+        template = json.loads(open(a.otlp_template, encoding="utf-8").readline())
+        for k, fe in enumerate(a.front_end):
+            threads += [threading.Thread(target=streamer, args=(run, fe, a.stream_token, template, k * 10 + i),
+                                         daemon=True) for i in range(2)]
     for t in threads:
         t.start()
     time.sleep(a.kill_after)
@@ -228,6 +304,12 @@ def main():
         "checkpoints_inconsistent": inconsistent[:5],
         "final_size": size,
     }
+    if a.stream_token:
+        report["stream_events_acknowledged"] = len(run.stream_acked)
+        report["stream_responses"] = {str(k): v for k, v in sorted(run.stream_status.items())}
+        report["ok"] = report["ok"] and len(run.stream_acked) > 0
+        with open(a.stream_acked, "w", encoding="utf-8") as f:
+            f.write("".join(i + "\n" for i in run.stream_acked))
     print(json.dumps(report))
     return 0 if report["ok"] else 1
 
