@@ -275,10 +275,18 @@ def main():
     for t in threads:
         t.join(timeout=20)
 
-    # The final tree, rebuilt from tiles alone, against everything seen.
+    # The final tree, rebuilt from tiles alone, against everything seen. A front-end picks up
+    # the other's checkpoints every 200 ms: wait until the one asked covers every acknowledged
+    # index (or 10 s pass, and what it lacks counts as lost).
     client = Client(a.front_end[0], "")
-    status, data, _ = client.request("GET", "/v1/logs/registry/checkpoint")
-    size = int(data.decode().split("\n")[1])
+    wanted = 1 + max((i for i, _ in run.acked.values()), default=-1)
+    deadline = time.monotonic() + 10
+    while True:
+        status, data, _ = client.request("GET", "/v1/logs/registry/checkpoint")
+        size = int(data.decode().split("\n")[1])
+        if size >= wanted or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     leaves = final_leaves(a.front_end[0], size)
     index_of = {leaf.hex(): i for i, leaf in enumerate(leaves)}
     lost = [(h, i) for h, (i, _) in run.acked.items() if index_of.get(h) != i]
