@@ -540,3 +540,44 @@ fn serve_listens_for_syslog_by_configuration() {
     ]);
     assert!(e.contains("nope"), "{e}");
 }
+
+/// The bytes util-linux `logger` and rsyslog's `omfwd` wrote on the wire
+/// (tests/data/syslog, how they were captured in its README), sent to the
+/// listener as they are: every message is stored once, as `maint ingest`
+/// stores the same messages from a file.
+#[test]
+fn captured_logger_and_rsyslog_streams_are_stored_as_ingest_stores_their_messages() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    deployments(d);
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/syslog");
+    let read = |name: &str| std::fs::read(data.join(name)).expect("captured bytes");
+    let l = Listener::start(d, "net", &["--tcp", "127.0.0.1:0"]);
+    let mut messages = Vec::new();
+    for name in ["logger-tcp-octet-counted.bin", "rsyslog-omfwd-octet-counted.bin"] {
+        let bytes = read(name);
+        tcp_send(l.addr("tcp"), &bytes);
+        // Octet counting: "LEN SP MSG", the count in bytes; rsyslog's MSG ends with its LF.
+        let mut rest = bytes.as_slice();
+        while !rest.is_empty() {
+            let sp = rest.iter().position(|b| *b == b' ').expect("count");
+            let len: usize = std::str::from_utf8(&rest[..sp]).expect("digits").parse().expect("count");
+            let msg = std::str::from_utf8(&rest[sp + 1..sp + 1 + len]).expect("utf8");
+            messages.push(msg.trim_end_matches('\n').to_owned());
+            rest = &rest[sp + 1 + len..];
+        }
+    }
+    let lf = read("logger-tcp-lf.bin");
+    tcp_send(l.addr("tcp"), &lf);
+    messages.extend(String::from_utf8(lf).expect("utf8").lines().map(str::to_owned));
+    let net = stored(d, "net");
+    let (summary, log) = l.terminate();
+    assert_eq!(summary["stored"], 5, "{summary}\n{log}");
+    assert_eq!(summary["refused"], 0, "{summary}\n{log}");
+    let ids: Vec<String> = net
+        .iter()
+        .map(|e| serde_json::from_str::<Value>(e).expect("json")["event_id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(ids, ["cap-1", "cap-2", "cap-4", "cap-5", "cap-3"]);
+    assert_same_records(&net, &ingested_from_file(d, &messages));
+}
