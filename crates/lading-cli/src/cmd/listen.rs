@@ -128,7 +128,8 @@ pub(crate) fn listen(args: &MaintListenArgs, json_out: bool) -> Result<ExitCode>
             }
         }
         let stats = Arc::new(Stats::default());
-        lading_server::syslog::serve(listeners, sink, Arc::clone(&stats), settings, shutdown_signal()).await;
+        let shutdown = crate::cmd::serve::shutdown_signal("no new connections; committing what was read");
+        lading_server::syslog::serve(listeners, sink, Arc::clone(&stats), settings, shutdown).await;
         let summary = stats.to_json();
         if json_out {
             let mut event = json!({ "event": "stopped", "stream": args.name });
@@ -141,17 +142,4 @@ pub(crate) fn listen(args: &MaintListenArgs, json_out: bool) -> Result<ExitCode>
         }
         Ok(ExitCode::SUCCESS)
     })
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
-        let _ = ctrl_c.await;
-        return;
-    };
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term.recv() => {}
-    }
-    tracing::info!("shutting down: no new connections; committing what was read");
 }

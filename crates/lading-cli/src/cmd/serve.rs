@@ -466,7 +466,7 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
                 tracing::info!(stream = %stream, summary = %stats.to_json(), "syslog listener stopped; everything read was committed");
             })
         });
-        let served = lading_server::listen::serve_with(listener, router, limits, shutdown_signal(), drain, tls).await;
+        let served = lading_server::listen::serve_with(listener, router, limits, shutdown_signal("no new connections; answering the requests in flight"), drain, tls).await;
         let _ = stop_syslog.send(true);
         if let Some(task) = syslog_task {
             let _ = task.await;
@@ -540,7 +540,8 @@ impl lading_console::TrustListPublisher for FilePublisher {
     }
 }
 
-async fn shutdown_signal() {
+/// Completes on Ctrl-C or SIGTERM, logging `then` (what happens next).
+pub(crate) async fn shutdown_signal(then: &str) {
     let ctrl_c = tokio::signal::ctrl_c();
     let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
         let _ = ctrl_c.await;
@@ -550,7 +551,7 @@ async fn shutdown_signal() {
         _ = ctrl_c => {}
         _ = term.recv() => {}
     }
-    tracing::info!("shutting down: no new connections; answering the requests in flight");
+    tracing::info!("shutting down: {then}");
 }
 
 async fn require_log(registry: &AnyRegistry, log: &str) -> Result<()> {
