@@ -256,9 +256,14 @@ fn bad_batches_are_refused_whole_and_reported_by_line() {
     assert_eq!(code, 1);
     assert!(v["errors"][0]["reason"].as_str().unwrap_or("").contains("column 1"), "{v}");
 
-    // The event index is derived: deleted, it is rebuilt from the log, and duplicates are still caught.
+    // The event index is derived: deleted, it is rebuilt from the log, and duplicates are still caught:
+    // the same file again is answered as stored (nothing appended), the same ids with other content refused.
     std::fs::remove_file(d.join("data/streams/s/events.sqlite")).expect("rm");
     let (code, v) = json(d, &["maint", "ingest", "s", &sample("syslog.log"), "--data", "data", "--format", "syslog"]);
+    assert_eq!((code, &v["accepted"], &v["rejected"]), (0, &serde_json::json!(0), &serde_json::json!(0)), "{v}");
+    let altered = std::fs::read_to_string(sample("syslog.log")).expect("sample").replacen("success", "failure", 1);
+    std::fs::write(d.join("altered.log"), altered).expect("write");
+    let (code, v) = json(d, &["maint", "ingest", "s", "altered.log", "--data", "data", "--format", "syslog"]);
     assert_eq!(code, 1);
     assert!(v["errors"][0]["reason"].as_str().unwrap_or("").contains("already in the stream"), "{v}");
     assert_eq!(size(d), 39);
@@ -493,7 +498,9 @@ fn retention_holds_and_pruning_keep_the_tree_verifiable() {
     assert_eq!(v["holds"][0]["active"], false);
     let v = retention("2027-12-01T00:00:00Z", false);
     assert_eq!(v["prunable"].as_u64(), Some(256), "{v}");
-    let (code, v) = json(d, &["maint", "ingest", "s", &sample("syslog.log"), "--data", "data", "--format", "syslog"]);
+    let altered = std::fs::read_to_string(sample("syslog.log")).expect("sample").replacen("success", "failure", 1);
+    std::fs::write(d.join("altered.log"), altered).expect("write");
+    let (code, v) = json(d, &["maint", "ingest", "s", "altered.log", "--data", "data", "--format", "syslog"]);
     assert_eq!(code, 1, "duplicates are still caught after pruning: {v}");
 
     // After pruning, the event index holds the only copy of pruned events' ids and times:

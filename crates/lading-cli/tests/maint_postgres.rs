@@ -87,7 +87,13 @@ fn maint_commands_take_postgres_and_migrate_copies_a_stream_proving_its_root() {
     };
     let (code, v) = ingest(&sample("events.jsonl"), "jsonl");
     assert_eq!((code, v["accepted"].as_u64(), v["first_sequence"].as_u64()), (0, Some(28), Some(0)), "{v}");
+    // The same file again is answered as stored; the same ids with other content are duplicates.
     let (code, v) = ingest(&sample("events.jsonl"), "jsonl");
+    assert_eq!((code, v["accepted"].as_u64(), v["rejected"].as_u64()), (0, Some(0), Some(0)), "{v}");
+    let altered =
+        std::fs::read_to_string(sample("events.jsonl")).expect("sample").replacen("\"success\"", "\"failure\"", 1);
+    std::fs::write(d.join("altered.jsonl"), altered).expect("write");
+    let (code, v) = ingest("altered.jsonl", "jsonl");
     assert_eq!(
         (code, v["accepted"].as_u64(), v["batch_refused"].as_bool()),
         (1, Some(0), Some(true)),

@@ -196,10 +196,17 @@ fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
     let (status, ct, _) = post(&url, Some(&token), proto, request.encode_to_vec());
     assert_eq!((status, ct.as_str()), (200, proto));
     assert_eq!(size(), 4);
-    // The same records again are duplicates: the whole request is refused, nothing appended.
-    let (status, _, body) = post(&url, Some(&token), proto, request.encode_to_vec());
+    // The same request again (an exporter retrying after a lost answer) is answered as stored,
+    // nothing appended; the same event ids with other content are duplicates, the request refused.
+    let (status, _, _) = post(&url, Some(&token), proto, request.encode_to_vec());
+    assert_eq!(status, 200);
+    assert_eq!(size(), 4);
+    let mut altered = request.clone();
+    altered.resource_logs[0].scope_logs[0].log_records[0].severity_number += 1;
+    let (status, _, body) = post(&url, Some(&token), proto, altered.encode_to_vec());
     assert_eq!(status, 400);
     assert!(body.contains("already in the stream"), "{body}");
+    assert_eq!(size(), 4);
     // JSON encoding; one bad record refuses the batch.
     let mut next = request.clone();
     for r in &mut next.resource_logs[0].scope_logs[0].log_records {

@@ -275,9 +275,11 @@ fn bad_and_oversized_messages_are_refused_one_by_one_and_the_connection_stays() 
     tcp_send(l.addr("tcp"), c.as_bytes());
     let net = stored(d, "net");
     let (summary, log) = l.terminate();
-    // good[0] came twice: the second is a duplicate event id, refused.
+    // good[0] came twice: the second, identical but for the time of receipt, is already stored
+    // (a sender's resend): neither stored again nor refused.
     assert_eq!(summary["stored"], 6, "{summary}\n{log}");
-    assert_eq!(summary["refused"], 3, "{summary}\n{log}");
+    assert_eq!(summary["refused"], 2, "{summary}\n{log}");
+    assert_eq!(summary["received"], 11, "{summary}\n{log}");
     assert_eq!(summary["oversized"], 2, "{summary}\n{log}");
     assert_eq!(summary["closed"], 1, "{summary}\n{log}");
     assert_eq!(summary["connections"], 3, "{summary}");
@@ -397,13 +399,15 @@ fn sigkill_mid_stream_then_restart_stores_every_record_once() {
         let v: Value = serde_json::from_str(e).expect("json");
         assert_eq!(v["event_id"], format!("net-{i:04}"));
     }
-    // The sender starts over after the reset (it cannot know what was read); duplicates are refused.
+    // The sender starts over after the reset (it cannot know what was read): what is stored is not
+    // stored again — a read whose messages are all stored is answered as stored, the stored ones in
+    // a read with new ones are refused as duplicates.
     let l = Listener::start(d, "net", &["--tcp", "127.0.0.1:0"]);
     tcp_send(l.addr("tcp"), &octet_counted(&lines));
     let net = stored(d, "net");
     let (summary, _) = l.terminate();
     assert_eq!(summary["stored"].as_u64(), Some((lines.len() - before.len()) as u64), "{summary}");
-    assert_eq!(summary["refused"].as_u64(), Some(before.len() as u64), "{summary}");
+    assert!(summary["refused"].as_u64().is_some_and(|r| r <= before.len() as u64), "{summary}");
     assert_eq!(&net[..before.len()], &before[..]);
     assert_same_records(&net, &ingested_from_file(d, &lines));
 }

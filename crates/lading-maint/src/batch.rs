@@ -31,6 +31,13 @@ pub struct Prepared {
     sequence_at: Range<usize>,
 }
 
+impl Prepared {
+    /// Its canonical JSON with `sequence` 0 (what the log entry will be once numbered).
+    pub fn entry(&self) -> &[u8] {
+        &self.entry
+    }
+}
+
 /// Encodes a parsed event for the log (its `sequence` is assigned later).
 pub fn prepare(parsed: Parsed) -> Result<Prepared, LineError> {
     let Parsed { line, mut event } = parsed;

@@ -394,6 +394,18 @@ impl OpenStream for PostgresOpenStream {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    async fn sequence_of(&mut self, event_id: String) -> Result<Option<u64>, StreamError> {
+        let row = self
+            .conn()?
+            .query_opt(
+                "SELECT sequence FROM lading_stream_events WHERE stream = $1 AND event_id = $2",
+                &[&self.name, &event_id],
+            )
+            .await
+            .map_err(pg)?;
+        row.map(|r| seq(r.get(0))).transpose()
+    }
+
     async fn index_events(&mut self, rows: Vec<IndexedEvent>) -> Result<(), StreamError> {
         if rows.is_empty() {
             return Ok(());

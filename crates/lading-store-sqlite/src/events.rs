@@ -71,6 +71,13 @@ impl EventIndex {
         Ok(out)
     }
 
+    /// The sequence number of `event_id`, when indexed.
+    pub fn sequence_of(&self, event_id: &str) -> Result<Option<u64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT sequence FROM events WHERE event_id = ?1").map_err(backend)?;
+        let seq: Option<i64> = stmt.query_row([event_id], |r| r.get(0)).optional().map_err(backend)?;
+        Ok(seq.and_then(|s| u64::try_from(s).ok()))
+    }
+
     /// Indexes events in one transaction; they must continue the index
     /// (`events[0].sequence == next_sequence()`, then consecutive).
     pub fn append(&mut self, events: &[IndexedEvent]) -> Result<(), StoreError> {

@@ -358,6 +358,10 @@ impl OpenStream for SqliteOpenStream {
         Ok(self.ix().known(ids.iter().map(String::as_str))?)
     }
 
+    async fn sequence_of(&mut self, event_id: String) -> Result<Option<u64>, StreamError> {
+        Ok(self.ix().sequence_of(&event_id)?)
+    }
+
     async fn index_events(&mut self, rows: Vec<IndexedEvent>) -> Result<(), StreamError> {
         Ok(self.ix().append(&rows)?)
     }

@@ -120,6 +120,7 @@ pub async fn run_all<H: Harness>(h: &H) {
     a_new_stream_is_listed_with_its_settings(h).await;
     sequences_are_log_indices_without_gaps(h).await;
     duplicates_are_refused_in_the_stream_and_in_a_batch(h).await;
+    a_batch_sent_again_is_answered_as_stored_once(h).await;
     clock_tolerance_is_enforced(h).await;
     batches_are_all_or_nothing(h).await;
     retention_prunes_whole_bundles_except_held_ones(h).await;
@@ -170,6 +171,32 @@ pub async fn duplicates_are_refused_in_the_stream_and_in_a_batch<H: Harness>(h: 
     let (o, n, first) = ingest(&store, lines("d", 2..5, 0), true).await;
     assert_eq!((n, first, o.rejected.len()), (2, 3, 1), "per line, only the duplicate is refused");
     assert_eq!(records(&store).await.len(), 5);
+}
+
+/// A batch sent again whole (a client retrying after a lost answer, or
+/// after a 503 whose commit had in fact landed) is answered as stored —
+/// nothing appended, nothing refused, the first sequence of the stored run —
+/// and the stream is unchanged; the same ids with other content, or a
+/// batch only partly stored, is still refused as duplicates.
+pub async fn a_batch_sent_again_is_answered_as_stored_once<H: Harness>(h: &H) {
+    let store = h.fresh().await;
+    create(&store).await;
+    ingest(&store, lines("p", 0..2, 0), false).await;
+    let (o, n, first) = ingest(&store, lines("r", 0..4, 1_000), false).await;
+    assert!(o.rejected.is_empty() && (n, first) == (4, 2), "{:?}", o.rejected);
+    let before = records(&store).await;
+    let (o, n, first) = ingest(&store, lines("r", 0..4, 1_000), false).await;
+    assert!(o.rejected.is_empty() && o.accepted.is_empty(), "{:?}", o.rejected);
+    assert_eq!((n, first), (0, 2), "answered as the stored run 2..6");
+    assert_eq!(records(&store).await, before, "nothing appended or changed");
+    // Another content under the same ids is not a replay.
+    let other = lines("r", 0..4, 1_000).replace("session.open on jump-host", "something else");
+    let (o, n, _) = ingest(&store, other, false).await;
+    assert_eq!((n, o.rejected.len()), (0, 4), "{:?}", o.rejected);
+    // Part of the batch stored, part new: the stored ones are duplicates.
+    let (o, n, _) = ingest(&store, lines("r", 2..6, 1_000), false).await;
+    assert_eq!((n, o.rejected.len()), (0, 2), "{:?}", o.rejected);
+    assert_eq!(records(&store).await, before);
 }
 
 /// An event older than the latest by more than the tolerance is refused; within it, taken.

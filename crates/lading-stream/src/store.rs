@@ -95,6 +95,8 @@ pub trait OpenStream: Send + 'static {
     fn latest_occurred_ms(&mut self) -> impl Future<Output = Result<Option<i64>, StreamError>> + Send;
     /// Which of `ids` are indexed.
     fn known(&mut self, ids: Vec<String>) -> impl Future<Output = Result<HashSet<String>, StreamError>> + Send;
+    /// The sequence number of the event `event_id`, when indexed.
+    fn sequence_of(&mut self, event_id: String) -> impl Future<Output = Result<Option<u64>, StreamError>> + Send;
     /// Indexes events continuing the index, in one transaction.
     fn index_events(&mut self, rows: Vec<IndexedEvent>) -> impl Future<Output = Result<(), StreamError>> + Send;
     /// The latest occurrence time among sequences `[from, to)`.

@@ -69,6 +69,12 @@ impl<O: OpenStream> StreamWriter<O> {
         for (prepared, per_line) in batches {
             let ids = prepared.iter().flatten().map(|p| p.event_id.clone()).collect();
             let mut known = self.open.known(ids).await?;
+            // A batch sent again (a client retrying after a lost answer or a 503 whose commit
+            // had in fact landed) is answered as stored, the stored records untouched.
+            if let Some(first) = self.replayed(&prepared, &known, &staged, size).await? {
+                outcomes.push((Outcome::default(), false, first));
+                continue;
+            }
             known
                 .extend(prepared.iter().flatten().filter(|p| staged.contains(&p.event_id)).map(|p| p.event_id.clone()));
             let state = StreamState { next_sequence: next, latest_occurred: latest, tolerance };
@@ -115,10 +121,60 @@ impl<O: OpenStream> StreamWriter<O> {
             .collect())
     }
 
+    /// When every event of `prepared` is already in the stream as one run,
+    /// in order and with the same content — all but the time of receipt
+    /// (`meta.created_at`, `observed_at`) and the sequence —, the first
+    /// sequence of that run. Anything else (a bad line, one event new,
+    /// another content under a known id) is not a replay, and the batch is
+    /// judged as usual (duplicates refused).
+    async fn replayed(
+        &mut self,
+        prepared: &[Result<Prepared, LineError>],
+        known: &HashSet<String>,
+        staged: &HashSet<String>,
+        size: u64,
+    ) -> Result<Option<u64>, StreamError> {
+        let mut events = Vec::with_capacity(prepared.len());
+        for p in prepared {
+            match p {
+                Ok(p) if known.contains(&p.event_id) && !staged.contains(&p.event_id) => events.push(p),
+                _ => return Ok(None),
+            }
+        }
+        let Some(head) = events.first() else { return Ok(None) };
+        let Some(first) = self.open.sequence_of(head.event_id.clone()).await? else { return Ok(None) };
+        let end = first + events.len() as u64;
+        if end > size {
+            return Ok(None);
+        }
+        // Pruned bodies cannot be compared: then it is judged as a duplicate, as before pruning.
+        if check_not_pruned(&self.open, first, end, size).await.is_err() {
+            return Ok(None);
+        }
+        let stored = self.open.log().entries(first, end).await?;
+        let same = stored.len() == events.len()
+            && stored.iter().zip(&events).all(|(s, p)| same_but_receipt(s, p.entry()).unwrap_or(false));
+        Ok(same.then_some(first))
+    }
+
     /// Closes the stream.
     pub async fn close(self) -> Result<(), StreamError> {
         self.open.close().await
     }
+}
+
+/// Whether two encoded events are the same but for the time of receipt
+/// (`meta.created_at`, `observed_at`) and the sequence number.
+fn same_but_receipt(stored: &[u8], sent: &[u8]) -> Option<bool> {
+    let strip = |bytes: &[u8]| -> Option<serde_json::Value> {
+        let mut v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        let o = v.as_object_mut()?;
+        o.remove("sequence");
+        o.remove("observed_at");
+        o.get_mut("meta")?.as_object_mut()?.remove("created_at");
+        Some(v)
+    };
+    Some(strip(stored)? == strip(sent)?)
 }
 
 /// Brings the event index up to the log (after a crash between the two).
