@@ -58,6 +58,13 @@ pub struct Sink<S: StreamStore> {
     keys: KeySource,
     catalog: RwLock<Arc<Catalog>>,
     writers: Arc<Mutex<Writers>>,
+    /// The runtime the writers run their store's futures on: the one the
+    /// sink was loaded on when it is multi-threaded. A store's pooled
+    /// connections spawn their driver tasks on the runtime that opened
+    /// them; a runtime per writer thread, dropped when the writer idles
+    /// out, closed connections other writers then took from the pool
+    /// ("connection closed" under 1,000 PostgreSQL streams).
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 /// The streams and tokens a sink serves, replaced whole on reload.
@@ -86,7 +93,10 @@ impl<S: StreamStore> Sink<S> {
     /// Loads every stream's settings and token hashes.
     pub async fn load(store: S, keys: KeySource) -> Result<Self, StreamError> {
         let catalog = Catalog::load(&store).await?;
-        Ok(Self { store, keys, catalog: RwLock::new(Arc::new(catalog)), writers: Arc::default() })
+        let runtime = tokio::runtime::Handle::try_current()
+            .ok()
+            .filter(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        Ok(Self { store, keys, catalog: RwLock::new(Arc::new(catalog)), writers: Arc::default(), runtime })
     }
 
     fn catalog(&self) -> Arc<Catalog> {
@@ -241,10 +251,11 @@ impl<S: StreamStore> Sink<S> {
         let generation = w.next_generation;
         w.next_generation += 1;
         let (store, keys, registry) = (self.store.clone(), Arc::clone(&self.keys), Arc::clone(&self.writers));
+        let runtime = self.runtime.clone();
         let name = stream.to_owned();
         std::thread::Builder::new()
             .name(format!("stream-{stream}"))
-            .spawn(move || run_writer(&store, &keys, &config, generation, &rx, &registry))
+            .spawn(move || run_writer(&store, &keys, &config, generation, &rx, &registry, runtime.as_ref()))
             .map_err(|e| format!("starting the writer of stream {stream}: {e}"))?;
         tx.try_send(job).map_err(|_| format!("the writer of stream {name} stopped"))?;
         w.running.insert(stream.to_owned(), (generation, tx));
@@ -262,6 +273,7 @@ fn run_writer<S: StreamStore>(
     generation: u64,
     rx: &std::sync::mpsc::Receiver<Job>,
     registry: &Mutex<Writers>,
+    shared: Option<&tokio::runtime::Handle>,
 ) {
     let stream = config.name.as_str();
     let retire = || {
@@ -270,15 +282,23 @@ fn run_writer<S: StreamStore>(
             w.running.remove(stream);
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            retire();
-            while let Ok((_, _, reply)) = rx.try_recv() {
-                let _ = reply.send(Err(format!("stream {stream}: starting the writer's runtime: {e}")));
+    // The sink's runtime when it has one (see `Sink::runtime`), else one of the writer's own.
+    let own: tokio::runtime::Runtime;
+    let rt = match shared {
+        Some(handle) => handle.clone(),
+        None => match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(built) => {
+                own = built;
+                own.handle().clone()
             }
-            return;
-        }
+            Err(e) => {
+                retire();
+                while let Ok((_, _, reply)) = rx.try_recv() {
+                    let _ = reply.send(Err(format!("stream {stream}: starting the writer's runtime: {e}")));
+                }
+                return;
+            }
+        },
     };
     let open = || {
         rt.block_on(async {
