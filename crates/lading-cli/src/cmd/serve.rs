@@ -203,10 +203,14 @@ fn serve_logs_created_elsewhere(
 ) {
     tokio::spawn(async move {
         let mut reported = std::collections::BTreeSet::new();
+        let mut registry = None;
         loop {
             tokio::time::sleep(NEW_LOGS_EVERY).await;
             let Some(state) = state.upgrade() else { return };
-            let Ok(registry) = deployment.registry() else { continue };
+            if registry.is_none() {
+                registry = deployment.registry().ok();
+            }
+            let Some(registry) = registry.as_ref() else { continue };
             let Ok(defs) = registry.logs().await else { continue };
             for def in defs {
                 let being_created =
