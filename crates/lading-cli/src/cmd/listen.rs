@@ -60,12 +60,19 @@ pub(crate) fn stream_syslog<S: StreamStore>(
     Ok(Arc::new(StreamSyslog { sink, stream: stream.to_owned() }))
 }
 
-/// Binds the sockets `args` names.
+/// Binds the sockets named by flags: `tls` is the TLS address with its
+/// certificate chain and key files (clap requires all three together).
 pub(crate) async fn bind(
     tcp: Option<std::net::SocketAddr>,
     udp: Option<std::net::SocketAddr>,
-    tls: Option<(std::net::SocketAddr, lading_server::listen::TlsFiles)>,
+    tls: (Option<std::net::SocketAddr>, Option<&std::path::PathBuf>, Option<&std::path::PathBuf>),
 ) -> Result<Listeners> {
+    let tls = match tls {
+        (Some(addr), Some(cert), Some(key)) => {
+            Some((addr, lading_server::listen::TlsFiles { cert: cert.clone(), key: key.clone() }))
+        }
+        _ => None,
+    };
     let mut listeners = Listeners::default();
     if let Some(addr) = tcp {
         listeners.tcp = Some(tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding TCP {addr}"))?);
@@ -96,6 +103,22 @@ pub(crate) fn addresses(listeners: &Listeners) -> Vec<(&'static str, String)> {
     out
 }
 
+/// Says where `listeners` take syslog for `stream`: a `listening` event per
+/// transport under `--json`, else a line each (and a log event either way).
+pub(crate) fn announce(listeners: &Listeners, stream: &str, json_out: bool) -> Result<()> {
+    for (transport, address) in addresses(listeners) {
+        tracing::info!(transport, address = %address, stream, "listening for syslog");
+        if json_out {
+            output::json_line(
+                &json!({ "event": "listening", "transport": transport, "address": address, "stream": stream }),
+            )?;
+        } else {
+            output::line(&format!("listening for syslog over {transport} on {address} into stream {stream}"))?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn listen(args: &MaintListenArgs, json_out: bool) -> Result<ExitCode> {
     lading_stream::check_name(&args.name)?;
     if args.tcp.is_none() && args.udp.is_none() && args.tls.is_none() {
@@ -111,22 +134,8 @@ pub(crate) fn listen(args: &MaintListenArgs, json_out: bool) -> Result<ExitCode>
     let rt = crate::cmd::log::runtime()?;
     rt.block_on(async {
         let sink = crate::cmd::maint::syslog_sink(&args.data, &args.name).await?;
-        let tls = match (&args.tls, &args.tls_cert, &args.tls_key) {
-            (Some(addr), Some(cert), Some(key)) => {
-                Some((*addr, lading_server::listen::TlsFiles { cert: cert.clone(), key: key.clone() }))
-            }
-            _ => None,
-        };
-        let listeners = bind(args.tcp, args.udp, tls).await?;
-        for (transport, address) in addresses(&listeners) {
-            if json_out {
-                output::json_line(
-                    &json!({ "event": "listening", "transport": transport, "address": address, "stream": args.name }),
-                )?;
-            } else {
-                output::line(&format!("listening for syslog over {transport} on {address} into stream {}", args.name))?;
-            }
-        }
+        let listeners = bind(args.tcp, args.udp, (args.tls, args.tls_cert.as_ref(), args.tls_key.as_ref())).await?;
+        announce(&listeners, &args.name, json_out)?;
         let stats = Arc::new(Stats::default());
         let shutdown = crate::cmd::serve::shutdown_signal("no new connections; committing what was read");
         lading_server::syslog::serve(listeners, sink, Arc::clone(&stats), settings, shutdown).await;

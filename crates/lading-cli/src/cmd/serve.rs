@@ -373,13 +373,8 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         let syslog = match (syslog_wanted, syslog_sink) {
             (Some((stream, settings)), Some(sink)) => {
                 let s = &args.syslog;
-                let tls_files = match (s.syslog_tls, &s.syslog_tls_cert, &s.syslog_tls_key) {
-                    (Some(addr), Some(cert), Some(key)) => {
-                        Some((addr, lading_server::listen::TlsFiles { cert: cert.clone(), key: key.clone() }))
-                    }
-                    _ => None,
-                };
-                let listeners = crate::cmd::listen::bind(s.syslog_tcp, s.syslog_udp, tls_files).await?;
+                let tls = (s.syslog_tls, s.syslog_tls_cert.as_ref(), s.syslog_tls_key.as_ref());
+                let listeners = crate::cmd::listen::bind(s.syslog_tcp, s.syslog_udp, tls).await?;
                 Some((stream.to_owned(), settings, sink, listeners))
             }
             _ => None,
@@ -450,16 +445,8 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         // what was read is committed before the logs are flushed.
         let (stop_syslog, syslog_stopped) = tokio::sync::watch::channel(false);
         let syslog_task = syslog.map(|(stream, settings, sink, listeners)| {
-            for (transport, address) in crate::cmd::listen::addresses(&listeners) {
-                tracing::info!(transport, address = %address, stream = %stream, "listening for syslog");
-                if !json_out {
-                    let _ = output::line(&format!("listening for syslog over {transport} on {address} into stream {stream}"));
-                } else {
-                    let _ = output::json_line(
-                        &json!({ "event": "listening", "transport": transport, "address": address, "stream": stream }),
-                    );
-                }
-            }
+            // An error writing this to standard output does not stop the server.
+            let _ = crate::cmd::listen::announce(&listeners, &stream, json_out);
             let stats = Arc::new(lading_server::syslog::Stats::default());
             let mut stopped = syslog_stopped;
             let shutdown = async move {
