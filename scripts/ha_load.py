@@ -91,39 +91,46 @@ class Run:
         self.stream_status = {}
 
 
+def post_until_answered(run: Run, client: Client, path: str, body: bytes, content_type: str, counts: dict):
+    """POSTs `body` until an answer other than 503 comes (connection errors and 503s counted,
+    retried after 0.1 s: Retry-After says 1 s, retrying sooner times the recovery); every answer
+    is counted by status in `counts`, a 5xx other than 503 and a 503 without Retry-After are
+    recorded. Returns (status, body), or None once the run stops."""
+    while not run.stop:
+        try:
+            status, data, headers = client.request(
+                "POST", path, body=body,
+                headers={"authorization": f"Bearer {client.token}", "content-type": content_type})
+        except Exception:  # noqa: BLE001 - counted, then retried
+            with run.lock:
+                run.conn_errors += 1
+            time.sleep(0.1)
+            continue
+        with run.lock:
+            counts[status] = counts.get(status, 0) + 1
+            if status >= 500 and status != 503:
+                run.other_5xx.append((status, f"{path}: " + data[:300].decode("utf-8", "replace")))
+            if status == 503 and "retry-after" not in {k.lower() for k in headers}:
+                run.other_5xx.append((503, f"{path}: 503 without Retry-After"))
+        if status != 503:
+            return status, data
+        time.sleep(0.1)
+    return None
+
+
 def submitter(run: Run, fe: str, token: str, thread: int):
     client = Client(fe, token)
     n = 0
     while not run.stop:
         entry = f"ha-test {thread} {n} {os.urandom(8).hex()}".encode()
         n += 1
-        while not run.stop:
-            try:
-                status, data, headers = client.request(
-                    "POST", "/v1/logs/registry/entries", body=entry,
-                    headers={"authorization": f"Bearer {token}", "content-type": "application/octet-stream"})
-            except Exception:  # noqa: BLE001 - counted, then retried
-                with run.lock:
-                    run.conn_errors += 1
-                time.sleep(0.1)
-                continue
+        answer = post_until_answered(run, client, "/v1/logs/registry/entries", entry, "application/octet-stream",
+                                     run.status)
+        if answer is not None and answer[0] in (200, 201):
             with run.lock:
-                run.status[status] = run.status.get(status, 0) + 1
-                if status in (200, 201):
-                    reply = json.loads(data)
-                    run.acked[leaf_hash(entry).hex()] = (reply["index"], fe)
-                    run.last_ack[fe] = time.monotonic()
-                elif status >= 500 and status != 503:
-                    run.other_5xx.append((status, data[:300].decode("utf-8", "replace")))
-            if status in (200, 201):
-                break
-            if status == 503:
-                if "retry-after" not in {k.lower() for k in headers}:
-                    with run.lock:
-                        run.other_5xx.append((503, "503 without Retry-After"))
-                time.sleep(0.1)  # Retry-After says 1 s; retry sooner to time the recovery
-                continue
-            break  # a 4xx: give this entry up (counted in status)
+                run.acked[leaf_hash(entry).hex()] = (json.loads(answer[1])["index"], fe)
+                run.last_ack[fe] = time.monotonic()
+        # a 4xx: this entry is given up (counted in status)
 
 
 def otlp_batch(template: dict, prefix: str, n: int, records: int = 3) -> tuple[bytes, list[str]]:
@@ -153,37 +160,17 @@ def streamer(run: Run, fe: str, token: str, template: dict, thread: int):
     while not run.stop:
         body, ids = otlp_batch(template, f"ha-{thread}-{os.urandom(4).hex()}", n)
         n += 1
-        while not run.stop:
-            try:
-                status, data, headers = client.request(
-                    "POST", "/v1/logs", body=body,
-                    headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
-            except Exception:  # noqa: BLE001 - counted, then retried
-                with run.lock:
-                    run.conn_errors += 1
-                time.sleep(0.1)
-                continue
-            with run.lock:
-                run.stream_status[status] = run.stream_status.get(status, 0) + 1
-                if status == 200:
-                    run.stream_acked.extend(ids)
-                elif status >= 500 and status != 503:
-                    run.other_5xx.append((status, data[:300].decode("utf-8", "replace")))
-            if status == 200:
-                break
-            if status == 503:
-                if "retry-after" not in {k.lower() for k in headers}:
-                    with run.lock:
-                        run.other_5xx.append((503, "503 without Retry-After (OTLP)"))
-                time.sleep(0.1)
-                continue
-            # A 400 after a retry means the earlier attempt was taken (duplicate event ids):
-            # that batch was appended although its answer was lost, so it is neither lost nor
-            # acknowledged here; any other answer is reported.
-            if status != 400:
-                with run.lock:
-                    run.other_5xx.append((status, "OTLP: " + data[:300].decode("utf-8", "replace")))
+        answer = post_until_answered(run, client, "/v1/logs", body, "application/json", run.stream_status)
+        if answer is None:
             break
+        status, data = answer
+        with run.lock:
+            if status == 200:
+                run.stream_acked.extend(ids)
+            elif status < 500:
+                # A retry of a batch whose first attempt landed is answered 200 (as stored), so any
+                # other answer is reported.
+                run.other_5xx.append((status, "OTLP: " + data[:300].decode("utf-8", "replace")))
 
 
 def watcher(run: Run, fe: str):
