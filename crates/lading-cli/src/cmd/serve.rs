@@ -154,7 +154,7 @@ impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreato
             if let Some(why) = refuse_new_log(&registry, name, origin).await.map_err(failed)? {
                 return Err(Invalid(why));
             }
-            let vkey = create_checked_log(&self.deployment, &registry, name, origin).await.map_err(failed)?;
+            create_checked_log(&self.deployment, &registry, name, origin).await.map_err(failed)?;
             let def = registry
                 .logs()
                 .await
@@ -162,13 +162,9 @@ impl lading_server::LogCreator<crate::backend::AnyStore> for DeploymentLogCreato
                 .into_iter()
                 .find(|l| l.name == name)
                 .ok_or_else(|| Failed(format!("log {name} is not in the registry after creation")))?;
-            let (log, sqlite) = self.deployment.open_log(&def, self.config).await.map_err(failed)?;
+            let (served, sqlite) = open_served(&self.deployment, &def, self.config).await.map_err(failed)?;
             self.stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(sqlite);
-            if self.deployment.is_shared() {
-                refresh_from_other_front_ends(log.clone());
-            }
-            let key = self.deployment.log_key(name).map_err(failed)?;
-            Ok(ServedLog::new(log, vkey).with_receipt_key(key))
+            Ok(served)
         })
     }
 }
@@ -218,18 +214,9 @@ fn serve_logs_created_elsewhere(
                 if being_created || state.logs.get(&def.name).is_some() {
                     continue;
                 }
-                let opened = async {
-                    let (log, sqlite) = deployment.open_log(&def, config).await?;
-                    let key = deployment.log_key(&def.name)?;
-                    anyhow::Ok((log, sqlite, key))
-                };
-                match opened.await {
-                    Ok((log, sqlite, key)) => {
-                        if deployment.is_shared() {
-                            refresh_from_other_front_ends(log.clone());
-                        }
-                        let vkey = log.verifier().to_vkey();
-                        if state.logs.insert(&def.name, ServedLog::new(log, vkey).with_receipt_key(key)).is_ok() {
+                match open_served(&deployment, &def, config).await {
+                    Ok((served, sqlite)) => {
+                        if state.logs.insert(&def.name, served).is_ok() {
                             stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(sqlite);
                             tracing::info!(log = %def.name, "serving a log created elsewhere");
                         }
@@ -244,6 +231,24 @@ fn serve_logs_created_elsewhere(
             }
         }
     });
+}
+
+/// Log `def` opened to be served (at start, from the admin page, or when
+/// created elsewhere): its receipt key read, a shared deployment's
+/// checkpoints refreshed from the other front-ends; with the embedded store
+/// the caller flushes when the server stops.
+async fn open_served(
+    deployment: &Deployment,
+    def: &LogDefinition,
+    config: BatchConfig,
+) -> Result<(ServedLog<crate::backend::AnyStore>, Option<lading_store_sqlite::SqliteStore>)> {
+    let (log, sqlite) = deployment.open_log(def, config).await?;
+    let key = deployment.log_key(&def.name)?;
+    if deployment.is_shared() {
+        refresh_from_other_front_ends(log.clone());
+    }
+    let vkey = log.verifier().to_vkey();
+    Ok((ServedLog::new(log, vkey).with_receipt_key(key), sqlite))
 }
 
 /// Other front-ends append to a shared deployment's logs: pick up their checkpoints.
@@ -301,13 +306,8 @@ pub(crate) fn serve(args: &ServeArgs, json_out: bool) -> Result<ExitCode> {
         let stores = Arc::new(std::sync::Mutex::new(Vec::new()));
         let mut witnessing = Vec::new();
         for def in registry.logs().await? {
-            let (log, sqlite) = deployment.open_log(&def, config).await?;
+            let (mut served, sqlite) = open_served(&deployment, &def, config).await?;
             stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(sqlite);
-            if deployment.is_shared() {
-                refresh_from_other_front_ends(log.clone());
-            }
-            let vkey = log.verifier().to_vkey();
-            let mut served = ServedLog::new(log, vkey).with_receipt_key(deployment.log_key(&def.name)?);
             for w in all_witnesses.iter().filter(|w| w.log == def.name) {
                 let verifier = lading_tlog::NoteVerifier::from_vkey(&w.vkey)
                     .with_context(|| format!("witness of log {}", def.name))?;
