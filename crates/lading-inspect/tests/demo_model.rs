@@ -215,3 +215,17 @@ fn the_direct_convolution_agrees_with_tracts() {
         }
     }
 }
+
+/// The resize filter is one of the `image` crate's: another is refused with
+/// its line, table and the names allowed; without one it is `triangle`.
+#[test]
+fn the_resize_filter_is_checked_and_defaults_to_triangle() {
+    let text = std::fs::read_to_string(model_dir().join("profile.toml")).expect("profile");
+    let bad = text.replace("resize = \"stretch\"", "resize = \"stretch\"\nfilter = \"bicubic\"");
+    let err = Profile::parse(&bad).expect_err("unknown filter").to_string();
+    assert!(err.contains("line 8 ([input])") && err.contains("bicubic") && err.contains("lanczos3"), "{err}");
+    let lanczos = text.replace("resize = \"stretch\"", "resize = \"stretch\"\nfilter = \"lanczos3\"");
+    let profile = Profile::parse(&lanczos).expect("valid");
+    assert_eq!(profile.input.filter, lading_model::inspection::ResizeFilter::Lanczos3);
+    assert_eq!(Profile::parse(&text).expect("valid").input.filter, lading_model::inspection::ResizeFilter::Triangle);
+}
