@@ -463,6 +463,17 @@ fn connections_past_a_clients_cap_are_closed_on_accept_and_others_still_served()
     assert_eq!(summary["stored"], 1, "{summary}\n{log}");
     assert!(log.contains("already holds 2 connections, its maximum"), "{log}");
     assert_same_records(&net, &ingested_from_file(d, &[line(1)]));
+    // The listener's own cap, whoever connects.
+    let l = Listener::start(d, "net", &["--tcp", "127.0.0.1:0", "--max-connections", "1"]);
+    let idle = TcpStream::connect(l.addr("tcp")).expect("connect");
+    std::thread::sleep(Duration::from_millis(300));
+    let mut second = TcpStream::connect(l.addr("tcp")).expect("connect");
+    second.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let _ = second.read_to_end(&mut Vec::new());
+    drop(idle);
+    let (summary, log) = l.terminate();
+    assert_eq!(summary["turned_away"], 1, "{summary}\n{log}");
+    assert!(log.contains("the listener serves its maximum of connections"), "{log}");
     let e = lading_testkit::cli::Lading::new(BIN, d).fails(&[
         "maint",
         "listen",
