@@ -207,6 +207,13 @@ fn otlp_http_receiver_appends_whole_batches_and_refuses_bad_requests() {
     assert_eq!(status, 400);
     assert!(body.contains("already in the stream"), "{body}");
     assert_eq!(size(), 4);
+    // The observed time is the exporter's here, not the time of receipt: another one is other content.
+    let mut observed = request.clone();
+    observed.resource_logs[0].scope_logs[0].log_records[0].observed_time_unix_nano += 1_000_000;
+    let (status, _, body) = post(&url, Some(&token), proto, observed.encode_to_vec());
+    assert_eq!(status, 400);
+    assert!(body.contains("already in the stream"), "{body}");
+    assert_eq!(size(), 4);
     // JSON encoding; one bad record refuses the batch.
     let mut next = request.clone();
     for r in &mut next.resource_logs[0].scope_logs[0].log_records {

@@ -29,6 +29,8 @@ pub struct Prepared {
     entry: Vec<u8>,
     /// Where the `sequence` value is in `entry`.
     sequence_at: Range<usize>,
+    /// Whether `observed_at` and `meta.created_at` are the time of receipt.
+    observed_on_receipt: bool,
 }
 
 impl Prepared {
@@ -36,17 +38,29 @@ impl Prepared {
     pub fn entry(&self) -> &[u8] {
         &self.entry
     }
+
+    /// Whether its `observed_at` and `meta.created_at` are the time the
+    /// platform received it (syslog; OTLP without ObservedTimeUnixNano)
+    /// rather than values the source gave.
+    pub fn observed_on_receipt(&self) -> bool {
+        self.observed_on_receipt
+    }
 }
 
 /// Encodes a parsed event for the log (its `sequence` is assigned later).
 pub fn prepare(parsed: Parsed) -> Result<Prepared, LineError> {
-    let Parsed { line, mut event } = parsed;
+    let Parsed { line, mut event, observed_on_receipt } = parsed;
     event.sequence = 0;
     let value = serde_json::to_value(&event).map_err(|e| LineError::new(line, format!("cannot encode: {e}")))?;
     match canonicalize_locating(&value, "sequence") {
-        (entry, Some(sequence_at)) => {
-            Ok(Prepared { line, event_id: event.event_id, occurred_at: event.occurred_at, entry, sequence_at })
-        }
+        (entry, Some(sequence_at)) => Ok(Prepared {
+            line,
+            event_id: event.event_id,
+            occurred_at: event.occurred_at,
+            entry,
+            sequence_at,
+            observed_on_receipt,
+        }),
         (_, None) => Err(LineError::new(line, "internal error: the encoded event has no sequence field")),
     }
 }
@@ -104,7 +118,7 @@ pub fn sequence_batch(
     let mut latest = state.latest_occurred;
     let mut next = state.next_sequence;
     for item in prepared {
-        let Prepared { line, event_id, occurred_at, mut entry, sequence_at } = match item {
+        let Prepared { line, event_id, occurred_at, mut entry, sequence_at, .. } = match item {
             Ok(p) => p,
             Err(e) => {
                 out.rejected.push(e);

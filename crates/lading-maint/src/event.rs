@@ -51,6 +51,17 @@ pub struct Parsed {
     pub line: usize,
     /// The event.
     pub event: MaintenanceEvent,
+    /// Whether its `observed_at` (and so `meta.created_at`) is the time the
+    /// platform received it rather than a value the source gave.
+    pub observed_on_receipt: bool,
+}
+
+impl Parsed {
+    /// `event` from `line`, received at `ctx.observed_at`.
+    pub(crate) fn new(ctx: &Context, line: usize, event: MaintenanceEvent) -> Self {
+        let observed_on_receipt = event.observed_at == ctx.observed_at;
+        Self { line, event, observed_on_receipt }
+    }
 }
 
 /// Validates an event value against the schema and the kind's checks.

@@ -99,7 +99,7 @@ fn parse_line(format: Format, ctx: &Context, line: usize, text: &str) -> Vec<Res
             };
         }
     };
-    vec![value.and_then(|v| typed_event(line, &v)).map(|event| Parsed { line, event })]
+    vec![value.and_then(|v| typed_event(line, &v)).map(|event| Parsed::new(ctx, line, event))]
 }
 
 /// A JSON Lines line as an event value with `stream` and a placeholder

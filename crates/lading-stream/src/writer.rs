@@ -122,8 +122,9 @@ impl<O: OpenStream> StreamWriter<O> {
     }
 
     /// When every event of `prepared` is already in the stream as one run,
-    /// in order and with the same content — all but the time of receipt
-    /// (`meta.created_at`, `observed_at`) and the sequence —, the first
+    /// in order and with the same content — all but the sequence and, where
+    /// the receiver set them, the time of receipt (`meta.created_at`,
+    /// `observed_at`) —, the first
     /// sequence of that run. Anything else (a bad line, one event new,
     /// another content under a known id) is not a replay, and the batch is
     /// judged as usual (duplicates refused).
@@ -153,7 +154,10 @@ impl<O: OpenStream> StreamWriter<O> {
         }
         let stored = self.open.log().entries(first, end).await?;
         let same = stored.len() == events.len()
-            && stored.iter().zip(&events).all(|(s, p)| same_but_receipt(s, p.entry()).unwrap_or(false));
+            && stored
+                .iter()
+                .zip(&events)
+                .all(|(s, p)| same_but_receipt(s, p.entry(), p.observed_on_receipt()).unwrap_or(false));
         Ok(same.then_some(first))
     }
 
@@ -163,15 +167,19 @@ impl<O: OpenStream> StreamWriter<O> {
     }
 }
 
-/// Whether two encoded events are the same but for the time of receipt
-/// (`meta.created_at`, `observed_at`) and the sequence number.
-fn same_but_receipt(stored: &[u8], sent: &[u8]) -> Option<bool> {
+/// Whether two encoded events are the same but for the sequence number
+/// and, when `on_receipt` (the receiver set them, not the source), the time
+/// of receipt (`meta.created_at`, `observed_at`): a value a source gave
+/// must match too.
+fn same_but_receipt(stored: &[u8], sent: &[u8], on_receipt: bool) -> Option<bool> {
     let strip = |bytes: &[u8]| -> Option<serde_json::Value> {
         let mut v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
         let o = v.as_object_mut()?;
         o.remove("sequence");
-        o.remove("observed_at");
-        o.get_mut("meta")?.as_object_mut()?.remove("created_at");
+        if on_receipt {
+            o.remove("observed_at");
+            o.get_mut("meta")?.as_object_mut()?.remove("created_at");
+        }
         Some(v)
     };
     Some(strip(stored)? == strip(sent)?)

@@ -84,7 +84,7 @@ pub fn events(ctx: &Context, line: usize, request: &ExportLogsServiceRequest) ->
                 let at = format!("/resourceLogs/{i}/scopeLogs/{j}/logRecords/{k}");
                 let event = record_value(ctx, line, resource, scope, record)
                     .and_then(|v| typed_event(line, &v))
-                    .map(|event| Parsed { line, event })
+                    .map(|event| Parsed::new(ctx, line, event))
                     .map_err(|e| {
                         let inner = e.pointer.map(|p| format!("event {p}: ")).unwrap_or_default();
                         LineError { line, pointer: Some(at.clone()), message: format!("{inner}{}", e.message) }
