@@ -1200,3 +1200,143 @@ fn chinese_pages_of_verdict_certificate_and_statement_hold_no_english() {
     let again = lading_report::render(&sheet.to_doc(stamp, "cert2.json", &cert), &fonts).expect("pdf");
     assert!(again == std::fs::read(d.join("cert.pdf")).expect("pdf"), "the same credential gave other bytes");
 }
+
+/// Issue 19: a statement timestamped by an RFC 3161 TSA (`statement issue --tsa`) and CRLs carried
+/// in the bundle (`bundle create --crl`): `lading verify` takes the statement's time from the
+/// token (no witness cosigned earlier), judges the TSA's chain with the carried CRLs, offline.
+#[test]
+fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    journey(d, &Options::default());
+    let l = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    for k in ["root", "int", "tsa"] {
+        l.ok(&["key", "generate", "--alg", "p256", "--out", k]);
+    }
+    l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
+    for (ca, key, subject, profile) in
+        [("root", "int", "CN=T Int,O=Lading Test", "ca"), ("int", "tsa", "CN=T TSA,O=Lading Test", "tsa")]
+    {
+        l.ok(&[
+            "pki",
+            "issue",
+            "--ca-cert",
+            &format!("{ca}.pem"),
+            "--ca-key",
+            &format!("{ca}.key"),
+            "--subject-key",
+            &format!("{key}.pub"),
+            "--subject",
+            subject,
+            "--profile",
+            profile,
+            "--out",
+            &format!("{key}.pem"),
+        ]);
+    }
+    for ca in ["root", "int"] {
+        let (cert, key, out) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{ca}.crl"));
+        l.ok(&["pki", "crl", "--ca-cert", &cert, "--ca-key", &key, "--days", "3650", "--out", &out]);
+    }
+    // `pki issue` wrote tsa.pem as the chain: the TSA's certificate, then the intermediate.
+    let server = l.serve(&["--data", "tsa-dep", "--tsa-key", "tsa.key", "--tsa-cert", "tsa.pem"]);
+    let tsa = format!("{}/v1/timestamp", server.url);
+
+    // The statement again, timestamped: statement.json.tsr beside it.
+    let statement = [
+        "statement",
+        "issue",
+        "--deliverable",
+        "seg.lading",
+        "--certificate",
+        "cert.json",
+        "--trust-list",
+        "list.signed.json",
+        "--operator-key",
+        "op.pub",
+        "--entity",
+        "acme",
+        "--client",
+        "Müller GmbH",
+        "--contract",
+        "MSA-1",
+        "--jurisdiction",
+        "DE",
+        "--key",
+        "acme.key",
+        "--out",
+        "statement.json",
+        "--tsa",
+        &tsa,
+    ];
+    let (code, v) = l.json(&statement);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["timestamp"]["tsa"].as_str().is_some_and(|s| s.contains("CN=T TSA")), "{v}");
+    assert!(d.join("statement.json.tsr").exists());
+    // `lading timestamp` over another credential: a token to misuse below.
+    let (code, v) = l.json(&["timestamp", "cert.json", "--tsa", &tsa, "--out", "cert.tsr"]);
+    assert_eq!(code, 0, "{v}");
+    drop(server); // verification is offline from here on
+
+    let bundle_args = |extra: &[&str]| {
+        let mut a = vec![
+            "bundle",
+            "create",
+            "--deliverable",
+            "seg.lading",
+            "--certificate",
+            "cert.json",
+            "--report",
+            "report.json",
+            "--statement",
+            "statement.json",
+            "--trust-list",
+            "list.signed.json",
+            "--log",
+            "reg",
+            "--out",
+            "ltv.lading",
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| l.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, _, err) = run(bundle_args(&["--crl", "int.crl", "--crl", "root.crl"]));
+    assert_eq!(code, 0, "{err}");
+
+    // A policy pinning the TSA root: the time is the token's; the CRLs are evidence.
+    policy(d, "policy.json", "op.pub", false);
+    let mut p: Value = serde_json::from_str(&std::fs::read_to_string(d.join("policy.json")).expect("p")).expect("p");
+    let root = std::fs::read_to_string(d.join("root.pem")).expect("root");
+    p["tsa_roots"] = json!([{"name": "T Root", "certificate": root}]);
+    p["require_revocation_data"] = json!(true);
+    std::fs::write(d.join("tsa-policy.json"), p.to_string()).expect("write");
+    let (code, v) = verdict(d, "ltv.lading", "tsa-policy.json", None);
+    assert_eq!(code, 0, "{:#?}", failed(&v));
+    assert_eq!(v["time_source"]["kind"], "timestamp", "{v}");
+    let time = status_of(&v, "time of logging");
+    assert_eq!(time["status"], "pass");
+    assert!(time["reason"].as_str().is_some_and(|r| r.contains("RFC 3161 timestamp by CN=T TSA")), "{time}");
+    assert_eq!(
+        status_of(&v, "statement timestamp statement-timestamps/0-statement.json.tsr: revocation")["status"],
+        "pass"
+    );
+    for crl in ["crls/0-int.crl", "crls/1-root.crl"] {
+        assert_eq!(status_of(&v, &format!("crl {crl}"))["status"], "pass", "{crl}");
+    }
+
+    // The policy without TSA roots cannot judge the token: the bundle fails, naming it.
+    let v = verdict(d, "ltv.lading", "policy.json", None);
+    assert_fails_with(&v, "statement timestamp statement-timestamps/0-statement.json.tsr", "pins no TSA roots");
+
+    // Bad input at bundle time: garbage CRL, a token over other bytes, a token without the statement.
+    std::fs::write(d.join("junk.crl"), "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n").expect("w");
+    let (code, _, err) = run(bundle_args(&["--crl", "junk.crl"]));
+    assert!(code != 0 && err.contains("junk.crl"), "{err}");
+    let (code, _, err) = run(bundle_args(&["--statement-timestamp", "cert.tsr"]));
+    assert!(code != 0 && err.contains("cert.tsr") && err.contains("not over the statement's bytes"), "{err}");
+    let (code, _, err) =
+        l.run(&["bundle", "create", "--deliverable", "seg.lading", "--statement-timestamp", "cert.tsr", "--out", "x"]);
+    assert!(code != 0 && err.contains("needs the statement"), "{err}");
+    assert!(!d.join("x").exists());
+}

@@ -66,6 +66,11 @@ pub struct TrustPolicy {
     /// RFC 3161 TSA roots whose timestamps establish signing times.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tsa_roots: Vec<PinnedRoot>,
+    /// Refuse a certificate-bound signature (or timestamp) whose path has a
+    /// certificate with no CRL of its issuer in the bundle; otherwise that is
+    /// a warning.
+    #[serde(default)]
+    pub require_revocation_data: bool,
 }
 
 /// A policy checked and ready to use.

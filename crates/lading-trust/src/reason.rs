@@ -148,6 +148,26 @@ reasons! {
     SignerNotListed => "signed by key {key}, which is not on the white list",
     /// A certificate-bound signature attributed to its entity.
     CertificateSigner => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} ({source})",
+    /// Every non-anchor certificate of a validated path is on its issuer's newest carried CRL's good side.
+    RevocationChecked => "not revoked at {time}: {count} certificate(s) checked against CRLs the bundle carries (newest thisUpdate {this_update})",
+    /// A certificate of a validated path whose issuer's CRL the bundle does not carry.
+    RevocationNotChecked => "revocation not checked for {subjects}: the bundle carries no CRL of their issuer",
+    /// The policy requires revocation data and the bundle lacks it.
+    RevocationDataRequired => "revocation not checked for {subjects}: the bundle carries no CRL of their issuer, and the policy requires one",
+    /// A certificate revoked after the time it was judged at.
+    RevokedAfterSigning => "{subject} was revoked at {revoked_at}, after {time}, the time it is judged at: signatures made before stay valid",
+    /// A carried CRL that does not parse.
+    CrlUnreadable => "{path}: not a CRL (PEM or DER): {error}",
+    /// A carried CRL no certificate of a validated path issued.
+    CrlNotUsed => "issued by {issuer}, which issued no certificate of a path that validated: no signature over it was checked",
+    /// A carried CRL signed by a certificate of a validated path.
+    CrlUsed => "issued by {issuer}, thisUpdate {this_update}, nextUpdate {next_update}; its signature verifies",
+    /// An RFC 3161 timestamp over the statement's bytes.
+    StatementTimestamped => "{time} by {tsa} (serial {serial}), over the statement's exact bytes",
+    /// A statement timestamp with no TSA roots pinned to judge it.
+    TimestampUntrusted => "the policy pins no TSA roots (tsa_roots): this timestamp cannot be verified",
+    /// The time of logging comes from an RFC 3161 timestamp over the statement.
+    LoggedAtTimestamped => "{time} (RFC 3161 timestamp by {tsa}, serial {serial}: the statement existed then)",
     /// The deliverable's key is someone else's.
     SignerNotTheProvider => "signed by key {key}, which is {owner}'s, not the provider's",
     /// The provider is not listed for the deliverable's kind.

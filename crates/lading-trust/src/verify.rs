@@ -55,7 +55,15 @@ pub mod role {
     pub const STATUS_LIST: &str = "status-list";
     /// Anything else carried along (images, artefacts).
     pub const ATTACHMENT: &str = "attachment";
+    /// A CRL (PEM or DER, one or more) for long-term validation of the
+    /// certificate-bound signatures and timestamps the bundle carries.
+    pub const CRL: &str = "crl";
+    /// An RFC 3161 TimeStampResp (DER) over the statement member's bytes.
+    pub const STATEMENT_TIMESTAMP: &str = "statement-timestamp";
 }
+
+mod pki_evidence;
+use pki_evidence::Pki;
 
 /// Builds an evidence bundle from `(role, path, media type, bytes)` members.
 /// Paths must be relative, `/`-separated, without `.`/`..` segments, and unique.
@@ -149,6 +157,9 @@ pub enum TimeSource {
         /// How many trusted witnesses cosigned.
         count: usize,
     },
+    /// An RFC 3161 timestamp over the statement's bytes, verified against
+    /// the policy's TSA roots, earlier than any witness cosignature.
+    Timestamp,
     /// The provider's own claim (the proof's created time): a warning, not a pass.
     ProviderClaim {
         /// Whether a receipt proves the statement is logged at all.
@@ -390,42 +401,55 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         }
     };
 
-    // 4. When the statement was logged.
+    // 4. When the statement was logged, or existed: the earliest trusted
+    // time of an RFC 3161 timestamp over it and the witnesses' cosignatures.
+    let pki = Pki::read(&package, policy, c);
     let leaf = lading_crypto::registry_leaf(STATEMENT_TYPE, &statement_bytes, &provider_key_id);
     let claimed = st.proof.created;
-    let logged_at = match find_receipt(&receipts, &leaf, &policy.logs) {
-        Some((where_, witnesses)) => {
-            c.push("statement logged", Ok(where_));
-            match witnesses.iter().min().and_then(|t| DateTime::from_timestamp(i64::try_from(*t).ok()?, 0)) {
-                Some(t) => {
-                    v.logged_at_source = format!("earliest of {} trusted witness cosignature(s)", witnesses.len());
-                    v.time_source = TimeSource::Witness { count: witnesses.len() };
-                    c.push(
-                        "time of logging",
-                        Ok(reason!(LoggedAtWitnessed, time = t.to_rfc3339(), count = witnesses.len())),
-                    );
-                    t
-                }
-                None if policy.text.require_witnessed_time => {
-                    v.logged_at_source = "not witnessed".into();
-                    v.time_source = TimeSource::ProviderClaim { logged: true };
-                    c.push("time of logging", Err(reason!(WitnessedTimeRequired)));
-                    claimed
-                }
-                None => {
-                    v.logged_at_source =
-                        "claimed by the provider (the proof's created time; no witness cosignature)".into();
-                    v.time_source = TimeSource::ProviderClaim { logged: true };
-                    // Only the provider's word: shown as a warning, never as a plain pass.
-                    c.warn("time of logging", reason!(LoggedAtClaimed, time = claimed.to_rfc3339()));
-                    claimed
-                }
-            }
+    let stamped = pki.statement_time(c, &package, &statement_bytes);
+    let receipt = find_receipt(&receipts, &leaf, &policy.logs);
+    let witnessed = receipt.as_ref().and_then(|(_, w)| {
+        let t = w.iter().min().and_then(|t| DateTime::from_timestamp(i64::try_from(*t).ok()?, 0))?;
+        Some((t, w.len()))
+    });
+    match &receipt {
+        Some((where_, _)) => c.push("statement logged", Ok(where_.clone())),
+        None => c.push("statement logged", Err(reason!(StatementNotLogged))),
+    };
+    // The timestamp counts when no witness cosigned earlier.
+    let stamped = stamped.filter(|s| witnessed.is_none_or(|(w, _)| s.at <= w));
+    let logged_at = match (witnessed, stamped) {
+        (_, Some(s)) => {
+            v.logged_at_source = format!("RFC 3161 timestamp by {} (serial {})", s.tsa, s.serial);
+            v.time_source = TimeSource::Timestamp;
+            c.push(
+                "time of logging",
+                Ok(reason!(LoggedAtTimestamped, time = s.at.to_rfc3339(), tsa = s.tsa, serial = s.serial)),
+            );
+            s.at
         }
-        None => {
-            c.push("statement logged", Err(reason!(StatementNotLogged)));
+        (Some((t, count)), _) => {
+            v.logged_at_source = format!("earliest of {count} trusted witness cosignature(s)");
+            v.time_source = TimeSource::Witness { count };
+            c.push("time of logging", Ok(reason!(LoggedAtWitnessed, time = t.to_rfc3339(), count = count)));
+            t
+        }
+        (None, None) if receipt.is_none() => {
             v.logged_at_source = "claimed by the provider (not logged)".into();
             v.time_source = TimeSource::ProviderClaim { logged: false };
+            claimed
+        }
+        (None, None) if policy.text.require_witnessed_time => {
+            v.logged_at_source = "not witnessed".into();
+            v.time_source = TimeSource::ProviderClaim { logged: true };
+            c.push("time of logging", Err(reason!(WitnessedTimeRequired)));
+            claimed
+        }
+        (None, None) => {
+            v.logged_at_source = "claimed by the provider (the proof's created time; no witness cosignature)".into();
+            v.time_source = TimeSource::ProviderClaim { logged: true };
+            // Only the provider's word: shown as a warning, never as a plain pass.
+            c.warn("time of logging", reason!(LoggedAtClaimed, time = claimed.to_rfc3339()));
             claimed
         }
     };
@@ -560,7 +584,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
             continue;
         };
         let before = c.0.len();
-        let checked = check_deliverable(c, name, m, b, d, &provider, &list, &receipts, policy, logged_at);
+        let checked = check_deliverable(c, name, m, b, d, &provider, &list, &receipts, &pki, logged_at);
         // A deliverable concludes something only when none of its own checks failed.
         let held = c.0[before..].iter().all(|x| x.status != CheckStatus::Fail);
         v.conclusions.push(conclude(name, kind, checked.as_ref().filter(|_| held).map(|(doc, _)| doc)));
@@ -595,7 +619,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         }
     }
     let verified_lists: Vec<String> = status.lists.iter().map(|(p, _)| p.clone()).collect();
-    check_unsigned_members(c, &package, &vouched, &leaves, &named_lists, &verified_lists, policy);
+    check_unsigned_members(c, &package, &vouched, &leaves, &named_lists, &verified_lists, &pki);
 }
 
 /// Every string under a `sha256` key of a signed document, lowercase.
@@ -626,12 +650,20 @@ fn check_unsigned_members(
     leaves: &[Vec<u8>],
     named_lists: &[String],
     verified_lists: &[String],
-    policy: &Policy,
+    pki: &Pki<'_>,
 ) {
+    let policy = pki.policy();
     let hashes: Vec<lading_tlog::Hash> = leaves.iter().map(|l| lading_tlog::leaf_hash(l)).collect();
     for (m, b) in package.index.members.iter().zip(&package.files) {
         match m.role.as_str() {
-            role::DELIVERABLE | role::CERTIFICATE | role::REPORT | role::STATEMENT | role::TRUST_LIST => {}
+            // Statement timestamps were each checked with the time of logging.
+            role::DELIVERABLE
+            | role::CERTIFICATE
+            | role::REPORT
+            | role::STATEMENT
+            | role::TRUST_LIST
+            | role::STATEMENT_TIMESTAMP => {}
+            role::CRL => pki.check_crl_member(c, m),
             // One that did not verify has failed already; one that verified must be named.
             role::STATUS_LIST if named_lists.contains(&m.path) => {}
             role::STATUS_LIST => {
@@ -1136,9 +1168,10 @@ fn check_deliverable(
     provider: &crate::trustlist::TrustedEntity,
     list: &TrustList,
     receipts: &[lading_tlog::Receipt],
-    policy: &Policy,
+    pki: &Pki<'_>,
     logged_at: DateTime<Utc>,
 ) -> Option<(Value, Vec<u8>)> {
+    let policy = pki.policy();
     let label = format!("deliverable {name}");
     let examined = match deliverable::examine(b) {
         Ok(x) => x,
@@ -1151,7 +1184,7 @@ fn check_deliverable(
         c.push(label.clone(), Err(reason!(KindMismatch, named = named["kind"], kind = examined.kind)));
     }
     if let Some(bundle) = &examined.certificate {
-        let key = certificate_signer(c, &label, bundle, provider, list, policy, logged_at)?;
+        let key = pki.certificate_signer(c, &label, bundle, provider, list, logged_at)?;
         return finish_deliverable(c, &label, b, &examined, &key, provider, receipts, policy);
     }
     let key = provider
@@ -1202,96 +1235,4 @@ fn finish_deliverable(
     );
     let document = checked.document.filter(|_| checked.integrity.iter().all(|(_, r)| r.is_ok()))?;
     Some((document, leaf))
-}
-
-/// A certificate-bound deliverable's signer: its chain validated against the
-/// policy's CA roots at its signing time — the earliest of its RFC 3161
-/// timestamps verified against the policy's TSA roots, else the statement's
-/// time of logging — and attributed to the provider by the white list (a CA
-/// accepted for the provider, and the provider's registration id in the
-/// subject). Returns the leaf's key.
-fn certificate_signer(
-    c: &mut Checks,
-    label: &str,
-    bundle: &lading_pki::bundle::CertificateBundle,
-    provider: &crate::trustlist::TrustedEntity,
-    list: &TrustList,
-    policy: &Policy,
-    logged_at: DateTime<Utc>,
-) -> Option<VerifyingKey> {
-    let name = format!("{label}: certificate");
-    if policy.ca_roots.is_empty() {
-        c.push(
-            name,
-            Err(Reason::error("the deliverable is certificate-bound but the policy pins no CA roots (ca_roots)")),
-        );
-        return None;
-    }
-    let mut at = logged_at;
-    let mut source = "the statement's time of logging".to_owned();
-    let data = match bundle.envelope.signatures.as_slice() {
-        [one] => one.sig.clone(),
-        _ => Vec::new(),
-    };
-    if !bundle.timestamps.is_empty() && !policy.tsa_roots.is_empty() {
-        let mut earliest: Option<lading_pki::timestamp::VerifiedTimestamp> = None;
-        for (i, reply) in bundle.timestamps.iter().enumerate() {
-            match lading_pki::timestamp::verify(reply, &data, &policy.tsa_roots, &[]) {
-                Ok(t) => {
-                    if earliest.as_ref().is_none_or(|e| t.token.gen_time < e.token.gen_time) {
-                        earliest = Some(t);
-                    }
-                }
-                Err(e) => {
-                    c.push(format!("{label}: timestamp #{i}"), Err(Reason::error(e)));
-                    return None;
-                }
-            }
-        }
-        if let Some(t) = earliest {
-            at = t.token.gen_time;
-            source = format!("RFC 3161 timestamp by {} (serial {})", t.token.signer_subject(), t.token.serial);
-        }
-    } else if !bundle.timestamps.is_empty() {
-        source.push_str("; its timestamps are not trusted: the policy pins no TSA roots");
-    }
-    let path = match lading_pki::validate(&bundle.chain, &policy.ca_roots, &lading_pki::Options::at(at)) {
-        Ok(p) => p,
-        Err(e) => {
-            c.push(name, Err(Reason::error(format!("{e} (judged at {}, {source})", at.to_rfc3339()))));
-            return None;
-        }
-    };
-    let leaf = path.signer().clone();
-    if !provider.is_certified_by(&bundle.chain, &leaf) {
-        let owner = list.standing_of_certificate(&bundle.chain, &leaf, at).map(|s| s.entity.id.clone());
-        let why = match owner {
-            Some(o) => format!("the certificate of {} is {o:?}'s on the white list, not the provider's", leaf.subject),
-            None => format!(
-                "no white-list entity accepts a CA of this chain for registration id {:?} ({})",
-                leaf.registration_id().unwrap_or("none"),
-                leaf.subject
-            ),
-        };
-        c.push(name, Err(Reason::error(why)));
-        return None;
-    }
-    c.push(
-        name,
-        Ok(reason!(
-            CertificateSigner,
-            subject = leaf.subject,
-            registration_id = leaf.registration_id().unwrap_or_default(),
-            anchor = path.anchor().subject,
-            time = at.to_rfc3339(),
-            source = source
-        )),
-    );
-    match lading_pki::path::certified_key(&bundle.chain[0]) {
-        Ok(k) => Some(k),
-        Err(e) => {
-            c.push(format!("{label}: signer"), Err(Reason::error(e)));
-            None
-        }
-    }
 }

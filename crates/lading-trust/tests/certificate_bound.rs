@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use lading_crypto::{SigningKey, VerifyingKey};
 use lading_model::Sha256Digest;
-use lading_pki::issue::{CertProfile, IssueRequest, issue_certificate};
+use lading_pki::issue::{CertProfile, IssueRequest, Revoked, issue_certificate, issue_crl};
 use lading_pki::timestamp::{Authority, DEFAULT_POLICY, request, respond};
 use lading_tlog::{Checkpoint, KeyKind, MemoryTree, NoteSigner, Receipt, inclusion_proof, tree_hash};
 use lading_trust::policy::Policy;
@@ -60,9 +60,44 @@ struct Case {
     pin_tsa: bool,
     /// The leaf certificate carries this registration id.
     registration_id: &'static str,
+    /// The CRLs the bundle carries.
+    crls: Crls,
+    /// The policy requires revocation data.
+    require_revocation: bool,
+    /// An RFC 3161 timestamp over the statement, with genTime on this day
+    /// of November (the witness cosigned on the 10th).
+    statement_stamp: Option<u32>,
+    /// The statement timestamp is over other bytes.
+    stamp_other_bytes: bool,
 }
 
-const GOOD: Case = Case { ca_listed: true, pin_ca: true, pin_tsa: true, registration_id: "9144" };
+/// CRLs carried in the bundle (the provider's leaf and the TSA are issued
+/// by the intermediate, the intermediate by the root).
+#[derive(Clone, Copy, PartialEq)]
+enum Crls {
+    None,
+    /// The intermediate's and the root's, listing nothing (thisUpdate the 20th).
+    Good,
+    /// The intermediate's lists the provider's leaf, revoked on `day`.
+    LeafRevoked(u32),
+    /// The intermediate's, whose nextUpdate (the 3rd) is before the signing time.
+    Stale,
+    /// Also a CRL of a CA no chain runs through.
+    Foreign,
+    /// Also bytes that are no CRL.
+    Garbage,
+}
+
+const GOOD: Case = Case {
+    ca_listed: true,
+    pin_ca: true,
+    pin_tsa: true,
+    registration_id: "9144",
+    crls: Crls::None,
+    require_revocation: false,
+    statement_stamp: None,
+    stamp_other_bytes: false,
+};
 
 fn pem(c: &lading_pki::Certificate) -> String {
     lading_pki::certificates_to_pem(std::slice::from_ref(c)).expect("pem")
@@ -138,6 +173,7 @@ fn bundle(case: Case) -> (Vec<u8>, Policy) {
         &int_key,
     )
     .expect("leaf");
+    let leaf_serial = provider_leaf.tbs_certificate().serial_number().as_bytes().to_vec();
     let mut acme = entity("acme", Role::Provider, &provider, history);
     if case.ca_listed {
         acme.certificate_authorities.push(pem(&int));
@@ -238,11 +274,65 @@ fn bundle(case: Case) -> (Vec<u8>, Policy) {
         (role::DELIVERABLE, "deliverables/segment.sigstore.json".to_owned(), "application/json", deliverable),
         (role::CERTIFICATE, "certificates/cert.json".to_owned(), "application/vc+json", cert_bytes),
         (role::REPORT, "reports/report.json".to_owned(), "application/json", report),
-        (role::STATEMENT, "statement.json".to_owned(), "application/vc+json", statement_bytes),
+        (role::STATEMENT, "statement.json".to_owned(), "application/vc+json", statement_bytes.clone()),
         (role::TRUST_LIST, "trust-list.json".to_owned(), "application/json", list_bytes),
     ];
     for (i, r) in receipts.into_iter().enumerate() {
         members.push((role::RECEIPT, format!("receipts/{i}"), "text/plain", r));
+    }
+    let crl = |issuer: &lading_pki::Certificate, key: &SigningKey, this: DateTime<Utc>, revoked: Vec<Revoked>| {
+        let list = issue_crl(issuer, key, 1, this, this + Duration::days(30), &revoked).expect("crl");
+        lading_pki::crl_to_pem(&list).expect("pem").into_bytes()
+    };
+    let mut crls = Vec::new();
+    match case.crls {
+        Crls::None => {}
+        Crls::Stale => {
+            crls.push(
+                lading_pki::crl_to_pem(&issue_crl(&int, &int_key, 1, t(2), t(3), &[]).expect("crl"))
+                    .expect("pem")
+                    .into_bytes(),
+            );
+        }
+        Crls::LeafRevoked(day) => {
+            let serial = leaf_serial.clone();
+            crls.push(crl(&int, &int_key, t(20), vec![Revoked { serial, at: t(day) }]));
+            crls.push(crl(&root, &root_key, t(20), vec![]));
+        }
+        Crls::Good | Crls::Foreign | Crls::Garbage => {
+            crls.push(crl(&int, &int_key, t(20), vec![]));
+            crls.push(crl(&root, &root_key, t(20), vec![]));
+        }
+    }
+    if case.crls == Crls::Foreign {
+        let other_key = SigningKey::generate(lading_crypto::Algorithm::P256).expect("key");
+        let other = issue_certificate(
+            &IssueRequest::self_signed(
+                "CN=Other CA",
+                CertProfile::Ca { path_len: None },
+                t(1),
+                t(1) + Duration::days(90),
+            ),
+            &other_key,
+        )
+        .expect("other");
+        crls.push(crl(&other, &other_key, t(20), vec![]));
+    }
+    if case.crls == Crls::Garbage {
+        crls.push(b"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n".to_vec());
+    }
+    for (i, c) in crls.into_iter().enumerate() {
+        members.push((role::CRL, format!("crls/{i}.crl"), "application/pkix-crl", c));
+    }
+    if let Some(day) = case.statement_stamp {
+        let over: &[u8] = if case.stamp_other_bytes { b"other bytes" } else { &statement_bytes };
+        let stamp = request(over, &[4; 16]).expect("request");
+        members.push((
+            role::STATEMENT_TIMESTAMP,
+            "statement-timestamps/0.tsr".to_owned(),
+            "application/timestamp-reply",
+            respond(&authority, &stamp.der, t(day), &[2]).reply,
+        ));
     }
     let zip = verify::assemble(members).expect("assemble").to_zip().expect("zip");
     let policy = json!({
@@ -252,6 +342,7 @@ fn bundle(case: Case) -> (Vec<u8>, Policy) {
         "require_witnessed_time": strict,
         "ca_roots": if case.pin_ca { json!([{"name": "Test CA", "certificate": pem(&root)}]) } else { json!([]) },
         "tsa_roots": if case.pin_tsa { json!([{"name": "Test TSA root", "certificate": pem(&root)}]) } else { json!([]) },
+        "require_revocation_data": case.require_revocation,
     });
     (zip, Policy::parse(&serde_json::to_vec(&policy).expect("json")).expect("policy"))
 }
@@ -292,4 +383,103 @@ fn without_pinned_roots_or_a_listed_ca_the_deliverable_fails() {
     let v = verify::verify(&zip, &policy, t(25));
     assert!(v.verified, "{:#?}", v.checks);
     assert!(check(&v, CERT_CHECK).reason.contains("not trusted: the policy pins no TSA roots"));
+}
+
+fn status(v: &verify::Verdict, name: &str) -> CheckStatus {
+    check(v, name).status
+}
+
+const REVOCATION: &str = "deliverable segment.sigstore.json: revocation";
+
+#[test]
+fn carried_crls_judge_revocation_at_the_signing_time() {
+    // Without CRLs: verified, with a warning naming the certificates not checked.
+    let (zip, policy) = bundle(GOOD);
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(v.verified, "{:#?}", v.checks);
+    let r = check(&v, REVOCATION);
+    assert!(r.status == CheckStatus::Warn && r.reason.contains("CN=Acme Signing"), "{r:?}");
+    // … a failure where the policy requires revocation data.
+    let (zip, policy) = bundle(Case { require_revocation: true, ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    assert_eq!(status(&v, REVOCATION), CheckStatus::Fail);
+
+    // The intermediate's and the root's CRLs: the leaf, the intermediate and the TSA checked, offline.
+    let (zip, policy) = bundle(Case { crls: Crls::Good, require_revocation: true, ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(v.verified, "{:#?}", v.checks);
+    let r = check(&v, REVOCATION);
+    assert!(r.status == CheckStatus::Pass && r.reason.contains("2 certificate(s)"), "{r:?}");
+    assert_eq!(status(&v, "deliverable segment.sigstore.json: timestamp revocation"), CheckStatus::Pass);
+    assert_eq!(status(&v, "crl crls/0.crl"), CheckStatus::Pass);
+    assert_eq!(status(&v, "crl crls/1.crl"), CheckStatus::Pass);
+
+    // Revoked on the 5th, before the timestamp (the 9th): fails, naming the serial and date.
+    let (zip, policy) = bundle(Case { crls: Crls::LeafRevoked(5), ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    let c = check(&v, CERT_CHECK);
+    assert!(c.status == CheckStatus::Fail && c.reason.contains("revoked") && c.reason.contains("2026-11-05"), "{c:?}");
+
+    // Revoked on the 15th, after: the signature made on the 9th stands, with a warning naming the date.
+    let (zip, policy) = bundle(Case { crls: Crls::LeafRevoked(15), ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(v.verified, "{:#?}", v.checks);
+    let r = check(&v, REVOCATION);
+    assert!(r.status == CheckStatus::Warn && r.reason.contains("2026-11-15"), "{r:?}");
+
+    // A CRL whose nextUpdate passed before the signing time, with no newer one: an error (the
+    // TSA, issued by the same CA, is judged first).
+    let (zip, policy) = bundle(Case { crls: Crls::Stale, ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    let c = check(&v, "deliverable segment.sigstore.json: timestamp #0");
+    assert!(c.status == CheckStatus::Fail && c.reason.contains("2026-11-03"), "{c:?}");
+
+    // A CRL of a CA no validated path runs through: no signature over it was checked.
+    let (zip, policy) = bundle(Case { crls: Crls::Foreign, ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    let c = check(&v, "crl crls/2.crl");
+    assert!(c.status == CheckStatus::Fail && c.reason.contains("CN=Other CA"), "{c:?}");
+
+    // Bytes that are no CRL: the member is named.
+    let (zip, policy) = bundle(Case { crls: Crls::Garbage, ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    let c = check(&v, "crl crls/2.crl");
+    assert!(c.status == CheckStatus::Fail && c.reason.contains("crls/2.crl"), "{c:?}");
+}
+
+#[test]
+fn a_timestamp_over_the_statement_establishes_its_time_when_earliest() {
+    // Stamped on the 8th, witnessed on the 10th: the TSA's time is established.
+    let (zip, policy) = bundle(Case { statement_stamp: Some(8), ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(v.verified, "{:#?}", v.checks);
+    assert_eq!(v.time_source, verify::TimeSource::Timestamp);
+    assert_eq!(v.logged_at, Some(t(8)));
+    assert!(check(&v, "time of logging").reason.contains("RFC 3161 timestamp by CN=TSA"));
+    assert_eq!(status(&v, "statement timestamp statement-timestamps/0.tsr"), CheckStatus::Pass);
+
+    // Stamped on the 12th: the witness (the 10th) is earlier and stays the source.
+    let (zip, policy) = bundle(Case { statement_stamp: Some(12), ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(v.verified, "{:#?}", v.checks);
+    assert_eq!(v.time_source, verify::TimeSource::Witness { count: 1 });
+    assert_eq!(v.logged_at, Some(t(10)));
+
+    // A token over other bytes, or with no TSA root pinned: the member fails, named.
+    for (case, why) in [
+        (Case { statement_stamp: Some(8), stamp_other_bytes: true, ..GOOD }, "over other bytes"),
+        (Case { statement_stamp: Some(8), pin_tsa: false, ..GOOD }, "pins no TSA roots"),
+    ] {
+        let (zip, policy) = bundle(case);
+        let v = verify::verify(&zip, &policy, t(25));
+        assert!(!v.verified, "{why}");
+        let c = check(&v, "statement timestamp statement-timestamps/0.tsr");
+        assert!(c.status == CheckStatus::Fail && c.reason.contains(why), "{why}: {c:?}");
+        assert_eq!(v.time_source, verify::TimeSource::Witness { count: 1 }, "{why}");
+    }
 }

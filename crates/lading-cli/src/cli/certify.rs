@@ -135,6 +135,14 @@ pub(crate) struct StatementIssueArgs {
     /// Where to write the statement.
     #[arg(long)]
     pub(crate) out: PathBuf,
+    /// Ask this RFC 3161 time-stamp authority (http://…) for a token over the statement's bytes,
+    /// written beside it as OUT.tsr (`bundle create` carries it; `lading verify` takes its time
+    /// when it is the earliest trusted one).
+    #[arg(long)]
+    pub(crate) tsa: Option<String>,
+    /// How long to wait for the TSA (ms).
+    #[arg(long, default_value_t = 10_000)]
+    pub(crate) tsa_timeout_ms: u64,
     /// Also write the statement as a self-contained HTML page here.
     #[arg(long)]
     pub(crate) html: Option<PathBuf>,
@@ -182,6 +190,16 @@ pub(crate) struct BundleCreateArgs {
     /// a list (LIST.tlog-proof) is carried with it.
     #[arg(long)]
     pub(crate) status_list: Vec<PathBuf>,
+    /// CRLs (PEM or DER) of the CAs behind the certificate-bound signatures and timestamps the
+    /// bundle carries, so that revocation is judged offline at the signing time (repeat for
+    /// several).
+    #[arg(long)]
+    pub(crate) crl: Vec<PathBuf>,
+    /// RFC 3161 timestamps (TimeStampResp, DER) over the statement's exact bytes (repeat for
+    /// several); the STATEMENT.tsr `statement issue --tsa` wrote beside the statement is carried
+    /// without this flag.
+    #[arg(long)]
+    pub(crate) statement_timestamp: Vec<PathBuf>,
     /// Other files to carry along.
     #[arg(long)]
     pub(crate) attach: Vec<PathBuf>,

@@ -98,7 +98,7 @@ pub(crate) enum Command {
     /// Export a DSSE envelope (or a release package's manifest) as a Sigstore bundle v0.3
     /// with a public-key hint, for Sigstore's verifiers.
     SigstoreBundle(SigstoreBundleArgs),
-    /// Add an RFC 3161 timestamp over a certificate-bound bundle's signature, from a TSA.
+    /// Add an RFC 3161 timestamp from a TSA over a certificate-bound bundle's signature or a statement.
     Timestamp(TimestampArgs),
     /// Print the RFC 8785 canonical form of a JSON file.
     Canonicalize(CanonicalizeArgs),

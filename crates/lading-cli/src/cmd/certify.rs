@@ -275,13 +275,27 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
     let fonts = crate::cmd::credential_doc::fonts_for(&args.pdf, &args.font)?;
     let signed = credential::issue(&unsigned, &key, Utc::now()).map_err(|e| anyhow!("{e}"))?;
     let bytes = serde_json::to_string_pretty(&signed)? + "\n";
+    // The token is asked for before anything is written: a TSA that fails leaves no statement.
+    let stamp = match &args.tsa {
+        Some(url) => Some(crate::cmd::timestamp::request(url, bytes.as_bytes(), args.tsa_timeout_ms)?),
+        None => None,
+    };
     fsio::write_output(&args.out, bytes.as_bytes())?;
+    let stamp_path = statement_timestamp_path(&args.out);
+    if let Some((reply, _)) = &stamp {
+        fsio::write_output(&stamp_path, reply)?;
+    }
     let view = CredentialView { out: &args.out, html: &args.html, pdf: &args.pdf, lang: args.lang };
     crate::cmd::credential_doc::write(&view, fonts.as_ref(), bytes.as_bytes(), CredentialKind::Statement)?;
     if json_out {
-        output::json_line(
-            &json!({ "ok": true, "out": args.out, "id": signed["id"], "html": args.html, "pdf": args.pdf }),
-        )?;
+        let timestamp = stamp.as_ref().map(|(_, token)| {
+            let mut t = crate::cmd::timestamp::token_json(token);
+            t["out"] = json!(stamp_path);
+            t
+        });
+        output::json_line(&json!({
+            "ok": true, "out": args.out, "id": signed["id"], "html": args.html, "pdf": args.pdf, "timestamp": timestamp,
+        }))?;
     } else {
         output::line(&format!(
             "statement {} to {} covering {} deliverable(s)",
@@ -289,8 +303,59 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
             args.client,
             args.deliverable.len()
         ))?;
+        if let Some((_, token)) = &stamp {
+            output::line(&format!(
+                "timestamped at {} by {} (serial {}) → {}",
+                token.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                token.signer_subject(),
+                token.serial,
+                stamp_path.display()
+            ))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where `statement issue --tsa` writes the statement's RFC 3161 token,
+/// and where `bundle create` looks for it: STATEMENT.tsr beside it.
+pub(crate) fn statement_timestamp_path(statement: &Path) -> std::path::PathBuf {
+    let mut name = statement.as_os_str().to_owned();
+    name.push(".tsr");
+    name.into()
+}
+
+/// The statement's RFC 3161 timestamps: the `--statement-timestamp` files
+/// and STATEMENT.tsr beside the statement, each checked to be a granted
+/// reply over the statement's bytes (its TSA is judged by `lading verify`).
+fn statement_timestamps(args: &BundleCreateArgs, statement: Option<&[u8]>) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut paths = args.statement_timestamp.clone();
+    if let Some(s) = &args.statement {
+        let beside = statement_timestamp_path(s);
+        if beside.exists() && !paths.contains(&beside) {
+            paths.push(beside);
+        }
+    }
+    let Some(statement) = statement else {
+        if let Some(p) = paths.first() {
+            bail!("{}: a statement timestamp needs the statement (--statement)", p.display());
+        }
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let bytes = read(path)?;
+        let token = lading_pki::timestamp::open_reply(&bytes)
+            .with_context(|| format!("{}: not an RFC 3161 TimeStampResp", path.display()))?;
+        let expected = lading_pki::timestamp::digest(&token.hash_algorithm, statement);
+        if expected.as_deref() != Some(token.imprint.as_slice()) {
+            bail!(
+                "{}: the timestamp is not over the statement's bytes (another file, or the statement changed)",
+                path.display()
+            );
+        }
+        out.push((format!("statement-timestamps/{i}-{}", file_name(path)), bytes));
+    }
+    Ok(out)
 }
 
 pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<ExitCode> {
@@ -383,6 +448,17 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     }
     for (i, r) in receipts.into_iter().enumerate() {
         members.push((role::RECEIPT, format!("receipts/{i}.tlog-proof"), "text/x.tlog.proof", r.into_bytes()));
+    }
+    for (path, bytes) in statement_timestamps(args, statement.as_deref())? {
+        members.push((role::STATEMENT_TIMESTAMP, path, "application/timestamp-reply", bytes));
+    }
+    for (i, path) in args.crl.iter().enumerate() {
+        let bytes = read(path)?;
+        let crls = lading_pki::parse_crls(&bytes).with_context(|| format!("{}: not a CRL", path.display()))?;
+        if crls.is_empty() {
+            bail!("{}: no CRL in it", path.display());
+        }
+        members.push((role::CRL, format!("crls/{i}-{}", file_name(path)), "application/pkix-crl", bytes));
     }
     for path in &args.attach {
         members.push((

@@ -40,7 +40,7 @@ pub(crate) fn stamped_bytes(bundle: &CertificateBundle) -> Result<&[u8]> {
     }
 }
 
-fn token_json(token: &Token) -> Value {
+pub(crate) fn token_json(token: &Token) -> Value {
     json!({
         "gen_time": token.gen_time.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         "tsa": token.signer_subject(),
@@ -55,16 +55,27 @@ pub(crate) fn timestamp(args: &TimestampArgs, json_out: bool) -> Result<ExitCode
     let name = args.input.display().to_string();
     let bytes = fsio::read_limited(&args.input, fsio::MAX_DOCUMENT_BYTES)?;
     let value = json::parse_strict(&bytes).map_err(|e| anyhow!("{name}: {e}"))?;
-    if !CertificateBundle::is_bundle(&value) {
-        bail!("{name}: not a Sigstore bundle; timestamps go into certificate-bound bundles (`lading sign --cert`)");
-    }
-    let mut bundle = CertificateBundle::from_json(&value).with_context(|| name.clone())?;
-    let data = stamped_bytes(&bundle).with_context(|| name.clone())?.to_vec();
-    let (reply, token) = request(&args.tsa, &data, args.tsa_timeout_ms)?;
-    bundle.timestamps.push(reply);
-    let mut text = serde_json::to_string_pretty(&bundle.to_json()?)?;
-    text.push('\n');
-    fsio::write_output(&args.out, text.as_bytes())?;
+    let token = if CertificateBundle::is_bundle(&value) {
+        let mut bundle = CertificateBundle::from_json(&value).with_context(|| name.clone())?;
+        let data = stamped_bytes(&bundle).with_context(|| name.clone())?.to_vec();
+        let (reply, token) = request(&args.tsa, &data, args.tsa_timeout_ms)?;
+        bundle.timestamps.push(reply);
+        let mut text = serde_json::to_string_pretty(&bundle.to_json()?)?;
+        text.push('\n');
+        fsio::write_output(&args.out, text.as_bytes())?;
+        token
+    } else if value.get("proof").is_some() && value.get("credentialSubject").is_some() {
+        // A signed credential (a compliance statement): the token is over its exact bytes and
+        // travels beside it (`bundle create` carries STATEMENT.tsr), the credential untouched.
+        let (reply, token) = request(&args.tsa, &bytes, args.tsa_timeout_ms)?;
+        fsio::write_output(&args.out, &reply)?;
+        token
+    } else {
+        bail!(
+            "{name}: neither a Sigstore bundle (`lading sign --cert`) nor a signed credential (`statement issue`); \
+             those are what timestamps are taken over"
+        );
+    };
     if json_out {
         output::json_line(&json!({ "ok": true, "out": args.out, "timestamp": token_json(&token) }))?;
     } else {

@@ -1,0 +1,293 @@
+//! The X.509 evidence an evidence bundle carries so that it verifies offline
+//! for years (long-term validation): CRLs (role [`role::CRL`]) consulted
+//! for every certificate-bound chain and every TSA chain, RFC 3161
+//! timestamps over the statement's bytes (role
+//! [`role::STATEMENT_TIMESTAMP`]) that establish when it existed, and the
+//! certificate-bound signers of deliverables.
+//!
+//! A CRL is evidence only once its signature was checked: it must be issued
+//! by a certificate of a path that validated (or a pinned root); any other
+//! carried CRL fails the bundle, like any member no signature covers.
+
+use std::cell::RefCell;
+
+use chrono::{DateTime, Utc};
+use lading_crypto::VerifyingKey;
+use lading_model::bundle::{Member, Package};
+use lading_pki::path::Revocation;
+use lading_pki::timestamp::VerifiedTimestamp;
+use lading_pki::{Certificate, CertificateList, ValidatedPath};
+
+use super::{Checks, role};
+use crate::policy::Policy;
+use crate::reason;
+use crate::reason::Reason;
+use crate::trustlist::{TrustList, TrustedEntity};
+
+/// The CRLs a bundle carries and the certificates of the paths validated
+/// so far (the issuers a carried CRL may be signed by).
+pub(super) struct Pki<'a> {
+    policy: &'a Policy,
+    /// Every CRL parsed from the bundle's `crl` members, in member order.
+    crls: Vec<CertificateList>,
+    /// The member path of each CRL in `crls`.
+    crl_paths: Vec<String>,
+    /// Certificates of chains that validated (leaf, intermediates).
+    validated: RefCell<Vec<Certificate>>,
+}
+
+/// The earliest verified timestamp over the statement.
+pub(super) struct StatementTime {
+    /// Its genTime.
+    pub at: DateTime<Utc>,
+    /// The TSA's subject.
+    pub tsa: String,
+    /// The token's serial number.
+    pub serial: String,
+}
+
+impl<'a> Pki<'a> {
+    /// Reads the bundle's CRLs; one that does not parse fails its own check.
+    pub(super) fn read(package: &Package, policy: &'a Policy, c: &mut Checks) -> Self {
+        let mut crls = Vec::new();
+        let mut crl_paths = Vec::new();
+        for (m, b) in package.members(role::CRL) {
+            match lading_pki::parse_crls(b) {
+                Ok(list) if !list.is_empty() => {
+                    crl_paths.extend(std::iter::repeat_n(m.path.clone(), list.len()));
+                    crls.extend(list);
+                }
+                Ok(_) => {
+                    c.push(
+                        format!("crl {}", m.path),
+                        Err(reason!(CrlUnreadable, path = m.path, error = "no CRL in it")),
+                    );
+                }
+                Err(e) => {
+                    c.push(format!("crl {}", m.path), Err(reason!(CrlUnreadable, path = m.path, error = e)));
+                }
+            }
+        }
+        Pki { policy, crls, crl_paths, validated: RefCell::new(Vec::new()) }
+    }
+
+    /// The policy judged by.
+    pub(super) fn policy(&self) -> &'a Policy {
+        self.policy
+    }
+
+    fn remember(&self, chain: &[Certificate]) {
+        self.validated.borrow_mut().extend(chain.iter().cloned());
+    }
+
+    /// Reports the revocation status of a validated path's certificates:
+    /// a pass when every one was checked against a carried CRL, a warning
+    /// (a failure under `require_revocation_data`) when some were not, a
+    /// warning naming the date when one was revoked after `path.at`.
+    fn revocation(&self, c: &mut Checks, name: String, path: &ValidatedPath) {
+        let time = path.at.to_rfc3339();
+        let mut unchecked = Vec::new();
+        let mut newest: Option<DateTime<Utc>> = None;
+        let mut checked = 0usize;
+        for cert in &path.certificates {
+            match &cert.revocation {
+                Revocation::Anchor => {}
+                Revocation::NotChecked => unchecked.push(cert.identity.subject.clone()),
+                Revocation::Good { crl_this_update } => {
+                    checked += 1;
+                    newest = newest.max(Some(*crl_this_update));
+                }
+                Revocation::RevokedLater { revoked_at } => {
+                    c.warn(
+                        name.clone(),
+                        reason!(
+                            RevokedAfterSigning,
+                            subject = cert.identity.subject,
+                            revoked_at = revoked_at.to_rfc3339(),
+                            time = time
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        if !unchecked.is_empty() {
+            let subjects = unchecked.join("; ");
+            if self.policy.text.require_revocation_data {
+                c.push(name, Err(reason!(RevocationDataRequired, subjects = subjects)));
+            } else {
+                c.warn(name, reason!(RevocationNotChecked, subjects = subjects));
+            }
+            return;
+        }
+        let this_update = newest.map(|t| t.to_rfc3339()).unwrap_or_default();
+        c.push(name, Ok(reason!(RevocationChecked, time = time, count = checked, this_update = this_update)));
+    }
+
+    /// Verifies every `statement-timestamp` member over `statement` (the
+    /// statement member's exact bytes) against the policy's TSA roots, each
+    /// TSA chain judged at its genTime with the carried CRLs. Each member
+    /// has its own check; returns the earliest that verified.
+    pub(super) fn statement_time(&self, c: &mut Checks, package: &Package, statement: &[u8]) -> Option<StatementTime> {
+        let mut earliest: Option<VerifiedTimestamp> = None;
+        for (m, b) in package.members(role::STATEMENT_TIMESTAMP) {
+            let name = format!("statement timestamp {}", m.path);
+            if self.policy.tsa_roots.is_empty() {
+                c.push(name, Err(reason!(TimestampUntrusted)));
+                continue;
+            }
+            match lading_pki::timestamp::verify(b, statement, &self.policy.tsa_roots, &self.crls) {
+                Ok(t) => {
+                    c.push(
+                        name.clone(),
+                        Ok(reason!(
+                            StatementTimestamped,
+                            time = t.token.gen_time.to_rfc3339(),
+                            tsa = t.token.signer_subject(),
+                            serial = t.token.serial
+                        )),
+                    );
+                    self.remember(&t.token.chain);
+                    self.revocation(c, format!("{name}: revocation"), &t.path);
+                    if earliest.as_ref().is_none_or(|e| t.token.gen_time < e.token.gen_time) {
+                        earliest = Some(t);
+                    }
+                }
+                Err(e) => {
+                    c.push(name, Err(reason!(MemberUnreadable, path = m.path, error = e)));
+                }
+            }
+        }
+        earliest.map(|t| StatementTime { at: t.token.gen_time, tsa: t.token.signer_subject(), serial: t.token.serial })
+    }
+
+    /// A certificate-bound deliverable's signer: its chain validated
+    /// against the policy's CA roots, with the carried CRLs, at its signing
+    /// time — the earliest of its RFC 3161 timestamps verified against the
+    /// policy's TSA roots, else the statement's established time — and
+    /// attributed to the provider by the white list (a CA accepted for the
+    /// provider, and the provider's registration id in the subject).
+    /// Returns the leaf's key.
+    pub(super) fn certificate_signer(
+        &self,
+        c: &mut Checks,
+        label: &str,
+        bundle: &lading_pki::bundle::CertificateBundle,
+        provider: &TrustedEntity,
+        list: &TrustList,
+        logged_at: DateTime<Utc>,
+    ) -> Option<VerifyingKey> {
+        let policy = self.policy;
+        let name = format!("{label}: certificate");
+        if policy.ca_roots.is_empty() {
+            c.push(
+                name,
+                Err(Reason::error("the deliverable is certificate-bound but the policy pins no CA roots (ca_roots)")),
+            );
+            return None;
+        }
+        let mut at = logged_at;
+        let mut source = "the statement's established time".to_owned();
+        let data = match bundle.envelope.signatures.as_slice() {
+            [one] => one.sig.clone(),
+            _ => Vec::new(),
+        };
+        if !bundle.timestamps.is_empty() && !policy.tsa_roots.is_empty() {
+            let mut earliest: Option<VerifiedTimestamp> = None;
+            for (i, reply) in bundle.timestamps.iter().enumerate() {
+                match lading_pki::timestamp::verify(reply, &data, &policy.tsa_roots, &self.crls) {
+                    Ok(t) => {
+                        self.remember(&t.token.chain);
+                        if earliest.as_ref().is_none_or(|e| t.token.gen_time < e.token.gen_time) {
+                            earliest = Some(t);
+                        }
+                    }
+                    Err(e) => {
+                        c.push(format!("{label}: timestamp #{i}"), Err(Reason::error(e)));
+                        return None;
+                    }
+                }
+            }
+            if let Some(t) = earliest {
+                at = t.token.gen_time;
+                source = format!("RFC 3161 timestamp by {} (serial {})", t.token.signer_subject(), t.token.serial);
+                self.revocation(c, format!("{label}: timestamp revocation"), &t.path);
+            }
+        } else if !bundle.timestamps.is_empty() {
+            source.push_str("; its timestamps are not trusted: the policy pins no TSA roots");
+        }
+        let options = lading_pki::Options::at(at).with_crls(&self.crls);
+        let path = match lading_pki::validate(&bundle.chain, &policy.ca_roots, &options) {
+            Ok(p) => p,
+            Err(e) => {
+                c.push(name, Err(Reason::error(format!("{e} (judged at {}, {source})", at.to_rfc3339()))));
+                return None;
+            }
+        };
+        self.remember(&bundle.chain);
+        let leaf = path.signer().clone();
+        if !provider.is_certified_by(&bundle.chain, &leaf) {
+            let owner = list.standing_of_certificate(&bundle.chain, &leaf, at).map(|s| s.entity.id.clone());
+            let why = match owner {
+                Some(o) => {
+                    format!("the certificate of {} is {o:?}'s on the white list, not the provider's", leaf.subject)
+                }
+                None => format!(
+                    "no white-list entity accepts a CA of this chain for registration id {:?} ({})",
+                    leaf.registration_id().unwrap_or("none"),
+                    leaf.subject
+                ),
+            };
+            c.push(name, Err(Reason::error(why)));
+            return None;
+        }
+        c.push(
+            name,
+            Ok(reason!(
+                CertificateSigner,
+                subject = leaf.subject,
+                registration_id = leaf.registration_id().unwrap_or_default(),
+                anchor = path.anchor().subject,
+                time = at.to_rfc3339(),
+                source = source
+            )),
+        );
+        self.revocation(c, format!("{label}: revocation"), &path);
+        match lading_pki::path::certified_key(&bundle.chain[0]) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                c.push(format!("{label}: signer"), Err(Reason::error(e)));
+                None
+            }
+        }
+    }
+
+    /// A carried CRL member: evidence when each CRL in it is signed by a
+    /// certificate of a validated path or a pinned root; otherwise no
+    /// signature over it was checked, and the member fails.
+    pub(super) fn check_crl_member(&self, c: &mut Checks, m: &Member) {
+        let validated = self.validated.borrow();
+        let issuers: Vec<&Certificate> =
+            validated.iter().chain(&self.policy.ca_roots).chain(&self.policy.tsa_roots).collect();
+        for (i, crl) in self.crls.iter().enumerate().filter(|(i, _)| self.crl_paths[*i] == m.path) {
+            let tbs = &crl.tbs_cert_list;
+            let issuer = lading_pki::identity::display_name(&tbs.issuer);
+            let signed = issuers.iter().any(|cert| {
+                cert.tbs_certificate().subject() == &tbs.issuer
+                    && lading_pki::crl::check_crl_signature(crl, cert, i).is_ok()
+            });
+            let name = format!("crl {}", m.path);
+            if signed {
+                let this_update = lading_pki::identity::to_chrono(tbs.this_update).to_rfc3339();
+                let next_update =
+                    tbs.next_update.map(|t| lading_pki::identity::to_chrono(t).to_rfc3339()).unwrap_or_default();
+                c.push(
+                    name,
+                    Ok(reason!(CrlUsed, issuer = issuer, this_update = this_update, next_update = next_update)),
+                );
+            } else {
+                c.push(name, Err(reason!(CrlNotUsed, issuer = issuer)));
+            }
+        }
+    }
+}
