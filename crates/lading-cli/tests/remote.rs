@@ -185,3 +185,86 @@ fn a_server_answering_503_for_a_while_is_retried_with_backoff_honouring_retry_af
     assert!(err.contains("503"), "{err}");
     drop(held);
 }
+
+/// Issue 19: a certificate-bound Sigstore bundle (`sign --cert`) submitted to `lading serve` is
+/// logged as it was sent, chain included — the entry `lading verify` and `log verify-proof` look
+/// for — when its chain runs to a `--ca-root` and the key it certifies is a registered provider
+/// key; another CA's chain, or an unregistered key, is refused with 403 naming why.
+#[test]
+fn certificate_bound_bundles_are_logged_as_sent_when_chain_and_key_are_trusted() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let l = cli(d);
+    for k in ["root", "int", "other-root", "k3"] {
+        l.ok(&["key", "generate", "--alg", "p256", "--out", k]);
+    }
+    l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=R,O=Lading Test", "--out", "root.pem"]);
+    l.ok(&["pki", "init-ca", "--key", "other-root.key", "--subject", "CN=Other,O=Elsewhere", "--out", "other.pem"]);
+    let server = deployment(d, &["--ca-root", "root.pem"]);
+    let s = server.url.as_str();
+    let issue = |ca: &str, ca_key: &str, key: &str, subject: &str, profile: &str, out: &str| {
+        l.ok(&[
+            "pki",
+            "issue",
+            "--ca-cert",
+            ca,
+            "--ca-key",
+            ca_key,
+            "--subject-key",
+            key,
+            "--subject",
+            subject,
+            "--profile",
+            profile,
+            "--out",
+            out,
+        ]);
+    };
+    issue("root.pem", "root.key", "int.pub", "CN=I,O=Lading Test", "ca", "int.pem");
+    let who = "CN=Signer,O=Example Ltd,organizationIdentifier=91440300MA5EXAMPLE";
+    issue("int.pem", "int.key", "k.pub", who, "signer", "signer.pem");
+    issue("other.pem", "other-root.key", "k.pub", who, "signer", "elsewhere.pem");
+    issue("int.pem", "int.key", "k3.pub", who, "signer", "k3.pem");
+    let doc_id = signed_document(d, "a");
+    let vkey = std::fs::read_to_string(d.join("dep/logs/registry/log.vkey")).expect("vkey").trim().to_owned();
+    l.ok(&["sign", "a.json", "--key", "k.key", "--cert", "signer.pem", "--out", "a.cert.json"]);
+
+    let submit = |file: &str, out: &str| {
+        l.run(&[
+            "--json",
+            "remote",
+            "submit",
+            file,
+            "--server",
+            s,
+            "--log",
+            "registry",
+            "--token-file",
+            "token",
+            "--out",
+            out,
+        ])
+    };
+    let (code, out, err) = submit("a.cert.json", "a.tlog");
+    assert_eq!(code, 0, "{err}{out}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(v["index"], 0, "{v}");
+    l.ok(&["log", "verify-proof", "a.tlog", "--envelope", "a.cert.json", "--vkey", &vkey]);
+    // The bundle's entry is not the bare envelope's: the chain is part of what was logged.
+    let err = l.fails(&["log", "verify-proof", "a.tlog", "--envelope", "a.dsse.json", "--vkey", &vkey]);
+    assert!(!err.is_empty());
+    let found = l.ok(&["remote", "search", "--server", s, "--log", "registry", "--document", &doc_id]);
+    assert_eq!(found.trim(), "0");
+
+    // Another CA's chain: 403, naming the certificate; an unregistered key: 403.
+    l.ok(&["sign", "a.json", "--key", "k.key", "--cert", "elsewhere.pem", "--out", "b.cert.json"]);
+    let (code, out, err) = submit("b.cert.json", "b.tlog");
+    assert!(
+        code != 0 && format!("{out}{err}").contains("403") && format!("{out}{err}").contains("untrusted certificate"),
+        "{out}{err}"
+    );
+    l.ok(&["sign", "a.json", "--key", "k3.key", "--cert", "k3.pem", "--out", "c.cert.json"]);
+    let (code, out, err) = submit("c.cert.json", "c.tlog");
+    assert!(code != 0 && format!("{out}{err}").contains("not a provider key registered"), "{out}{err}");
+    assert!(!d.join("b.tlog").exists() && !d.join("c.tlog").exists());
+}

@@ -95,6 +95,15 @@ impl CertificateBundle {
             .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
     }
 
+    /// Whether `value` is a Sigstore bundle of a DSSE envelope whose
+    /// verification material is a certificate or a chain (not a public key).
+    pub fn is_certificate_bound(value: &Value) -> bool {
+        let material = &value["verificationMaterial"];
+        Self::is_bundle(value)
+            && value.get("dsseEnvelope").is_some()
+            && (material.get("certificate").is_some() || material.get("x509CertificateChain").is_some())
+    }
+
     /// Reads a bundle carrying a certificate or certificate chain and a DSSE envelope.
     pub fn from_json(value: &Value) -> Result<Self, BundleError> {
         let malformed =

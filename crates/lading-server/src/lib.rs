@@ -55,6 +55,11 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 /// Media types accepted for DSSE envelopes.
 pub const DSSE_MEDIA_TYPES: [&str; 2] = ["application/json", "application/vnd.dsse.envelope.v1+json"];
 
+/// Media types of a certificate-bound Sigstore bundle (`lading sign --cert`):
+/// v0.3 (a lone leaf) and v0.2 (a chain; the `version` parameter is ignored).
+pub const SIGSTORE_BUNDLE_MEDIA_TYPES: [&str; 2] =
+    ["application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json"];
+
 /// A log served by this deployment.
 pub struct ServedLog<S: LogStore> {
     /// The running log.
@@ -273,13 +278,17 @@ async fn submit<S: LogStore, R: Registry>(
         .unwrap_or_default();
     let (entry, kind, keys) = if content_type == "application/octet-stream" {
         (body.to_vec(), None, vec![digest_key(&body)])
+    } else if SIGSTORE_BUNDLE_MEDIA_TYPES.contains(&content_type.as_str()) {
+        let (leaf, kind, keys) = certificate_bundle_leaf(&state.registry, &state.scitt_ca_roots, &log, &body).await?;
+        (leaf, Some(kind), keys)
     } else if DSSE_MEDIA_TYPES.contains(&content_type.as_str()) {
         let (leaf, kind, keys) = statement_leaf(&state.registry, &log, &body).await?;
         (leaf, Some(kind), keys)
     } else {
         return Err(ApiError::UnsupportedMediaType(format!(
-            "content type {content_type:?}: send a DSSE envelope as application/json (or {}) or a raw entry as application/octet-stream",
-            DSSE_MEDIA_TYPES[1]
+            "content type {content_type:?}: send a DSSE envelope as application/json (or {}), a certificate-bound \
+             Sigstore bundle as {}, or a raw entry as application/octet-stream",
+            DSSE_MEDIA_TYPES[1], SIGSTORE_BUNDLE_MEDIA_TYPES[0]
         )));
     };
     let leaf = leaf_hash(&entry);
@@ -344,6 +353,18 @@ async fn statement_leaf<R: Registry>(
     let public = VerifyingKey::from_spki_der(&key.spki_der)
         .map_err(|e| ApiError::Internal(format!("registered key {}: {e}", key.keyid)))?;
     let verified = verify_statement(&envelope, &public).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    Ok(verified_entry(body, &verified, &key.keyid))
+}
+
+/// The registry entry recording `body` (an envelope, or a bundle carrying
+/// it) whose statement verified with key `keyid`, its predicate type, and
+/// the search keys of what was verified: the body's SHA-256, every
+/// subject's SHA-256, the document's id and the signer.
+fn verified_entry(
+    body: &[u8],
+    verified: &lading_crypto::statement::VerifiedStatement,
+    keyid: &str,
+) -> (Vec<u8>, String, Vec<SearchKey>) {
     let mut keys = vec![digest_key(body)];
     for subject in &verified.statement.subject {
         if let Some(key) = subject.digest.get("sha256").and_then(|d| SearchKey::digest(&format!("sha256:{d}")).ok()) {
@@ -354,13 +375,60 @@ async fn statement_leaf<R: Registry>(
         keys.push(key);
     }
     // What the console relies on to show the entry as a signed statement.
-    if let Ok(key) = SearchKey::signer(&key.keyid) {
+    if let Ok(key) = SearchKey::signer(keyid) {
         keys.push(key);
     }
     keys.sort();
     keys.dedup();
-    let kind = verified.statement.predicate_type;
-    Ok((registry_leaf(&kind, body, &key.keyid), kind, keys))
+    let kind = verified.statement.predicate_type.clone();
+    (registry_leaf(&kind, body, keyid), kind, keys)
+}
+
+/// Checks a certificate-bound Sigstore bundle (`lading sign --cert`): its
+/// chain runs to a CA root this deployment trusts (`serve --ca-root`) and is
+/// valid now with a leaf allowing digitalSignature, the key the leaf
+/// certifies is a provider key registered for the log, the envelope names
+/// that key and its statement verifies with it. The entry records the
+/// bundle as sent (chain and timestamps included), as `lading verify` and
+/// `bundle create --log` expect.
+async fn certificate_bundle_leaf<R: Registry>(
+    registry: &R,
+    ca_roots: &[lading_pki::Certificate],
+    log: &str,
+    body: &[u8],
+) -> Result<(Vec<u8>, String, Vec<SearchKey>), ApiError> {
+    let value = lading_model::json::parse_strict(body)
+        .map_err(|e| ApiError::BadRequest(format!("the Sigstore bundle is not JSON Lading accepts: {e}")))?;
+    let bundle =
+        lading_pki::bundle::CertificateBundle::from_json(&value).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let leaf = bundle.chain.first().ok_or_else(|| ApiError::BadRequest("the bundle carries no certificate".into()))?;
+    let key = lading_pki::path::certified_key(leaf)
+        .map_err(|e| ApiError::BadRequest(format!("the bundle's leaf certificate: {e}")))?;
+    let keyid = key.key_id().to_string();
+    lading_scitt::policy::check_certificate_chain(&bundle.chain, &key, ca_roots, chrono::Utc::now())
+        .map_err(|e| ApiError::Forbidden(format!("untrusted certificate: {e}")))?;
+    if registry.provider_key(log.to_owned(), keyid.clone()).await?.is_none() {
+        return Err(ApiError::Forbidden(format!(
+            "the bundle's certificate certifies key {keyid}, which is not a provider key registered for log {log:?}"
+        )));
+    }
+    match bundle.envelope.signatures.as_slice() {
+        [one] if one.keyid == keyid => {}
+        [one] => {
+            return Err(ApiError::Unprocessable(format!(
+                "the envelope's signature names key {:?}, not {keyid}, the key the certificate certifies",
+                one.keyid
+            )));
+        }
+        other => {
+            return Err(ApiError::Unprocessable(format!(
+                "a certificate-bound bundle carries exactly one signature; this one has {}",
+                other.len()
+            )));
+        }
+    }
+    let verified = verify_statement(&bundle.envelope, &key).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    Ok(verified_entry(body, &verified, &keyid))
 }
 
 async fn checkpoint<S: LogStore, R: Registry>(

@@ -60,10 +60,11 @@ pub(crate) struct ServeArgs {
     /// carry a critical extKeyUsage timeStamping), put into every token.
     #[arg(long, requires = "tsa_key")]
     pub(crate) tsa_cert: Option<PathBuf>,
-    /// A CA root certificate (PEM or DER; repeatable) that certificate-bound SCITT statements
-    /// (x5chain) registered at POST /entries must chain to (RFC 5280, judged at registration:
-    /// unexpired, leaf allowing digitalSignature). Without one, such statements are refused.
-    #[arg(long)]
+    /// A CA root certificate (PEM or DER; repeatable) that certificate-bound submissions must
+    /// chain to: SCITT statements with an x5chain at POST /entries, and Sigstore bundles from
+    /// `lading sign --cert` at POST /v1/logs/{log}/entries (RFC 5280, judged at submission:
+    /// unexpired, leaf allowing digitalSignature). Without one, such submissions are refused.
+    #[arg(long, visible_alias = "ca-root")]
     pub(crate) scitt_ca_root: Vec<PathBuf>,
     /// How often to ask the logs' witnesses to cosign a new checkpoint (ms).
     #[arg(long, default_value_t = 1000)]

@@ -440,29 +440,38 @@ pub(crate) fn verify_proof(args: &LogVerifyProofArgs, json_out: bool) -> Result<
 /// logs for a submitted statement) a signed statement can have: one per
 /// key id among its signatures, each with its fields for the report.
 /// `path` holds the envelope exactly as submitted, a Sigstore bundle of it
-/// (the envelope is rewritten as `lading sign` writes envelopes), or a
-/// `.lading` package holding it.
+/// (the envelope is rewritten as `lading sign` writes envelopes), a
+/// certificate-bound Sigstore bundle (logged as it is, chain included), or
+/// a `.lading` package holding an envelope.
 fn registry_leaves(path: &Path) -> Result<Vec<(Vec<u8>, serde_json::Value)>> {
     let bytes = fsio::read_limited(path, lading_release::package::MAX_PACKAGE_BYTES)?;
     let name = path.display();
-    let envelope_bytes = if bytes.starts_with(b"PK") {
+    // What was logged, and the envelope in it.
+    let (envelope_bytes, envelope) = if bytes.starts_with(b"PK") {
         let package = lading_release::Package::from_zip(&bytes).with_context(|| format!("{name}"))?;
         let (_, member) = package.member("envelope").ok_or_else(|| anyhow!("{name}: the package holds no envelope"))?;
-        member.to_vec()
+        let envelope = lading_crypto::Envelope::from_json_bytes(member).with_context(|| format!("{name}"))?;
+        (member.to_vec(), envelope)
     } else {
         let value = lading_model::json::parse_strict(&bytes).with_context(|| format!("{name}"))?;
-        let is_bundle =
-            value["mediaType"].as_str().is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
+        let is_bundle = lading_pki::bundle::CertificateBundle::is_bundle(&value);
         match value.get("dsseEnvelope") {
+            Some(_) if lading_pki::bundle::CertificateBundle::is_certificate_bound(&value) => {
+                let bundle =
+                    lading_pki::bundle::CertificateBundle::from_json(&value).with_context(|| format!("{name}"))?;
+                (bytes, bundle.envelope)
+            }
             Some(dsse) if is_bundle => {
                 let envelope = lading_crypto::Envelope::from_json(dsse)
                     .with_context(|| format!("{name}: the bundle's dsseEnvelope"))?;
-                crate::cmd::sign::envelope_text(&envelope).into_bytes()
+                (crate::cmd::sign::envelope_text(&envelope).into_bytes(), envelope)
             }
-            _ => bytes,
+            _ => {
+                let envelope = lading_crypto::Envelope::from_json_bytes(&bytes).with_context(|| format!("{name}"))?;
+                (bytes, envelope)
+            }
         }
     };
-    let envelope = lading_crypto::Envelope::from_json_bytes(&envelope_bytes).with_context(|| format!("{name}"))?;
     if envelope.payload_type != lading_crypto::IN_TOTO_PAYLOAD_TYPE {
         bail!("{name}: payload type {:?} is not an in-toto statement", envelope.payload_type);
     }

@@ -62,6 +62,9 @@ enum Submission {
     Raw(Vec<u8>),
     /// A SCITT signed statement (COSE_Sign1), registered through SCRAPI `POST /entries`.
     Cose(Vec<u8>),
+    /// A certificate-bound Sigstore bundle (`lading sign --cert`), logged as it is, chain and
+    /// timestamps included: the entry `lading verify` and `bundle create --log` expect.
+    CertificateBundle(Vec<u8>),
 }
 
 fn classify(name: &str, bytes: Vec<u8>, raw: bool) -> Result<Submission> {
@@ -78,6 +81,10 @@ fn classify(name: &str, bytes: Vec<u8>, raw: bool) -> Result<Submission> {
     let value = lading_model::json::parse_strict(&bytes).with_context(|| name.to_owned())?;
     let is_bundle = value["mediaType"].as_str().is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
     if is_bundle {
+        if lading_pki::bundle::CertificateBundle::is_certificate_bound(&value) {
+            lading_pki::bundle::CertificateBundle::from_json(&value).with_context(|| name.to_owned())?;
+            return Ok(Submission::CertificateBundle(bytes));
+        }
         return match value.get("dsseEnvelope") {
             Some(dsse) => {
                 let envelope = lading_crypto::Envelope::from_json(dsse)
@@ -102,6 +109,17 @@ fn expected_leaves(submission: &Submission, kind: Option<&str>) -> Result<Vec<Ha
     match submission {
         Submission::Raw(bytes) => Ok(vec![leaf_hash(bytes)]),
         Submission::Cose(_) => bail!("a COSE statement's leaf comes from its receipt (SCRAPI)"),
+        Submission::CertificateBundle(bytes) => {
+            let kind = kind.ok_or_else(|| anyhow!("the server did not say which kind it logged the statement as"))?;
+            let value = lading_model::json::parse_strict(bytes)?;
+            let bundle = lading_pki::bundle::CertificateBundle::from_json(&value)?;
+            Ok(bundle
+                .envelope
+                .signatures
+                .iter()
+                .map(|s| leaf_hash(&lading_crypto::registry_leaf(kind, bytes, &s.keyid)))
+                .collect())
+        }
         Submission::Envelope(bytes) => {
             let kind = kind.ok_or_else(|| anyhow!("the server did not say which kind it logged the statement as"))?;
             let envelope = lading_crypto::Envelope::from_json_bytes(bytes)?;
@@ -125,6 +143,7 @@ pub(crate) fn submit(args: &RemoteSubmitArgs, json_out: bool) -> Result<ExitCode
     }
     let (content_type, body) = match &submission {
         Submission::Envelope(b) => ("application/vnd.dsse.envelope.v1+json", b.clone()),
+        Submission::CertificateBundle(b) => (lading_server::SIGSTORE_BUNDLE_MEDIA_TYPES[0], b.clone()),
         Submission::Raw(b) => {
             if b.len() > lading_tlog::tile::MAX_ENTRY_BYTES {
                 bail!("{name} is {} bytes; a raw entry is at most 65,535 bytes", b.len());
