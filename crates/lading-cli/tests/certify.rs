@@ -1038,6 +1038,34 @@ fn data_of(d: &Path, names: &[&str]) -> Vec<String> {
     out
 }
 
+/// The zh-CN `page` holds no English outside the data it shows as recorded: the JSON documents
+/// `inputs`, the journey's names and the bundle's member paths, the maintenance events, `more`.
+fn assert_chinese_only(d: &Path, page: &str, bundle: &str, inputs: &[&str], more: &[&str]) {
+    let html = std::fs::read_to_string(d.join(page)).expect("page");
+    assert!(html.contains("lang=\"zh-CN\""), "{page}");
+    let mut data = data_of(d, inputs);
+    // File names and the white list's names given on the command line are data too.
+    data.extend(
+        [bundle, "policy.json", "Shenzhen pilot zone", "CN-Shenzhen", "Acme", "acme", "fleet", "example.com/registry"]
+            .map(String::from),
+    );
+    data.extend(more.iter().map(|s| (*s).to_owned()));
+    // The bundle's member paths (check names and reasons name them).
+    let package = Package::from_zip(&std::fs::read(d.join(bundle)).expect("bundle")).expect("package");
+    data.extend(package.index.members.iter().map(|m| m.path.clone()));
+    data.push("bundle.json".into());
+    // The maintenance events the segment carries, shown as recorded (assets, actors, actions, results).
+    data.extend(
+        std::fs::read_to_string(repo("samples/maint/events.jsonl"))
+            .expect("events")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .flat_map(|v| lading_testkit::page_language::strings_of(&v)),
+    );
+    let english = lading_testkit::page_language::english_in(&html, &data);
+    assert!(english.is_empty(), "{page} shows English:\n{}", english.join("\n"));
+}
+
 /// The zh-CN pages of a verdict, a certificate and a statement hold no English outside what
 /// `lading_testkit::page_language` exempts (code, the documents' own values, URLs, digests, names of
 /// standards); the certificate and statement PDFs are PDF/A-3 with the signed credential attached
@@ -1112,45 +1140,13 @@ fn chinese_pages_of_verdict_certificate_and_statement_hold_no_english() {
         ],
     );
     let inputs = ["list.json", "list.signed.json", "cert.json", "statement.json", "report.json", "policy.json"];
-    // The bundle's member paths are data too (check names and reasons name them).
-    let package = Package::from_zip(&std::fs::read(d.join(bundle)).expect("bundle")).expect("package");
-    let mut members: Vec<String> = package.index.members.iter().map(|m| m.path.clone()).collect();
-    members.push("bundle.json".into());
-    // The maintenance events the segment carries, shown as recorded (assets, actors, actions, results).
-    let events: Vec<String> = std::fs::read_to_string(repo("samples/maint/events.jsonl"))
-        .expect("events")
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .flat_map(|v| lading_testkit::page_language::strings_of(&v))
-        .collect();
     let pages: [(&str, Vec<&str>); 3] = [
         ("verdict-zh.html", inputs.to_vec()),
         ("cert-zh.html", vec!["cert2.json"]),
         ("statement-zh.html", vec!["statement2.json"]),
     ];
     for (page, data) in pages {
-        let html = std::fs::read_to_string(d.join(page)).expect("page");
-        assert!(html.contains("lang=\"zh-CN\""), "{page}");
-        let mut data = data_of(d, &data);
-        // File names and the white list's names given on the command line are data too.
-        data.extend(
-            [
-                "final.lading",
-                "policy.json",
-                "Shenzhen pilot zone",
-                "CN-Shenzhen",
-                "Acme",
-                "acme",
-                "fleet",
-                "example.com/registry",
-            ]
-            .map(String::from),
-        );
-        // The stream, the log origin and the bundle's member paths: named on the command line or in the bundle.
-        data.extend(members.iter().cloned());
-        data.extend(events.iter().cloned());
-        let english = lading_testkit::page_language::english_in(&html, &data);
-        assert!(english.is_empty(), "{page} shows English:\n{}", english.join("\n"));
+        assert_chinese_only(d, page, bundle, &data, &[]);
     }
     // The certificate PDF: PDF/A-3 with the credential as its source, its id on the pages.
     let cert = std::fs::read(d.join("cert2.json")).expect("cert");
@@ -1324,6 +1320,13 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
     for crl in ["crls/0-int.crl", "crls/1-root.crl"] {
         assert_eq!(status_of(&v, &format!("crl {crl}"))["status"], "pass", "{crl}");
     }
+
+    // In Chinese, the new checks and reasons hold no English outside data (certificate names).
+    l.ok(&["verify", "ltv.lading", "--policy", "tsa-policy.json", "--lang", "zh-CN", "--html", "ltv-zh.html"]);
+    let inputs = ["list.json", "list.signed.json", "cert.json", "statement.json", "report.json", "tsa-policy.json"];
+    let names =
+        ["CN=T TSA,O=Lading Test", "CN=T Int,O=Lading Test", "CN=T Root,O=Lading Test", "T Root", "tsa-policy.json"];
+    assert_chinese_only(d, "ltv-zh.html", "ltv.lading", &inputs, &names);
 
     // The policy without TSA roots cannot judge the token: the bundle fails, naming it.
     let v = verdict(d, "ltv.lading", "policy.json", None);

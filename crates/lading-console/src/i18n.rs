@@ -1096,14 +1096,14 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::SignerNotListed => "由密钥 {key} 签名，该密钥不在白名单上",
         C::CertificateSigner => "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（{source}）",
         C::RevocationChecked => {
-            "在 {time} 未被吊销：已按证据包所附的证书吊销列表检查 {count} 张证书（最新的 thisUpdate 为 {this_update}）"
+            "在 {time} 未被吊销：已按证据包所附的证书吊销列表检查 {count} 张证书（最新一份的本次更新时间为 {this_update}）"
         }
         C::RevocationNotChecked => "未检查 {subjects} 的吊销状态：证据包未附其签发者的证书吊销列表",
         C::RevocationDataRequired => "未检查 {subjects} 的吊销状态：证据包未附其签发者的证书吊销列表，而本策略要求附带",
         C::RevokedAfterSigning => "{subject} 于 {revoked_at} 被吊销，晚于判定时间 {time}：此前所作的签名仍然有效",
         C::CrlUnreadable => "{path}：不是证书吊销列表（PEM 或 DER）：{error}",
         C::CrlNotUsed => "由 {issuer} 签发，该签发者未签发任何通过验证的证书路径中的证书：其签名未经检查",
-        C::CrlUsed => "由 {issuer} 签发，thisUpdate 为 {this_update}，nextUpdate 为 {next_update}；签名验证通过",
+        C::CrlUsed => "由 {issuer} 签发，本次更新时间 {this_update}，下次更新时间 {next_update}；签名验证通过",
         C::StatementTimestamped => "{time}，由 {tsa} 签发（序列号 {serial}），覆盖声明的原始字节",
         C::TimestampUntrusted => "本策略未固定任何时间戳机构根证书（tsa_roots）：无法验证此时间戳",
         C::LoggedAtTimestamped => "{time}（{tsa} 签发的 RFC 3161 时间戳，序列号 {serial}：声明在该时间已存在）",

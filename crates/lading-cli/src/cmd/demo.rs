@@ -198,6 +198,101 @@ fn lading(dir: &Path, args: &[&str]) -> Result<serde_json::Value> {
     Ok(value)
 }
 
+/// A `lading serve` this demo started (its RFC 3161 TSA), killed when dropped.
+struct Served {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `lading serve ARGS --listen 127.0.0.1:0` in `dir` and waits for
+/// the address it listens on.
+fn serve(dir: &Path, args: &[&str]) -> Result<Served> {
+    use std::io::BufRead as _;
+    let exe = std::env::current_exe().context("finding the lading binary")?;
+    let child = std::process::Command::new(&exe)
+        .current_dir(dir)
+        .args(["--json", "serve"])
+        .args(args)
+        .args(["--listen", "127.0.0.1:0", "--log-level", "warn"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting lading serve {}", args.join(" ")))?;
+    let mut served = Served { child, url: String::new() };
+    let stdout = served.child.stdout.take().context("the server's output")?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let event: serde_json::Value = serde_json::from_str(&line?).unwrap_or_default();
+        if event["event"] == "listening" {
+            served.url = format!("http://{}", event["address"].as_str().context("the listening address")?);
+            // Keep reading, so the server never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            return Ok(served);
+        }
+    }
+    bail!("lading serve {} exited before listening", args.join(" "))
+}
+
+/// The demo's PKI: a P-256 root CA, an issuing CA, a time-stamp authority
+/// under it, and both CAs' CRLs (`lading pki`), as a licensed CA and TSA
+/// would provide them.
+fn demo_pki(t: &Path) -> Result<()> {
+    for k in ["ca-root", "ca-issuing", "tsa"] {
+        lading(t, &["key", "generate", "--alg", "p256", "--out", k, "--force"])?;
+    }
+    lading(
+        t,
+        &[
+            "pki",
+            "init-ca",
+            "--key",
+            "ca-root.key",
+            "--subject",
+            "CN=Demo Root CA,O=Lading demo,C=CN",
+            "--out",
+            "ca-root.pem",
+        ],
+    )?;
+    for (ca, key, subject, profile) in [
+        ("ca-root", "ca-issuing", "CN=Demo Issuing CA,O=Lading demo,C=CN", "ca"),
+        ("ca-issuing", "tsa", "CN=Demo Time-Stamp Authority,O=Lading demo,C=CN", "tsa"),
+    ] {
+        let (ca_cert, ca_key, subject_key, out) =
+            (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"), format!("{key}.pem"));
+        lading(
+            t,
+            &[
+                "pki",
+                "issue",
+                "--ca-cert",
+                &ca_cert,
+                "--ca-key",
+                &ca_key,
+                "--subject-key",
+                &subject_key,
+                "--subject",
+                subject,
+                "--profile",
+                profile,
+                "--out",
+                &out,
+            ],
+        )?;
+    }
+    for ca in ["ca-root", "ca-issuing"] {
+        let (cert, key, out) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{ca}.crl"));
+        lading(t, &["pki", "crl", "--ca-cert", &cert, "--ca-key", &key, "--days", "30", "--out", &out])?;
+    }
+    Ok(())
+}
+
 include!(concat!(env!("OUT_DIR"), "/demo_lot.rs"));
 
 /// The demo classifier, its profile and the lot's description.
@@ -511,11 +606,23 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
     for (cert, _) in &certificates {
         statement.extend(["--certificate", cert.as_str()]);
     }
-    lading(&t, &statement)?;
+    // A time-stamp authority under the demo CA (a deployment's `serve --tsa-key`), stamping the
+    // statement when it is issued; its every token is logged by the deployment.
+    demo_pki(&t)?;
+    let tsa = serve(&t, &["--data", "tsa-deployment", "--tsa-key", "tsa.key", "--tsa-cert", "tsa.pem"])?;
+    let tsa_url = format!("{}/v1/timestamp", tsa.url);
+    statement.extend(["--tsa", tsa_url.as_str()]);
+    let issued = lading(&t, &statement)?;
+    drop(tsa);
     lines.push(
         "   the provider issues a compliance statement to its client in Germany naming the three deliverables by digest"
             .into(),
     );
+    lines.push(format!(
+        "   an RFC 3161 time-stamp authority under the demo CA stamps it: {} by {}",
+        issued["timestamp"]["gen_time"].as_str().unwrap_or("?"),
+        issued["timestamp"]["tsa"].as_str().unwrap_or("?")
+    ));
     // The images of the non-conforming items travel along, so a reader sees what the model flagged.
     let flagged = flagged_images(&dir.join("inspection/report.json"), &dir.join("inspection/lot"))?;
     let mut bundle = vec![
@@ -533,6 +640,10 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         "white-list.signed.json",
         "--log",
         "registry-log",
+        "--crl",
+        "ca-issuing.crl",
+        "--crl",
+        "ca-root.crl",
         "--out",
         "evidence.lading",
     ];
@@ -543,22 +654,31 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         bundle.extend(["--attach", image.as_str()]);
     }
     let b = lading(&t, &bundle)?;
-    lines
-        .push(format!("   evidence bundle: {} members, statement and deliverables logged with receipts", b["members"]));
+    lines.push(format!(
+        "   evidence bundle: {} members, statement and deliverables logged with receipts, the statement's \
+         timestamp and the CAs' CRLs carried for long-term validation",
+        b["members"]
+    ));
 
     let policy = serde_json::json!({
         "format": "lading-trust-policy/v1",
         "operators": [{"name": "Suzhou pilot zone authority (demo)", "public_key": std::fs::read_to_string(t.join("authority.pub"))?}],
         "log_policy": std::fs::read_to_string(t.join("log-policy.txt"))?,
         "require_fresh_trust_list": true,
+        // The time the statement existed must come from a trusted source, not the provider.
+        "require_witnessed_time": true,
+        "tsa_roots": [{"name": "Demo Root CA", "certificate": std::fs::read_to_string(t.join("ca-root.pem"))?}],
+        "require_revocation_data": true,
     });
     std::fs::write(t.join("policy.json"), serde_json::to_string_pretty(&policy)?)?;
     let v = lading(&t, &["verify", "evidence.lading", "--policy", "policy.json", "--html", "verdict.html"])?;
     let verified = v["verified"].as_bool() == Some(true);
     let checks = v["checks"].as_array().map_or(0, Vec::len);
     lines.push(format!(
-        "   the client verifies it offline against its trust policy: {} ({checks} checks)",
-        if verified { "VERIFIED" } else { "NOT VERIFIED" }
+        "   the client verifies it offline against its trust policy: {} ({checks} checks); statement established at {} ({})",
+        if verified { "VERIFIED" } else { "NOT VERIFIED" },
+        v["time_of_logging"]["time"].as_str().unwrap_or("?"),
+        v["time_of_logging"]["source"].as_str().unwrap_or("?")
     ));
     // The client's copy with one byte of the statement changed.
     let mut package = lading_model::bundle::Package::from_zip(&std::fs::read(t.join("evidence.lading"))?)?;
@@ -757,8 +877,8 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
         "\n10. A pilot-zone authority lists the provider and a certification body; the body certifies the maintenance"
             .into(),
     )?;
-    say("    log, the SaaS release and the inspection report (re-running it); the provider issues a compliance statement;".into())?;
-    say("    the client verifies the evidence bundle.".into())?;
+    say("    log, the SaaS release and the inspection report (re-running it); the provider issues a compliance statement".into())?;
+    say("    time-stamped by an RFC 3161 TSA under a demo CA; the client verifies the evidence bundle.".into())?;
     let (trust_lines, bundle, verdict_html, verified) = trust_journey(dir)?;
     for line in trust_lines {
         say(line)?;
