@@ -224,6 +224,40 @@ def test_openssl_ts_verify_accepts_tokens_from_lading_serve(run_lading, lading_b
     assert res.returncode != 0
 
 
+def test_detached_tokens_over_a_credential_verify_with_openssl(run_lading, lading_bin, openssl_bin, workdir):
+    """`lading timestamp CREDENTIAL` (what `statement issue --tsa` does for a statement) writes a
+    detached TimeStampResp over the credential's exact bytes: `openssl ts -verify -data` accepts
+    it from `lading serve`'s TSA, and Lading's client takes OpenSSL's TSA's reply over it too."""
+    d = workdir
+    hierarchy(run_lading, d)
+    ok(run_lading("key", "generate", "--out", "issuer", cwd=d))
+    ok(run_lading("status-list", "new", "--key", "issuer.key", "--url", "https://example.com/status/1",
+                  "--purpose", "revocation", "--out", "cred.json", cwd=d))
+    proc, base = start_serve(lading_bin, d)
+    try:
+        ok(run_lading("timestamp", "cred.json", "--tsa", f"{base}/v1/timestamp", "--out", "cred.json.tsr", cwd=d))
+    finally:
+        proc.kill()
+        proc.wait()
+    tsa = OpensslTsa(openssl_bin, d)
+    try:
+        ok(run_lading("timestamp", "cred.json", "--tsa", tsa.url, "--out", "cred-openssl.tsr", cwd=d))
+    finally:
+        tsa.close()
+    text = subprocess.run([openssl_bin, "ts", "-reply", "-in", "cred-openssl.tsr", "-text"], cwd=d,
+                          capture_output=True, text=True).stdout
+    assert "Policy OID: 1.3.6.1.4.1.55555.99.1" in text, text
+    for token in ["cred.json.tsr", "cred-openssl.tsr"]:
+        res = subprocess.run([openssl_bin, "ts", "-verify", "-data", "cred.json", "-in", token, "-CAfile", "root.pem",
+                              "-untrusted", "int.pem"], cwd=d, capture_output=True, text=True)
+        assert res.returncode == 0 and "Verification: OK" in res.stdout, token + res.stdout + res.stderr
+    # The credential one byte longer: OpenSSL refuses the token (the imprint is over the exact bytes).
+    (d / "cred2.json").write_bytes((d / "cred.json").read_bytes() + b" ")
+    res = subprocess.run([openssl_bin, "ts", "-verify", "-data", "cred2.json", "-in", "cred.json.tsr", "-CAfile",
+                          "root.pem", "-untrusted", "int.pem"], cwd=d, capture_output=True, text=True)
+    assert res.returncode != 0
+
+
 SOFTHSM_MODULES = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"]
 
 
