@@ -49,6 +49,33 @@ struct Options {
     status: bool,
     /// Run between issuing the certificate and the statement.
     before_statement: Option<fn(&Path)>,
+    /// A P-256 root (`root.pem`) and issuing CA (`int.pem`), the latter accepted for the provider
+    /// on the white list (`--ca`) beside its key.
+    provider_ca: bool,
+}
+
+/// `lading pki issue` in `d`: `key`'s public key certified by CA `ca` (`ca.pem`, `ca.key`).
+fn pki_issue(d: &Path, ca: &str, key: &str, subject: &str, profile: &str, out: &str) {
+    let (cert, ca_key, subject_key) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"));
+    ok(
+        d,
+        &[
+            "pki",
+            "issue",
+            "--ca-cert",
+            &cert,
+            "--ca-key",
+            &ca_key,
+            "--subject-key",
+            &subject_key,
+            "--subject",
+            subject,
+            "--profile",
+            profile,
+            "--out",
+            out,
+        ],
+    );
 }
 
 /// The status lists a journey with `status` makes.
@@ -99,6 +126,14 @@ fn journey(d: &Path, o: &Options) -> &'static str {
         ],
     );
     let from = "2026-01-01T00:00:00Z";
+    if o.provider_ca {
+        for k in ["root", "int"] {
+            ok(d, &["key", "generate", "--alg", "p256", "--out", k]);
+        }
+        ok(d, &["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
+        pki_issue(d, "root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
+    }
+    let ca: &[&str] = if o.provider_ca { &["--ca", "int.pem"] } else { &[] };
     ok(
         d,
         &[
@@ -119,7 +154,11 @@ fn journey(d: &Path, o: &Options) -> &'static str {
             "acme.pub",
             "--from",
             from,
-        ],
+        ]
+        .iter()
+        .chain(ca)
+        .copied()
+        .collect::<Vec<_>>(),
     );
     if !o.cb_unlisted {
         ok(
@@ -1204,32 +1243,12 @@ fn chinese_pages_of_verdict_certificate_and_statement_hold_no_english() {
 fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
-    journey(d, &Options::default());
+    journey(d, &Options { provider_ca: true, ..Options::default() });
     let l = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), d);
-    for k in ["root", "int", "tsa"] {
-        l.ok(&["key", "generate", "--alg", "p256", "--out", k]);
-    }
-    l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
-    for (ca, key, subject, profile) in
-        [("root", "int", "CN=T Int,O=Lading Test", "ca"), ("int", "tsa", "CN=T TSA,O=Lading Test", "tsa")]
-    {
-        l.ok(&[
-            "pki",
-            "issue",
-            "--ca-cert",
-            &format!("{ca}.pem"),
-            "--ca-key",
-            &format!("{ca}.key"),
-            "--subject-key",
-            &format!("{key}.pub"),
-            "--subject",
-            subject,
-            "--profile",
-            profile,
-            "--out",
-            &format!("{key}.pem"),
-        ]);
-    }
+    l.ok(&["key", "generate", "--alg", "p256", "--out", "tsa"]);
+    pki_issue(d, "int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
+    // The provider's certificate for its statement key, under the CA the white list accepts for it.
+    pki_issue(d, "int", "acme", "CN=Acme Signing,O=Acme,organizationIdentifier=9144", "signer", "acme-cert.pem");
     for ca in ["root", "int"] {
         let (cert, key, out) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{ca}.crl"));
         l.ok(&["pki", "crl", "--ca-cert", &cert, "--ca-key", &key, "--days", "3650", "--out", &out]);
@@ -1265,10 +1284,22 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
         "--tsa",
         &tsa,
     ];
+    // A chain for another key, or one the provider's entry does not accept: refused, nothing written.
+    pki_issue(d, "root", "acme", "CN=Acme Signing,O=Acme,organizationIdentifier=9144", "signer", "acme-root.pem");
+    for (chain, why) in [("tsa.pem", "cannot sign"), ("acme-root.pem", "does not accept")] {
+        let mut args = statement.to_vec();
+        args.extend(["--cert", chain]);
+        let out = args.iter().position(|a| *a == "statement.json").expect("out");
+        args[out] = "refused.json";
+        let err = l.fails(&args);
+        assert!(err.contains(chain) && err.contains(why), "{chain}: {err}");
+        assert!(!d.join("refused.json").exists());
+    }
+    let statement = [&statement[..], &["--cert", "acme-cert.pem"]].concat();
     let (code, v) = l.json(&statement);
     assert_eq!(code, 0, "{v}");
     assert!(v["timestamp"]["tsa"].as_str().is_some_and(|s| s.contains("CN=T TSA")), "{v}");
-    assert!(d.join("statement.json.tsr").exists());
+    assert!(d.join("statement.json.tsr").exists() && d.join("statement.json.chain.pem").exists());
     // `lading timestamp` over another credential: a token to misuse below.
     let (code, v) = l.json(&["timestamp", "cert.json", "--tsa", &tsa, "--out", "cert.tsr"]);
     assert_eq!(code, 0, "{v}");
@@ -1305,6 +1336,7 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
     let mut p: Value = serde_json::from_str(&std::fs::read_to_string(d.join("policy.json")).expect("p")).expect("p");
     let root = std::fs::read_to_string(d.join("root.pem")).expect("root");
     p["tsa_roots"] = json!([{"name": "T Root", "certificate": root}]);
+    p["ca_roots"] = json!([{"name": "T Root", "certificate": root}]);
     p["require_revocation_data"] = json!(true);
     std::fs::write(d.join("tsa-policy.json"), p.to_string()).expect("write");
     let (code, v) = verdict(d, "ltv.lading", "tsa-policy.json", None);
@@ -1317,6 +1349,10 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
         status_of(&v, "statement timestamp statement-timestamps/0-statement.json.tsr: revocation")["status"],
         "pass"
     );
+    // The statement's chain, carried from statement.json.chain.pem: valid, attributed, not revoked.
+    let cert = status_of(&v, "statement certificate");
+    assert!(cert["status"] == "pass" && cert["reason"].as_str().is_some_and(|r| r.contains("(9144)")), "{cert}");
+    assert_eq!(status_of(&v, "statement certificate: revocation")["status"], "pass");
     for crl in ["crls/0-int.crl", "crls/1-root.crl"] {
         assert_eq!(status_of(&v, &format!("crl {crl}"))["status"], "pass", "{crl}");
     }
@@ -1324,8 +1360,14 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
     // In Chinese, the new checks and reasons hold no English outside data (certificate names).
     l.ok(&["verify", "ltv.lading", "--policy", "tsa-policy.json", "--lang", "zh-CN", "--html", "ltv-zh.html"]);
     let inputs = ["list.json", "list.signed.json", "cert.json", "statement.json", "report.json", "tsa-policy.json"];
-    let names =
-        ["CN=T TSA,O=Lading Test", "CN=T Int,O=Lading Test", "CN=T Root,O=Lading Test", "T Root", "tsa-policy.json"];
+    let names = [
+        "CN=T TSA,O=Lading Test",
+        "CN=T Int,O=Lading Test",
+        "CN=T Root,O=Lading Test",
+        "CN=Acme Signing,O=Acme,organizationIdentifier=9144",
+        "T Root",
+        "tsa-policy.json",
+    ];
     assert_chinese_only(d, "ltv-zh.html", "ltv.lading", &inputs, &names);
 
     // The policy without TSA roots cannot judge the token: the bundle fails, naming it.

@@ -828,6 +828,7 @@ pub static ZH_CN: Strings = Strings {
         ("statement signer", "声明签名者"),
         ("time of logging", "记录时间"),
         ("certificate", "证书"),
+        ("statement certificate", "声明签名者证书"),
         ("revocation", "吊销检查"),
         ("trust list freshness", "白名单时效"),
         ("trust list signature", "白名单签名"),
@@ -1107,6 +1108,9 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::StatementTimestamped => "{time}，由 {tsa} 签发（序列号 {serial}），覆盖声明的原始字节",
         C::TimestampUntrusted => "本策略未固定任何时间戳机构根证书（tsa_roots）：无法验证此时间戳",
         C::LoggedAtTimestamped => "{time}（{tsa} 签发的 RFC 3161 时间戳，序列号 {serial}：声明在该时间已存在）",
+        C::StatementCertificate => {
+            "{subject}（{registration_id}）的证书，经 {anchor} 验证，于声明的确立时间 {time} 有效"
+        }
         C::SignerNotTheProvider => "由密钥 {key} 签名，该密钥属于 {owner}，而非该服务提供方",
         C::ProviderOutOfScope => "{provider} 未列入 {kind} 范围",
         C::SignedByKey => "由密钥 {key} 签名",

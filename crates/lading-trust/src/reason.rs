@@ -168,6 +168,8 @@ reasons! {
     TimestampUntrusted => "the policy pins no TSA roots (tsa_roots): this timestamp cannot be verified",
     /// The time of logging comes from an RFC 3161 timestamp over the statement.
     LoggedAtTimestamped => "{time} (RFC 3161 timestamp by {tsa}, serial {serial}: the statement existed then)",
+    /// The statement's key certified by a chain the white list attributes to the provider.
+    StatementCertificate => "certificate of {subject} ({registration_id}) valid via {anchor} at {time}, the statement's established time",
     /// The deliverable's key is someone else's.
     SignerNotTheProvider => "signed by key {key}, which is {owner}'s, not the provider's",
     /// The provider is not listed for the deliverable's kind.

@@ -60,6 +60,9 @@ pub mod role {
     pub const CRL: &str = "crl";
     /// An RFC 3161 TimeStampResp (DER) over the statement member's bytes.
     pub const STATEMENT_TIMESTAMP: &str = "statement-timestamp";
+    /// An X.509 chain (PEM, leaf first) whose leaf certifies the
+    /// statement's issuer key: the provider identified by certificate.
+    pub const STATEMENT_CERTIFICATE: &str = "statement-certificate";
 }
 
 mod pki_evidence;
@@ -393,7 +396,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     };
     c.push("statement signature", Ok(reason!(SignedBy, issuer = st.shape.issuer)));
     v.client = statement["credentialSubject"]["client"].as_str().map(str::to_owned);
-    let (_, provider_key_id) = match issuer_key(&st.shape.issuer) {
+    let (statement_key, provider_key_id) = match issuer_key(&st.shape.issuer) {
         Ok(k) => k,
         Err(e) => {
             c.push("statement signer", Err(Reason::error(e)));
@@ -473,17 +476,25 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
     check_status(c, &mut v.statuses, "statement", &statement, &st.shape.issuer, &status, Rule::Statement);
     let Some(list) = list else { return };
 
-    // 5. The provider's standing on the white list at that time.
-    let provider = match list.standing_of_key(&provider_key_id, logged_at) {
+    // 5. The provider's standing on the white list at that time: by its
+    // listed key, else by a certificate for the statement's key.
+    let by_certificate = pki.statement_certificate(c, &package, &statement_key, &list, logged_at);
+    let standing = match list.standing_of_key(&provider_key_id, logged_at) {
+        Some(s) => Some((s, false)),
+        None => by_certificate.map(|s| (s, true)),
+    };
+    let provider = match standing {
         None => {
             c.push("provider on the white list", Err(reason!(StatementKeyNotListed, key = provider_key_id)));
             return;
         }
-        Some(s) => {
+        Some((s, by_certificate)) => {
             let name = format!("{} ({})", s.entity.legal_name, s.entity.id);
             v.provider = Some(name.clone());
-            let r = match (s.entity.role, s.status, s.key) {
-                (Role::Provider, Some(st), Some(_)) if st.status == Status::Granted => {
+            // A certificate-identified signer has no listed key: its chain stands for it.
+            let key_valid = s.key.is_some() || by_certificate;
+            let r = match (s.entity.role, s.status, key_valid) {
+                (Role::Provider, Some(st), true) if st.status == Status::Granted => {
                     Ok(reason!(ProviderGranted, name = name, since = st.at.to_rfc3339()))
                 }
                 (Role::Provider, Some(st), _) if st.status != Status::Granted => Err(reason!(
@@ -495,7 +506,7 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
                     why = st.reason
                 )),
                 (Role::Provider, None, _) => Err(reason!(NotYetListed, name = name, at = logged_at.to_rfc3339())),
-                (Role::Provider, _, None) => {
+                (Role::Provider, _, false) => {
                     Err(reason!(ProviderKeyNotValid, name = name, key = provider_key_id, at = logged_at.to_rfc3339()))
                 }
                 (role, ..) => Err(reason!(NotAProvider, name = name, role = role)),
@@ -662,7 +673,8 @@ fn check_unsigned_members(
             | role::REPORT
             | role::STATEMENT
             | role::TRUST_LIST
-            | role::STATEMENT_TIMESTAMP => {}
+            | role::STATEMENT_TIMESTAMP
+            | role::STATEMENT_CERTIFICATE => {}
             role::CRL => pki.check_crl_member(c, m),
             // One that did not verify has failed already; one that verified must be named.
             role::STATUS_LIST if named_lists.contains(&m.path) => {}

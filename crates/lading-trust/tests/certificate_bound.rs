@@ -69,6 +69,19 @@ struct Case {
     statement_stamp: Option<u32>,
     /// The statement timestamp is over other bytes.
     stamp_other_bytes: bool,
+    /// The provider is listed by CA and registration id only (no keys).
+    provider_keys_listed: bool,
+    /// The bundle carries this chain for the statement's key.
+    statement_chain: StatementChain,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum StatementChain {
+    None,
+    /// The provider's certificate and the intermediate.
+    Provider,
+    /// The TSA's certificate: another key than the statement's.
+    OtherKey,
 }
 
 /// CRLs carried in the bundle (the provider's leaf and the TSA are issued
@@ -97,6 +110,8 @@ const GOOD: Case = Case {
     require_revocation: false,
     statement_stamp: None,
     stamp_other_bytes: false,
+    provider_keys_listed: true,
+    statement_chain: StatementChain::None,
 };
 
 fn pem(c: &lading_pki::Certificate) -> String {
@@ -178,6 +193,15 @@ fn bundle(case: Case) -> (Vec<u8>, Policy) {
     if case.ca_listed {
         acme.certificate_authorities.push(pem(&int));
     }
+    if !case.provider_keys_listed {
+        acme.keys.clear();
+    }
+    let statement_chain = match case.statement_chain {
+        StatementChain::None => None,
+        StatementChain::Provider => Some(lading_pki::certificates_to_pem(&[provider_leaf.clone(), int.clone()])),
+        StatementChain::OtherKey => Some(lading_pki::certificates_to_pem(&[tsa.clone(), int.clone()])),
+    }
+    .map(|r| r.expect("pem").into_bytes());
     list.entries.push(acme);
     list.entries.push(entity("cb", Role::CertificationBody, &body, vec![granted]));
     let list_env = list.sign(&operator, t(1), Duration::days(365)).expect("list");
@@ -188,7 +212,7 @@ fn bundle(case: Case) -> (Vec<u8>, Policy) {
     let env = lading_crypto::sign_document(&doc, &SigningKey::Ed25519(provider.clone())).expect("sign");
     let sig = env.signatures[0].sig.clone();
     let stamp = request(&sig, &[3; 16]).expect("request");
-    let tsa_chain = [tsa, int.clone()];
+    let tsa_chain = [tsa.clone(), int.clone()];
     let authority = Authority { signer: &tsa_key, chain: &tsa_chain, policy: DEFAULT_POLICY };
     let reply = respond(&authority, &stamp.der, t(9), &[1]).reply;
     let cert_bound = lading_pki::bundle::CertificateBundle {
@@ -323,6 +347,9 @@ fn bundle(case: Case) -> (Vec<u8>, Policy) {
     }
     for (i, c) in crls.into_iter().enumerate() {
         members.push((role::CRL, format!("crls/{i}.crl"), "application/pkix-crl", c));
+    }
+    if let Some(chain) = statement_chain {
+        members.push((role::STATEMENT_CERTIFICATE, "statement.chain.pem".to_owned(), "application/x-pem-file", chain));
     }
     if let Some(day) = case.statement_stamp {
         let over: &[u8] = if case.stamp_other_bytes { b"other bytes" } else { &statement_bytes };
@@ -482,4 +509,33 @@ fn a_timestamp_over_the_statement_establishes_its_time_when_earliest() {
         assert!(c.status == CheckStatus::Fail && c.reason.contains(why), "{why}: {c:?}");
         assert_eq!(v.time_source, verify::TimeSource::Witness { count: 1 }, "{why}");
     }
+}
+
+#[test]
+fn a_provider_listed_by_certificate_is_attributed_its_statement_by_the_chain_carried() {
+    let cert_only = Case { provider_keys_listed: false, ..GOOD };
+    // Listed by CA and registration id only, the chain for the statement's key carried: verified.
+    let (zip, policy) = bundle(Case { statement_chain: StatementChain::Provider, ..cert_only });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(v.verified, "{:#?}", v.checks);
+    let c = check(&v, "statement certificate");
+    assert!(c.status == CheckStatus::Pass && c.reason.contains("(9144)"), "{c:?}");
+    assert_eq!(status(&v, "provider on the white list"), CheckStatus::Pass);
+    // Without the chain the statement's key is on no entry.
+    let (zip, policy) = bundle(cert_only);
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    assert_eq!(status(&v, "provider on the white list"), CheckStatus::Fail);
+    // A chain for another key fails, named, and attributes nothing.
+    let (zip, policy) = bundle(Case { statement_chain: StatementChain::OtherKey, ..cert_only });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    let c = check(&v, "statement certificate");
+    assert!(c.status == CheckStatus::Fail && c.reason.contains("not"), "{c:?}");
+    assert_eq!(status(&v, "provider on the white list"), CheckStatus::Fail);
+    // A chain carried beside a listed key is checked too: a wrong one fails the bundle.
+    let (zip, policy) = bundle(Case { statement_chain: StatementChain::OtherKey, ..GOOD });
+    let v = verify::verify(&zip, &policy, t(25));
+    assert!(!v.verified);
+    assert_eq!(status(&v, "statement certificate"), CheckStatus::Fail);
 }

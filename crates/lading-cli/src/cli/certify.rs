@@ -135,6 +135,12 @@ pub(crate) struct StatementIssueArgs {
     /// Where to write the statement.
     #[arg(long)]
     pub(crate) out: PathBuf,
+    /// The provider's X.509 chain (PEM, leaf first) whose leaf certifies --key: for a provider the
+    /// white list identifies by certificates (a CA it accepts and its registration id) rather than
+    /// by a listed key. Copied beside the statement as OUT.chain.pem, which `bundle create`
+    /// carries.
+    #[arg(long)]
+    pub(crate) cert: Option<PathBuf>,
     /// Ask this RFC 3161 time-stamp authority (http://…) for a token over the statement's bytes,
     /// written beside it as OUT.tsr (`bundle create` carries it; `lading verify` takes its time
     /// when it is the earliest trusted one).
@@ -200,6 +206,11 @@ pub(crate) struct BundleCreateArgs {
     /// without this flag.
     #[arg(long)]
     pub(crate) statement_timestamp: Vec<PathBuf>,
+    /// The X.509 chain (PEM, leaf first) certifying the statement's issuer key; the
+    /// STATEMENT.chain.pem `statement issue --cert` wrote beside the statement is carried without
+    /// this flag.
+    #[arg(long)]
+    pub(crate) statement_cert: Option<PathBuf>,
     /// Other files to carry along.
     #[arg(long)]
     pub(crate) attach: Vec<PathBuf>,

@@ -224,9 +224,33 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
     let entity = list
         .entity(&args.entity)
         .ok_or_else(|| anyhow!("{}: no entity {:?}", args.trust_list.display(), args.entity))?;
-    if !entity.keys.iter().any(|k| k.key_id == provider_id) {
-        bail!("the key {} is not one of {}'s keys on the list", args.key.display(), args.entity);
-    }
+    // The provider's identity: a key on the list, or a certificate chain the list accepts.
+    let chain = match &args.cert {
+        Some(path) => {
+            let bytes = read(path)?;
+            let chain = lading_pki::parse_certificates(&bytes).with_context(|| path.display().to_string())?;
+            let leaf = chain.first().ok_or_else(|| anyhow!("{}: no certificate in it", path.display()))?;
+            let public = VerifyingKey::Ed25519(key.verifying_key());
+            lading_pki::path::check_signing_leaf(leaf, &public, Utc::now())
+                .with_context(|| format!("{}: the leaf cannot sign with {}", path.display(), args.key.display()))?;
+            if !entity.is_certified_by(&chain, &lading_pki::Identity::of(leaf)) {
+                bail!(
+                    "{}: {} does not accept this certificate (a CA in its certificate_authorities and its \
+                     registration id {:?} in the subject)",
+                    path.display(),
+                    args.entity,
+                    entity.registration_id
+                );
+            }
+            Some(bytes)
+        }
+        None if entity.keys.iter().any(|k| k.key_id == provider_id) => None,
+        None => bail!(
+            "the key {} is not one of {}'s keys on the list (for a provider listed by certificate, give --cert)",
+            args.key.display(),
+            args.entity
+        ),
+    };
     let mut certificates = Vec::new();
     for path in &args.certificate {
         let bytes = read(path)?;
@@ -281,6 +305,9 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
         None => None,
     };
     fsio::write_output(&args.out, bytes.as_bytes())?;
+    if let Some(chain) = &chain {
+        fsio::write_output(&statement_chain_path(&args.out), chain)?;
+    }
     let stamp_path = statement_timestamp_path(&args.out);
     if let Some((reply, _)) = &stamp {
         fsio::write_output(&stamp_path, reply)?;
@@ -322,6 +349,39 @@ pub(crate) fn statement_timestamp_path(statement: &Path) -> std::path::PathBuf {
     let mut name = statement.as_os_str().to_owned();
     name.push(".tsr");
     name.into()
+}
+
+/// Where `statement issue --cert` copies the provider's chain, and where
+/// `bundle create` looks for it: STATEMENT.chain.pem beside it.
+pub(crate) fn statement_chain_path(statement: &Path) -> std::path::PathBuf {
+    let mut name = statement.as_os_str().to_owned();
+    name.push(".chain.pem");
+    name.into()
+}
+
+/// The chain certifying the statement's issuer key: `--statement-cert`, or
+/// STATEMENT.chain.pem beside the statement; its leaf must certify the key
+/// of the statement's did:key issuer.
+fn statement_chain(args: &BundleCreateArgs, statement: Option<&[u8]>) -> Result<Option<Vec<u8>>> {
+    let path = match (&args.statement_cert, &args.statement) {
+        (Some(p), _) => p.clone(),
+        (None, Some(s)) if statement_chain_path(s).exists() => statement_chain_path(s),
+        (None, _) => return Ok(None),
+    };
+    let Some(statement) = statement else {
+        bail!("{}: a statement certificate needs the statement (--statement)", path.display());
+    };
+    let bytes = read(&path)?;
+    let chain = lading_pki::parse_certificates(&bytes).with_context(|| path.display().to_string())?;
+    let leaf = chain.first().ok_or_else(|| anyhow!("{}: no certificate in it", path.display()))?;
+    let certified = lading_pki::path::certified_key(leaf).with_context(|| path.display().to_string())?;
+    let value = lading_model::json::parse_strict(statement).context("the statement")?;
+    let did = value["issuer"].as_str().ok_or_else(|| anyhow!("the statement has no issuer"))?;
+    let issuer = lading_crypto::di::resolve_did_key(did).map_err(|e| anyhow!("the statement's issuer: {e}"))?;
+    if certified != VerifyingKey::Ed25519(issuer) {
+        bail!("{}: the certificate certifies another key than the statement's issuer {did}", path.display());
+    }
+    Ok(Some(bytes))
 }
 
 /// The statement's RFC 3161 timestamps: the `--statement-timestamp` files
@@ -448,6 +508,9 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
     }
     for (i, r) in receipts.into_iter().enumerate() {
         members.push((role::RECEIPT, format!("receipts/{i}.tlog-proof"), "text/x.tlog.proof", r.into_bytes()));
+    }
+    if let Some(chain) = statement_chain(args, statement.as_deref())? {
+        members.push((role::STATEMENT_CERTIFICATE, "statement.chain.pem".into(), "application/x-pem-file", chain));
     }
     for (path, bytes) in statement_timestamps(args, statement.as_deref())? {
         members.push((role::STATEMENT_TIMESTAMP, path, "application/timestamp-reply", bytes));

@@ -22,7 +22,7 @@ use super::{Checks, role};
 use crate::policy::Policy;
 use crate::reason;
 use crate::reason::Reason;
-use crate::trustlist::{TrustList, TrustedEntity};
+use crate::trustlist::{Standing, TrustList, TrustedEntity};
 
 /// The CRLs a bundle carries and the certificates of the paths validated
 /// so far (the issuers a carried CRL may be signed by).
@@ -260,6 +260,98 @@ impl<'a> Pki<'a> {
                 None
             }
         }
+    }
+
+    /// The statement's X.509 identity, when the bundle carries a chain for
+    /// its issuer key (role [`role::STATEMENT_CERTIFICATE`]): validated
+    /// against the policy's CA roots at `at` with the carried CRLs, its leaf
+    /// certifying `key` (the statement's did:key), and attributed by the
+    /// white list (a CA the entity accepts, its registration id in the
+    /// subject). Pushes its checks; `None` when absent or not attributed.
+    pub(super) fn statement_certificate<'l>(
+        &self,
+        c: &mut Checks,
+        package: &Package,
+        key: &VerifyingKey,
+        list: &'l TrustList,
+        at: DateTime<Utc>,
+    ) -> Option<Standing<'l>> {
+        let name = "statement certificate";
+        let members = package.members(role::STATEMENT_CERTIFICATE);
+        let (m, b) = match members.as_slice() {
+            [] => return None,
+            [one] => *one,
+            many => {
+                let r = reason!(MemberRepeated, count = many.len(), role = role::STATEMENT_CERTIFICATE);
+                c.push(name, Err(r));
+                return None;
+            }
+        };
+        let chain = match lading_pki::parse_certificates(b) {
+            Ok(chain) if !chain.is_empty() => chain,
+            Ok(_) => {
+                c.push(name, Err(reason!(MemberUnreadable, path = m.path, error = "no certificate in it")));
+                return None;
+            }
+            Err(e) => {
+                c.push(name, Err(reason!(MemberUnreadable, path = m.path, error = e)));
+                return None;
+            }
+        };
+        if self.policy.ca_roots.is_empty() {
+            let why = "the statement is certificate-bound but the policy pins no CA roots (ca_roots)";
+            c.push(name, Err(Reason::error(why)));
+            return None;
+        }
+        match lading_pki::path::certified_key(&chain[0]) {
+            Ok(k) if &k == key => {}
+            Ok(k) => {
+                let why = format!(
+                    "{}: the certificate certifies key {}, not {}, the statement's issuer key",
+                    m.path,
+                    k.key_id(),
+                    key.key_id()
+                );
+                c.push(name, Err(Reason::error(why)));
+                return None;
+            }
+            Err(e) => {
+                c.push(name, Err(Reason::error(format!("{}: {e}", m.path))));
+                return None;
+            }
+        }
+        let options = lading_pki::Options::at(at).with_crls(&self.crls);
+        let path = match lading_pki::validate(&chain, &self.policy.ca_roots, &options) {
+            Ok(p) => p,
+            Err(e) => {
+                let why = format!("{e} (judged at {}, the statement's established time)", at.to_rfc3339());
+                c.push(name, Err(Reason::error(why)));
+                return None;
+            }
+        };
+        self.remember(&chain);
+        let leaf = path.signer().clone();
+        let Some(standing) = list.standing_of_certificate(&chain, &leaf, at) else {
+            let why = format!(
+                "no white-list entity accepts a CA of this chain for registration id {:?} ({})",
+                leaf.registration_id().unwrap_or("none"),
+                leaf.subject
+            );
+            c.push(name, Err(Reason::error(why)));
+            return None;
+        };
+        c.push(
+            name,
+            Ok(reason!(
+                StatementCertificate,
+                subject = leaf.subject,
+                registration_id = leaf.registration_id().unwrap_or_default(),
+                anchor = path.anchor().subject,
+                time = at.to_rfc3339()
+            )),
+        );
+        self.revocation(c, format!("{name}: revocation"), &path);
+        Some(standing)
     }
 
     /// A carried CRL member: evidence when each CRL in it is signed by a
