@@ -1095,7 +1095,15 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::ReportNotPassed => "{path} 未记录通过",
         C::KindMismatch => "声明称其为 {named}，交付物实为 {kind}",
         C::SignerNotListed => "由密钥 {key} 签名，该密钥不在白名单上",
-        C::CertificateSigner => "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（{source}）",
+        C::CertificateSigner => {
+            "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（声明的确立时间）"
+        }
+        C::CertificateSignerTimestamped => {
+            "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（{tsa} 签发的 RFC 3161 时间戳，序列号 {serial}）"
+        }
+        C::CertificateSignerTimestampsUntrusted => {
+            "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（声明的确立时间；其时间戳不受信任：本策略未固定任何时间戳机构根证书）"
+        }
         C::RevocationChecked => {
             "在 {time} 未被吊销：已按证据包所附的证书吊销列表检查 {count} 张证书（最新一份的本次更新时间为 {this_update}）"
         }

@@ -147,7 +147,11 @@ reasons! {
     /// The deliverable's key is on no entry of the list.
     SignerNotListed => "signed by key {key}, which is not on the white list",
     /// A certificate-bound signature attributed to its entity.
-    CertificateSigner => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} ({source})",
+    CertificateSigner => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (the statement's established time)",
+    /// The same, judged at the time of a trusted RFC 3161 timestamp over the signature.
+    CertificateSignerTimestamped => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (RFC 3161 timestamp by {tsa} (serial {serial}))",
+    /// The same, at the statement's time: the bundle's timestamps cannot be judged.
+    CertificateSignerTimestampsUntrusted => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (the statement's established time; its timestamps are not trusted: the policy pins no TSA roots)",
     /// Every non-anchor certificate of a validated path is on its issuer's newest carried CRL's good side.
     RevocationChecked => "not revoked at {time}: {count} certificate(s) checked against CRLs the bundle carries (newest thisUpdate {this_update})",
     /// A certificate of a validated path whose issuer's CRL the bundle does not carry.

@@ -188,6 +188,8 @@ impl<'a> Pki<'a> {
         }
         let mut at = logged_at;
         let mut source = "the statement's established time".to_owned();
+        // The TSA and serial when a trusted timestamp set the time.
+        let mut stamped: Option<(String, String)> = None;
         let data = match bundle.envelope.signatures.as_slice() {
             [one] => one.sig.clone(),
             _ => Vec::new(),
@@ -211,6 +213,7 @@ impl<'a> Pki<'a> {
             if let Some(t) = earliest {
                 at = t.token.gen_time;
                 source = format!("RFC 3161 timestamp by {} (serial {})", t.token.signer_subject(), t.token.serial);
+                stamped = Some((t.token.signer_subject(), t.token.serial.clone()));
                 self.revocation(c, format!("{label}: timestamp revocation"), &t.path);
             }
         } else if !bundle.timestamps.is_empty() {
@@ -241,17 +244,35 @@ impl<'a> Pki<'a> {
             c.push(name, Err(Reason::error(why)));
             return None;
         }
-        c.push(
-            name,
-            Ok(reason!(
+        let (subject, anchor, time) = (&leaf.subject, &path.anchor().subject, at.to_rfc3339());
+        let registration_id = leaf.registration_id().unwrap_or_default();
+        // One code per time source, so that renderers in other languages show no English value.
+        let why = match stamped {
+            Some((tsa, serial)) => reason!(
+                CertificateSignerTimestamped,
+                subject = subject,
+                registration_id = registration_id,
+                anchor = anchor,
+                time = time,
+                tsa = tsa,
+                serial = serial
+            ),
+            None if !bundle.timestamps.is_empty() => reason!(
+                CertificateSignerTimestampsUntrusted,
+                subject = subject,
+                registration_id = registration_id,
+                anchor = anchor,
+                time = time
+            ),
+            None => reason!(
                 CertificateSigner,
-                subject = leaf.subject,
-                registration_id = leaf.registration_id().unwrap_or_default(),
-                anchor = path.anchor().subject,
-                time = at.to_rfc3339(),
-                source = source
-            )),
-        );
+                subject = subject,
+                registration_id = registration_id,
+                anchor = anchor,
+                time = time
+            ),
+        };
+        c.push(name, Ok(why));
         self.revocation(c, format!("{label}: revocation"), &path);
         match lading_pki::path::certified_key(&bundle.chain[0]) {
             Ok(k) => Some(k),
