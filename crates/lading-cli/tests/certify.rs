@@ -285,6 +285,17 @@ fn journey(d: &Path, o: &Options) -> &'static str {
 
 /// The final evidence bundle, `final.lading` (with the status lists as they are now when `status`).
 fn bundle(d: &Path, status: bool) {
+    let mut extra = Vec::new();
+    if status {
+        for (list, ..) in STATUS_LISTS {
+            extra.extend(["--status-list", list]);
+        }
+    }
+    ok(d, &bundle_args("final.lading", &extra));
+}
+
+/// `bundle create` of the journey's files into `out`, with `extra` flags.
+fn bundle_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "bundle",
         "create",
@@ -301,14 +312,10 @@ fn bundle(d: &Path, status: bool) {
         "--log",
         "reg",
         "--out",
-        "final.lading",
+        out,
     ];
-    if status {
-        for (list, ..) in STATUS_LISTS {
-            args.extend(["--status-list", list]);
-        }
-    }
-    ok(d, &args);
+    args.extend_from_slice(extra);
+    args
 }
 
 fn policy(d: &Path, name: &str, operator: &str, strict: bool) {
@@ -1305,30 +1312,7 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
     assert_eq!(code, 0, "{v}");
     drop(server); // verification is offline from here on
 
-    let bundle_args = |extra: &[&str]| {
-        let mut a = vec![
-            "bundle",
-            "create",
-            "--deliverable",
-            "seg.lading",
-            "--certificate",
-            "cert.json",
-            "--report",
-            "report.json",
-            "--statement",
-            "statement.json",
-            "--trust-list",
-            "list.signed.json",
-            "--log",
-            "reg",
-            "--out",
-            "ltv.lading",
-        ];
-        a.extend_from_slice(extra);
-        a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
-    };
-    let run = |args: Vec<String>| l.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let (code, _, err) = run(bundle_args(&["--crl", "int.crl", "--crl", "root.crl"]));
+    let (code, _, err) = l.run(&bundle_args("ltv.lading", &["--crl", "int.crl", "--crl", "root.crl"]));
     assert_eq!(code, 0, "{err}");
 
     // A policy pinning the TSA root: the time is the token's; the CRLs are evidence.
@@ -1376,9 +1360,9 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
 
     // Bad input at bundle time: garbage CRL, a token over other bytes, a token without the statement.
     std::fs::write(d.join("junk.crl"), "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n").expect("w");
-    let (code, _, err) = run(bundle_args(&["--crl", "junk.crl"]));
+    let (code, _, err) = l.run(&bundle_args("ltv.lading", &["--crl", "junk.crl"]));
     assert!(code != 0 && err.contains("junk.crl"), "{err}");
-    let (code, _, err) = run(bundle_args(&["--statement-timestamp", "cert.tsr"]));
+    let (code, _, err) = l.run(&bundle_args("ltv.lading", &["--statement-timestamp", "cert.tsr"]));
     assert!(code != 0 && err.contains("cert.tsr") && err.contains("not over the statement's bytes"), "{err}");
     let (code, _, err) =
         l.run(&["bundle", "create", "--deliverable", "seg.lading", "--statement-timestamp", "cert.tsr", "--out", "x"]);
