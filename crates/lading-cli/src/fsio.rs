@@ -74,6 +74,14 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Re
     fs::rename(&tmp, path).with_context(|| format!("cannot rename {} to {name}", tmp.display()))
 }
 
+/// The file beside `path` named `path` + `suffix` (`key.pub`, `list.json.tlog-proof`,
+/// `statement.json.tsr`): where a command keeps what belongs to a file.
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
 /// Writes an output file (mode 0644), replacing any existing one.
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     write_new(path, bytes, 0o644, true)

@@ -420,16 +420,17 @@ fn run(bytes: &[u8], policy: &Policy, now: DateTime<Utc>, v: &mut Verdict, c: &m
         None => c.push("statement logged", Err(reason!(StatementNotLogged))),
     };
     // The timestamp counts when no witness cosigned earlier.
-    let stamped = stamped.filter(|s| witnessed.is_none_or(|(w, _)| s.at <= w));
+    let stamped = stamped.filter(|s| witnessed.is_none_or(|(w, _)| s.token.gen_time <= w));
     let logged_at = match (witnessed, stamped) {
         (_, Some(s)) => {
-            v.logged_at_source = format!("RFC 3161 timestamp by {} (serial {})", s.tsa, s.serial);
+            let (at, tsa, serial) = (s.token.gen_time, s.token.signer_subject(), s.token.serial);
+            v.logged_at_source = format!("RFC 3161 timestamp by {tsa} (serial {serial})");
             v.time_source = TimeSource::Timestamp;
             c.push(
                 "time of logging",
-                Ok(reason!(LoggedAtTimestamped, time = s.at.to_rfc3339(), tsa = s.tsa, serial = s.serial)),
+                Ok(reason!(LoggedAtTimestamped, time = at.to_rfc3339(), tsa = tsa, serial = serial)),
             );
-            s.at
+            at
         }
         (Some((t, count)), _) => {
             v.logged_at_source = format!("earliest of {count} trusted witness cosignature(s)");

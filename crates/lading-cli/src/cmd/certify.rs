@@ -332,10 +332,8 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
         ))?;
         if let Some((_, token)) = &stamp {
             output::line(&format!(
-                "timestamped at {} by {} (serial {}) → {}",
-                token.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                token.signer_subject(),
-                token.serial,
+                "timestamped {} → {}",
+                crate::cmd::timestamp::token_summary(token),
                 stamp_path.display()
             ))?;
         }
@@ -346,17 +344,13 @@ pub(crate) fn statement_issue(args: &StatementIssueArgs, json_out: bool) -> Resu
 /// Where `statement issue --tsa` writes the statement's RFC 3161 token,
 /// and where `bundle create` looks for it: STATEMENT.tsr beside it.
 pub(crate) fn statement_timestamp_path(statement: &Path) -> std::path::PathBuf {
-    let mut name = statement.as_os_str().to_owned();
-    name.push(".tsr");
-    name.into()
+    fsio::with_suffix(statement, ".tsr")
 }
 
 /// Where `statement issue --cert` copies the provider's chain, and where
 /// `bundle create` looks for it: STATEMENT.chain.pem beside it.
 pub(crate) fn statement_chain_path(statement: &Path) -> std::path::PathBuf {
-    let mut name = statement.as_os_str().to_owned();
-    name.push(".chain.pem");
-    name.into()
+    fsio::with_suffix(statement, ".chain.pem")
 }
 
 /// The chain certifying the statement's issuer key: `--statement-cert`, or

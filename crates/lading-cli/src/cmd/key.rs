@@ -12,12 +12,7 @@ use crate::{fsio, output};
 
 /// `PREFIX.key` and `PREFIX.pub`.
 pub(crate) fn key_paths(prefix: &Path) -> (PathBuf, PathBuf) {
-    let with = |ext: &str| {
-        let mut p = prefix.as_os_str().to_owned();
-        p.push(ext);
-        PathBuf::from(p)
-    };
-    (with(".key"), with(".pub"))
+    (fsio::with_suffix(prefix, ".key"), fsio::with_suffix(prefix, ".pub"))
 }
 
 /// Generates a key pair and writes it under `prefix`; returns the key.

@@ -79,8 +79,7 @@ fn classify(name: &str, bytes: Vec<u8>, raw: bool) -> Result<Submission> {
         return Ok(Submission::Raw(bytes));
     }
     let value = lading_model::json::parse_strict(&bytes).with_context(|| name.to_owned())?;
-    let is_bundle = value["mediaType"].as_str().is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
-    if is_bundle {
+    if lading_pki::bundle::CertificateBundle::is_bundle(&value) {
         if lading_pki::bundle::CertificateBundle::is_certificate_bound(&value) {
             lading_pki::bundle::CertificateBundle::from_json(&value).with_context(|| name.to_owned())?;
             return Ok(Submission::CertificateBundle(bytes));

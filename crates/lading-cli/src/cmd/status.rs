@@ -40,9 +40,7 @@ pub(crate) fn open(path: &Path, at: DateTime<Utc>) -> Result<StatusList> {
 
 /// `LIST.tlog-proof`: the receipt of the version in `LIST`, written by `--log`.
 pub(crate) fn receipt_path(list: &Path) -> PathBuf {
-    let mut name = list.as_os_str().to_owned();
-    name.push(".tlog-proof");
-    PathBuf::from(name)
+    fsio::with_suffix(list, ".tlog-proof")
 }
 
 /// Where a version was logged.
@@ -92,9 +90,7 @@ fn write_list(path: &Path, value: &Value, issuer: &str, log: Option<&Path>) -> R
 
 /// `LIST.indexes`: the ledger of the indexes handed out from the list at `list`.
 pub(crate) fn ledger_path(list: &Path) -> PathBuf {
-    let mut name = list.as_os_str().to_owned();
-    name.push(".indexes");
-    PathBuf::from(name)
+    fsio::with_suffix(list, ".indexes")
 }
 
 fn describe(list: &StatusList) -> String {

@@ -50,6 +50,16 @@ pub(crate) fn token_json(token: &Token) -> Value {
     })
 }
 
+/// "at GENTIME by TSA (serial S)", for people.
+pub(crate) fn token_summary(token: &Token) -> String {
+    format!(
+        "at {} by {} (serial {})",
+        token.gen_time.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        token.signer_subject(),
+        token.serial
+    )
+}
+
 /// `lading timestamp IN --tsa URL --out OUT`.
 pub(crate) fn timestamp(args: &TimestampArgs, json_out: bool) -> Result<ExitCode> {
     let name = args.input.display().to_string();
@@ -79,13 +89,7 @@ pub(crate) fn timestamp(args: &TimestampArgs, json_out: bool) -> Result<ExitCode
     if json_out {
         output::json_line(&json!({ "ok": true, "out": args.out, "timestamp": token_json(&token) }))?;
     } else {
-        output::line(&format!(
-            "timestamped {name} at {} by {} (serial {}) → {}",
-            token.gen_time.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-            token.signer_subject(),
-            token.serial,
-            args.out.display()
-        ))?;
+        output::line(&format!("timestamped {name} {} → {}", token_summary(&token), args.out.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -36,16 +36,6 @@ pub(super) struct Pki<'a> {
     validated: RefCell<Vec<Certificate>>,
 }
 
-/// The earliest verified timestamp over the statement.
-pub(super) struct StatementTime {
-    /// Its genTime.
-    pub at: DateTime<Utc>,
-    /// The TSA's subject.
-    pub tsa: String,
-    /// The token's serial number.
-    pub serial: String,
-}
-
 impl<'a> Pki<'a> {
     /// Reads the bundle's CRLs; one that does not parse fails its own check.
     pub(super) fn read(package: &Package, policy: &'a Policy, c: &mut Checks) -> Self {
@@ -128,7 +118,12 @@ impl<'a> Pki<'a> {
     /// statement member's exact bytes) against the policy's TSA roots, each
     /// TSA chain judged at its genTime with the carried CRLs. Each member
     /// has its own check; returns the earliest that verified.
-    pub(super) fn statement_time(&self, c: &mut Checks, package: &Package, statement: &[u8]) -> Option<StatementTime> {
+    pub(super) fn statement_time(
+        &self,
+        c: &mut Checks,
+        package: &Package,
+        statement: &[u8],
+    ) -> Option<VerifiedTimestamp> {
         let mut earliest: Option<VerifiedTimestamp> = None;
         for (m, b) in package.members(role::STATEMENT_TIMESTAMP) {
             let name = format!("statement timestamp {}", m.path);
@@ -158,7 +153,7 @@ impl<'a> Pki<'a> {
                 }
             }
         }
-        earliest.map(|t| StatementTime { at: t.token.gen_time, tsa: t.token.signer_subject(), serial: t.token.serial })
+        earliest
     }
 
     /// A certificate-bound deliverable's signer: its chain validated
@@ -187,7 +182,6 @@ impl<'a> Pki<'a> {
             return None;
         }
         let mut at = logged_at;
-        let mut source = "the statement's established time".to_owned();
         // The TSA and serial when a trusted timestamp set the time.
         let mut stamped: Option<(String, String)> = None;
         let data = match bundle.envelope.signatures.as_slice() {
@@ -212,17 +206,21 @@ impl<'a> Pki<'a> {
             }
             if let Some(t) = earliest {
                 at = t.token.gen_time;
-                source = format!("RFC 3161 timestamp by {} (serial {})", t.token.signer_subject(), t.token.serial);
                 stamped = Some((t.token.signer_subject(), t.token.serial.clone()));
                 self.revocation(c, format!("{label}: timestamp revocation"), &t.path);
             }
-        } else if !bundle.timestamps.is_empty() {
-            source.push_str("; its timestamps are not trusted: the policy pins no TSA roots");
         }
         let options = lading_pki::Options::at(at).with_crls(&self.crls);
         let path = match lading_pki::validate(&bundle.chain, &policy.ca_roots, &options) {
             Ok(p) => p,
             Err(e) => {
+                let source = match &stamped {
+                    Some((tsa, serial)) => format!("RFC 3161 timestamp by {tsa} (serial {serial})"),
+                    None if !bundle.timestamps.is_empty() => "the statement's established time; its timestamps \
+                                                              are not trusted: the policy pins no TSA roots"
+                        .to_owned(),
+                    None => "the statement's established time".to_owned(),
+                };
                 c.push(name, Err(Reason::error(format!("{e} (judged at {}, {source})", at.to_rfc3339()))));
                 return None;
             }
@@ -235,11 +233,7 @@ impl<'a> Pki<'a> {
                 Some(o) => {
                     format!("the certificate of {} is {o:?}'s on the white list, not the provider's", leaf.subject)
                 }
-                None => format!(
-                    "no white-list entity accepts a CA of this chain for registration id {:?} ({})",
-                    leaf.registration_id().unwrap_or("none"),
-                    leaf.subject
-                ),
+                None => unaccepted(&leaf),
             };
             c.push(name, Err(Reason::error(why)));
             return None;
@@ -353,12 +347,7 @@ impl<'a> Pki<'a> {
         self.remember(&chain);
         let leaf = path.signer().clone();
         let Some(standing) = list.standing_of_certificate(&chain, &leaf, at) else {
-            let why = format!(
-                "no white-list entity accepts a CA of this chain for registration id {:?} ({})",
-                leaf.registration_id().unwrap_or("none"),
-                leaf.subject
-            );
-            c.push(name, Err(Reason::error(why)));
+            c.push(name, Err(Reason::error(unaccepted(&leaf))));
             return None;
         };
         c.push(
@@ -403,4 +392,13 @@ impl<'a> Pki<'a> {
             }
         }
     }
+}
+
+/// Why a validated chain is nobody's on the white list.
+fn unaccepted(leaf: &lading_pki::Identity) -> String {
+    format!(
+        "no white-list entity accepts a CA of this chain for registration id {:?} ({})",
+        leaf.registration_id().unwrap_or("none"),
+        leaf.subject
+    )
 }
