@@ -128,29 +128,10 @@ fn hierarchy(l: &Lading) {
     }
     l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
     l.ok(&["pki", "init-ca", "--key", "other.key", "--subject", "CN=Other Root,O=Lading Test", "--out", "other.pem"]);
-    let issue = |ca: &str, key: &str, subject: &str, profile: &str, out: &str| {
-        let (ca_cert, ca_key, subject_key) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"));
-        l.ok(&[
-            "pki",
-            "issue",
-            "--ca-cert",
-            &ca_cert,
-            "--ca-key",
-            &ca_key,
-            "--subject-key",
-            &subject_key,
-            "--subject",
-            subject,
-            "--profile",
-            profile,
-            "--out",
-            out,
-        ]);
-    };
-    issue("root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
-    issue("int", "signer", "CN=Blob Signer,O=Example Ltd", "signer", "signer.pem");
-    issue("int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
-    issue("root", "signer", "CN=Direct Signer,O=Example Ltd", "signer", "direct.pem");
+    l.pki_issue("root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
+    l.pki_issue("int", "signer", "CN=Blob Signer,O=Example Ltd", "signer", "signer.pem");
+    l.pki_issue("int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
+    l.pki_issue("root", "signer", "CN=Direct Signer,O=Example Ltd", "signer", "direct.pem");
 }
 
 fn read_json(path: &Path) -> serde_json::Value {

@@ -13,9 +13,14 @@ use lading_model::Sha256Digest;
 use lading_model::bundle::Package;
 use serde_json::{Value, json};
 
+/// The binary, run in `dir`.
+fn cli(dir: &Path) -> lading_testkit::cli::Lading {
+    lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), dir)
+}
+
 /// Exit code, stdout and stderr of `lading ARGS` in `dir` (a panic fails the test).
 fn lading(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), dir).run(args)
+    cli(dir).run(args)
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
@@ -52,30 +57,6 @@ struct Options {
     /// A P-256 root (`root.pem`) and issuing CA (`int.pem`), the latter accepted for the provider
     /// on the white list (`--ca`) beside its key.
     provider_ca: bool,
-}
-
-/// `lading pki issue` in `d`: `key`'s public key certified by CA `ca` (`ca.pem`, `ca.key`).
-fn pki_issue(d: &Path, ca: &str, key: &str, subject: &str, profile: &str, out: &str) {
-    let (cert, ca_key, subject_key) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"));
-    ok(
-        d,
-        &[
-            "pki",
-            "issue",
-            "--ca-cert",
-            &cert,
-            "--ca-key",
-            &ca_key,
-            "--subject-key",
-            &subject_key,
-            "--subject",
-            subject,
-            "--profile",
-            profile,
-            "--out",
-            out,
-        ],
-    );
 }
 
 /// The status lists a journey with `status` makes.
@@ -131,7 +112,7 @@ fn journey(d: &Path, o: &Options) -> &'static str {
             ok(d, &["key", "generate", "--alg", "p256", "--out", k]);
         }
         ok(d, &["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
-        pki_issue(d, "root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
+        cli(d).pki_issue("root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
     }
     let ca: &[&str] = if o.provider_ca { &["--ca", "int.pem"] } else { &[] };
     ok(
@@ -872,7 +853,7 @@ fn certificates_revoked_after_the_statement_warn_and_a_revoked_statement_fails()
         "{html}"
     );
     // The console's verify page shows the same status table, in both languages (curl uploads the bundle).
-    let l = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    let l = cli(d);
     let server = l.serve(&["--data", "console-dep", "--policy", "policy.json"]);
     for (lang, revoked, valid) in [("en", "revoked", "valid"), ("zh-CN", "已撤销", "有效")] {
         let out = std::process::Command::new("curl")
@@ -1251,11 +1232,11 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
     journey(d, &Options { provider_ca: true, ..Options::default() });
-    let l = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    let l = cli(d);
     l.ok(&["key", "generate", "--alg", "p256", "--out", "tsa"]);
-    pki_issue(d, "int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
+    l.pki_issue("int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
     // The provider's certificate for its statement key, under the CA the white list accepts for it.
-    pki_issue(d, "int", "acme", "CN=Acme Signing,O=Acme,organizationIdentifier=9144", "signer", "acme-cert.pem");
+    l.pki_issue("int", "acme", "CN=Acme Signing,O=Acme,organizationIdentifier=9144", "signer", "acme-cert.pem");
     for ca in ["root", "int"] {
         let (cert, key, out) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{ca}.crl"));
         l.ok(&["pki", "crl", "--ca-cert", &cert, "--ca-key", &key, "--days", "3650", "--out", &out]);
@@ -1292,7 +1273,7 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
         &tsa,
     ];
     // A chain for another key, or one the provider's entry does not accept: refused, nothing written.
-    pki_issue(d, "root", "acme", "CN=Acme Signing,O=Acme,organizationIdentifier=9144", "signer", "acme-root.pem");
+    l.pki_issue("root", "acme", "CN=Acme Signing,O=Acme,organizationIdentifier=9144", "signer", "acme-root.pem");
     for (chain, why) in [("tsa.pem", "cannot sign"), ("acme-root.pem", "does not accept")] {
         let mut args = statement.to_vec();
         args.extend(["--cert", chain]);

@@ -199,32 +199,23 @@ fn certificate_bound_bundles_are_logged_as_sent_when_chain_and_key_are_trusted()
         l.ok(&["key", "generate", "--alg", "p256", "--out", k]);
     }
     l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=R,O=Lading Test", "--out", "root.pem"]);
-    l.ok(&["pki", "init-ca", "--key", "other-root.key", "--subject", "CN=Other,O=Elsewhere", "--out", "other.pem"]);
+    l.ok(&[
+        "pki",
+        "init-ca",
+        "--key",
+        "other-root.key",
+        "--subject",
+        "CN=Other,O=Elsewhere",
+        "--out",
+        "other-root.pem",
+    ]);
     let server = deployment(d, &["--ca-root", "root.pem"]);
     let s = server.url.as_str();
-    let issue = |ca: &str, ca_key: &str, key: &str, subject: &str, profile: &str, out: &str| {
-        l.ok(&[
-            "pki",
-            "issue",
-            "--ca-cert",
-            ca,
-            "--ca-key",
-            ca_key,
-            "--subject-key",
-            key,
-            "--subject",
-            subject,
-            "--profile",
-            profile,
-            "--out",
-            out,
-        ]);
-    };
-    issue("root.pem", "root.key", "int.pub", "CN=I,O=Lading Test", "ca", "int.pem");
+    l.pki_issue("root", "int", "CN=I,O=Lading Test", "ca", "int.pem");
     let who = "CN=Signer,O=Example Ltd,organizationIdentifier=91440300MA5EXAMPLE";
-    issue("int.pem", "int.key", "k.pub", who, "signer", "signer.pem");
-    issue("other.pem", "other-root.key", "k.pub", who, "signer", "elsewhere.pem");
-    issue("int.pem", "int.key", "k3.pub", who, "signer", "k3.pem");
+    l.pki_issue("int", "k", who, "signer", "signer.pem");
+    l.pki_issue("other-root", "k", who, "signer", "elsewhere.pem");
+    l.pki_issue("int", "k3", who, "signer", "k3.pem");
     let doc_id = signed_document(d, "a");
     let vkey = std::fs::read_to_string(d.join("dep/logs/registry/log.vkey")).expect("vkey").trim().to_owned();
     l.ok(&["sign", "a.json", "--key", "k.key", "--cert", "signer.pem", "--out", "a.cert.json"]);

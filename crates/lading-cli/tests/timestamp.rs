@@ -19,29 +19,16 @@ fn hierarchy(l: &Lading, dir: &Path) {
         l.ok(&["key", "generate", "--alg", "p256", "--out", k]);
     }
     l.ok(&["pki", "init-ca", "--key", "root.key", "--subject", "CN=T Root,O=Lading Test", "--out", "root.pem"]);
-    let issue = |ca: &str, key: &str, subject: &str, profile: &str, out: &str| {
-        let (ca_cert, ca_key, subject_key) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"));
-        l.ok(&[
-            "pki",
-            "issue",
-            "--ca-cert",
-            &ca_cert,
-            "--ca-key",
-            &ca_key,
-            "--subject-key",
-            &subject_key,
-            "--subject",
-            subject,
-            "--profile",
-            profile,
-            "--out",
-            out,
-        ]);
-    };
-    issue("root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
-    issue("int", "signer", "CN=Signer,O=Example Ltd,organizationIdentifier=91440300MA5EXAMPLE", "signer", "signer.pem");
-    issue("int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
-    issue("int", "bad-tsa", "CN=Not A TSA,O=Lading Test", "signer", "bad-tsa.pem");
+    l.pki_issue("root", "int", "CN=T Int,O=Lading Test", "ca", "int.pem");
+    l.pki_issue(
+        "int",
+        "signer",
+        "CN=Signer,O=Example Ltd,organizationIdentifier=91440300MA5EXAMPLE",
+        "signer",
+        "signer.pem",
+    );
+    l.pki_issue("int", "tsa", "CN=T TSA,O=Lading Test", "tsa", "tsa.pem");
+    l.pki_issue("int", "bad-tsa", "CN=Not A TSA,O=Lading Test", "signer", "bad-tsa.pem");
     std::fs::write(dir.join("doc.json"), l.ok(&["new", "saas-release"])).expect("write");
 }
 

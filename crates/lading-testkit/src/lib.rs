@@ -177,6 +177,32 @@ pub mod cli {
             }
         }
 
+        /// `lading pki issue`: the public key `KEY.pub` certified by the CA
+        /// whose certificate and key are `CA.pem` and `CA.key`, with
+        /// `subject` and `profile` (ca, signer, tsa), written to `out`.
+        ///
+        /// # Panics
+        /// When it fails.
+        pub fn pki_issue(&self, ca: &str, key: &str, subject: &str, profile: &str, out: &str) {
+            let (ca_cert, ca_key, subject_key) = (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"));
+            self.ok(&[
+                "pki",
+                "issue",
+                "--ca-cert",
+                &ca_cert,
+                "--ca-key",
+                &ca_key,
+                "--subject-key",
+                &subject_key,
+                "--subject",
+                subject,
+                "--profile",
+                profile,
+                "--out",
+                out,
+            ]);
+        }
+
         /// The JSON line printed by `lading --json ARGS` (exit code not checked).
         ///
         /// # Panics
