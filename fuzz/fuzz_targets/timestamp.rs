@@ -9,6 +9,8 @@ use libfuzzer_sys::fuzz_target;
 use lading_crypto::SigningKey;
 use lading_pki::issue::{CertProfile, IssueRequest, issue_certificate};
 use lading_pki::timestamp::{Authority, DEFAULT_POLICY, open_reply, respond, verify};
+use lading_pki::tsp::{TimeStampReq, TimeStampResp};
+use der::Decode as _;
 
 fn tsa() -> &'static (SigningKey, Vec<lading_pki::Certificate>) {
     static TSA: OnceLock<(SigningKey, Vec<lading_pki::Certificate>)> = OnceLock::new();
@@ -32,6 +34,10 @@ fuzz_target!(|data: &[u8]| {
     let (key, chain) = tsa();
     let authority = Authority { signer: key, chain, policy: DEFAULT_POLICY };
     let issued = respond(&authority, data, lading_fuzz::now(), &[1, 2, 3]);
-    // Whatever the TSA answers must itself be a reply the client can read.
-    assert!(issued.granted.is_none() || open_reply(&issued.reply).is_ok());
+    // Whatever the TSA answers is a DER TimeStampResp; a granted reply to a
+    // request with certReq is one the client can open (without certReq the
+    // token carries no certificate, RFC 3161 §2.4.1, and the client says so).
+    assert!(TimeStampResp::from_der(&issued.reply).is_ok());
+    let cert_req = TimeStampReq::from_der(data).is_ok_and(|r| r.cert_req);
+    assert!(issued.granted.is_none() || !cert_req || open_reply(&issued.reply).is_ok());
 });

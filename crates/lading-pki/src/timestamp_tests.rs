@@ -169,3 +169,24 @@ fn garbage_replies_are_errors_not_panics() {
         assert!(open_reply(bytes).is_err());
     }
 }
+
+/// Found by the `timestamp` fuzz target: a request without certReq (here
+/// FALSE encoded explicitly, which DER forbids but readers accept) is granted
+/// with a token that carries no certificate, as RFC 3161 §2.4.1 says; the
+/// client then names what is missing instead of failing somewhere deeper.
+#[test]
+fn a_request_without_cert_req_gets_a_token_without_the_tsa_certificate() {
+    let request: &[u8] = &[
+        48, 68, 2, 1, 1, 48, 49, 48, 13, 6, 9, 96, 134, 72, 1, 101, 3, 4, 2, 1, 5, 0, 4, 32, 26, 47, 194, 109, 199, 234,
+        90, 42, 71, 72, 183, 203, 43, 30, 241, 147, 217, 106, 83, 187, 96, 108, 9, 47, 105, 230, 48, 117, 178, 141, 18,
+        120, 2, 9, 0, 224, 51, 100, 92, 200, 167, 167, 163, 1, 1, 0,
+    ];
+    assert!(!TimeStampReq::from_der(request).unwrap().cert_req);
+    let h = hierarchy(Algorithm::Ed25519, CertProfile::TimeStamping);
+    let authority = Authority { signer: &h.tsa_key, chain: &h.chain, policy: DEFAULT_POLICY };
+    let issued = respond(&authority, request, Utc::now(), &[1, 2, 3]);
+    assert!(issued.granted.is_some());
+    assert_eq!(TimeStampResp::from_der(&issued.reply).unwrap().status.status, 0);
+    let err = open_reply(&issued.reply).unwrap_err().to_string();
+    assert!(err.contains("certReq"), "{err}");
+}
