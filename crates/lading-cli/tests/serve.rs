@@ -357,3 +357,88 @@ fn logs_create_refuses_bad_names_and_origins_writing_nothing() {
     let dirs: Vec<_> = std::fs::read_dir(d.path().join("srv/logs")).expect("logs").collect();
     assert_eq!(dirs.len(), 1, "{dirs:?}");
 }
+
+#[test]
+fn a_local_log_asks_its_witness_after_every_append_and_proves_under_the_cosigned_checkpoint() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let cli = Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    cli.ok(&["key", "generate", "--out", "lk"]);
+    let log_vkey =
+        cli.ok(&["log", "init", "lg", "--origin", "provider.example/log", "--key", "lk.key"]).trim().to_owned();
+    let witness_vkey =
+        cli.ok(&["witness", "show", "--data", "w", "--origin-prefix", "w.lading.example"]).trim().to_owned();
+    cli.ok(&["witness", "trust", "--data", "w", "--vkey", &log_vkey]);
+    std::fs::write(d.join("e0"), "before any witness").expect("write");
+    cli.ok(&["log", "append", "lg", "e0"]);
+
+    // What add-witness refuses, writing nothing.
+    let err = cli.fails(&["log", "add-witness", "lg", "--url", "http://127.0.0.1:9", "--vkey", &log_vkey]);
+    assert!(err.contains("type 0x04"), "{err}");
+    let err = cli.fails(&["log", "add-witness", "lg", "--url", "ftp://w.example", "--vkey", &witness_vkey]);
+    assert!(err.contains("http://"), "{err}");
+    let err = cli.fails(&["log", "add-witness", "nolog", "--url", "http://127.0.0.1:9", "--vkey", &witness_vkey]);
+    assert!(err.contains("nolog"), "{err}");
+    assert!(!d.join("lg/witnesses").exists());
+
+    let w = serve(d, "w", &[]);
+    cli.ok(&["log", "add-witness", "lg", "--url", &w.url, "--vkey", &witness_vkey]);
+    let err = cli.fails(&["log", "add-witness", "lg", "--url", &w.url, "--vkey", &witness_vkey]);
+    assert!(err.contains("already asks"), "{err}");
+    // An append is followed by a cosignature; receipts (old and new entries) carry it.
+    std::fs::write(d.join("e1"), "after").expect("write");
+    cli.ok(&["log", "append", "lg", "e1"]);
+    let policy = format!("log {log_vkey}\nwitness w {witness_vkey}\nquorum w\n");
+    std::fs::write(d.join("policy"), policy).expect("write");
+    for (index, entry) in [("0", "e0"), ("1", "e1")] {
+        cli.ok(&["log", "prove", "lg", "--index", index, "--out", "r"]);
+        let out = cli.ok(&["log", "verify-proof", "r", "--entry", entry, "--vkey", &log_vkey, "--policy", "policy"]);
+        assert!(out.contains("cosigned by w.lading.example/witness"), "{out}");
+    }
+    // Status list versions logged there carry the cosignature too.
+    cli.ok(&["key", "generate", "--out", "sk"]);
+    cli.ok(&[
+        "status-list",
+        "new",
+        "--key",
+        "sk.key",
+        "--url",
+        "https://p.example/status/1",
+        "--purpose",
+        "revocation",
+        "--out",
+        "list.json",
+        "--log",
+        "lg",
+    ]);
+    let receipt = std::fs::read_to_string(d.join("list.json.tlog-proof")).expect("receipt");
+    assert!(receipt.contains("— w.lading.example/witness "), "{receipt}");
+
+    // The witness down: the entry is logged, the append says so and fails; a
+    // receipt for it is proved under the latest checkpoint, not the cosigned one.
+    drop(w);
+    std::fs::write(d.join("e2"), "while the witness is away").expect("write");
+    let err = cli.fails(&["log", "append", "lg", "e2"]);
+    assert!(err.contains("no witness cosigned") && err.contains("lading log witness"), "{err}");
+    cli.ok(&["log", "prove", "lg", "--index", "3", "--out", "r"]);
+    let err = cli.fails(&["log", "verify-proof", "r", "--entry", "e2", "--vkey", &log_vkey, "--policy", "policy"]);
+    assert!(err.contains("quorum"), "{err}");
+    // Back: `log witness` asks now, and the receipt verifies under the quorum.
+    let w = serve(d, "w", &[]);
+    let lines = std::fs::read_to_string(d.join("lg/witnesses")).expect("witnesses");
+    let old_url = lines.split_whitespace().next().expect("url").to_owned();
+    std::fs::write(d.join("lg/witnesses"), lines.replace(&old_url, &w.url)).expect("write");
+    let out = cli.ok(&["log", "witness", "lg"]);
+    assert!(out.contains("cosigned by 1 witness"), "{out}");
+    cli.ok(&["log", "prove", "lg", "--index", "3", "--out", "r"]);
+    cli.ok(&["log", "verify-proof", "r", "--entry", "e2", "--vkey", &log_vkey, "--policy", "policy"]);
+
+    // A malformed witnesses file is named with its line before anything is appended.
+    std::fs::write(d.join("lg/witnesses"), format!("{} {witness_vkey}\nhttp://x\n", w.url)).expect("write");
+    let size = |cli: &Lading| cli.ok(&["log", "checkpoint", "lg"]).lines().nth(1).unwrap_or("").to_owned();
+    let before = size(&cli);
+    std::fs::write(d.join("e3"), "never appended").expect("write");
+    let err = cli.fails(&["log", "append", "lg", "e3"]);
+    assert!(err.contains("witnesses line 2") && err.contains("URL VKEY"), "{err}");
+    assert_eq!(size(&cli), before);
+}

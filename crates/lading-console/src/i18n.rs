@@ -1058,6 +1058,7 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::WrongCredentialType => "{path}：不是 {credential_type}",
         C::SignedBy => "由 {issuer} 签名",
         C::ReceiptVerifies => "回执验证通过：{origin} 的第 {index} 条（日志大小 {size}）",
+        C::ReceiptWitnessed => "回执验证通过：{origin} 的第 {index} 条（日志大小 {size}），由 {witnesses} 联署",
         C::StatementNotLogged => "没有回执证明该声明记录在本策略信任的日志中",
         C::DeliverableNotLogged => "没有回执证明其信封记录在本策略信任的日志中",
         C::LoggedAtWitnessed => "{time}（{count} 个受信任见证者联署中最早的时间）",

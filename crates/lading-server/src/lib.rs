@@ -47,7 +47,7 @@ use serde_json::json;
 
 pub use auth::{Limiter, NewToken, authorize, mint, token_hash};
 pub use error::ApiError;
-pub use witness::{WitnessClient, Witnessed, WitnessedLogTask, run_witnessing};
+pub use witness::{WitnessClient, Witnessed, WitnessedLogTask, cosign_latest, run_witnessing};
 
 /// The OpenAPI 3.1 description of this API.
 pub const OPENAPI: &str = include_str!("../openapi.json");

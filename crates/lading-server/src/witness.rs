@@ -160,33 +160,55 @@ async fn ask<S: LogStore>(
 /// A log to witness: where to keep its cosigned checkpoint, the log, its witnesses.
 pub type WitnessedLogTask<S> = (Arc<RwLock<Option<Witnessed>>>, Log<S>, Vec<WitnessClient>);
 
+/// Asks each of `witnesses` to cosign `log`'s latest checkpoint (`known[j]`:
+/// the size witness `j` last cosigned for us, learned from a 409 when 0) and
+/// returns the note with every cosignature that verified, or `None` when no
+/// witness cosigned; each witness that did not is named in the errors.
+pub async fn cosign_latest<S: LogStore>(
+    client: &reqwest::Client,
+    log: &Log<S>,
+    witnesses: &[WitnessClient],
+    known: &mut [u64],
+) -> (Option<Witnessed>, Vec<String>) {
+    let (size, text) = log.checkpoint();
+    let parsed = Note::parse(text.as_bytes())
+        .map_err(|e| e.to_string())
+        .and_then(|n| Checkpoint::parse_text(&n.text).map(|c| (n, c)).map_err(|e| e.to_string()));
+    let (mut note, checkpoint) = match parsed {
+        Ok(p) => p,
+        Err(e) => return (None, vec![format!("the log's checkpoint: {e}")]),
+    };
+    let (mut cosigners, mut cosigned_at, mut errors) = (0, Vec::new(), Vec::new());
+    for (w, k) in witnesses.iter().zip(known.iter_mut()) {
+        match ask(client, log, w, k, size, &text).await {
+            Ok((lines, at)) => {
+                note.signatures.extend(lines);
+                cosigners += 1;
+                cosigned_at.extend(at.map(|t| (w.verifier.key_id(), t)));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let witnessed = (cosigners > 0).then(|| Witnessed { checkpoint, note: note.to_text(), cosigners, cosigned_at });
+    (witnessed, errors)
+}
+
 /// Runs forever: every `interval`, for each log with witnesses whose
 /// checkpoint moved, gathers cosignatures and stores the cosigned note.
 pub async fn run_witnessing<S: LogStore>(logs: Vec<WitnessedLogTask<S>>, interval: Duration) {
     let client = crate::http_client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
-    let mut known: HashMap<(usize, usize), u64> = HashMap::new();
+    let mut known: Vec<Vec<u64>> = logs.iter().map(|(_, _, w)| vec![0; w.len()]).collect();
     let mut last_size: HashMap<usize, u64> = HashMap::new();
     loop {
-        for (i, (slot, log, witnesses)) in logs.iter().enumerate() {
-            let (size, text) = log.checkpoint();
+        for (i, ((slot, log, witnesses), known)) in logs.iter().zip(known.iter_mut()).enumerate() {
+            let size = log.checkpoint().0;
             if size == 0 || last_size.get(&i) == Some(&size) || witnesses.is_empty() {
                 continue;
             }
-            let Ok(mut note) = Note::parse(text.as_bytes()) else { continue };
-            let Ok(checkpoint) = Checkpoint::parse_text(&note.text) else { continue };
-            let (mut cosigners, mut cosigned_at) = (0, Vec::new());
-            for (j, w) in witnesses.iter().enumerate() {
-                let k = known.entry((i, j)).or_insert(0);
-                if let Ok((lines, at)) = ask(&client, log, w, k, size, &text).await {
-                    note.signatures.extend(lines);
-                    cosigners += 1;
-                    cosigned_at.extend(at.map(|t| (w.verifier.key_id(), t)));
-                }
-            }
-            if cosigners > 0 {
+            if let (Some(w), _) = cosign_latest(&client, log, witnesses, known).await {
                 last_size.insert(i, size);
                 let mut guard = slot.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-                *guard = Some(Witnessed { checkpoint, note: note.to_text(), cosigners, cosigned_at });
+                *guard = Some(w);
             }
         }
         tokio::time::sleep(interval).await;

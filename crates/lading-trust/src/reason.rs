@@ -72,6 +72,8 @@ reasons! {
     SignedBy => "signed by {issuer}",
     /// A receipt proves the entry under a trusted log.
     ReceiptVerifies => "receipt verifies: index {index} of {origin} (size {size})",
+    /// A receipt proves the entry under a trusted log, cosigned by trusted witnesses.
+    ReceiptWitnessed => "receipt verifies: index {index} of {origin} (size {size}), cosigned by {witnesses}",
     /// No receipt proves the statement.
     StatementNotLogged => "no receipt proves the statement is in a log this policy trusts",
     /// No receipt proves a deliverable.

@@ -267,11 +267,16 @@ pub fn find_receipt(
     let hash = lading_tlog::leaf_hash(leaf);
     receipts.iter().find_map(|r| {
         let signed = r.verify(&hash, logs).ok()?;
-        let witnesses: Vec<u64> = signed.verified.iter().filter_map(|s| s.timestamp).collect();
-        Some((
-            reason!(ReceiptVerifies, index = r.index, origin = signed.checkpoint.origin, size = signed.checkpoint.size),
-            witnesses,
-        ))
+        let cosigned: Vec<&lading_tlog::note::VerifiedSignature> =
+            signed.verified.iter().filter(|s| s.timestamp.is_some()).collect();
+        let (index, origin, size) = (r.index, &signed.checkpoint.origin, signed.checkpoint.size);
+        let reason = if cosigned.is_empty() {
+            reason!(ReceiptVerifies, index = index, origin = origin, size = size)
+        } else {
+            let names: Vec<&str> = cosigned.iter().map(|s| s.name.as_str()).collect();
+            reason!(ReceiptWitnessed, index = index, origin = origin, size = size, witnesses = names.join(", "))
+        };
+        Some((reason, cosigned.iter().filter_map(|s| s.timestamp).collect()))
     })
 }
 

@@ -22,6 +22,22 @@ pub(crate) enum LogCommand {
     Consistency(LogConsistencyArgs),
     /// Verify that a newer checkpoint is consistent with an older one.
     VerifyConsistency(LogVerifyConsistencyArgs),
+    /// Ask a C2SP witness to cosign the log's checkpoint after every append (receipts then carry its cosignature).
+    AddWitness(LogAddWitnessArgs),
+    /// Ask the log's witnesses to cosign its latest checkpoint now.
+    Witness(LogDirArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LogAddWitnessArgs {
+    /// The log directory.
+    pub(crate) dir: PathBuf,
+    /// The witness's submission prefix (it serves `<url>/add-checkpoint`, C2SP tlog-witness), e.g. a `lading serve` that trusts this log's vkey (`lading witness trust`).
+    #[arg(long)]
+    pub(crate) url: String,
+    /// The witness's cosignature vkey (type 0x04, as `lading witness show` prints).
+    #[arg(long)]
+    pub(crate) vkey: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -486,12 +486,8 @@ pub(crate) fn bundle_create(args: &BundleCreateArgs, json_out: bool) -> Result<E
         receipts.extend(rt.block_on(async {
             let open = crate::cmd::log::open_log(dir, lading_log::BatchConfig::default()).await?;
             let result = async {
-                let landed = open.log.append_many(leaves.clone()).await?;
-                let mut out = Vec::new();
-                for a in landed {
-                    out.push(open.log.prove(a.index).await?.to_text());
-                }
-                Ok::<_, anyhow::Error>(out)
+                let landed = open.append_witnessed(leaves.clone()).await?;
+                Ok::<_, anyhow::Error>(landed.into_iter().map(|(_, r)| r.to_text()).collect::<Vec<_>>())
             }
             .await;
             let closed = open.close().await;

@@ -241,12 +241,14 @@ fn serve(dir: &Path, args: &[&str]) -> Result<Served> {
 }
 
 /// The demo's PKI: a P-256 root CA, an issuing CA, a time-stamp authority
-/// under it, and both CAs' CRLs (`lading pki`), as a licensed CA and TSA
-/// would provide them.
+/// and the provider's signing certificate (Ed25519, its unified social credit
+/// code as organizationIdentifier) under it, and both CAs' CRLs (`lading
+/// pki`), as a licensed CA and TSA would provide them.
 fn demo_pki(t: &Path) -> Result<()> {
     for k in ["ca-root", "ca-issuing", "tsa"] {
         lading(t, &["key", "generate", "--alg", "p256", "--out", k, "--force"])?;
     }
+    lading(t, &["key", "generate", "--out", "provider-signer", "--force"])?;
     lading(
         t,
         &[
@@ -263,6 +265,12 @@ fn demo_pki(t: &Path) -> Result<()> {
     for (ca, key, subject, profile) in [
         ("ca-root", "ca-issuing", "CN=Demo Issuing CA,O=Lading demo,C=CN", "ca"),
         ("ca-issuing", "tsa", "CN=Demo Time-Stamp Authority,O=Lading demo,C=CN", "tsa"),
+        (
+            "ca-issuing",
+            "provider-signer",
+            "CN=Suzhou Example Cloud Operations Co.\\, Ltd.,organizationIdentifier=91320500MA1EXAMPLE,C=CN",
+            "signer",
+        ),
     ] {
         let (ca_cert, ca_key, subject_key, out) =
             (format!("{ca}.pem"), format!("{ca}.key"), format!("{key}.pub"), format!("{key}.pem"));
@@ -436,8 +444,7 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         std::fs::write(t.join("profiles").join(name), text)?;
     }
     let rel = |p: &str| dir.join(p).to_string_lossy().into_owned();
-    let (segment, stream_key, stream_pub) =
-        (rel("fleet-example-de.lading"), rel("stream-fleet-example-de.key"), rel("stream-fleet-example-de.pub"));
+    let (segment, stream_pub) = (rel("fleet-example-de.lading"), rel("stream-fleet-example-de.pub"));
     let (release, release_pub) = (rel("example-mes-1.1.0.lading"), rel("provider-p256.pub"));
     let (inspection, vision_pub) = (rel("inspection/report.dsse.json"), rel("inspection/vision.pub"));
     let mut lines = Vec::new();
@@ -449,7 +456,24 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         &["log", "init", "registry-log", "--origin", "demo.lading.example/statements", "--key", "registry.key"],
     )?;
     let vkey = vkey["vkey"].as_str().context("the registry's vkey")?.to_owned();
-    std::fs::write(t.join("log-policy.txt"), format!("log {vkey}\nquorum none\n"))?;
+    // Trust services the provider does not run (`lading serve`): an RFC 3161 time-stamp
+    // authority under the demo CA, which logs every token it issues, and a C2SP witness
+    // that cosigns the registry log's checkpoints after every append, so receipts carry
+    // a time the provider cannot choose.
+    demo_pki(&t)?;
+    let services = "trust-services";
+    let witness =
+        lading(&t, &["witness", "show", "--data", services, "--origin-prefix", "witness.demo.lading.example"])?;
+    let witness = witness["vkey"].as_str().context("the witness's vkey")?.to_owned();
+    lading(&t, &["witness", "trust", "--data", services, "--vkey", &vkey])?;
+    let served = serve(&t, &["--data", services, "--tsa-key", "tsa.key", "--tsa-cert", "tsa.pem"])?;
+    lading(&t, &["log", "add-witness", "registry-log", "--url", &served.url, "--vkey", &witness])?;
+    std::fs::write(t.join("log-policy.txt"), format!("log {vkey}\nwitness demo {witness}\nquorum demo\n"))?;
+    lines.push(
+        "   trust services the provider does not run: a time-stamp authority under the demo CA and a witness \
+         cosigning the registry log"
+            .into(),
+    );
 
     lading(
         &t,
@@ -488,6 +512,9 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
             &release_pub,
             "--pubkey",
             &vision_pub,
+            // Its statements are signed with a key its CA certified (subject carrying the registration id).
+            "--ca",
+            "ca-issuing.pem",
             "--from",
             since,
         ],
@@ -599,23 +626,22 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         "--jurisdiction",
         "DE",
         "--key",
-        &stream_key,
+        "provider-signer.key",
+        "--cert",
+        "provider-signer.pem",
         "--out",
         "statement.json",
     ];
     for (cert, _) in &certificates {
         statement.extend(["--certificate", cert.as_str()]);
     }
-    // A time-stamp authority under the demo CA (a deployment's `serve --tsa-key`), stamping the
-    // statement when it is issued; its every token is logged by the deployment.
-    demo_pki(&t)?;
-    let tsa = serve(&t, &["--data", "tsa-deployment", "--tsa-key", "tsa.key", "--tsa-cert", "tsa.pem"])?;
-    let tsa_url = format!("{}/v1/timestamp", tsa.url);
+    // The time-stamp authority stamps the statement when it is issued.
+    let tsa_url = format!("{}/v1/timestamp", served.url);
     statement.extend(["--tsa", tsa_url.as_str()]);
     let issued = lading(&t, &statement)?;
-    drop(tsa);
     lines.push(
-        "   the provider issues a compliance statement to its client in Germany naming the three deliverables by digest"
+        "   the provider issues a compliance statement to its client in Germany naming the three deliverables by digest, \
+         signed with a key its CA certified (the certificate names its registration id 91320500MA1EXAMPLE)"
             .into(),
     );
     lines.push(format!(
@@ -654,9 +680,10 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         bundle.extend(["--attach", image.as_str()]);
     }
     let b = lading(&t, &bundle)?;
+    drop(served);
     lines.push(format!(
-        "   evidence bundle: {} members, statement and deliverables logged with receipts, the statement's \
-         timestamp and the CAs' CRLs carried for long-term validation",
+        "   evidence bundle: {} members, statement and deliverables logged with witnessed receipts, the \
+         statement's timestamp and the CAs' CRLs carried for long-term validation",
         b["members"]
     ));
 
@@ -667,6 +694,8 @@ fn trust_journey(dir: &Path) -> Result<(Vec<String>, std::path::PathBuf, std::pa
         "require_fresh_trust_list": true,
         // The time the statement existed must come from a trusted source, not the provider.
         "require_witnessed_time": true,
+        // The CA the provider's signing certificate and the TSA's chain run to, pinned by the client.
+        "ca_roots": [{"name": "Demo Root CA", "certificate": std::fs::read_to_string(t.join("ca-root.pem"))?}],
         "tsa_roots": [{"name": "Demo Root CA", "certificate": std::fs::read_to_string(t.join("ca-root.pem"))?}],
         "require_revocation_data": true,
     });

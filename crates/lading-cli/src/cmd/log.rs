@@ -49,6 +49,8 @@ fn note_signer(origin: &str, key: crate::keys::SharedSigner) -> Result<NoteSigne
 pub(crate) struct OpenLog {
     pub(crate) log: Log<SqliteStore>,
     pub(crate) store: SqliteStore,
+    /// Its directory (witnesses and the cosigned checkpoint are kept there).
+    pub(crate) dir: PathBuf,
 }
 
 impl OpenLog {
@@ -94,7 +96,7 @@ async fn open_log_with(dir: &Path, config: BatchConfig, leaf_index: bool) -> Res
         Log::open_appending_all(store.clone(), signer, config).await
     }
     .with_context(context)?;
-    Ok(OpenLog { log, store })
+    Ok(OpenLog { log, store, dir: dir.to_owned() })
 }
 
 /// What to say when another process holds the log: most often the
@@ -163,11 +165,17 @@ pub(crate) fn append(args: &LogAppendArgs, json_out: bool) -> Result<ExitCode> {
     let config = BatchConfig { max_batch: args.batch, max_wait: Duration::from_millis(args.max_wait_ms) };
     let rt = runtime()?;
     rt.block_on(async {
+        // A malformed witnesses file is named before anything is appended.
+        super::log_witness::witnesses(&args.dir)?;
         let open = open_log(&args.dir, config).await?;
         let result = if args.lines {
             append_lines(&open.log, args.batch, json_out).await
         } else {
             append_files(&open.log, &args.files, json_out).await
+        };
+        let result = match result {
+            Ok(()) => open.cosign().await.map(drop),
+            Err(e) => Err(e),
         };
         let closed = open.close().await;
         result.and(closed)
@@ -278,9 +286,9 @@ pub(crate) fn prove(args: &LogProveArgs, json_out: bool) -> Result<ExitCode> {
     let rt = runtime()?;
     let receipt = rt.block_on(async {
         let open = open_log(&args.dir, BatchConfig::default()).await?;
-        let receipt = open.log.prove(args.index).await;
+        let receipt = open.prove_witnessed(args.index).await;
         open.close().await?;
-        receipt.with_context(|| format!("proving entry {}", args.index))
+        receipt
     })?;
     let text = receipt.to_text();
     match &args.out {

@@ -16,6 +16,7 @@ mod inventory;
 mod key;
 mod listen;
 mod log;
+mod log_witness;
 pub(crate) mod maint;
 mod monitor;
 pub(crate) mod pki;
@@ -70,6 +71,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(LogCommand::VerifyProof(args)) => log::verify_proof(&args, json),
         Command::Log(LogCommand::Consistency(args)) => log::consistency(&args, json),
         Command::Log(LogCommand::VerifyConsistency(args)) => log::verify_consistency(&args, json),
+        Command::Log(LogCommand::AddWitness(args)) => log_witness::add_witness(&args, json),
+        Command::Log(LogCommand::Witness(args)) => log_witness::witness_now(&args, json),
         Command::Maint(MaintCommand::Stream(StreamCommand::Create(args))) => maint::stream_create(&args, json),
         Command::Maint(MaintCommand::Ingest(args)) => maint::ingest(&args, json),
         Command::Maint(MaintCommand::Listen(args)) => listen::listen(&args, json),

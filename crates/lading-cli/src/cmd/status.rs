@@ -74,8 +74,9 @@ fn write_list(path: &Path, value: &Value, issuer: &str, log: Option<&Path>) -> R
     let (index, proof) = crate::cmd::log::runtime()?.block_on(async {
         let open = crate::cmd::log::open_log(dir, lading_log::BatchConfig::default()).await?;
         let result = async {
-            let landed = open.log.append(leaf).await?;
-            Ok::<_, anyhow::Error>((landed.index, open.log.prove(landed.index).await?.to_text()))
+            let landed = open.append_witnessed(vec![leaf]).await?;
+            let (index, receipt) = landed.into_iter().next().context("the log appended nothing")?;
+            Ok::<_, anyhow::Error>((index, receipt.to_text()))
         }
         .await;
         let closed = open.close().await;
