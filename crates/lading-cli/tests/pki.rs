@@ -316,3 +316,89 @@ fn garbage_certificates_and_bundles_are_refused_clearly() {
     assert_eq!(code, 1);
     assert!(err.contains("not a Sigstore bundle"), "{err}");
 }
+
+#[test]
+fn certify_evaluate_validates_a_certificate_bound_deliverable_s_chain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    document(d);
+    hierarchy(d, "p256", "p256", "p256");
+    hierarchy(d, "other", "p256", "p256");
+    ok(d, &["sign", "doc.json", "--key", "p256-leaf.key", "--cert", "p256-leaf.pem", "--out", "doc.sigstore.json"]);
+    ok(d, &["bundle", "create", "--deliverable", "doc.sigstore.json", "--out", "eval.lading"]);
+    let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../profiles/maintenance-log.reference.json");
+    let profile = profile.to_str().expect("path");
+    let evaluate = |extra: &[&str]| {
+        let base = ["certify", "evaluate", "eval.lading", "--profile", profile, "--provider-key", "p256-leaf.pub"];
+        let args = [&["--json"][..], &base[..], extra, &["--out", "report.json"][..]].concat();
+        let (_, out, err) = run(d, &args);
+        let v: Value = serde_json::from_str(out.trim()).unwrap_or_else(|_| panic!("{out}{err}"));
+        // The requirement whose evidence holds the certificate checks (the integrity one); the
+        // profile's other requirements (a segment's retention, a receipt) do not concern a lone document.
+        let results = v["report"]["results"].as_array().expect("results").clone();
+        let r = results.iter().find(|r| r["evidence"].as_str().is_some_and(|e| e.contains("certificate")));
+        let r = r.unwrap_or_else(|| panic!("no certificate evidence: {v}"));
+        (r["outcome"] == "pass", r["evidence"].as_str().unwrap_or_default().to_owned())
+    };
+    let integrity = |evidence: &str| evidence.to_owned();
+    // Without roots the chain cannot be judged: the integrity requirement fails, saying what to give.
+    let (passed, evidence) = evaluate(&[]);
+    assert!(!passed && integrity(&evidence).contains("give --ca ROOT"), "{evidence}");
+    // Under its root: who signed and via which root, revocation not checked without a CRL.
+    let (passed, evidence) = evaluate(&["--ca", "p256-root.pem"]);
+    let found = integrity(&evidence);
+    assert!(passed, "{evidence}");
+    assert!(found.contains("91440300MA5EXAMPLE") && found.contains("CN=p256 Root"), "{found}");
+    assert!(found.contains("revocation not checked for CN=Signer"), "{found}");
+    assert!(found.contains("(the time of evaluation)"), "{found}");
+    // With the intermediate's and the root's CRLs, both certificates below the anchor are checked.
+    ok(d, &["pki", "crl", "--ca-cert", "p256-int.pem", "--ca-key", "p256-int.key", "--out", "int.crl"]);
+    ok(d, &["pki", "crl", "--ca-cert", "p256-root.pem", "--ca-key", "p256-root.key", "--out", "root.crl"]);
+    let (passed, evidence) = evaluate(&["--ca", "p256-root.pem", "--crl", "int.crl", "--crl", "root.crl"]);
+    assert!(passed && integrity(&evidence).contains("not revoked at"), "{evidence}");
+    // Revoked before now: fails, naming the certificate.
+    let serial = serial_of(d, "p256-leaf.pem");
+    ok(
+        d,
+        &[
+            "pki",
+            "crl",
+            "--ca-cert",
+            "p256-int.pem",
+            "--ca-key",
+            "p256-int.key",
+            "--revoke",
+            &serial,
+            "--out",
+            "revoked.crl",
+        ],
+    );
+    let (passed, evidence) = evaluate(&["--ca", "p256-root.pem", "--crl", "revoked.crl"]);
+    assert!(!passed && integrity(&evidence).contains("revoked at"), "{evidence}");
+    // Another hierarchy's root: the chain does not run to it.
+    let (passed, evidence) = evaluate(&["--ca", "other-root.pem"]);
+    assert!(!passed && integrity(&evidence).contains("certificate #1 in the chain"), "{evidence}");
+    // A roots file with no certificate, and a CRL file with none, are errors that write nothing.
+    std::fs::remove_file(d.join("report.json")).expect("rm");
+    std::fs::write(d.join("empty.pem"), "nothing here\n").expect("write");
+    for flag in ["--ca", "--crl"] {
+        let err = fail(
+            d,
+            &[
+                "certify",
+                "evaluate",
+                "eval.lading",
+                "--profile",
+                profile,
+                "--provider-key",
+                "p256-leaf.pub",
+                flag,
+                "empty.pem",
+                "--out",
+                "report.json",
+            ],
+        );
+        assert!(err.contains("empty.pem"), "{err}");
+        assert!(!d.join("report.json").exists());
+    }
+}

@@ -1105,6 +1105,12 @@ fn zh_reason(code: ReasonCode) -> &'static str {
         C::CertificateSignerTimestampsUntrusted => {
             "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（声明的确立时间；其时间戳不受信任：本策略未固定任何时间戳机构根证书）"
         }
+        C::CertificateSignerAtEvaluation => {
+            "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（评估时间）"
+        }
+        C::CertificateSignerAtEvaluationTimestampsUntrusted => {
+            "{subject}（{registration_id}）的证书，经 {anchor} 验证，判定时间 {time}（评估时间；其时间戳不受信任：未提供时间戳机构根证书）"
+        }
         C::RevocationChecked => {
             "在 {time} 未被吊销：已按证据包所附的证书吊销列表检查 {count} 张证书（最新一份的本次更新时间为 {this_update}）"
         }

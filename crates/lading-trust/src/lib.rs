@@ -18,6 +18,7 @@
 //! - [`verify`]: the offline verdict on an evidence bundle, and
 //!   [`conclusion`]: what each deliverable in it concludes.
 
+pub mod certified;
 pub mod conclusion;
 pub mod credential;
 pub mod deliverable;

@@ -154,6 +154,10 @@ reasons! {
     CertificateSignerTimestamped => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (RFC 3161 timestamp by {tsa} (serial {serial}))",
     /// The same, at the statement's time: the bundle's timestamps cannot be judged.
     CertificateSignerTimestampsUntrusted => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (the statement's established time; its timestamps are not trusted: the policy pins no TSA roots)",
+    /// A certificate-bound deliverable's chain, judged at the time of a certification body's evaluation.
+    CertificateSignerAtEvaluation => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (the time of evaluation)",
+    /// The same, its timestamps not trusted for want of TSA roots.
+    CertificateSignerAtEvaluationTimestampsUntrusted => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (the time of evaluation; its timestamps are not trusted: no TSA roots were given)",
     /// Every non-anchor certificate of a validated path is on its issuer's newest carried CRL's good side.
     RevocationChecked => "not revoked at {time}: {count} certificate(s) checked against CRLs the bundle carries (newest thisUpdate {this_update})",
     /// A certificate of a validated path whose issuer's CRL the bundle does not carry.

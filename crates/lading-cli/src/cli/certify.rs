@@ -33,6 +33,15 @@ pub(crate) struct CertifyEvaluateArgs {
     /// C2SP tlog-policy text naming the logs (and witnesses) whose receipts count.
     #[arg(long)]
     pub(crate) log_policy: Option<PathBuf>,
+    /// CA roots (PEM or DER, repeatable) a certificate-bound deliverable's chain must run to (RFC 5280, judged at its timestamp's time, else now); without one such a deliverable fails its `certificate` check.
+    #[arg(long)]
+    pub(crate) ca: Vec<PathBuf>,
+    /// TSA roots (repeatable): a certificate-bound deliverable's RFC 3161 timestamps verified against them set the time its chain is judged at.
+    #[arg(long)]
+    pub(crate) tsa_ca: Vec<PathBuf>,
+    /// CRLs (PEM or DER, repeatable) to judge revocation with, besides those the bundle carries.
+    #[arg(long)]
+    pub(crate) crl: Vec<PathBuf>,
     /// Inspection reports: the ONNX model to re-run them with (the reproduction check).
     #[arg(long, requires = "inspect_images")]
     pub(crate) inspect_model: Option<PathBuf>,

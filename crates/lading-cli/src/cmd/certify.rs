@@ -29,11 +29,80 @@ fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// The roots and CRLs a certification body judges certificate-bound deliverables with.
+struct Anchors {
+    ca: Vec<lading_pki::Certificate>,
+    tsa: Vec<lading_pki::Certificate>,
+    crls: Vec<lading_pki::CertificateList>,
+}
+
+impl Anchors {
+    fn read(args: &CertifyEvaluateArgs, package: &lading_model::bundle::Package) -> Result<Self> {
+        let certs = |paths: &[std::path::PathBuf]| -> Result<Vec<lading_pki::Certificate>> {
+            let mut out = Vec::new();
+            for p in paths {
+                let found = lading_pki::parse_certificates(&fsio::read_limited(p, fsio::MAX_KEY_BYTES)?)
+                    .with_context(|| p.display().to_string())?;
+                if found.is_empty() {
+                    bail!("{}: no certificate in it", p.display());
+                }
+                out.extend(found);
+            }
+            Ok(out)
+        };
+        let mut crls = Vec::new();
+        for p in &args.crl {
+            let found = lading_pki::parse_crls(&read(p)?).with_context(|| p.display().to_string())?;
+            if found.is_empty() {
+                bail!("{}: no CRL in it", p.display());
+            }
+            crls.extend(found);
+        }
+        // The bundle's own CRLs count only through their signatures, checked by path validation.
+        for (m, b) in package.members(role::CRL) {
+            crls.extend(lading_pki::parse_crls(b).with_context(|| format!("the bundle's {}", m.path))?);
+        }
+        Ok(Anchors { ca: certs(&args.ca)?, tsa: certs(&args.tsa_ca)?, crls })
+    }
+
+    /// The `certificate` checks of a certificate-bound deliverable.
+    fn judge(
+        &self,
+        bundle: &lading_pki::bundle::CertificateBundle,
+        now: chrono::DateTime<Utc>,
+    ) -> Vec<(String, Result<lading_trust::reason::Reason, lading_trust::reason::Reason>)> {
+        use lading_trust::reason::Reason;
+        if self.ca.is_empty() {
+            let why =
+                "the deliverable is certificate-bound: give --ca ROOT (the CA roots you accept) to validate its chain";
+            return vec![("certificate".into(), Err(Reason::error(why)))];
+        }
+        match lading_trust::certified::judge(
+            bundle,
+            &self.ca,
+            &self.tsa,
+            &self.crls,
+            (now, lading_trust::certified::Fallback::Evaluation),
+        ) {
+            Ok(signer) => {
+                // Evidence a body records; a chain revoked before the signing time already failed.
+                let revocation = lading_trust::certified::Revocation::of(&signer.path).reason(signer.at());
+                vec![("certificate".into(), Ok(signer.reason())), ("certificate: revocation".into(), Ok(revocation))]
+            }
+            Err(lading_trust::certified::CertifiedError::Timestamp { index, error }) => {
+                vec![(format!("certificate: timestamp #{index}"), Err(Reason::error(error)))]
+            }
+            Err(e) => vec![("certificate".into(), Err(Reason::error(e)))],
+        }
+    }
+}
+
 /// The facts evaluation needs about each deliverable in a bundle.
 fn facts_of(
     package: &lading_model::bundle::Package,
     key: &VerifyingKey,
     logs: Option<&lading_tlog::Policy>,
+    anchors: &Anchors,
 ) -> Vec<profile::Facts> {
     let receipts = verdict::receipts(package);
     package
@@ -47,6 +116,9 @@ fn facts_of(
                     .and_then(|p| verdict::find_receipt(&receipts, &x.registry_leaf(), p))
                     .map(|(_, witnesses)| witnesses.len());
                 let mut integrity = checked.integrity.clone();
+                if let Some(bundle) = &x.certificate {
+                    integrity.extend(anchors.judge(bundle, chrono::SubsecRound::trunc_subsecs(Utc::now(), 0)));
+                }
                 if !signer_ok {
                     integrity.push((
                         "signer".into(),
@@ -97,7 +169,8 @@ pub(crate) fn evaluate(args: &CertifyEvaluateArgs, json_out: bool) -> Result<Exi
             lading_tlog::Policy::parse(&text).map_err(|e| anyhow!("{}: {e}", p.display()))
         })
         .transpose()?;
-    let mut facts = facts_of(&package, &key, logs.as_ref());
+    let anchors = Anchors::read(args, &package)?;
+    let mut facts = facts_of(&package, &key, logs.as_ref(), &anchors);
     if facts.is_empty() {
         bail!("{} holds no deliverable", args.bundle.display());
     }

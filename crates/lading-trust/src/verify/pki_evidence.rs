@@ -14,7 +14,6 @@ use std::cell::RefCell;
 use chrono::{DateTime, Utc};
 use lading_crypto::VerifyingKey;
 use lading_model::bundle::{Member, Package};
-use lading_pki::path::Revocation;
 use lading_pki::timestamp::VerifiedTimestamp;
 use lading_pki::{Certificate, CertificateList, ValidatedPath};
 
@@ -75,43 +74,18 @@ impl<'a> Pki<'a> {
     /// (a failure under `require_revocation_data`) when some were not, a
     /// warning naming the date when one was revoked after `path.at`.
     fn revocation(&self, c: &mut Checks, name: String, path: &ValidatedPath) {
-        let time = path.at.to_rfc3339();
-        let mut unchecked = Vec::new();
-        let mut newest: Option<DateTime<Utc>> = None;
-        let mut checked = 0usize;
-        for cert in &path.certificates {
-            match &cert.revocation {
-                Revocation::Anchor => {}
-                Revocation::NotChecked => unchecked.push(cert.identity.subject.clone()),
-                Revocation::Good { crl_this_update } => {
-                    checked += 1;
-                    newest = newest.max(Some(*crl_this_update));
-                }
-                Revocation::RevokedLater { revoked_at } => {
-                    c.warn(
-                        name.clone(),
-                        reason!(
-                            RevokedAfterSigning,
-                            subject = cert.identity.subject,
-                            revoked_at = revoked_at.to_rfc3339(),
-                            time = time
-                        ),
-                    );
-                    return;
-                }
+        use crate::certified::Revocation;
+        let found = Revocation::of(path);
+        match &found {
+            Revocation::RevokedLater { .. } => c.warn(name, found.reason(path.at)),
+            Revocation::NotChecked(subjects) if self.policy.text.require_revocation_data => {
+                c.push(name, Err(reason!(RevocationDataRequired, subjects = subjects.join("; "))));
+            }
+            Revocation::NotChecked(_) => c.warn(name, found.reason(path.at)),
+            Revocation::Checked { .. } => {
+                c.push(name, Ok(found.reason(path.at)));
             }
         }
-        if !unchecked.is_empty() {
-            let subjects = unchecked.join("; ");
-            if self.policy.text.require_revocation_data {
-                c.push(name, Err(reason!(RevocationDataRequired, subjects = subjects)));
-            } else {
-                c.warn(name, reason!(RevocationNotChecked, subjects = subjects));
-            }
-            return;
-        }
-        let this_update = newest.map(|t| t.to_rfc3339()).unwrap_or_default();
-        c.push(name, Ok(reason!(RevocationChecked, time = time, count = checked, this_update = this_update)));
     }
 
     /// Verifies every `statement-timestamp` member over `statement` (the
@@ -181,54 +155,29 @@ impl<'a> Pki<'a> {
             );
             return None;
         }
-        let mut at = logged_at;
-        // The TSA and serial when a trusted timestamp set the time.
-        let mut stamped: Option<(String, String)> = None;
-        let data = match bundle.envelope.signatures.as_slice() {
-            [one] => one.sig.clone(),
-            _ => Vec::new(),
-        };
-        if !bundle.timestamps.is_empty() && !policy.tsa_roots.is_empty() {
-            let mut earliest: Option<VerifiedTimestamp> = None;
-            for (i, reply) in bundle.timestamps.iter().enumerate() {
-                match lading_pki::timestamp::verify(reply, &data, &policy.tsa_roots, &self.crls) {
-                    Ok(t) => {
-                        self.remember(&t.token.chain);
-                        if earliest.as_ref().is_none_or(|e| t.token.gen_time < e.token.gen_time) {
-                            earliest = Some(t);
-                        }
-                    }
-                    Err(e) => {
-                        c.push(format!("{label}: timestamp #{i}"), Err(Reason::error(e)));
-                        return None;
-                    }
-                }
+        let tsa_roots: &[Certificate] = &policy.tsa_roots;
+        let fallback = (logged_at, crate::certified::Fallback::StatementTime);
+        let signer = match crate::certified::judge(bundle, &policy.ca_roots, tsa_roots, &self.crls, fallback) {
+            Ok(s) => s,
+            Err(crate::certified::CertifiedError::Timestamp { index, error }) => {
+                c.push(format!("{label}: timestamp #{index}"), Err(Reason::error(error)));
+                return None;
             }
-            if let Some(t) = earliest {
-                at = t.token.gen_time;
-                stamped = Some((t.token.signer_subject(), t.token.serial.clone()));
-                self.revocation(c, format!("{label}: timestamp revocation"), &t.path);
-            }
-        }
-        let options = lading_pki::Options::at(at).with_crls(&self.crls);
-        let path = match lading_pki::validate(&bundle.chain, &policy.ca_roots, &options) {
-            Ok(p) => p,
             Err(e) => {
-                let source = match &stamped {
-                    Some((tsa, serial)) => format!("RFC 3161 timestamp by {tsa} (serial {serial})"),
-                    None if !bundle.timestamps.is_empty() => "the statement's established time; its timestamps \
-                                                              are not trusted: the policy pins no TSA roots"
-                        .to_owned(),
-                    None => "the statement's established time".to_owned(),
-                };
-                c.push(name, Err(Reason::error(format!("{e} (judged at {}, {source})", at.to_rfc3339()))));
+                c.push(name, Err(Reason::error(e)));
                 return None;
             }
         };
+        for t in &signer.stamps {
+            self.remember(&t.token.chain);
+        }
+        if let Some(t) = signer.stamp() {
+            self.revocation(c, format!("{label}: timestamp revocation"), &t.path);
+        }
         self.remember(&bundle.chain);
-        let leaf = path.signer().clone();
+        let leaf = signer.path.signer().clone();
         if !provider.is_certified_by(&bundle.chain, &leaf) {
-            let owner = list.standing_of_certificate(&bundle.chain, &leaf, at).map(|s| s.entity.id.clone());
+            let owner = list.standing_of_certificate(&bundle.chain, &leaf, signer.at()).map(|s| s.entity.id.clone());
             let why = match owner {
                 Some(o) => {
                     format!("the certificate of {} is {o:?}'s on the white list, not the provider's", leaf.subject)
@@ -238,36 +187,8 @@ impl<'a> Pki<'a> {
             c.push(name, Err(Reason::error(why)));
             return None;
         }
-        let (subject, anchor, time) = (&leaf.subject, &path.anchor().subject, at.to_rfc3339());
-        let registration_id = leaf.registration_id().unwrap_or_default();
-        // One code per time source, so that renderers in other languages show no English value.
-        let why = match stamped {
-            Some((tsa, serial)) => reason!(
-                CertificateSignerTimestamped,
-                subject = subject,
-                registration_id = registration_id,
-                anchor = anchor,
-                time = time,
-                tsa = tsa,
-                serial = serial
-            ),
-            None if !bundle.timestamps.is_empty() => reason!(
-                CertificateSignerTimestampsUntrusted,
-                subject = subject,
-                registration_id = registration_id,
-                anchor = anchor,
-                time = time
-            ),
-            None => reason!(
-                CertificateSigner,
-                subject = subject,
-                registration_id = registration_id,
-                anchor = anchor,
-                time = time
-            ),
-        };
-        c.push(name, Ok(why));
-        self.revocation(c, format!("{label}: revocation"), &path);
+        c.push(name, Ok(signer.reason()));
+        self.revocation(c, format!("{label}: revocation"), &signer.path);
         match lading_pki::path::certified_key(&bundle.chain[0]) {
             Ok(k) => Some(k),
             Err(e) => {
