@@ -1283,6 +1283,19 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
         assert!(err.contains(chain) && err.contains(why), "{chain}: {err}");
         assert!(!d.join("refused.json").exists());
     }
+    // A TSA that cannot be reached, or that answers with no token: no statement is written.
+    let unreachable = "http://127.0.0.1:9/v1/timestamp";
+    let not_a_tsa = format!("{}/v1/no-such-endpoint", server.url);
+    for url in [unreachable, not_a_tsa.as_str()] {
+        let mut args = statement.to_vec();
+        let at = args.iter().position(|a| *a == tsa.as_str()).expect("tsa");
+        args[at] = url;
+        let out = args.iter().position(|a| *a == "statement.json").expect("out");
+        args[out] = "refused.json";
+        let err = l.fails(&args);
+        assert!(err.contains(url) && (err.contains("sending request") || err.contains("404")), "{url}: {err}");
+        assert!(!d.join("refused.json").exists() && !d.join("refused.json.tsr").exists(), "{url}");
+    }
     let statement = [&statement[..], &["--cert", "acme-cert.pem"]].concat();
     let (code, v) = l.json(&statement);
     assert_eq!(code, 0, "{v}");
@@ -1349,4 +1362,8 @@ fn a_timestamped_statement_and_carried_crls_verify_offline_with_the_tsa_time() {
         l.run(&["bundle", "create", "--deliverable", "seg.lading", "--statement-timestamp", "cert.tsr", "--out", "x"]);
     assert!(code != 0 && err.contains("needs the statement"), "{err}");
     assert!(!d.join("x").exists());
+    // A statement chain for another key (the TSA's) is refused at bundle time, nothing written.
+    let (code, _, err) = l.run(&bundle_args("other-chain.lading", &["--statement-cert", "tsa.pem"]));
+    assert!(code != 0 && err.contains("tsa.pem") && err.contains("another key than the statement's issuer"), "{err}");
+    assert!(!d.join("other-chain.lading").exists());
 }

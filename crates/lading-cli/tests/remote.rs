@@ -258,4 +258,32 @@ fn certificate_bound_bundles_are_logged_as_sent_when_chain_and_key_are_trusted()
     let (code, out, err) = submit("c.cert.json", "c.tlog");
     assert!(code != 0 && format!("{out}{err}").contains("not a provider key registered"), "{out}{err}");
     assert!(!d.join("b.tlog").exists() && !d.join("c.tlog").exists());
+
+    // Malformed bodies under the bundle media type: 400, naming what is wrong; nothing logged.
+    let token = std::fs::read_to_string(d.join("token")).expect("token").trim().to_owned();
+    let bundle = std::fs::read_to_string(d.join("a.cert.json")).expect("bundle");
+    let no_material = {
+        let mut v: serde_json::Value = serde_json::from_str(&bundle).expect("json");
+        v.as_object_mut().expect("object").remove("verificationMaterial");
+        v.to_string()
+    };
+    for body in ["not json".to_owned(), "{}".to_owned(), bundle[..bundle.len() / 2].to_owned(), no_material] {
+        let rt = tokio::runtime::Runtime::new().expect("rt");
+        let (status, text) = rt.block_on(async {
+            let resp = lading_server::http_client::client()
+                .post(format!("{s}/v1/logs/registry/entries"))
+                .header("content-type", "application/vnd.dev.sigstore.bundle.v0.3+json")
+                .bearer_auth(&token)
+                .body(body.clone())
+                .send()
+                .await
+                .expect("request");
+            (resp.status().as_u16(), resp.text().await.expect("body"))
+        });
+        assert_eq!(status, 400, "{body:.60}: {text}");
+        assert!(text.to_lowercase().contains("bundle"), "{body:.60}: {text}");
+    }
+    let logs: serde_json::Value =
+        serde_json::from_str(l.ok(&["--json", "remote", "logs", "--server", s]).trim()).expect("json");
+    assert_eq!(logs["logs"][0]["size"], 1, "{logs}");
 }
