@@ -130,6 +130,9 @@ fn sm2_p256_and_ed25519_signers_sign_and_verify_with_their_chain() {
         assert!(v["time_source"].as_str().expect("source").starts_with("now"), "{v}");
         let text = ok(d, &["verify-signature", &bundle, "--ca", &format!("{p}-root.pem")]);
         assert!(text.contains("organizationIdentifier: 91440300MA5EXAMPLE"), "{text}");
+        // Already a Sigstore bundle: `sigstore-bundle` writes it as it is (no key hint replacing the chain).
+        ok(d, &["sigstore-bundle", &bundle, "--out", "exported.json"]);
+        assert_eq!(std::fs::read(d.join("exported.json")).expect("x"), std::fs::read(d.join(&bundle)).expect("b"));
     }
     // Another hierarchy's root does not anchor this chain.
     let err = fail(d, &["verify-signature", "sm2.bundle.json", "--ca", "p256-root.pem"]);

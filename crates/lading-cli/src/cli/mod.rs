@@ -96,7 +96,8 @@ pub(crate) enum Command {
     /// Verify a file against a message-signature Sigstore bundle (public key or certificate chain).
     VerifyBlob(VerifyBlobArgs),
     /// Export a DSSE envelope (or a release package's manifest) as a Sigstore bundle v0.3
-    /// with a public-key hint, for Sigstore's verifiers.
+    /// with a public-key hint, for Sigstore's verifiers (a certificate-bound bundle from
+    /// `sign --cert` is one already, chain and timestamps included, and is written as it is).
     SigstoreBundle(SigstoreBundleArgs),
     /// Add an RFC 3161 timestamp from a TSA over a certificate-bound bundle's signature or a statement.
     Timestamp(TimestampArgs),

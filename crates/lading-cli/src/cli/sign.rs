@@ -52,7 +52,7 @@ pub(crate) struct VerifySignatureArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SigstoreBundleArgs {
-    /// A DSSE envelope (JSON) or a .lading package.
+    /// A DSSE envelope (JSON), a certificate-bound bundle, or a .lading package.
     pub(crate) input: PathBuf,
     /// Write the bundle here instead of stdout.
     #[arg(long)]

@@ -127,16 +127,26 @@ pub(crate) fn sigstore_bundle(args: &SigstoreBundleArgs, json_out: bool) -> Resu
     } else {
         bytes
     };
-    let envelope = Envelope::from_json_bytes(&envelope_bytes).with_context(|| format!("{}", args.input.display()))?;
-    if envelope.signatures.len() != 1 {
-        anyhow::bail!(
-            "{}: a Sigstore bundle carries exactly one signature; this envelope has {}",
-            args.input.display(),
-            envelope.signatures.len()
-        );
-    }
-    let mut text = serde_json::to_string_pretty(&envelope.to_sigstore_bundle())?;
-    text.push('\n');
+    let text = match json::parse_strict(&envelope_bytes) {
+        // `sign --cert` made it a Sigstore bundle already, chain and timestamps included: a
+        // bundle with a public-key hint instead would lose them, so it is written as it is.
+        Ok(value) if CertificateBundle::is_certificate_bound(&value) => {
+            CertificateBundle::from_json(&value).with_context(|| format!("{}", args.input.display()))?;
+            String::from_utf8(envelope_bytes).with_context(|| format!("{}", args.input.display()))?
+        }
+        _ => {
+            let envelope =
+                Envelope::from_json_bytes(&envelope_bytes).with_context(|| format!("{}", args.input.display()))?;
+            if envelope.signatures.len() != 1 {
+                anyhow::bail!(
+                    "{}: a Sigstore bundle carries exactly one signature; this envelope has {}",
+                    args.input.display(),
+                    envelope.signatures.len()
+                );
+            }
+            serde_json::to_string_pretty(&envelope.to_sigstore_bundle())? + "\n"
+        }
+    };
     match &args.out {
         Some(out) => {
             fsio::write_output(out, text.as_bytes())?;
