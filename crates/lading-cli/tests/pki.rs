@@ -188,6 +188,12 @@ fn serial_of(d: &Path, pem: &str) -> String {
     v["certificates"][0]["certificate"]["serial"].as_str().expect("serial").to_owned()
 }
 
+/// `lading pki crl` by the CA `{ca}.pem`/`{ca}.key` with `extra` flags, to `out`.
+fn crl(d: &Path, ca: &str, extra: &[&str], out: &str) {
+    let (cert, key) = (format!("{ca}.pem"), format!("{ca}.key"));
+    ok(d, &[&["pki", "crl", "--ca-cert", &cert, "--ca-key", &key][..], extra, &["--out", out][..]].concat());
+}
+
 #[test]
 fn revocation_is_judged_at_the_signing_time() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -198,21 +204,7 @@ fn revocation_is_judged_at_the_signing_time() {
     let serial = serial_of(d, "p256-leaf.pem");
     let now = chrono::Utc::now();
     let revoked_at = (now + chrono::Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    ok(
-        d,
-        &[
-            "pki",
-            "crl",
-            "--ca-cert",
-            "p256-int.pem",
-            "--ca-key",
-            "p256-int.key",
-            "--revoke",
-            &format!("{serial}@{revoked_at}"),
-            "--out",
-            "int.crl",
-        ],
-    );
+    crl(d, "p256-int", &["--revoke", &format!("{serial}@{revoked_at}")], "int.crl");
     // Signed now, revoked in an hour: still valid now, noted as revoked later.
     let v = json(d, &["verify-signature", "b.json", "--ca", "p256-root.pem", "--crl", "int.crl"]);
     assert!(v["chain"][0]["revocation"].as_str().expect("rev").starts_with("revoked later"), "{v}");
@@ -235,26 +227,15 @@ fn revocation_is_judged_at_the_signing_time() {
             "twin.pem",
         ],
     );
-    ok(d, &["pki", "crl", "--ca-cert", "twin.pem", "--ca-key", "twin.key", "--out", "twin.crl"]);
+    crl(d, "twin", &[], "twin.crl");
     let err = fail(d, &["verify-signature", "b.json", "--ca", "p256-root.pem", "--crl", "twin.crl"]);
     assert!(err.contains("CRL #0 names the issuer but its signature does not hold"), "{err}");
     // A stale CRL.
-    ok(
+    crl(
         d,
-        &[
-            "pki",
-            "crl",
-            "--ca-cert",
-            "p256-int.pem",
-            "--ca-key",
-            "p256-int.key",
-            "--this-update",
-            "2026-01-01T00:00:00Z",
-            "--next-update",
-            "2026-01-08T00:00:00Z",
-            "--out",
-            "stale.crl",
-        ],
+        "p256-int",
+        &["--this-update", "2026-01-01T00:00:00Z", "--next-update", "2026-01-08T00:00:00Z"],
+        "stale.crl",
     );
     let err = fail(d, &["verify-signature", "b.json", "--ca", "p256-root.pem", "--crl", "stale.crl"]);
     assert!(err.contains("is stale: nextUpdate 2026-01-08T00:00:00Z"), "{err}");
@@ -355,27 +336,13 @@ fn certify_evaluate_validates_a_certificate_bound_deliverable_s_chain() {
     assert!(found.contains("revocation not checked for CN=Signer"), "{found}");
     assert!(found.contains("(the time of evaluation)"), "{found}");
     // With the intermediate's and the root's CRLs, both certificates below the anchor are checked.
-    ok(d, &["pki", "crl", "--ca-cert", "p256-int.pem", "--ca-key", "p256-int.key", "--out", "int.crl"]);
-    ok(d, &["pki", "crl", "--ca-cert", "p256-root.pem", "--ca-key", "p256-root.key", "--out", "root.crl"]);
+    crl(d, "p256-int", &[], "int.crl");
+    crl(d, "p256-root", &[], "root.crl");
     let (passed, evidence) = evaluate(&["--ca", "p256-root.pem", "--crl", "int.crl", "--crl", "root.crl"]);
     assert!(passed && integrity(&evidence).contains("not revoked at"), "{evidence}");
     // Revoked before now: fails, naming the certificate.
     let serial = serial_of(d, "p256-leaf.pem");
-    ok(
-        d,
-        &[
-            "pki",
-            "crl",
-            "--ca-cert",
-            "p256-int.pem",
-            "--ca-key",
-            "p256-int.key",
-            "--revoke",
-            &serial,
-            "--out",
-            "revoked.crl",
-        ],
-    );
+    crl(d, "p256-int", &["--revoke", &serial], "revoked.crl");
     let (passed, evidence) = evaluate(&["--ca", "p256-root.pem", "--crl", "revoked.crl"]);
     assert!(!passed && integrity(&evidence).contains("revoked at"), "{evidence}");
     // Another hierarchy's root: the chain does not run to it.
