@@ -413,3 +413,33 @@ fn logs_created_anywhere_are_served_by_every_front_end_within_a_second() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// `lading bench console --postgres`: the demo's stream copied into PostgreSQL and grown there,
+/// the deployment (registry, tokens) created there, and every page served by `serve --postgres`.
+#[test]
+fn bench_console_times_the_stream_pages_on_a_postgresql_stream() {
+    let Some(base) = base_url() else { return };
+    let url = fresh_database(&base, "bench_console");
+    let d = tempfile::tempdir().expect("tempdir");
+    let bench = |events: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lading"))
+            .current_dir(d.path())
+            .args(["--json", "bench", "console", "--dir", "b", "--events", events, "--repeats", "2"])
+            .args(["--postgres", &url, "--keys", "keys"])
+            .output()
+            .expect("bench");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let v = bench("3000");
+    assert_eq!((v["store"].as_str(), v["stream_events"].as_u64()), (Some("PostgreSQL"), Some(3000)), "{v}");
+    let pages = v["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 11, "{v}");
+    assert!(pages.iter().all(|p| p["median_ms"].as_f64().is_some_and(|m| m > 0.0)), "{v}");
+    // The SQLite stream the demo wrote is untouched; the PostgreSQL one is reused and grown.
+    assert_eq!(bench("3500")["stream_events"], 3500);
+    let checkpoint = std::fs::read_to_string(d.path().join("b/demo/maint/streams/fleet-example-de/checkpoint"))
+        .expect("the SQLite stream's checkpoint");
+    let size: u64 = checkpoint.lines().nth(1).and_then(|l| l.parse().ok()).expect("size");
+    assert!(size < 100, "{checkpoint}");
+}

@@ -60,6 +60,14 @@ pub(crate) struct BenchConsoleArgs {
     /// Timed requests per page.
     #[arg(long, default_value_t = 50)]
     pub(crate) repeats: usize,
+    /// Keep the deployment (registry, tokens, the stream) in PostgreSQL instead of the demo's
+    /// SQLite files: the demo's stream is copied there (`maint migrate`) and grown, and the server
+    /// runs with `--postgres`.
+    #[arg(long, requires = "keys")]
+    pub(crate) postgres: Option<String>,
+    /// With --postgres: the directory for the deployment's private keys.
+    #[arg(long, requires = "postgres")]
+    pub(crate) keys: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

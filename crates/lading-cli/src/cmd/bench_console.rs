@@ -9,13 +9,11 @@
 //! trip alone).
 
 use std::io::{BufRead as _, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
-use lading_maint::Format;
 use serde_json::{Value, json};
 
 use crate::cli::BenchConsoleArgs;
@@ -46,8 +44,7 @@ pub(crate) fn console(args: &BenchConsoleArgs, json_out: bool) -> Result<ExitCod
     let say = |s: String| if json_out { Ok(()) } else { output::line(&s) };
     let exe = std::env::current_exe().context("finding the lading binary")?;
     let demo = base.join("demo");
-    let stream = demo.join("maint/streams").join(STREAM);
-    if !stream.join("stream.json").exists() {
+    if !demo.join("maint/streams").join(STREAM).join("stream.json").exists() {
         say(format!("lading bench console: running lading demo into {}", demo.display()))?;
         let out = Command::new(&exe)
             .args(["--json", "demo", "--keep"])
@@ -59,18 +56,43 @@ pub(crate) fn console(args: &BenchConsoleArgs, json_out: bool) -> Result<ExitCod
             bail!("lading demo failed: {}", String::from_utf8_lossy(&out.stderr));
         }
     }
-    let have = stream_size(&stream)?;
-    if have < args.events {
-        grow(&stream, have, args.events, json_out)?;
+    let postgres = args.postgres.as_deref().zip(args.keys.as_deref());
+    let data = crate::cli::MaintDataArgs {
+        data: demo.join("maint"),
+        postgres: args.postgres.clone(),
+        keys: args.keys.clone(),
+    };
+    let rt = crate::cmd::log::runtime()?;
+    if let Some((url, keys)) = postgres
+        && rt.block_on(crate::cmd::maint::AnyStream::open(&data, STREAM)).is_err()
+    {
+        say(format!("lading bench console: copying the demo's stream into PostgreSQL ({url})"))?;
+        let out = Command::new(&exe)
+            .args(["--json", "maint", "migrate", STREAM, "--from-data"])
+            .arg(demo.join("maint"))
+            .args(["--to-postgres", url, "--keys"])
+            .arg(keys)
+            .stdin(Stdio::null())
+            .output()
+            .context("running lading maint migrate")?;
+        if !out.status.success() {
+            bail!("lading maint migrate failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
     }
-    let size = stream_size(&stream)?;
-    say(format!("stream {STREAM}: {size} events; the demo's registry log, white list and evidence bundle"))?;
+    let stream = rt.block_on(crate::cmd::maint::AnyStream::open(&data, STREAM))?;
+    let have = rt.block_on(stream.indexed())?.0;
+    if have < args.events {
+        rt.block_on(grow(&stream, have, args.events, json_out))?;
+    }
+    let size = rt.block_on(stream.indexed())?.0;
+    let store = if postgres.is_some() { "PostgreSQL" } else { "SQLite" };
+    say(format!("stream {STREAM} ({store}): {size} events; the demo's registry log, white list and evidence bundle"))?;
 
-    let (token, _) = crate::cmd::serve::demo_deployment(&demo, "127.0.0.1:0")?;
+    let (token, _) = crate::cmd::serve::demo_deployment(&demo, "127.0.0.1:0", postgres)?;
     let mut child = Command::new(&exe)
         .arg("--json")
         .arg("serve")
-        .args(crate::cmd::serve::demo_serve_flags(&demo, "127.0.0.1:0"))
+        .args(crate::cmd::serve::demo_serve_flags(&demo, "127.0.0.1:0", postgres))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -91,9 +113,8 @@ pub(crate) fn console(args: &BenchConsoleArgs, json_out: bool) -> Result<ExitCod
     let url = format!("http://{addr}");
 
     let bundle = std::fs::read(demo.join("trust/evidence.lading")).context("the demo's evidence bundle")?;
-    let rt = crate::cmd::log::runtime()?;
-    let middle = lading_store_sqlite::EventIndex::open(&stream.join(crate::cmd::maint::INDEX_FILE))?
-        .max_occurred_in(size / 2, size / 2 + 1)?
+    let middle = rt
+        .block_on(stream.occurred_ms(size / 2))?
         .and_then(DateTime::<Utc>::from_timestamp_millis)
         .context("the time of the stream's middle event")?;
     let rows = rt.block_on(measure(&url, &token, &bundle, size, middle, args.repeats))?;
@@ -103,6 +124,7 @@ pub(crate) fn console(args: &BenchConsoleArgs, json_out: bool) -> Result<ExitCod
     if json_out {
         output::json_line(&json!({
             "ok": true,
+            "store": store,
             "stream_events": size,
             "repeats": args.repeats,
             "baseline": "/healthz",
@@ -129,23 +151,16 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn stream_size(stream: &Path) -> Result<u64> {
-    let index = lading_store_sqlite::EventIndex::open(&stream.join(crate::cmd::maint::INDEX_FILE))?;
-    Ok(index.next_sequence()?)
-}
-
 /// Appends events to the demo's stream until it holds `want`: the demo's
 /// first sample event with its own id and time, spread over 50 assets, one
 /// in [`RARE_EVERY`] on `bench-rare`. Events are 100 ms apart, ending a day
 /// ago, or closer together when the stream's latest event leaves less room
 /// (a stream only takes events in time order).
-fn grow(stream: &Path, have: u64, want: u64, json_out: bool) -> Result<()> {
+async fn grow(stream: &crate::cmd::maint::AnyStream, have: u64, want: u64, json_out: bool) -> Result<()> {
     let first = crate::cmd::demo::SAMPLE_EVENTS.lines().next().context("the demo's sample events")?;
     let mut template: Value = serde_json::from_str(first)?;
     let count = (want - have) as i64;
-    let latest = lading_store_sqlite::EventIndex::open(&stream.join(crate::cmd::maint::INDEX_FILE))?
-        .latest_occurred_ms()?
-        .unwrap_or(i64::MIN);
+    let latest = stream.indexed().await?.1.unwrap_or(i64::MIN);
     let end = Utc::now().timestamp_millis() - 60_000;
     let start = (end - 86_400_000 - 100 * count).max(latest.saturating_add(1));
     let step = ((end - start) / count).min(100);
@@ -178,7 +193,7 @@ fn grow(stream: &Path, have: u64, want: u64, json_out: bool) -> Result<()> {
             text.push_str(&template.to_string());
             text.push('\n');
         }
-        let (outcome, appended, _) = crate::cmd::maint::ingest_text(stream, Format::Jsonl, text, false)?;
+        let (outcome, appended, _) = stream.ingest_jsonl(text).await?;
         if appended as u64 != batch_end - n {
             bail!("a benchmark batch was refused: {:?}", outcome.rejected.first());
         }

@@ -945,7 +945,7 @@ pub(crate) fn run(args: &DemoArgs, json_out: bool) -> Result<ExitCode> {
         }))?;
     }
     if args.serve {
-        let (token, serve_args) = crate::cmd::serve::demo_deployment(dir, &args.listen)?;
+        let (token, serve_args) = crate::cmd::serve::demo_deployment(dir, &args.listen, None)?;
         let url = format!("http://{}", args.listen);
         if json_out {
             output::json_line(&json!({

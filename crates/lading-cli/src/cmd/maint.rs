@@ -28,8 +28,6 @@ use crate::cli::{
 use crate::cmd::log::{open_stream_log, read_vkey, runtime};
 use crate::{fsio, output};
 
-/// Event index file of an embedded stream.
-pub(crate) use lading_store_sqlite::streams::INDEX_FILE;
 /// How often `lading serve` checks for streams created and tokens added
 /// or revoked by another front-end or the CLI.
 const WATCH_EVERY: Duration = Duration::from_millis(250);
@@ -247,6 +245,45 @@ pub(crate) fn ingest(args: &MaintIngestArgs, json_out: bool) -> Result<ExitCode>
         }))
     })?;
     report_ingest(args, &outcome, appended, first, json_out)
+}
+
+/// One stream of either backend, for `lading bench console`: its indexed
+/// size and latest time, the time of one of its events, and ingestion of
+/// JSON Lines batches through the same path as `lading maint ingest`.
+pub(crate) struct AnyStream {
+    streams: Streams,
+    name: String,
+}
+
+impl AnyStream {
+    pub(crate) async fn open(data: &crate::cli::MaintDataArgs, name: &str) -> Result<Self> {
+        let streams = Streams::open(data).await?;
+        on_streams!(&streams, s => s.config(name).await)?;
+        Ok(AnyStream { streams, name: name.to_owned() })
+    }
+
+    /// The size of its event index and its latest occurrence time (ms).
+    pub(crate) async fn indexed(&self) -> Result<(u64, Option<i64>)> {
+        Ok(on_streams!(&self.streams, s => s.indexed(&self.name).await)?)
+    }
+
+    /// When the event at `sequence` occurred (ms).
+    pub(crate) async fn occurred_ms(&self, sequence: u64) -> Result<Option<i64>> {
+        let (config, key) = self.streams.config_and_key(&self.name).await?;
+        on_streams!(&self.streams, s => {
+            let mut writer = lading_stream::StreamWriter::open(s, config, &key).await?;
+            let found = lading_stream::OpenStream::max_occurred_in(writer.stream(), sequence, sequence + 1).await;
+            writer.close().await?;
+            Ok(found?)
+        })
+    }
+
+    /// Ingests JSON Lines as one all-or-nothing batch.
+    pub(crate) async fn ingest_jsonl(&self, text: String) -> Result<lading_stream::Applied> {
+        let (_, key) = self.streams.config_and_key(&self.name).await?;
+        let produce = move |ctx: &lading_maint::Context| lading_maint::prepare(Format::Jsonl, ctx, &text);
+        Ok(on_streams!(&self.streams, s => ops::ingest(s, &self.name, &key, false, Utc::now(), produce).await)?)
+    }
 }
 
 /// Ingests `text` into the stream at `dir` (`DATA/streams/NAME`) as one

@@ -734,23 +734,30 @@ pub(crate) fn logs_add_witness(args: &LogsAddWitnessArgs, json_out: bool) -> Res
 }
 
 /// The `lading serve` flags that serve the demo's files in `dir`.
-pub(crate) fn demo_serve_flags(dir: &Path, listen: &str) -> Vec<String> {
+/// With `postgres` (URL, keys directory) the deployment lives in PostgreSQL
+/// instead of the demo's `maint` directory.
+pub(crate) fn demo_serve_flags(dir: &Path, listen: &str, postgres: Option<(&str, &Path)>) -> Vec<String> {
     let path = |p: &Path| p.to_string_lossy().into_owned();
     let trust = dir.join("trust");
-    vec![
-        "--data".into(),
-        path(&dir.join("maint")),
-        "--listen".into(),
-        listen.to_owned(),
-        "--origin-prefix".into(),
-        "demo.lading.example".into(),
-        "--policy".into(),
-        path(&trust.join("policy.json")),
-        "--trust-list".into(),
-        path(&trust.join("white-list.signed.json")),
-        "--trust-list-key".into(),
-        path(&trust.join("authority.pub")),
-    ]
+    let store = match postgres {
+        Some((url, keys)) => vec!["--postgres".into(), url.to_owned(), "--keys".into(), path(keys)],
+        None => vec!["--data".into(), path(&dir.join("maint"))],
+    };
+    store
+        .into_iter()
+        .chain([
+            "--listen".into(),
+            listen.to_owned(),
+            "--origin-prefix".into(),
+            "demo.lading.example".into(),
+            "--policy".into(),
+            path(&trust.join("policy.json")),
+            "--trust-list".into(),
+            path(&trust.join("white-list.signed.json")),
+            "--trust-list-key".into(),
+            path(&trust.join("authority.pub")),
+        ])
+        .collect()
 }
 
 /// `lading demo --serve`: a deployment over the demo's files — its
@@ -758,7 +765,11 @@ pub(crate) fn demo_serve_flags(dir: &Path, listen: &str) -> Vec<String> {
 /// (their provider keys registered), an admin token, the white list and
 /// the client's trust policy — served with the console. Returns the admin
 /// token and the `serve` arguments.
-pub(crate) fn demo_deployment(dir: &Path, listen: &str) -> Result<(String, ServeArgs)> {
+pub(crate) fn demo_deployment(
+    dir: &Path,
+    listen: &str,
+    postgres: Option<(&str, &Path)>,
+) -> Result<(String, ServeArgs)> {
     use clap::Parser as _;
     /// `lading serve`'s flags, parsed as the command line would.
     #[derive(clap::Parser)]
@@ -767,9 +778,10 @@ pub(crate) fn demo_deployment(dir: &Path, listen: &str) -> Result<(String, Serve
         serve: ServeArgs,
     }
     let path = |p: &Path| p.to_string_lossy().into_owned();
-    let args = Flags::try_parse_from(std::iter::once("serve".to_owned()).chain(demo_serve_flags(dir, listen)))
-        .map_err(|e| anyhow::anyhow!("demo serve flags: {e}"))?
-        .serve;
+    let args =
+        Flags::try_parse_from(std::iter::once("serve".to_owned()).chain(demo_serve_flags(dir, listen, postgres)))
+            .map_err(|e| anyhow::anyhow!("demo serve flags: {e}"))?
+            .serve;
     // The signed documents of the demo, with the keys that signed them.
     let mut signed: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
     for kind in lading_model::Kind::ALL {
