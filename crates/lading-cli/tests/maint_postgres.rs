@@ -443,3 +443,77 @@ fn bench_console_times_the_stream_pages_on_a_postgresql_stream() {
     let size: u64 = checkpoint.lines().nth(1).and_then(|l| l.parse().ok()).expect("size");
     assert!(size < 100, "{checkpoint}");
 }
+
+/// Issue 25's fault "a stream deleted by another front-end". Lading has no command that deletes a
+/// stream (a stream is a transparency log clients hold receipts from; retention prunes events,
+/// never the log), so a stream disappears only by hand, in SQL. When its row goes, every
+/// front-end stops taking its events within a second — answering 4xx, never 200 and never 5xx —
+/// and its console page is gone, while the rest of the deployment is served as before.
+#[test]
+fn a_stream_deleted_in_postgresql_stops_taking_events_on_every_front_end() {
+    let Some(base) = base_url() else { return };
+    let url = fresh_database(&base, "maint_deleted");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let l = Lading::new(env!("CARGO_BIN_EXE_lading"), d);
+    l.ok(&["key", "generate", "--out", "k"]);
+    let pg = ["--postgres", url.as_str(), "--keys", "keys"];
+    for name in ["gone", "kept"] {
+        l.ok(&create_args(name, &pg));
+    }
+    let token = |name: &str| {
+        let mut args = vec!["maint", "token", name];
+        args.extend_from_slice(&pg);
+        l.ok(&args).trim().to_owned()
+    };
+    let (gone, kept) = (token("gone"), token("kept"));
+    let servers = [l.serve(&pg), l.serve(&pg)];
+    let otlp = sample("otlp.jsonl");
+    let sample: LogsRequest =
+        serde_json::from_str(std::fs::read_to_string(&otlp).expect("sample").trim()).expect("otlp");
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let client = http_client();
+    // Both streams take events on both front-ends (each front-end now holds the streams open).
+    for (i, server) in servers.iter().enumerate() {
+        for (t, name) in [(&gone, "gone"), (&kept, "kept")] {
+            let body = batch(&sample, (i as u64 + 1) * 1_000_000, &format!("{name}{i}")).encode_to_vec();
+            assert_eq!(rt.block_on(post_status(&client, &server.url, t, body)), 200, "{name} on {i}");
+        }
+    }
+    // Deleted by hand, as nothing in Lading does: the stream's row, its tokens, counted as a change.
+    rt.block_on(async {
+        let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connect");
+        tokio::spawn(conn);
+        c.batch_execute(
+            "BEGIN; DELETE FROM lading_streams WHERE name = 'gone'; \
+             DELETE FROM lading_stream_tokens WHERE stream = 'gone'; \
+             UPDATE lading_stream_changes SET version = version + 1 WHERE id = 0; NOTIFY lading_streams; COMMIT",
+        )
+        .await
+        .expect("delete");
+    });
+    let deleted = std::time::Instant::now();
+    for (i, server) in servers.iter().enumerate() {
+        for attempt in 0u64.. {
+            let body = batch(&sample, 20_000_000 + attempt, &format!("g{i}a{attempt}")).encode_to_vec();
+            match rt.block_on(post_status(&client, &server.url, &gone, body)) {
+                s @ 400..500 => {
+                    assert!(s == 401 || s == 404, "front-end {i}: {s}");
+                    break;
+                }
+                200 if deleted.elapsed() < std::time::Duration::from_secs(1) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                s => panic!("front-end {i} answered {s} {:?} after the stream was deleted", deleted.elapsed()),
+            }
+        }
+        // The other stream is served as before.
+        let body = batch(&sample, 30_000_000, &format!("k{i}")).encode_to_vec();
+        assert_eq!(rt.block_on(post_status(&client, &server.url, &kept, body)), 200, "kept on {i}");
+    }
+    // No command brings it back by accident: the CLI says there is no such stream.
+    let mut ingest = vec!["maint", "ingest", "gone", &otlp, "--format", "otlp-json"];
+    ingest.extend_from_slice(&pg);
+    let err = l.fails(&ingest);
+    assert!(err.contains("gone"), "{err}");
+}
