@@ -46,6 +46,9 @@ impl LogStore for AnyStore {
     async fn read_tile(&self, tile: TileId) -> Result<Option<Vec<u8>>, StoreError> {
         delegate!(self, s => s.read_tile(tile).await)
     }
+    async fn read_tiles(&self, tiles: Vec<TileId>) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        delegate!(self, s => s.read_tiles(tiles).await)
+    }
     async fn last_signed(&self) -> Result<Option<String>, StoreError> {
         delegate!(self, s => s.last_signed().await)
     }

@@ -167,6 +167,9 @@ impl<S: LogStore> Clone for Log<S> {
 
 /// Tiles cached for proofs (each at most ~16 KiB expanded): 64 MiB at most.
 const TILE_CACHE_ENTRIES: usize = 4096;
+/// Entry bundles (each with its hash tile) asked of the store at once by
+/// [`Log::entries`]: few round trips, bounded memory.
+const ENTRY_BUNDLES_PER_READ: usize = 32;
 
 impl<S: LogStore> Log<S> {
     /// Opens the log in `store`, creating it (an empty, signed checkpoint)
@@ -373,10 +376,6 @@ impl<S: LogStore> Log<S> {
     }
 
     async fn read_tile_or_wider(&self, id: TileId, current_size: u64) -> Result<Vec<u8>, LogError> {
-        let unit = match id.kind {
-            TileKind::Hashes(_) => 32,
-            TileKind::Entries => 0,
-        };
         let mut candidates = vec![id];
         if !id.is_full() {
             candidates.push(TileId { width: 256, ..id });
@@ -388,21 +387,26 @@ impl<S: LogStore> Log<S> {
             }
         }
         for c in candidates {
-            if let Some(mut bytes) = self.shared.store.read_tile(c).await? {
-                if unit > 0 {
-                    let want = usize::from(id.width) * unit;
-                    if bytes.len() < want {
-                        return Err(LogError::Inconsistent(format!(
-                            "tile {c} has {} bytes, expected at least {want}",
-                            bytes.len()
-                        )));
-                    }
-                    bytes.truncate(want);
-                }
-                return Ok(bytes);
+            if let Some(bytes) = self.shared.store.read_tile(c).await? {
+                return cut_to(id, c, bytes);
             }
         }
         Err(LogError::Inconsistent(format!("tile {id} is missing from storage")))
+    }
+
+    /// Tiles `ids` as [`Self::read_tile_or_wider`] reads each, asked of the
+    /// store together (one round trip on a networked backend); only a tile
+    /// not stored at its own width is looked for again, alone.
+    async fn read_tiles_or_wider(&self, ids: &[TileId], current_size: u64) -> Result<Vec<Vec<u8>>, LogError> {
+        let fetched = self.shared.store.read_tiles(ids.to_vec()).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (&id, bytes) in ids.iter().zip(fetched) {
+            out.push(match bytes {
+                Some(bytes) => cut_to(id, id, bytes)?,
+                None => self.read_tile_or_wider(id, current_size).await?,
+            });
+        }
+        Ok(out)
     }
 
     /// A `c2sp.org/tlog-proof@v1` receipt for entry `index` under the latest
@@ -488,30 +492,22 @@ impl<S: LogStore> Log<S> {
             return Err(LogError::OutOfRange(format!("entries [{start}, {end}) are not within the log size {size}")));
         }
         let mut out = Vec::with_capacity(usize::try_from(end - start).unwrap_or(0));
-        let mut tile_index = start / 256;
-        while tile_index * 256 < end {
-            let width = (size - tile_index * 256).min(256) as u16;
-            let id = TileId { kind: TileKind::Entries, index: tile_index, width };
-            let bytes = self.read_tile_or_wider(id, size).await?;
-            let bundle =
-                decode_bundle_prefix(&bytes).map_err(|e| LogError::Inconsistent(format!("entry bundle {id}: {e}")))?;
-            let hashes_id = TileId { kind: TileKind::Hashes(0), index: tile_index, width };
-            let hashes = tile_hashes(hashes_id, &self.read_tile_or_wider(hashes_id, size).await?)
-                .map_err(|e| LogError::Inconsistent(e.to_string()))?;
-            let lo = start.max(tile_index * 256);
-            let hi = end.min(tile_index * 256 + u64::from(width));
-            for index in lo..hi {
-                let at = (index % 256) as usize;
-                let entry =
-                    bundle.get(at).ok_or_else(|| LogError::Inconsistent(format!("entry bundle {id} is short")))?;
-                if hashes.get(at) != Some(&leaf_hash(entry)) {
-                    return Err(LogError::Inconsistent(format!(
-                        "entry {index} in bundle {id} does not match its leaf hash (damaged bundle?)"
-                    )));
-                }
-                out.push(entry.to_vec());
+        // Each entry bundle with the hash tile of its leaves, fetched a chunk of bundles at a time.
+        let tiles: Vec<(TileId, TileId)> = (start / 256..end.div_ceil(256))
+            .map(|index| {
+                let width = (size - index * 256).min(256) as u16;
+                (TileId { kind: TileKind::Entries, index, width }, TileId { kind: TileKind::Hashes(0), index, width })
+            })
+            .collect();
+        for chunk in tiles.chunks(ENTRY_BUNDLES_PER_READ) {
+            let ids: Vec<TileId> = chunk.iter().flat_map(|&(e, h)| [e, h]).collect();
+            let mut read = self.read_tiles_or_wider(&ids, size).await?.into_iter();
+            for &(id, hashes_id) in chunk {
+                let (Some(bytes), Some(hash_bytes)) = (read.next(), read.next()) else {
+                    return Err(LogError::Inconsistent(format!("tile {id} was not read")));
+                };
+                check_bundle_range((id, &bytes), (hashes_id, &hash_bytes), start, end, &mut out)?;
             }
-            tile_index += 1;
         }
         Ok(out)
     }
@@ -835,4 +831,46 @@ async fn integrate_batch<S: LogStore>(
         rest = tail;
     }
     Ok(out)
+}
+
+/// Appends to `out` the entries of bundle `id` within `[start, end)`, each
+/// checked against its leaf hash in `hashes_id`.
+fn check_bundle_range(
+    (id, bytes): (TileId, &[u8]),
+    (hashes_id, hash_bytes): (TileId, &[u8]),
+    start: u64,
+    end: u64,
+    out: &mut Vec<Vec<u8>>,
+) -> Result<(), LogError> {
+    let bundle = decode_bundle_prefix(bytes).map_err(|e| LogError::Inconsistent(format!("entry bundle {id}: {e}")))?;
+    let hashes = tile_hashes(hashes_id, hash_bytes).map_err(|e| LogError::Inconsistent(e.to_string()))?;
+    let lo = start.max(id.index * 256);
+    let hi = end.min(id.index * 256 + u64::from(id.width));
+    for index in lo..hi {
+        let at = (index % 256) as usize;
+        let entry = bundle.get(at).ok_or_else(|| LogError::Inconsistent(format!("entry bundle {id} is short")))?;
+        if hashes.get(at) != Some(&leaf_hash(entry)) {
+            return Err(LogError::Inconsistent(format!(
+                "entry {index} in bundle {id} does not match its leaf hash (damaged bundle?)"
+            )));
+        }
+        out.push(entry.to_vec());
+    }
+    Ok(())
+}
+
+/// `bytes`, read from tile `read` for tile `id`: a hash tile is cut to
+/// `id`'s width (a wider tile holds it as a prefix).
+fn cut_to(id: TileId, read: TileId, mut bytes: Vec<u8>) -> Result<Vec<u8>, LogError> {
+    if let TileKind::Hashes(_) = id.kind {
+        let want = usize::from(id.width) * 32;
+        if bytes.len() < want {
+            return Err(LogError::Inconsistent(format!(
+                "tile {read} has {} bytes, expected at least {want}",
+                bytes.len()
+            )));
+        }
+        bytes.truncate(want);
+    }
+    Ok(bytes)
 }

@@ -120,6 +120,18 @@ pub trait LogStore: Send + Sync + 'static {
     /// The bytes of a tile or entry bundle, or `None` when it does not exist.
     fn read_tile(&self, tile: TileId) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
 
+    /// Several tiles at once, in the order asked (`None` for each that does
+    /// not exist): a backend across a network answers in one round trip.
+    fn read_tiles(&self, tiles: Vec<TileId>) -> impl Future<Output = Result<Vec<Option<Vec<u8>>>, StoreError>> + Send {
+        async move {
+            let mut out = Vec::with_capacity(tiles.len());
+            for t in tiles {
+                out.push(self.read_tile(t).await?);
+            }
+            Ok(out)
+        }
+    }
+
     /// The latest checkpoint this log signed, as the backend keeps it apart
     /// from the state [`LogStore::load`] returns (the SQLite backend: a file
     /// beside its database, written after each commit), so that a state

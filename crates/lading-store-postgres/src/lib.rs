@@ -195,10 +195,31 @@ impl LogStore for PostgresStore {
 
     async fn read_tile(&self, tile: TileId) -> Result<Option<Vec<u8>>, StoreError> {
         let client = self.pool.get().await.map_err(backend)?;
-        let row = client
-            .query_opt("SELECT data FROM lading_tiles WHERE log = $1 AND path = $2", &[&self.log, &tile.path()])
+        // Prepared once per connection: a page reads dozens of tiles, each otherwise two round trips.
+        let statement = client
+            .prepare_cached("SELECT data FROM lading_tiles WHERE log = $1 AND path = $2")
             .await
             .map_err(backend)?;
+        let row = client.query_opt(&statement, &[&self.log, &tile.path()]).await.map_err(backend)?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn read_tiles(&self, tiles: Vec<TileId>) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        let client = self.pool.get().await.map_err(backend)?;
+        let statement = client
+            .prepare_cached("SELECT path, data FROM lading_tiles WHERE log = $1 AND path = ANY($2)")
+            .await
+            .map_err(backend)?;
+        let paths: Vec<String> = tiles.iter().map(TileId::path).collect();
+        let rows = client.query(&statement, &[&self.log, &paths]).await.map_err(backend)?;
+        let mut found: std::collections::HashMap<String, Vec<u8>> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        let mut out: Vec<Option<Vec<u8>>> = Vec::with_capacity(paths.len());
+        for (i, p) in paths.iter().enumerate() {
+            // A tile asked twice gets the bytes the first ask took.
+            let again = || paths.iter().take(i).position(|q| q == p).and_then(|j| out.get(j).cloned().flatten());
+            let bytes = found.remove(p).or_else(again);
+            out.push(bytes);
+        }
+        Ok(out)
     }
 }

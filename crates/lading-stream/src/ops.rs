@@ -188,10 +188,15 @@ pub async fn read_page<S: StreamStore>(
         let end = end.min(size);
         let start = end.saturating_sub(query.scan.max(1)).max(floor).min(end);
         let events = if start < end {
-            check_not_pruned(open, start, end, size).await?;
-            open.log()
-                .entries(start, end)
-                .await?
+            // Read first; only a read that fails asks whether pruning is why (one query per bundle).
+            let entries = match open.log().entries(start, end).await {
+                Ok(entries) => entries,
+                Err(e) => {
+                    check_not_pruned(open, start, end, size).await?;
+                    return Err(e.into());
+                }
+            };
+            entries
                 .iter()
                 .zip(start..)
                 .map(|(b, i)| {
