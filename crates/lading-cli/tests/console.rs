@@ -664,16 +664,29 @@ fn a_long_stream_pages_back_with_its_filters_and_public_streams_need_no_session(
 
     let server = l.serve(&["--data", "data", "--public-streams"]);
     let b = Browser::new(&server.url);
-    // The newest SCAN sequences, and a link to the older ones keeping the filters.
+    let older = |page: &str| {
+        let at = page.find("id=\"older\" href=\"").expect("an older link") + 17;
+        page[at..at + page[at..].find('"').expect("end")].replace("&#38;", "&")
+    };
+    // A field filter searches the newest SCAN sequences; the page shows the newest 200 matches and
+    // pages back below the oldest one shown (no match skipped), keeping the filters.
     let (status, page) = b.get("/streams/s?asset=cnc-0007");
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(&format!("100 – {events}")), "{page}");
-    let at = page.find("id=\"older\" href=\"").expect("an older link") + 17;
-    let href = page[at..at + page[at..].find('"').expect("end")].replace("&#38;", "&");
-    assert!(href.contains("asset=cnc-0007") && href.contains("before=100"), "{href}");
+    assert_eq!(page.matches("<td>cnc-0007</td>").count(), 200, "{page}");
+    let href = older(&page);
+    let below = events - 200;
+    assert!(href.contains("asset=cnc-0007") && href.contains(&format!("before={below}")), "{href}");
     let (status, page) = b.get(&href);
+    assert!(status == 200 && page.contains(&format!("0 – {below}")), "{page}");
+    assert!(older(&page).contains(&format!("before={}", below - 200)), "{page}");
+    let (status, page) = b.get("/streams/s?asset=cnc-0007&before=100");
     assert!(status == 200 && page.contains("0 – 100") && !page.contains("id=\"older\""), "{page}");
     assert_eq!(page.matches("<td>cnc-0007</td>").count(), 100, "{page}");
+    // Without a field filter a page reads just the newest 200 sequences, and pages back by 200.
+    let (status, page) = b.get("/streams/s");
+    assert!(status == 200 && page.contains(&format!("{below} – {events}")), "{page}");
+    assert!(older(&page).contains(&format!("before={below}")), "{page}");
 }
 
 /// `lading bench console`: the demo deployment with a grown stream, every page timed against

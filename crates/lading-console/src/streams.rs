@@ -25,7 +25,8 @@ use crate::ConsoleState;
 
 /// Events shown per page at most.
 pub const PAGE_EVENTS: usize = 200;
-/// Sequences read per page at most (the filters apply to these).
+/// Sequences read per page at most when a field filter (asset, category,
+/// result) is searched for; without one a page reads [`PAGE_EVENTS`].
 pub const SCAN: u64 = 5_000;
 
 /// A stream as listed.
@@ -231,7 +232,11 @@ pub(crate) async fn stream_page<S: LogStore, R: Registry>(
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return error_back(StatusCode::BAD_REQUEST, lang, e, &format!("/streams/{name}")),
     };
-    let q = StreamQuery { from, to, before: f.before, scan: SCAN };
+    // Without a field filter the newest PAGE_EVENTS sequences are the page; with one, SCAN
+    // sequences are searched for matches.
+    let searched = !(f.asset.is_empty() && f.category.is_empty() && f.result.is_empty());
+    let scan = if searched { SCAN } else { PAGE_EVENTS as u64 };
+    let q = StreamQuery { from, to, before: f.before, scan };
     let stream = name.clone();
     let read = match blocking(move || b.read(&stream, &q)).await {
         Ok(r) => r,
@@ -245,13 +250,15 @@ pub(crate) async fn stream_page<S: LogStore, R: Registry>(
             && from.is_none_or(|t| e.occurred_at >= t)
             && to.is_none_or(|t| e.occurred_at < t)
     };
-    let mut rows: Vec<EventRow> = read.events.iter().filter(|e| keep(e)).map(EventRow::of).collect();
-    // The newest matches of the range read.
-    if rows.len() > PAGE_EVENTS {
-        rows.drain(..rows.len() - PAGE_EVENTS);
-    }
+    let matched: Vec<(u64, &MaintenanceEvent)> =
+        read.events.iter().zip(read.range.0..).filter(|(e, _)| keep(e)).map(|(e, s)| (s, e)).collect();
+    // The newest matches of the range read; paging back goes on below the oldest one shown,
+    // so that no match is skipped.
+    let skip = matched.len().saturating_sub(PAGE_EVENTS);
+    let before = matched.get(skip).filter(|_| skip > 0).map_or(read.range.0, |(s, _)| *s);
+    let rows: Vec<EventRow> = matched.iter().skip(skip).map(|(_, e)| EventRow::of(e)).collect();
     // The name is one of the browser's streams (it read it): a-z, 0-9, '.', '_', '-'.
-    let older = (read.range.0 > read.floor).then(|| {
+    let older = (before > read.floor).then(|| {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("lang", lang.tag())
             .append_pair("from", &f.from)
@@ -259,7 +266,7 @@ pub(crate) async fn stream_page<S: LogStore, R: Registry>(
             .append_pair("asset", &f.asset)
             .append_pair("category", &f.category)
             .append_pair("result", &f.result)
-            .append_pair("before", &read.range.0.to_string())
+            .append_pair("before", &before.to_string())
             .finish();
         format!("/streams/{name}?{query}")
     });

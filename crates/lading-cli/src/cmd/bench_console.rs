@@ -247,8 +247,8 @@ async fn measure(
         ("white list", "/trust".into()),
         ("admin (signed in)", "/admin".into()),
         ("streams", "/streams".into()),
-        ("stream, newest 200 of the last 5,000", stream.clone()),
-        ("stream, asset filter over 5,000", format!("{stream}?asset=bench-rare")),
+        ("stream, newest 200", stream.clone()),
+        ("stream, asset filter over the newest 5,000", format!("{stream}?asset=bench-rare")),
         ("stream, one-minute window mid-stream", window),
         ("stream, paged back to the middle", format!("{stream}?before={}", size / 2)),
     ];
