@@ -312,62 +312,91 @@ fn certify_evaluate_validates_a_certificate_bound_deliverable_s_chain() {
     ok(d, &["bundle", "create", "--deliverable", "doc.sigstore.json", "--out", "eval.lading"]);
     let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../profiles/maintenance-log.reference.json");
     let profile = profile.to_str().expect("path");
-    let evaluate = |extra: &[&str]| {
-        let base = ["certify", "evaluate", "eval.lading", "--profile", profile, "--provider-key", "p256-leaf.pub"];
+    // The outcome and evidence of the requirement holding the certificate checks (the integrity
+    // one); the profile's other requirements (a segment's retention, a receipt) do not concern a
+    // lone document.
+    let evaluate = |bundle: &str, key: &str, extra: &[&str]| {
+        let base = ["certify", "evaluate", bundle, "--profile", profile, "--provider-key", key];
         let args = [&["--json"][..], &base[..], extra, &["--out", "report.json"][..]].concat();
         let (_, out, err) = run(d, &args);
         let v: Value = serde_json::from_str(out.trim()).unwrap_or_else(|_| panic!("{out}{err}"));
-        // The requirement whose evidence holds the certificate checks (the integrity one); the
-        // profile's other requirements (a segment's retention, a receipt) do not concern a lone document.
         let results = v["report"]["results"].as_array().expect("results").clone();
         let r = results.iter().find(|r| r["evidence"].as_str().is_some_and(|e| e.contains("certificate")));
         let r = r.unwrap_or_else(|| panic!("no certificate evidence: {v}"));
         (r["outcome"] == "pass", r["evidence"].as_str().unwrap_or_default().to_owned())
     };
-    let integrity = |evidence: &str| evidence.to_owned();
+    let leaf = |extra: &[&str]| evaluate("eval.lading", "p256-leaf.pub", extra);
     // Without roots the chain cannot be judged: the integrity requirement fails, saying what to give.
-    let (passed, evidence) = evaluate(&[]);
-    assert!(!passed && integrity(&evidence).contains("give --ca ROOT"), "{evidence}");
+    let (passed, evidence) = leaf(&[]);
+    assert!(!passed && evidence.contains("give --ca ROOT"), "{evidence}");
     // Under its root: who signed and via which root, revocation not checked without a CRL.
-    let (passed, evidence) = evaluate(&["--ca", "p256-root.pem"]);
-    let found = integrity(&evidence);
+    let (passed, evidence) = leaf(&["--ca", "p256-root.pem"]);
     assert!(passed, "{evidence}");
-    assert!(found.contains("91440300MA5EXAMPLE") && found.contains("CN=p256 Root"), "{found}");
-    assert!(found.contains("revocation not checked for CN=Signer"), "{found}");
-    assert!(found.contains("(the time of evaluation)"), "{found}");
+    assert!(evidence.contains("91440300MA5EXAMPLE") && evidence.contains("CN=p256 Root"), "{evidence}");
+    assert!(evidence.contains("revocation not checked for CN=Signer"), "{evidence}");
+    assert!(evidence.contains("(the time of evaluation)"), "{evidence}");
     // With the intermediate's and the root's CRLs, both certificates below the anchor are checked.
     crl(d, "p256-int", &[], "int.crl");
     crl(d, "p256-root", &[], "root.crl");
-    let (passed, evidence) = evaluate(&["--ca", "p256-root.pem", "--crl", "int.crl", "--crl", "root.crl"]);
-    assert!(passed && integrity(&evidence).contains("not revoked at"), "{evidence}");
-    // Revoked before now: fails, naming the certificate.
+    let (passed, evidence) = leaf(&["--ca", "p256-root.pem", "--crl", "int.crl", "--crl", "root.crl"]);
+    assert!(passed && evidence.contains("not revoked at"), "{evidence}");
+    assert!(evidence.contains("2 certificate(s) checked against the CRLs given"), "{evidence}");
+    // Revoked before now: fails, naming the certificate and its serial.
     let serial = serial_of(d, "p256-leaf.pem");
     crl(d, "p256-int", &["--revoke", &serial], "revoked.crl");
-    let (passed, evidence) = evaluate(&["--ca", "p256-root.pem", "--crl", "revoked.crl"]);
-    assert!(!passed && integrity(&evidence).contains("revoked at"), "{evidence}");
+    let (passed, evidence) = leaf(&["--ca", "p256-root.pem", "--crl", "revoked.crl"]);
+    assert!(!passed && evidence.contains(&format!("(serial {serial})")), "{evidence}");
     // Another hierarchy's root: the chain does not run to it.
-    let (passed, evidence) = evaluate(&["--ca", "other-root.pem"]);
-    assert!(!passed && integrity(&evidence).contains("certificate #1 in the chain"), "{evidence}");
+    let (passed, evidence) = leaf(&["--ca", "other-root.pem"]);
+    assert!(!passed && evidence.contains("certificate #1 in the chain"), "{evidence}");
+
+    // A bundle signed by one key carrying another key's valid certificate: the certificate names
+    // someone the signature does not bind, so it fails even under the right root.
+    ok(d, &["sign", "doc.json", "--key", "other-leaf.key", "--cert", "other-leaf.pem", "--out", "own.json"]);
+    let mut swapped: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("own.json")).expect("own")).expect("json");
+    let theirs: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("doc.sigstore.json")).expect("doc")).expect("json");
+    swapped["verificationMaterial"] = theirs["verificationMaterial"].clone();
+    std::fs::write(d.join("swapped.json"), swapped.to_string()).expect("write");
+    ok(d, &["bundle", "create", "--deliverable", "swapped.json", "--out", "swapped.lading"]);
+    let (passed, evidence) = evaluate("swapped.lading", "other-leaf.pub", &["--ca", "p256-root.pem"]);
+    assert!(!passed && evidence.contains("not") && evidence.contains("the provider's key that signed"), "{evidence}");
+
+    // Timestamped by a TSA under the same root: with --tsa-ca its time is the signing time, and the
+    // TSA's chain is recorded too.
+    ok(d, &["key", "generate", "--alg", "p256", "--out", "tsa"]);
+    let tsa_args = ["--subject-key", "tsa.pub", "--subject", "CN=Eval TSA,O=Lading Test", "--profile", "tsa"];
+    let issue =
+        [&["pki", "issue", "--ca-cert", "p256-int.pem", "--ca-key", "p256-int.key"][..], &tsa_args[..]].concat();
+    ok(d, &[&issue[..], &["--out", "tsa.pem"][..]].concat());
+    let server = lading_testkit::cli::Lading::new(env!("CARGO_BIN_EXE_lading"), d).serve(&[
+        "--data",
+        "tsa-dep",
+        "--tsa-key",
+        "tsa.key",
+        "--tsa-cert",
+        "tsa.pem",
+    ]);
+    let tsa = format!("{}/v1/timestamp", server.url);
+    let sign = ["sign", "doc.json", "--key", "p256-leaf.key", "--cert", "p256-leaf.pem", "--tsa", &tsa];
+    ok(d, &[&sign[..], &["--out", "stamped.json"][..]].concat());
+    drop(server);
+    ok(d, &["bundle", "create", "--deliverable", "stamped.json", "--out", "stamped.lading"]);
+    let roots = ["--ca", "p256-root.pem", "--tsa-ca", "p256-root.pem", "--crl", "int.crl", "--crl", "root.crl"];
+    let (passed, evidence) = evaluate("stamped.lading", "p256-leaf.pub", &roots);
+    assert!(passed && evidence.contains("RFC 3161 timestamp by CN=Eval TSA"), "{evidence}");
+    assert!(evidence.contains("certificate: timestamp revocation: not revoked at"), "{evidence}");
+    // Without --tsa-ca its timestamps are not trusted, and the time of evaluation is used.
+    let (passed, evidence) = evaluate("stamped.lading", "p256-leaf.pub", &["--ca", "p256-root.pem"]);
+    assert!(passed && evidence.contains("its timestamps are not trusted"), "{evidence}");
+
     // A roots file with no certificate, and a CRL file with none, are errors that write nothing.
     std::fs::remove_file(d.join("report.json")).expect("rm");
     std::fs::write(d.join("empty.pem"), "nothing here\n").expect("write");
     for flag in ["--ca", "--crl"] {
-        let err = fail(
-            d,
-            &[
-                "certify",
-                "evaluate",
-                "eval.lading",
-                "--profile",
-                profile,
-                "--provider-key",
-                "p256-leaf.pub",
-                flag,
-                "empty.pem",
-                "--out",
-                "report.json",
-            ],
-        );
+        let base = ["certify", "evaluate", "eval.lading", "--profile", profile, "--provider-key", "p256-leaf.pub"];
+        let err = fail(d, &[&base[..], &[flag, "empty.pem", "--out", "report.json"][..]].concat());
         assert!(err.contains("empty.pem"), "{err}");
         assert!(!d.join("report.json").exists());
     }

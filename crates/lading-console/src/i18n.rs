@@ -1115,6 +1115,12 @@ fn zh_reason(code: ReasonCode) -> &'static str {
             "在 {time} 未被吊销：已按证据包所附的证书吊销列表检查 {count} 张证书（最新一份的本次更新时间为 {this_update}）"
         }
         C::RevocationNotChecked => "未检查 {subjects} 的吊销状态：证据包未附其签发者的证书吊销列表",
+        C::RevocationCheckedAtEvaluation => {
+            "在 {time} 未被吊销：已按所提供的及证据包所附的证书吊销列表检查 {count} 张证书（最新一份的本次更新时间为 {this_update}）"
+        }
+        C::RevocationNotCheckedAtEvaluation => {
+            "未检查 {subjects} 的吊销状态：既未提供（--crl）也未在证据包中附带其签发者的证书吊销列表"
+        }
         C::RevocationDataRequired => "未检查 {subjects} 的吊销状态：证据包未附其签发者的证书吊销列表，而本策略要求附带",
         C::RevokedAfterSigning => "{subject} 于 {revoked_at} 被吊销，晚于判定时间 {time}：此前所作的签名仍然有效",
         C::CrlUnreadable => "{path}：不是证书吊销列表（PEM 或 DER）：{error}",

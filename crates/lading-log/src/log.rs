@@ -168,8 +168,9 @@ impl<S: LogStore> Clone for Log<S> {
 /// Tiles cached for proofs (each at most ~16 KiB expanded): 64 MiB at most.
 const TILE_CACHE_ENTRIES: usize = 4096;
 /// Entry bundles (each with its hash tile) asked of the store at once by
-/// [`Log::entries`]: few round trips, bounded memory.
-const ENTRY_BUNDLES_PER_READ: usize = 32;
+/// [`Log::entries`]: few round trips, and at most 16 bundles (each up to
+/// 256 entries of 64 KiB) held beside the entries returned.
+const ENTRY_BUNDLES_PER_READ: usize = 16;
 
 impl<S: LogStore> Log<S> {
     /// Opens the log in `store`, creating it (an empty, signed checkpoint)

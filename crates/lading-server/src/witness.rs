@@ -206,7 +206,8 @@ pub async fn run_witnessing<S: LogStore>(logs: Vec<WitnessedLogTask<S>>, interva
                 continue;
             }
             if let (Some(w), _) = cosign_latest(&client, log, witnesses, known).await {
-                last_size.insert(i, size);
+                // The size cosigned: the log may have grown since `size` was read.
+                last_size.insert(i, w.checkpoint.size);
                 let mut guard = slot.write().unwrap_or_else(std::sync::PoisonError::into_inner);
                 *guard = Some(w);
             }

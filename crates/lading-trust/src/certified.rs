@@ -207,16 +207,24 @@ impl Revocation {
         if unchecked.is_empty() { Revocation::Checked { count, newest } } else { Revocation::NotChecked(unchecked) }
     }
 
-    /// The reason that says so, for a path validated at `at`.
-    pub fn reason(&self, at: DateTime<Utc>) -> Reason {
+    /// The reason that says so, for a path validated at `at` by `lading
+    /// verify` (CRLs from the bundle) or at an evaluation (CRLs given too).
+    pub fn reason(&self, at: DateTime<Utc>, by: Fallback) -> Reason {
         let time = at.to_rfc3339();
+        let evaluation = by == Fallback::Evaluation;
         match self {
             Revocation::Checked { count, newest } => {
                 let this_update = newest.map(|t| t.to_rfc3339()).unwrap_or_default();
-                reason!(RevocationChecked, time = time, count = count, this_update = this_update)
+                let code =
+                    if evaluation { ReasonCode::RevocationCheckedAtEvaluation } else { ReasonCode::RevocationChecked };
+                let args = vec![("time", time), ("count", count.to_string()), ("this_update", this_update)];
+                Reason { code, args }
             }
             Revocation::RevokedLater { subject, revoked_at } => {
                 reason!(RevokedAfterSigning, subject = subject, revoked_at = revoked_at.to_rfc3339(), time = time)
+            }
+            Revocation::NotChecked(subjects) if evaluation => {
+                reason!(RevocationNotCheckedAtEvaluation, subjects = subjects.join("; "))
             }
             Revocation::NotChecked(subjects) => reason!(RevocationNotChecked, subjects = subjects.join("; ")),
         }

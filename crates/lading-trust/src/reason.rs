@@ -160,6 +160,10 @@ reasons! {
     CertificateSignerAtEvaluationTimestampsUntrusted => "certificate of {subject} ({registration_id}) valid via {anchor} at {time} (the time of evaluation; its timestamps are not trusted: no TSA roots were given)",
     /// Every non-anchor certificate of a validated path is on its issuer's newest carried CRL's good side.
     RevocationChecked => "not revoked at {time}: {count} certificate(s) checked against CRLs the bundle carries (newest thisUpdate {this_update})",
+    /// Revocation checked at a certification body's evaluation.
+    RevocationCheckedAtEvaluation => "not revoked at {time}: {count} certificate(s) checked against the CRLs given and those the bundle carries (newest thisUpdate {this_update})",
+    /// Revocation not checked at a certification body's evaluation.
+    RevocationNotCheckedAtEvaluation => "revocation not checked for {subjects}: no CRL of their issuer was given (--crl) or carried by the bundle",
     /// A certificate of a validated path whose issuer's CRL the bundle does not carry.
     RevocationNotChecked => "revocation not checked for {subjects}: the bundle carries no CRL of their issuer",
     /// The policy requires revocation data and the bundle lacks it.

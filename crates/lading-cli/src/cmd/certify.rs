@@ -34,6 +34,8 @@ struct Anchors {
     ca: Vec<lading_pki::Certificate>,
     tsa: Vec<lading_pki::Certificate>,
     crls: Vec<lading_pki::CertificateList>,
+    /// Bundle CRL members that do not parse: a failure of every certificate-bound deliverable.
+    unreadable: Vec<String>,
 }
 
 impl Anchors {
@@ -59,35 +61,62 @@ impl Anchors {
             crls.extend(found);
         }
         // The bundle's own CRLs count only through their signatures, checked by path validation.
+        let mut unreadable = Vec::new();
         for (m, b) in package.members(role::CRL) {
-            crls.extend(lading_pki::parse_crls(b).with_context(|| format!("the bundle's {}", m.path))?);
+            match lading_pki::parse_crls(b) {
+                Ok(found) => crls.extend(found),
+                Err(e) => unreadable.push(format!("{}: {e}", m.path)),
+            }
         }
-        Ok(Anchors { ca: certs(&args.ca)?, tsa: certs(&args.tsa_ca)?, crls })
+        Ok(Anchors { ca: certs(&args.ca)?, tsa: certs(&args.tsa_ca)?, crls, unreadable })
     }
 
-    /// The `certificate` checks of a certificate-bound deliverable.
+    /// The `certificate` checks of a certificate-bound deliverable whose
+    /// envelope `key` (the provider's) signed.
     fn judge(
         &self,
         bundle: &lading_pki::bundle::CertificateBundle,
+        key: &VerifyingKey,
         now: chrono::DateTime<Utc>,
     ) -> Vec<(String, Result<lading_trust::reason::Reason, lading_trust::reason::Reason>)> {
+        use lading_trust::certified::{Fallback, Revocation};
         use lading_trust::reason::Reason;
+        let fail = |why: String| vec![("certificate".to_owned(), Err(Reason::error(why)))];
         if self.ca.is_empty() {
-            let why =
-                "the deliverable is certificate-bound: give --ca ROOT (the CA roots you accept) to validate its chain";
-            return vec![("certificate".into(), Err(Reason::error(why)))];
+            return fail(
+                "the deliverable is certificate-bound: give --ca ROOT (the CA roots you accept) to validate its chain"
+                    .into(),
+            );
         }
-        match lading_trust::certified::judge(
-            bundle,
-            &self.ca,
-            &self.tsa,
-            &self.crls,
-            (now, lading_trust::certified::Fallback::Evaluation),
-        ) {
+        if !self.unreadable.is_empty() {
+            return fail(format!("the bundle carries CRLs that do not parse: {}", self.unreadable.join("; ")));
+        }
+        // The certificate must be for the key that signed, or it names someone the signature does not bind.
+        match bundle.chain.first().map(lading_pki::path::certified_key) {
+            Some(Ok(leaf)) if &leaf == key => {}
+            Some(Ok(leaf)) => {
+                return fail(format!(
+                    "the certificate certifies key {}, not {}, the provider's key that signed the deliverable",
+                    leaf.key_id(),
+                    key.key_id()
+                ));
+            }
+            Some(Err(e)) => return fail(e.to_string()),
+            None => return fail("the bundle carries no certificate".into()),
+        }
+        match lading_trust::certified::judge(bundle, &self.ca, &self.tsa, &self.crls, (now, Fallback::Evaluation)) {
             Ok(signer) => {
                 // Evidence a body records; a chain revoked before the signing time already failed.
-                let revocation = lading_trust::certified::Revocation::of(&signer.path).reason(signer.at());
-                vec![("certificate".into(), Ok(signer.reason())), ("certificate: revocation".into(), Ok(revocation))]
+                let revocation = Revocation::of(&signer.path).reason(signer.at(), Fallback::Evaluation);
+                let mut out = vec![
+                    ("certificate".to_owned(), Ok(signer.reason())),
+                    ("certificate: revocation".to_owned(), Ok(revocation)),
+                ];
+                if let Some(t) = signer.stamp() {
+                    let tsa = Revocation::of(&t.path).reason(t.path.at, Fallback::Evaluation);
+                    out.push(("certificate: timestamp revocation".to_owned(), Ok(tsa)));
+                }
+                out
             }
             Err(lading_trust::certified::CertifiedError::Timestamp { index, error }) => {
                 vec![(format!("certificate: timestamp #{index}"), Err(Reason::error(error)))]
@@ -117,7 +146,7 @@ fn facts_of(
                     .map(|(_, witnesses)| witnesses.len());
                 let mut integrity = checked.integrity.clone();
                 if let Some(bundle) = &x.certificate {
-                    integrity.extend(anchors.judge(bundle, chrono::SubsecRound::trunc_subsecs(Utc::now(), 0)));
+                    integrity.extend(anchors.judge(bundle, key, chrono::SubsecRound::trunc_subsecs(Utc::now(), 0)));
                 }
                 if !signer_ok {
                     integrity.push((

@@ -139,21 +139,33 @@ impl OpenLog {
     }
 
     /// A receipt for entry `index`: under the latest cosigned checkpoint when
-    /// it covers the entry, else under the latest checkpoint.
+    /// it covers the entry, else under the latest checkpoint. A cosigned note
+    /// that cannot be used (unreadable, or not of this log's tree: the proof
+    /// under it is checked against the tiles) is said on stderr and passed
+    /// over — the receipt is then unwitnessed, never wrong.
     pub(crate) async fn prove_witnessed(&self, index: u64) -> Result<Receipt> {
         let path = self.dir.join(COSIGNED_FILE);
         if path.exists() {
-            let note = fsio::read_text(&path, fsio::MAX_KEY_BYTES)?;
-            let checkpoint = Note::parse(note.as_bytes())
-                .ok()
-                .and_then(|n| Checkpoint::parse_text(&n.text).ok())
-                .with_context(|| format!("{} is not a checkpoint note", path.display()))?;
-            if index < checkpoint.size {
-                return self
-                    .log
-                    .prove_under(index, &checkpoint, note)
-                    .await
-                    .with_context(|| format!("proving entry {index} under {}", path.display()));
+            let under = async {
+                let note = fsio::read_text(&path, fsio::MAX_KEY_BYTES)?;
+                let checkpoint = Note::parse(note.as_bytes())
+                    .ok()
+                    .and_then(|n| Checkpoint::parse_text(&n.text).ok())
+                    .context("not a checkpoint note")?;
+                if index >= checkpoint.size {
+                    return Ok(None);
+                }
+                Ok::<_, anyhow::Error>(Some(self.log.prove_under(index, &checkpoint, note).await?))
+            };
+            match under.await {
+                Ok(Some(receipt)) => return Ok(receipt),
+                Ok(None) => {}
+                Err(e) => eprintln!(
+                    "warning: {} cannot be used ({e:#}); entry {index} is proved under the latest checkpoint, \
+                     without cosignatures (`lading log witness {}` asks again)",
+                    path.display(),
+                    self.dir.display()
+                ),
             }
         }
         self.log.prove(index).await.with_context(|| format!("proving entry {index}"))

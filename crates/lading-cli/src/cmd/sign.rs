@@ -131,7 +131,14 @@ pub(crate) fn sigstore_bundle(args: &SigstoreBundleArgs, json_out: bool) -> Resu
         // `sign --cert` made it a Sigstore bundle already, chain and timestamps included: a
         // bundle with a public-key hint instead would lose them, so it is written as it is.
         Ok(value) if CertificateBundle::is_certificate_bound(&value) => {
-            CertificateBundle::from_json(&value).with_context(|| format!("{}", args.input.display()))?;
+            let bundle = CertificateBundle::from_json(&value).with_context(|| format!("{}", args.input.display()))?;
+            if bundle.envelope.signatures.len() != 1 {
+                anyhow::bail!(
+                    "{}: a Sigstore bundle carries exactly one signature; this one has {}",
+                    args.input.display(),
+                    bundle.envelope.signatures.len()
+                );
+            }
             String::from_utf8(envelope_bytes).with_context(|| format!("{}", args.input.display()))?
         }
         _ => {

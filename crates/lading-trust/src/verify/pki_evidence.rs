@@ -77,13 +77,15 @@ impl<'a> Pki<'a> {
         use crate::certified::Revocation;
         let found = Revocation::of(path);
         match &found {
-            Revocation::RevokedLater { .. } => c.warn(name, found.reason(path.at)),
+            Revocation::RevokedLater { .. } => {
+                c.warn(name, found.reason(path.at, crate::certified::Fallback::StatementTime))
+            }
             Revocation::NotChecked(subjects) if self.policy.text.require_revocation_data => {
                 c.push(name, Err(reason!(RevocationDataRequired, subjects = subjects.join("; "))));
             }
-            Revocation::NotChecked(_) => c.warn(name, found.reason(path.at)),
+            Revocation::NotChecked(_) => c.warn(name, found.reason(path.at, crate::certified::Fallback::StatementTime)),
             Revocation::Checked { .. } => {
-                c.push(name, Ok(found.reason(path.at)));
+                c.push(name, Ok(found.reason(path.at, crate::certified::Fallback::StatementTime)));
             }
         }
     }
