@@ -168,9 +168,10 @@ impl<S: LogStore> Clone for Log<S> {
 /// Tiles cached for proofs (each at most ~16 KiB expanded): 64 MiB at most.
 const TILE_CACHE_ENTRIES: usize = 4096;
 /// Entry bundles (each with its hash tile) asked of the store at once by
-/// [`Log::entries`]: few round trips, and at most 16 bundles (each up to
-/// 256 entries of 64 KiB) held beside the entries returned.
-const ENTRY_BUNDLES_PER_READ: usize = 16;
+/// [`Log::entries`]: one round trip for a console page's 5,000 events (at
+/// most 21 bundles), and at most 24 bundles (each up to 256 entries of
+/// 64 KiB, typically ~1 KiB) held beside the entries returned.
+const ENTRY_BUNDLES_PER_READ: usize = 24;
 
 impl<S: LogStore> Log<S> {
     /// Opens the log in `store`, creating it (an empty, signed checkpoint)
