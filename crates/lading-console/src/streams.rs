@@ -51,6 +51,9 @@ pub struct StreamQuery {
     pub before: Option<u64>,
     /// Read at most this many sequences.
     pub scan: u64,
+    /// Field filters (asset id, category, result; each empty: any) and how
+    /// many of the newest matches to return; `None`: every event read.
+    pub select: Option<(String, String, String, usize)>,
 }
 
 /// Events read for a page, oldest first.
@@ -62,8 +65,10 @@ pub struct StreamRead {
     pub range: (u64, u64),
     /// The first sequence the time filter admits (paging stops there).
     pub floor: u64,
-    /// The events of `range`.
+    /// The events of `range` (with a `select`, its newest matches).
     pub events: Vec<MaintenanceEvent>,
+    /// How many events of `range` matched the `select` (all without one).
+    pub matched: u64,
 }
 
 /// Why a stream could not be read.
@@ -236,7 +241,9 @@ pub(crate) async fn stream_page<S: LogStore, R: Registry>(
     // sequences are searched for matches.
     let searched = !(f.asset.is_empty() && f.category.is_empty() && f.result.is_empty());
     let scan = if searched { SCAN } else { PAGE_EVENTS as u64 };
-    let q = StreamQuery { from, to, before: f.before, scan };
+    // The field filters are tested where the events are read, and only the newest matches parsed.
+    let select = searched.then(|| (f.asset.clone(), f.category.clone(), f.result.clone(), PAGE_EVENTS));
+    let q = StreamQuery { from, to, before: f.before, scan, select };
     let stream = name.clone();
     let read = match blocking(move || b.read(&stream, &q)).await {
         Ok(r) => r,
@@ -250,13 +257,18 @@ pub(crate) async fn stream_page<S: LogStore, R: Registry>(
             && from.is_none_or(|t| e.occurred_at >= t)
             && to.is_none_or(|t| e.occurred_at < t)
     };
-    let matched: Vec<(u64, &MaintenanceEvent)> =
-        read.events.iter().zip(read.range.0..).filter(|(e, _)| keep(e)).map(|(e, s)| (s, e)).collect();
+    let matched: Vec<&MaintenanceEvent> = read.events.iter().filter(|e| keep(e)).collect();
     // The newest matches of the range read; paging back goes on below the oldest one shown,
-    // so that no match is skipped.
+    // so that no match is skipped (the reader may have kept only the newest of more matches).
     let skip = matched.len().saturating_sub(PAGE_EVENTS);
-    let before = matched.get(skip).filter(|_| skip > 0).map_or(read.range.0, |(s, _)| *s);
-    let rows: Vec<EventRow> = matched.iter().skip(skip).map(|(_, e)| EventRow::of(e)).collect();
+    let before = if skip > 0 {
+        matched.get(skip).map_or(read.range.0, |e| e.sequence)
+    } else if read.matched > read.events.len() as u64 {
+        read.events.first().map_or(read.range.0, |e| e.sequence)
+    } else {
+        read.range.0
+    };
+    let rows: Vec<EventRow> = matched.iter().skip(skip).map(|e| EventRow::of(e)).collect();
     // The name is one of the browser's streams (it read it): a-z, 0-9, '.', '_', '-'.
     let older = (before > read.floor).then(|| {
         let query = form_urlencoded::Serializer::new(String::new())

@@ -134,7 +134,7 @@ pub async fn export<S: StreamStore>(
 }
 
 /// Which events a page of a stream shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageQuery {
     /// Events at or after this time.
     pub from: Option<DateTime<Utc>>,
@@ -144,6 +144,50 @@ pub struct PageQuery {
     pub before: Option<u64>,
     /// How many sequences to read at most.
     pub scan: u64,
+    /// Only events with these field values (each empty: any), of which
+    /// only the newest `newest` are parsed and returned.
+    pub select: Option<Select>,
+}
+
+/// Events picked by field values (`""`: any value), tested on a partial,
+/// borrowed parse of each entry so that only the events kept are parsed in
+/// full.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Select {
+    /// `asset.id`.
+    pub asset: String,
+    /// `category`, as serialised (`configuration-change`, …).
+    pub category: String,
+    /// `result`, as serialised (`success`, …).
+    pub result: String,
+    /// How many of the newest matches to return.
+    pub newest: usize,
+}
+
+/// The fields a [`Select`] tests, borrowed from the entry's JSON.
+#[derive(serde::Deserialize)]
+struct Probe<'a> {
+    #[serde(borrow)]
+    asset: ProbeAsset<'a>,
+    #[serde(borrow)]
+    category: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    result: std::borrow::Cow<'a, str>,
+}
+
+#[derive(serde::Deserialize)]
+struct ProbeAsset<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+}
+
+impl Select {
+    fn admits(&self, entry: &[u8], sequence: u64) -> Result<bool, StreamError> {
+        let p: Probe<'_> = serde_json::from_slice(entry)
+            .map_err(|e| StreamError::Corrupt(format!("log entry {sequence} is not a maintenance event: {e}")))?;
+        let is = |want: &str, got: &str| want.is_empty() || want == got;
+        Ok(is(&self.asset, &p.asset.id) && is(&self.category, &p.category) && is(&self.result, &p.result))
+    }
 }
 
 /// A page of a stream.
@@ -155,8 +199,11 @@ pub struct Page {
     pub range: (u64, u64),
     /// The first sequence the time filter admits.
     pub floor: u64,
-    /// The events of `range`, in sequence order.
+    /// The events of `range`, in sequence order (with a [`Select`]: its
+    /// newest matches).
     pub events: Vec<MaintenanceEvent>,
+    /// How many events of `range` matched (all of them without a [`Select`]).
+    pub matched: u64,
 }
 
 /// Reads a page of stream `name` (newest first within the filter).
@@ -187,7 +234,7 @@ pub async fn read_page<S: StreamStore>(
         }
         let end = end.min(size);
         let start = end.saturating_sub(query.scan.max(1)).max(floor).min(end);
-        let events = if start < end {
+        let (matched, events) = if start < end {
             // Read first; only a read that fails asks whether pruning is why (one query per bundle).
             let entries = match open.log().entries(start, end).await {
                 Ok(entries) => entries,
@@ -196,18 +243,31 @@ pub async fn read_page<S: StreamStore>(
                     return Err(e.into());
                 }
             };
-            entries
-                .iter()
-                .zip(start..)
-                .map(|(b, i)| {
-                    serde_json::from_slice::<MaintenanceEvent>(b)
-                        .map_err(|e| StreamError::Corrupt(format!("log entry {i} is not a maintenance event: {e}")))
-                })
-                .collect::<Result<Vec<_>, _>>()?
+            let parse = |(b, i): (&Vec<u8>, u64)| {
+                serde_json::from_slice::<MaintenanceEvent>(b)
+                    .map_err(|e| StreamError::Corrupt(format!("log entry {i} is not a maintenance event: {e}")))
+            };
+            match &query.select {
+                None => {
+                    let events = entries.iter().zip(start..).map(parse).collect::<Result<Vec<_>, _>>()?;
+                    (events.len() as u64, events)
+                }
+                Some(select) => {
+                    let mut hits = Vec::new();
+                    for (b, i) in entries.iter().zip(start..) {
+                        if select.admits(b, i)? {
+                            hits.push((b, i));
+                        }
+                    }
+                    let skip = hits.len().saturating_sub(select.newest);
+                    let events = hits.iter().skip(skip).map(|&(b, i)| parse((b, i))).collect::<Result<Vec<_>, _>>()?;
+                    (hits.len() as u64, events)
+                }
+            }
         } else {
-            Vec::new()
+            (0, Vec::new())
         };
-        Ok::<_, StreamError>(Page { size, range: (start, end), floor, events })
+        Ok::<_, StreamError>(Page { size, range: (start, end), floor, events, matched })
     }
     .await;
     let closed = writer.close().await;

@@ -834,13 +834,20 @@ impl<S: StreamStore> lading_console::StreamBrowser for StreamSink<S> {
         let key = self.sink.key(stream).map_err(|e| unavailable(&e))?;
         // Called on the server's blocking pool: its runtime drives the reads.
         let rt = tokio::runtime::Handle::try_current().map_err(|e| unavailable(&e))?;
-        let q = PageQuery { from: query.from, to: query.to, before: query.before, scan: query.scan };
+        let select = query.select.clone().map(|(asset, category, result, newest)| ops::Select {
+            asset,
+            category,
+            result,
+            newest,
+        });
+        let q = PageQuery { from: query.from, to: query.to, before: query.before, scan: query.scan, select };
         let page = rt.block_on(ops::read_page(self.sink.store(), stream, &key, q)).map_err(|e| unavailable(&e))?;
         Ok(lading_console::streams::StreamRead {
             size: page.size,
             range: page.range,
             floor: page.floor,
             events: page.events,
+            matched: page.matched,
         })
     }
 
