@@ -40,26 +40,8 @@ struct Anchors {
 
 impl Anchors {
     fn read(args: &CertifyEvaluateArgs, package: &lading_model::bundle::Package) -> Result<Self> {
-        let certs = |paths: &[std::path::PathBuf]| -> Result<Vec<lading_pki::Certificate>> {
-            let mut out = Vec::new();
-            for p in paths {
-                let found = lading_pki::parse_certificates(&fsio::read_limited(p, fsio::MAX_KEY_BYTES)?)
-                    .with_context(|| p.display().to_string())?;
-                if found.is_empty() {
-                    bail!("{}: no certificate in it", p.display());
-                }
-                out.extend(found);
-            }
-            Ok(out)
-        };
-        let mut crls = Vec::new();
-        for p in &args.crl {
-            let found = lading_pki::parse_crls(&read(p)?).with_context(|| p.display().to_string())?;
-            if found.is_empty() {
-                bail!("{}: no CRL in it", p.display());
-            }
-            crls.extend(found);
-        }
+        let (ca, mut crls) = crate::cmd::pki::read_trust(&args.ca, &args.crl)?;
+        let (tsa, _) = crate::cmd::pki::read_trust(&args.tsa_ca, &[])?;
         // The bundle's own CRLs count only through their signatures, checked by path validation.
         let mut unreadable = Vec::new();
         for (m, b) in package.members(role::CRL) {
@@ -68,7 +50,7 @@ impl Anchors {
                 Err(e) => unreadable.push(format!("{}: {e}", m.path)),
             }
         }
-        Ok(Anchors { ca: certs(&args.ca)?, tsa: certs(&args.tsa_ca)?, crls, unreadable })
+        Ok(Anchors { ca, tsa, crls, unreadable })
     }
 
     /// The `certificate` checks of a certificate-bound deliverable whose

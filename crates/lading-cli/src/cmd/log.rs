@@ -166,7 +166,7 @@ pub(crate) fn append(args: &LogAppendArgs, json_out: bool) -> Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async {
         // A malformed witnesses file is named before anything is appended.
-        super::log_witness::witnesses(&args.dir)?;
+        let witnesses = super::log_witness::witnesses(&args.dir)?;
         let open = open_log(&args.dir, config).await?;
         let result = if args.lines {
             append_lines(&open.log, args.batch, json_out).await
@@ -174,7 +174,7 @@ pub(crate) fn append(args: &LogAppendArgs, json_out: bool) -> Result<ExitCode> {
             append_files(&open.log, &args.files, json_out).await
         };
         let result = match result {
-            Ok(()) => open.cosign().await.map(drop),
+            Ok(()) => open.cosign_with(&witnesses).await.map(drop),
             Err(e) => Err(e),
         };
         let closed = open.close().await;

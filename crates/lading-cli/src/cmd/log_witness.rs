@@ -112,7 +112,11 @@ impl OpenLog {
     /// witness cosigned (each named); a warning on stderr for each that did
     /// not when others did.
     pub(crate) async fn cosign(&self) -> Result<Option<Witnessed>> {
-        let witnesses = witnesses(&self.dir)?;
+        self.cosign_with(&witnesses(&self.dir)?).await
+    }
+
+    /// [`Self::cosign`] with the witnesses already read.
+    pub(crate) async fn cosign_with(&self, witnesses: &[WitnessClient]) -> Result<Option<Witnessed>> {
         if witnesses.is_empty() {
             return Ok(None);
         }
@@ -121,7 +125,7 @@ impl OpenLog {
             .build()
             .context("building the HTTP client")?;
         let mut known = vec![0; witnesses.len()];
-        let (witnessed, errors) = lading_server::cosign_latest(&client, &self.log, &witnesses, &mut known).await;
+        let (witnessed, errors) = lading_server::cosign_latest(&client, &self.log, witnesses, &mut known).await;
         let Some(w) = witnessed else {
             bail!(
                 "no witness cosigned the checkpoint of size {} ({}); the entries are logged, \
@@ -144,42 +148,60 @@ impl OpenLog {
     /// under it is checked against the tiles) is said on stderr and passed
     /// over — the receipt is then unwitnessed, never wrong.
     pub(crate) async fn prove_witnessed(&self, index: u64) -> Result<Receipt> {
+        let cosigned = self.cosigned();
+        self.prove_under_cosigned(index, cosigned.as_ref()).await
+    }
+
+    /// The kept cosigned checkpoint and its note, if there is a usable one
+    /// (one that does not parse is said on stderr and passed over).
+    fn cosigned(&self) -> Option<(Checkpoint, String)> {
         let path = self.dir.join(COSIGNED_FILE);
-        if path.exists() {
-            let under = async {
-                let note = fsio::read_text(&path, fsio::MAX_KEY_BYTES)?;
-                let checkpoint = Note::parse(note.as_bytes())
-                    .ok()
-                    .and_then(|n| Checkpoint::parse_text(&n.text).ok())
-                    .context("not a checkpoint note")?;
-                if index >= checkpoint.size {
-                    return Ok(None);
-                }
-                Ok::<_, anyhow::Error>(Some(self.log.prove_under(index, &checkpoint, note).await?))
-            };
-            match under.await {
-                Ok(Some(receipt)) => return Ok(receipt),
-                Ok(None) => {}
-                Err(e) => eprintln!(
-                    "warning: {} cannot be used ({e:#}); entry {index} is proved under the latest checkpoint, \
-                     without cosignatures (`lading log witness {}` asks again)",
-                    path.display(),
-                    self.dir.display()
-                ),
+        if !path.exists() {
+            return None;
+        }
+        let read = fsio::read_text(&path, fsio::MAX_KEY_BYTES).and_then(|note| {
+            let n = Note::parse(note.as_bytes()).ok().context("not a checkpoint note")?;
+            let checkpoint = Checkpoint::parse_text(&n.text).ok().context("not a checkpoint note")?;
+            Ok((checkpoint, note))
+        });
+        read.map_err(|e| self.passed_over(&e)).ok()
+    }
+
+    fn passed_over(&self, e: &anyhow::Error) {
+        eprintln!(
+            "warning: {} cannot be used ({e:#}); receipts are proved under the latest checkpoint, \
+             without cosignatures (`lading log witness {}` asks again)",
+            self.dir.join(COSIGNED_FILE).display(),
+            self.dir.display()
+        );
+    }
+
+    /// A receipt for `index` under `cosigned` when it covers the entry and
+    /// the proof under it holds against the tiles, else under the latest.
+    async fn prove_under_cosigned(&self, index: u64, cosigned: Option<&(Checkpoint, String)>) -> Result<Receipt> {
+        if let Some((checkpoint, note)) = cosigned.filter(|(c, _)| index < c.size) {
+            match self.log.prove_under(index, checkpoint, note.clone()).await {
+                Ok(receipt) => return Ok(receipt),
+                Err(e) => self.passed_over(&e.into()),
             }
         }
         self.log.prove(index).await.with_context(|| format!("proving entry {index}"))
     }
 
     /// Appends `entries` (an entry already logged keeps its index), asks the
-    /// witnesses to cosign, and returns a receipt for each.
+    /// witnesses to cosign, and returns a receipt for each, under the
+    /// checkpoint they cosigned.
     pub(crate) async fn append_witnessed(&self, entries: Vec<Vec<u8>>) -> Result<Vec<(u64, Receipt)>> {
-        witnesses(&self.dir)?;
+        // Read (and a malformed file named) before anything is appended.
+        let witnesses = witnesses(&self.dir)?;
         let landed = self.log.append_many(entries).await?;
-        self.cosign().await?;
+        let cosigned = match self.cosign_with(&witnesses).await? {
+            Some(w) => Some((w.checkpoint, w.note)),
+            None => self.cosigned(),
+        };
         let mut out = Vec::with_capacity(landed.len());
         for a in landed {
-            out.push((a.index, self.prove_witnessed(a.index).await?));
+            out.push((a.index, self.prove_under_cosigned(a.index, cosigned.as_ref()).await?));
         }
         Ok(out)
     }
